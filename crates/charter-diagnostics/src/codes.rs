@@ -1,0 +1,276 @@
+//! The registry of diagnostic codes: a stable id, a kebab-case name, a default
+//! severity, and the long explanation `charter explain` prints.
+//!
+//! To add a diagnostic: add a variant here with its [`CodeInfo`], then report it
+//! from the phase that detects it, and add a failing policy under `tests/check/`.
+
+use crate::diagnostic::Severity;
+use serde::{Serialize, Serializer};
+
+/// Static facts about one diagnostic code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub bad: &'static str,
+    pub good: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident => { id: $id:literal, name: $name:literal, severity: $sev:ident, summary: $summary:literal, explanation: $expl:literal, bad: $bad:literal, good: $good:literal, } )*) => {
+        /// A diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $variant ),* }
+
+        impl Code {
+            /// Every code, in id order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant ),* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        id: $id, name: $name, severity: Severity::$sev, summary: $summary,
+                        explanation: $expl, bad: $bad, good: $good,
+                    } ),*
+                }
+            }
+        }
+    };
+}
+
+impl Code {
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Looks a code up by its id (`C0401`) or name (`dual-financial-benefit`), case-insensitively.
+    pub fn lookup(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id().eq_ignore_ascii_case(text) || c.name().eq_ignore_ascii_case(text))
+    }
+
+    /// The documentation link shown by editors next to the code.
+    pub fn url(self) -> String {
+        format!("https://charter.dev/diagnostics/{}", self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+codes! {
+    Syntax => {
+        id: "C0101", name: "syntax-error", severity: Error,
+        summary: "the text is not valid Charter",
+        explanation: "The parser could not read an item. Each top-level item (program, tier, track, commission, ...) is parsed on its own, so one error does not hide the others: fix them one by one from the top.",
+        bad: "commission referral: five percent of payments",
+        good: "commission referral: 5% of payments",
+    }
+    Import => {
+        id: "C0102", name: "import-error", severity: Error,
+        summary: "an imported file cannot be read",
+        explanation: "`import \"file.charter\"` reads another policy file (usually a partner roster) relative to the importing file. The file must exist, be UTF-8, and must not import itself in a cycle.",
+        bad: "import \"partners-2025.charter\"   // no such file",
+        good: "import \"roster.charter\"",
+    }
+    Limit => {
+        id: "C0103", name: "limit-exceeded", severity: Error,
+        summary: "the input is larger than Charter accepts",
+        explanation: "Charter bounds what it reads so that a policy checker CI trusts can never run out of memory or stack: files are at most 64 MiB, blocks nest at most 64 deep, and numbers must fit an exact 28-digit decimal.",
+        bad: "rate 1000000000000000000000000000000%",
+        good: "rate 30%",
+    }
+    UnknownName => {
+        id: "C0201", name: "unknown-name", severity: Error,
+        summary: "a name is used but never defined",
+        explanation: "Tiers, tracks, modules, benefits, regions, products, agreements, staff qualifications and entity types must be declared before they are referred to. The checker suggests the closest defined name.",
+        bad: "tiers Registered < Select\nbenefit dedicated_partner_manager (support) for Selcet",
+        good: "tiers Registered < Select\nbenefit dedicated_partner_manager (support) for Select",
+    }
+    DuplicateDefinition => {
+        id: "C0202", name: "duplicate-definition", severity: Error,
+        summary: "a name is defined twice",
+        explanation: "Every tier, track, module, benefit, commission, region and partner has one definition. Tiers, tracks and modules share one namespace because `for X` may name any of them.",
+        bad: "benefit badge (marketing)\nbenefit badge (sales)",
+        good: "benefit badge (marketing)\nbenefit sales_training (sales)",
+    }
+    Unused => {
+        id: "C0203", name: "unused-definition", severity: Warning,
+        summary: "a definition is never used",
+        explanation: "A region no partner is assigned, an agreement no one requires or a benefit no tier, track or module can receive is probably a leftover or a typo elsewhere.",
+        bad: "region NORDICS = [SE, NO, DK, FI]   // no partner uses it",
+        good: "region NORDICS = [SE, NO, DK, FI]\npartner vik { region NORDICS }",
+    }
+    MissingProgram => {
+        id: "C0204", name: "missing-program", severity: Error,
+        summary: "the policy has no program block, or more than one",
+        explanation: "Every policy has exactly one `program \"Name\" { currency XXX }` block: the currency of every amount and the defaults of the program come from it.",
+        bad: "tiers Silver < Gold",
+        good: "program \"Example\" { currency EUR }\ntiers Silver < Gold",
+    }
+    WrongUnit => {
+        id: "C0301", name: "wrong-unit", severity: Error,
+        summary: "a literal has the wrong unit",
+        explanation: "Every number carries its unit and each place in a policy expects one kind: a rate is a percentage (`20%`), a threshold of sales is money (`50000 EUR`), a window is a duration (`12 months`), a holiday is a date (`2026-12-25`).",
+        bad: "commission referral: 500 EUR of payments",
+        good: "commission referral: 5% of payments",
+    }
+    CurrencyMismatch => {
+        id: "C0302", name: "currency-mismatch", severity: Error,
+        summary: "an amount is not in the program's currency",
+        explanation: "Amounts in a policy are in the currency the program block declares. Mixing currencies in one bracket table or threshold would compare euros with dollars.",
+        bad: "program \"P\" { currency EUR }\nbonus top: 1000 USD when sales over trailing 12 months >= 100000 EUR",
+        good: "program \"P\" { currency EUR }\nbonus top: 1000 EUR when sales over trailing 12 months >= 100000 EUR",
+    }
+    BusinessDays => {
+        id: "C0303", name: "business-days-misused", severity: Error,
+        summary: "business days where calendar time is required, or the reverse",
+        explanation: "Business days skip weekends and the program's holidays; they fit deadlines (`resolve issues within 5 business days`). Commission windows, trailing metrics, contract terms and clawback windows are calendar time: `12 months`, `90 days`.",
+        bad: "commission c: 5% of payments, within 20 business days from first_invoice",
+        good: "commission c: 5% of payments, within 1 month from first_invoice",
+    }
+    DurationUnit => {
+        id: "C0304", name: "duration-unit", severity: Error,
+        summary: "months or years where a count of days is required, or the reverse",
+        explanation: "Notice periods, payout delays, holds and deadlines are counted in days or weeks, because a month has no fixed length; contract terms and trailing metrics are counted in months or years.",
+        bad: "contract { notice 1 month in writing }",
+        good: "contract { notice 30 days in writing }",
+    }
+    RateOutOfRange => {
+        id: "C0305", name: "rate-out-of-range", severity: Error,
+        summary: "a percentage outside 0% to 100%",
+        explanation: "Rates, discounts, uplifts, shares and bounds are percentages of an amount and must lie between 0% and 100%.",
+        bad: "commission c: 120% of payments",
+        good: "commission c: 12% of payments",
+    }
+    InvalidValue => {
+        id: "C0306", name: "invalid-value", severity: Error,
+        summary: "a literal that is not a valid value",
+        explanation: "Dates must exist in the calendar (`2026-02-30` does not), durations and counts must be positive where zero means nothing, and a statement's week number lies between 1 and 5.",
+        bad: "program \"P\" { currency EUR holidays 2026-02-30 }",
+        good: "program \"P\" { currency EUR holidays 2026-02-28 }",
+    }
+    DualFinancialBenefit => {
+        id: "C0401", name: "dual-financial-benefit", severity: Error,
+        summary: "two benefits of one choose-one group granted or elected together",
+        explanation: "A `choose one of a, b` group says a partner receives at most one of its benefits. A tier, track or module granting two of them (or granting one while another applies to the same partner), or a roster entry electing two, breaks that rule.",
+        bad: "choose one of referral_fee, subscription_discount\npartner acme { elect referral_fee, subscription_discount }",
+        good: "choose one of referral_fee, subscription_discount\npartner acme { elect referral_fee }",
+    }
+    ChooseOneGroup => {
+        id: "C0402", name: "invalid-choose-one-group", severity: Error,
+        summary: "a choose-one group that cannot work",
+        explanation: "A choose-one group needs at least two distinct benefits, and a benefit belongs to at most one group; electing a benefit that is in no group is meaningless.",
+        bad: "choose one of referral_fee",
+        good: "choose one of referral_fee, subscription_discount",
+    }
+    OverlappingRegions => {
+        id: "C0501", name: "overlapping-exclusive-regions", severity: Error,
+        summary: "two partners hold the same country exclusively",
+        explanation: "An exclusive region assignment promises a partner it is alone in those countries. Two exclusive assignments that share a country break one of the promises; the diagnostic names the shared codes.",
+        bad: "region DACH = [DE, AT, CH]\npartner a { region DACH exclusive }\npartner b { region DE exclusive }",
+        good: "region DACH = [DE, AT, CH]\npartner a { region DACH exclusive }\npartner b { region DE }",
+    }
+    UnknownCountry => {
+        id: "C0502", name: "unknown-country-code", severity: Error,
+        summary: "not an ISO 3166-1 alpha-2 country code",
+        explanation: "Regions are lists of ISO 3166-1 alpha-2 country codes (`DE`, `PL`, `GB`) or other regions. `UK` and `EL` are not ISO codes: use `GB` and `GR`.",
+        bad: "region ISLES = [UK, IE]",
+        good: "region ISLES = [GB, IE]",
+    }
+    BracketOverlap => {
+        id: "C0601", name: "bracket-overlap", severity: Error,
+        summary: "two rate brackets cover the same values",
+        explanation: "A bracket table gives one rate for each value of its metric. Brackets are half-open: `50000 EUR to 150000 EUR` covers 50000 up to but not including 150000.",
+        bad: "below 60000 EUR: 20%\n50000 EUR to 150000 EUR: 25%",
+        good: "below 50000 EUR: 20%\n50000 EUR to 150000 EUR: 25%",
+    }
+    BracketGap => {
+        id: "C0602", name: "bracket-gap", severity: Error,
+        summary: "rate brackets leave values without a rate",
+        explanation: "Every value of the metric, from zero up, must fall in one bracket. A table must start at zero (`below X`) and end open (`from Y`).",
+        bad: "below 50000 EUR: 20%\n60000 EUR to 150000 EUR: 25%\nfrom 150000 EUR: 30%",
+        good: "below 50000 EUR: 20%\n50000 EUR to 150000 EUR: 25%\nfrom 150000 EUR: 30%",
+    }
+    BracketMode => {
+        id: "C0603", name: "bracket-mode-missing", severity: Error,
+        summary: "a bracket table does not say how its rate applies",
+        explanation: "Brackets can apply three ways: `whole amount` (the bracket the metric reaches sets the rate of the whole payment), `marginal` (each part of the payment at the rate of the bracket it falls in, like income tax) or `retroactive` (reaching a bracket re-rates the whole trailing period). Say which.",
+        bad: "rate by sales over trailing 12 months {\n  below 50000 EUR: 20%\n  from 50000 EUR: 25%\n}",
+        good: "rate by sales over trailing 12 months, marginal {\n  below 50000 EUR: 20%\n  from 50000 EUR: 25%\n}",
+    }
+    RateOutsideBounds => {
+        id: "C0604", name: "rate-outside-bounds", severity: Error,
+        summary: "a rate outside the commission's declared bounds",
+        explanation: "`bounds 20% to 30%` promises that a commission's rate stays in that range. Every flat rate, bracket rate and tier rate must lie inside it; uplifts are capped at the upper bound.",
+        bad: "rate 35%\nbounds 20% to 30%",
+        good: "rate 30%\nbounds 20% to 30%",
+    }
+    TierNotMonotone => {
+        id: "C0701", name: "tier-not-monotone", severity: Warning,
+        summary: "a higher tier requires less, or grants less, than a lower one",
+        explanation: "Tiers are ordered (`tiers Silver < Gold`). A higher tier normally requires at least what the lower one does and grants at least its benefits. Requirements of lower tiers carry up; one stated again with a lower threshold, or a benefit available to a lower tier but not to a higher one, is most likely a mistake.",
+        bad: "tier Silver { require staff sales >= 2 }\ntier Gold { require staff sales >= 1 }",
+        good: "tier Silver { require staff sales >= 1 }\ntier Gold { require staff sales >= 2 }",
+    }
+    Unreachable => {
+        id: "C0702", name: "unreachable", severity: Error,
+        summary: "a tier or rule that no partner can ever reach",
+        explanation: "A tier whose requirements contradict each other (at least 3 and at most 2), or a commission whose eligibility excludes every entity type the program admits, can never apply.",
+        bad: "tier Gold { require staff sales >= 3\n  require staff sales <= 2 }",
+        good: "tier Gold { require staff sales >= 3 }",
+    }
+    EligibilityContradiction => {
+        id: "C0801", name: "eligibility-contradiction", severity: Error,
+        summary: "a payout path granted to an entity type the program excludes from it",
+        explanation: "The program block can restrict entity types: `individual (no contract, netted only)`. A commission paid by transfer, or one requiring a contract, cannot be made eligible to such an entity type.",
+        bad: "entities company, individual (no contract, netted only)\ncommission direct: 40% of payments { eligible entity company, individual with contract }",
+        good: "entities company, individual (no contract, netted only)\ncommission direct: 40% of payments { eligible entity company with contract }",
+    }
+    Stacking => {
+        id: "C0901", name: "stacking-over-100", severity: Error,
+        summary: "commission and discount on one sale add up to more than 100%",
+        explanation: "A partner who can receive a commission and a customer discount on the same sale costs the vendor both. When the highest commission rate plus the discount passes 100%, the vendor pays to sell.",
+        bad: "commission c: 60% of payments\nbenefit d (financial) { discount 50% on subscriptions }",
+        good: "commission c: 40% of payments\nbenefit d (financial) { discount 15% on subscriptions }",
+    }
+    SplitOver100 => {
+        id: "C0902", name: "split-over-100", severity: Error,
+        summary: "split shares add up to more than 100%",
+        explanation: "`claims split { ... }` divides a contested commission between the claiming partners' tracks; the shares cannot add up to more than the whole.",
+        bad: "claims split { Referral 40%, Affiliate 70% }",
+        good: "claims split { Referral 30%, Affiliate 70% }",
+    }
+    PayoutBeforeCollection => {
+        id: "C1001", name: "payout-before-collection", severity: Warning,
+        summary: "a payout can fall due before the money it depends on is collected",
+        explanation: "A commission on payments that is due a fixed time after the invoice may fall due before the customer has paid: the vendor would advance money it may never receive. Anchor the payout on the payment.",
+        bad: "commission c: 5% of payments\npayout within 30 days after invoice",
+        good: "commission c: 5% of payments\npayout within 30 days after payment",
+    }
+    HoldShorterThanClawback => {
+        id: "C1002", name: "hold-shorter-than-clawback", severity: Warning,
+        summary: "a payout is released before its clawback window closes",
+        explanation: "When a refund within N days claws a commission back, paying it out earlier than N days leaves the vendor recovering money from the partner. Hold payouts at least as long as the clawback window.",
+        bad: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment",
+        good: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment, hold 60 days",
+    }
+}

@@ -1,0 +1,128 @@
+//! A small lexical pass over policy text that pest does not give us:
+//! the `//` comments (for the formatter) and the start of every top-level item
+//! (for per-item error recovery).
+
+use charter_diagnostics::{FileId, Span};
+
+use crate::ast::Comment;
+
+/// Keywords that start a top-level item.
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "import",
+    "program",
+    "tiers",
+    "tier",
+    "tracks",
+    "track",
+    "modules",
+    "module",
+    "benefit",
+    "choose",
+    "commission",
+    "bonus",
+    "attribute",
+    "payout",
+    "region",
+    "partner",
+    "obligation",
+    "contract",
+];
+
+/// What the scanner found.
+pub struct Lexical {
+    pub comments: Vec<Comment>,
+    /// Byte offsets where top-level items (with their doc comments) start.
+    pub item_starts: Vec<usize>,
+    /// Deepest `{`/`[`/`(` nesting seen.
+    pub max_depth: usize,
+}
+
+pub fn scan(file: FileId, text: &str) -> Lexical {
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut item_starts = Vec::new();
+    let mut depth: usize = 0;
+    let mut max_depth = 0;
+    let mut i = 0;
+    let mut line_start = true;
+    // Start of a run of `///` lines at depth 0 that precede an item.
+    let mut pending_doc: Option<usize> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if line_start {
+            // Skip indentation, then look at the first word of the line.
+            let mut j = i;
+            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
+                j += 1;
+            }
+            if depth == 0 && j < bytes.len() {
+                let rest = &text[j..];
+                if rest.starts_with("///") {
+                    pending_doc.get_or_insert(j);
+                } else if starts_with_item_keyword(rest) {
+                    item_starts.push(pending_doc.take().unwrap_or(j));
+                } else if !rest.starts_with("//") && !rest.starts_with('\n') {
+                    pending_doc = None;
+                }
+            }
+            line_start = false;
+            i = j;
+            continue;
+        }
+        match b {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                let is_doc = bytes.get(start + 2) == Some(&b'/');
+                if !is_doc {
+                    let raw = &text[start..i];
+                    comments.push(Comment {
+                        text: raw.trim_end().to_string(),
+                        span: Span::new(file, start, start + raw.trim_end().len()),
+                    });
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                i += 1;
+            }
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Lexical {
+        comments,
+        item_starts,
+        max_depth,
+    }
+}
+
+fn starts_with_item_keyword(rest: &str) -> bool {
+    ITEM_KEYWORDS.iter().any(|kw| {
+        rest.starts_with(kw)
+            && !rest[kw.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}

@@ -1,0 +1,208 @@
+//! Charter's syntax: the pest grammar in `grammar/charter.pest`, a typed syntax
+//! tree with byte spans ([`ast`]), and parse errors as [`Diagnostic`]s.
+//!
+//! [`parse`] never stops at the first error: when the file does not parse as a
+//! whole, every top-level item is parsed on its own, so one broken item does
+//! not hide the others (nor stop the language server in the rest of the file).
+
+pub mod ast;
+mod build;
+mod error;
+pub mod grammar;
+pub mod lexical;
+
+use ast::SourceFileAst;
+use charter_diagnostics::{Code, Diagnostic, FileId, Span};
+use grammar::{CharterParser, Rule};
+use pest::Parser;
+
+/// The largest policy file Charter reads.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// The deepest nesting of `{`, `[` and `(` Charter reads.
+pub const MAX_NESTING: usize = 64;
+
+/// A syntax tree and the syntax errors met while building it.
+#[derive(Debug)]
+pub struct Parse {
+    pub ast: SourceFileAst,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one policy file.
+pub fn parse(file: FileId, text: &str) -> Parse {
+    let lexical = lexical::scan(file, text);
+    let mut diagnostics = Vec::new();
+    if text.len() > MAX_FILE_BYTES {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Limit,
+                format!(
+                    "the file is {} bytes, more than the {} bytes Charter reads",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+                Span::new(file, 0, 0),
+            )
+            .with_help("split the roster into several files and `import` them"),
+        );
+        return empty(file, Vec::new(), diagnostics);
+    }
+    if lexical.max_depth > MAX_NESTING {
+        diagnostics.push(Diagnostic::new(
+            Code::Limit,
+            format!(
+                "blocks nest {} deep, more than the {} Charter reads",
+                lexical.max_depth, MAX_NESTING
+            ),
+            Span::new(file, 0, 0),
+        ));
+        return empty(file, lexical.comments, diagnostics);
+    }
+    let mut items = Vec::new();
+    match CharterParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let builder = build::Builder { file, offset: 0 };
+            if let Some(file_pair) = pairs.next() {
+                push_items(&builder, file_pair, &mut items, &mut diagnostics);
+            }
+        }
+        Err(_) => {
+            pest::set_error_detail(true);
+            recover(
+                file,
+                text,
+                &lexical.item_starts,
+                &mut items,
+                &mut diagnostics,
+            );
+            pest::set_error_detail(false);
+        }
+    }
+    Parse {
+        ast: SourceFileAst {
+            file,
+            items,
+            comments: lexical.comments,
+        },
+        diagnostics,
+    }
+}
+
+fn push_items(
+    builder: &build::Builder,
+    parent: pest::iterators::Pair<Rule>,
+    items: &mut Vec<ast::Item>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for pair in parent.into_inner() {
+        if pair.as_rule() == Rule::item {
+            match builder.item(pair) {
+                Ok(item) => items.push(item),
+                Err(e) => diagnostics.push(Diagnostic::new(Code::Syntax, e.message, e.span)),
+            }
+        }
+    }
+}
+
+/// Parses each top-level item on its own, reporting one error per broken item.
+fn recover(
+    file: FileId,
+    text: &str,
+    starts: &[usize],
+    items: &mut Vec<ast::Item>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut bounds: Vec<usize> = Vec::with_capacity(starts.len() + 2);
+    // Anything before the first item keyword is a chunk of its own (it is an error
+    // unless it is only whitespace and comments).
+    bounds.push(0);
+    bounds.extend(starts.iter().copied().filter(|&s| s > 0));
+    bounds.push(text.len());
+    for window in bounds.windows(2) {
+        let (start, end) = (window[0], window[1]);
+        let chunk = &text[start..end];
+        if is_blank(chunk) {
+            continue;
+        }
+        let builder = build::Builder {
+            file,
+            offset: start,
+        };
+        match CharterParser::parse(Rule::item_chunk, chunk) {
+            Ok(mut pairs) => {
+                if let Some(chunk_pair) = pairs.next() {
+                    push_items(&builder, chunk_pair, items, diagnostics);
+                }
+            }
+            Err(error) => diagnostics.push(error::to_diagnostic(file, start, chunk, &error)),
+        }
+    }
+}
+
+/// Whether a chunk holds nothing but whitespace and `//` comments.
+fn is_blank(chunk: &str) -> bool {
+    chunk.lines().all(|line| {
+        let t = line.trim();
+        t.is_empty() || (t.starts_with("//") && !t.starts_with("///"))
+    })
+}
+
+fn empty(file: FileId, comments: Vec<ast::Comment>, diagnostics: Vec<Diagnostic>) -> Parse {
+    Parse {
+        ast: SourceFileAst {
+            file,
+            items: Vec::new(),
+            comments,
+        },
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        parse(FileId(0), text)
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}..{}: {}",
+                    d.primary.span.start, d.primary.span.end, d.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_broken_item_does_not_hide_the_others() {
+        let text = "program \"P\" { currency EUR }\ncommission a: five of payments\ntiers A < B\ncommission b: 5% of paymentz\n";
+        let parse = parse(FileId(0), text);
+        assert_eq!(parse.diagnostics.len(), 2, "{:?}", errors(text));
+        assert_eq!(parse.ast.items.len(), 2);
+        assert!(
+            parse.diagnostics[0]
+                .message
+                .contains("a number with its unit"),
+            "{}",
+            parse.diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn comments_are_collected_but_doc_comments_are_not() {
+        let parse = parse(FileId(0), "// hello\n/// doc\ntiers A < B // trailing\n");
+        let texts: Vec<_> = parse.ast.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["// hello", "// trailing"]);
+        assert_eq!(parse.ast.items[0].docs[0].text, "doc");
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
+        let text = "program \"P\" ".to_string() + &"{".repeat(10_000);
+        let parse = parse(FileId(0), &text);
+        assert_eq!(parse.diagnostics[0].code, Code::Limit);
+    }
+}
