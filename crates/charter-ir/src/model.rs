@@ -1,0 +1,751 @@
+//! The typed IR of a partner program: every literal has its unit checked,
+//! every reference is a [`NameRef`] that the checker resolves.
+
+use crate::units::{Duration, Money, Percent};
+use charter_diagnostics::Span;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use charter_syntax::ast::Comparator;
+
+/// A definition's name, where it is written, and its doc comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub name: String,
+    pub span: Span,
+    pub docs: Option<String>,
+}
+
+/// A use of a name, resolved by the checker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameRef {
+    pub name: String,
+    pub span: Span,
+}
+
+/// Where a rule applies: to every partner, or to partners of one tier, track,
+/// module or benefit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Scope {
+    Program,
+    Tier(String),
+    Track(String),
+    Module(String),
+    Benefit(String),
+}
+
+impl Scope {
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Program => "every partner".to_string(),
+            Scope::Tier(n) => format!("tier `{n}`"),
+            Scope::Track(n) => format!("track `{n}`"),
+            Scope::Module(n) => format!("module `{n}`"),
+            Scope::Benefit(n) => format!("benefit `{n}`"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Program {
+    pub name: String,
+    pub name_span: Span,
+    pub docs: Option<String>,
+    pub currency: String,
+    pub currency_span: Span,
+    /// Ordered from the entry plan up (`Starter < Pro < Enterprise`).
+    pub products: Vec<Named>,
+    pub agreements: Vec<Named>,
+    pub qualifications: Vec<Named>,
+    pub entities: Vec<EntityType>,
+    pub rounding: Rounding,
+    pub holidays: Vec<NaiveDate>,
+    pub claims: ClaimPolicy,
+    /// Ordered from the lowest tier up.
+    pub tiers: Vec<Tier>,
+    pub tiers_span: Option<Span>,
+    pub tracks: Vec<MemberGroup>,
+    pub modules: Vec<MemberGroup>,
+    pub modules_several: bool,
+    pub benefits: Vec<Benefit>,
+    pub choose_groups: Vec<ChooseOneGroup>,
+    pub commissions: Vec<CommissionRule>,
+    pub bonuses: Vec<BonusRule>,
+    pub attributions: Vec<AttributionRule>,
+    pub payouts: Vec<PayoutSchedule>,
+    pub regions: Vec<RegionDef>,
+    pub partners: Vec<RosterPartner>,
+    pub obligations: Vec<Obligation>,
+    pub contract: Option<ContractTerms>,
+}
+
+/// A kind of partner entity (`company`, `individual`, ...) and what the program forbids it.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntityType {
+    pub name: Named,
+    /// The program signs no contract with this entity type.
+    pub no_contract: Option<Span>,
+    /// This entity type can only be paid by netting at source.
+    pub netted_only: Option<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    #[default]
+    HalfEven,
+    HalfUp,
+    HalfDown,
+    Down,
+    Up,
+}
+
+/// How payout amounts are rounded: once, at the end, to `scale` decimals.
+#[derive(Clone, Copy, Debug, Serialize, Default)]
+pub struct Rounding {
+    pub mode: RoundingMode,
+    /// Decimal places; `None` means the currency's minor unit.
+    pub scale: Option<u32>,
+}
+
+/// How a customer claimed by two partners is resolved.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum ClaimPolicy {
+    /// The earliest claim wins.
+    #[default]
+    First,
+    /// The latest claim wins.
+    Last,
+    /// An exclusive attribution (e.g. an attachment) wins; otherwise the earliest.
+    ExclusiveFirst,
+    /// The commission is split between the claimants' tracks.
+    Split { shares: Vec<TrackShare> },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrackShare {
+    pub track: NameRef,
+    pub share: Percent,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tier {
+    pub name: Named,
+    /// 0 for the lowest tier.
+    pub rank: usize,
+    pub invite_only: Option<Span>,
+    pub requirements: Vec<Requirement>,
+    pub grants: Vec<NameRef>,
+    /// Where the tier's block is (`None` when only named in `tiers`).
+    pub block_span: Option<Span>,
+}
+
+/// A track (one per partner) or a module (several per partner).
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberGroup {
+    pub name: Named,
+    pub requirements: Vec<Requirement>,
+    pub grants: Vec<NameRef>,
+    pub eligibility: Option<Eligibility>,
+    pub block_span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Requirement {
+    pub kind: RequirementKind,
+    /// `for ServiceProviders`: applies only to partners in these tracks or modules.
+    pub scope: Vec<NameRef>,
+    pub docs: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    VendorContact,
+    Referral,
+    Registration,
+    Attachment,
+    Order,
+    Invoice,
+    Payment,
+    Refund,
+    Activity,
+    Notice,
+    Invitation,
+}
+
+impl EventKind {
+    pub fn parse(word: &str) -> Option<EventKind> {
+        let singular = word
+            .strip_suffix('s')
+            .filter(|_| word != "vendor_contact")
+            .unwrap_or(word);
+        Some(match singular {
+            "vendor_contact" => EventKind::VendorContact,
+            "referral" => EventKind::Referral,
+            "registration" => EventKind::Registration,
+            "attachment" => EventKind::Attachment,
+            "order" => EventKind::Order,
+            "invoice" => EventKind::Invoice,
+            "payment" => EventKind::Payment,
+            "refund" => EventKind::Refund,
+            "activity" | "activitie" => EventKind::Activity,
+            "notice" => EventKind::Notice,
+            "invitation" => EventKind::Invitation,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::VendorContact => "vendor_contact",
+            EventKind::Referral => "referral",
+            EventKind::Registration => "registration",
+            EventKind::Attachment => "attachment",
+            EventKind::Order => "order",
+            EventKind::Invoice => "invoice",
+            EventKind::Payment => "payment",
+            EventKind::Refund => "refund",
+            EventKind::Activity => "activity",
+            EventKind::Notice => "notice",
+            EventKind::Invitation => "invitation",
+        }
+    }
+}
+
+/// The period events are counted over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountPeriod {
+    /// The calendar year of the evaluation date.
+    PerYear,
+    PerQuarter,
+    PerMonth,
+    /// The trailing window ending on the evaluation date.
+    Trailing(Duration),
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequirementKind {
+    /// A signed partner contract.
+    Contract,
+    Agreement {
+        agreement: NameRef,
+    },
+    Staff {
+        qualification: NameRef,
+        comparator: Comparator,
+        count: u32,
+    },
+    /// `count orders within 6 months after referral >= 10`.
+    Count {
+        event: EventKind,
+        /// For `activity`: the kind of activity counted.
+        activity: Option<NameRef>,
+        /// Only events within this long after an event of the given kind (same customer).
+        within_after: Option<(Duration, EventKind)>,
+        period: Option<CountPeriod>,
+        comparator: Comparator,
+        count: u32,
+    },
+    /// Revenue (payments on the partner's customers) over a period.
+    Revenue {
+        period: Option<CountPeriod>,
+        threshold: RevenueThreshold,
+    },
+    /// A requirement no scenario can measure (a named contact person).
+    Text {
+        text: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RevenueThreshold {
+    /// Compared with each partner's own revenue target.
+    SetIndividually,
+    Amount {
+        comparator: Comparator,
+        amount: Money,
+    },
+}
+
+/// Who may receive a commission, bonus or track.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Eligibility {
+    pub entities: Vec<NameRef>,
+    pub tiers: Vec<NameRef>,
+    pub tracks: Vec<NameRef>,
+    pub modules: Vec<NameRef>,
+    pub with_contract: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenefitCategory {
+    Marketing,
+    Sales,
+    Enablement,
+    Support,
+    Financial,
+}
+
+impl BenefitCategory {
+    pub const ALL: &'static [(&'static str, BenefitCategory)] = &[
+        ("marketing", BenefitCategory::Marketing),
+        ("sales", BenefitCategory::Sales),
+        ("enablement", BenefitCategory::Enablement),
+        ("support", BenefitCategory::Support),
+        ("financial", BenefitCategory::Financial),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        BenefitCategory::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("support", |(n, _)| n)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Benefit {
+    pub name: Named,
+    pub category: BenefitCategory,
+    pub category_span: Span,
+    /// Tiers, tracks or modules it is available to; empty means every partner.
+    pub available_to: Vec<BenefitTarget>,
+    /// Customer discounts this benefit gives (`discount 15% on subscriptions`).
+    pub discounts: Vec<Discount>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BenefitTarget {
+    pub target: NameRef,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Discount {
+    pub rate: Percent,
+    pub on: NameRef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChooseOneGroup {
+    pub name: Named,
+    pub benefits: Vec<NameRef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaseKind {
+    Payments,
+    Invoices,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceFilter {
+    Any,
+    New,
+    Renewal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collector {
+    Vendor,
+    Partner,
+}
+
+/// What a commission is a percentage of.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseSpec {
+    pub kind: BaseKind,
+    pub invoices: InvoiceFilter,
+    pub collected_by: Option<Collector>,
+    pub products: Vec<NameRef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    FirstInvoice,
+    FirstPayment,
+    FirstOrder,
+    Referral,
+    Registration,
+    Attachment,
+    Attribution,
+    ContractStart,
+}
+
+impl Anchor {
+    pub fn parse(word: &str) -> Option<Anchor> {
+        Some(match word {
+            "first_invoice" => Anchor::FirstInvoice,
+            "first_payment" => Anchor::FirstPayment,
+            "first_order" => Anchor::FirstOrder,
+            "referral" => Anchor::Referral,
+            "registration" => Anchor::Registration,
+            "attachment" => Anchor::Attachment,
+            "attribution" => Anchor::Attribution,
+            "contract_start" => Anchor::ContractStart,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::FirstInvoice => "first_invoice",
+            Anchor::FirstPayment => "first_payment",
+            Anchor::FirstOrder => "first_order",
+            Anchor::Referral => "referral",
+            Anchor::Registration => "registration",
+            Anchor::Attachment => "attachment",
+            Anchor::Attribution => "attribution",
+            Anchor::ContractStart => "contract_start",
+        }
+    }
+}
+
+/// Which invoices a commission covers, by their issue date.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WindowSpec {
+    /// No window written: every invoice of an attributed customer while the partner is in the program.
+    Unbounded,
+    /// Invoices issued within `length` from the anchor.
+    Within {
+        length: Duration,
+        anchor: Anchor,
+    },
+    /// For as long as the customer pays.
+    Lifetime,
+    /// While the partner's contract is active (ends with the notice period).
+    WhileContractActive,
+    WhileCustomerPays,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// Payments collected on the partner's attributed customers.
+    Sales,
+    /// Binding orders of the partner's attributed customers.
+    Orders,
+    /// Distinct attributed customers.
+    Customers,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Metric {
+    pub kind: MetricKind,
+    pub trailing: Duration,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BracketMode {
+    WholeAmount,
+    Marginal,
+    Retroactive,
+}
+
+impl BracketMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BracketMode::WholeAmount => "whole amount",
+            BracketMode::Marginal => "marginal",
+            BracketMode::Retroactive => "retroactive",
+        }
+    }
+}
+
+/// One row of a bracket table: `[low, high)` of the metric at `rate`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Bracket {
+    pub low: Option<Decimal>,
+    pub high: Option<Decimal>,
+    pub rate: Percent,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BracketTable {
+    pub metric: Metric,
+    pub mode: Option<BracketMode>,
+    pub brackets: Vec<Bracket>,
+    pub table_span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TierRate {
+    pub tier: NameRef,
+    pub rate: Percent,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RateSpec {
+    Flat { rate: Percent },
+    ByTier { rates: Vec<TierRate> },
+    Brackets { table: BracketTable },
+}
+
+impl RateSpec {
+    /// Every rate the spec can produce, with where it is written.
+    pub fn rates(&self, flat_span: Span) -> Vec<(Percent, Span)> {
+        match self {
+            RateSpec::Flat { rate } => vec![(*rate, flat_span)],
+            RateSpec::ByTier { rates } => rates.iter().map(|r| (r.rate, r.span)).collect(),
+            RateSpec::Brackets { table } => {
+                table.brackets.iter().map(|b| (b.rate, b.span)).collect()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Condition {
+    Staff {
+        qualification: NameRef,
+        comparator: Comparator,
+        count: u32,
+    },
+    Metric {
+        metric: Metric,
+        comparator: Comparator,
+        threshold: Decimal,
+    },
+    Elected {
+        benefit: NameRef,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Uplift {
+    pub amount: Percent,
+    pub condition: Condition,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Settlement {
+    /// The vendor transfers the commission to the partner.
+    #[default]
+    Transfer,
+    /// The partner keeps the commission out of what it collected.
+    Netted,
+}
+
+impl Settlement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Settlement::Transfer => "transfer",
+            Settlement::Netted => "netted",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Clawback {
+    /// Refunds within this long after the payment claw the commission back; `None`: any refund.
+    pub within: Option<Duration>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommissionRule {
+    pub name: Named,
+    pub scope: Scope,
+    pub rate: RateSpec,
+    pub rate_span: Span,
+    pub base: BaseSpec,
+    pub window: WindowSpec,
+    pub window_span: Option<Span>,
+    pub bounds: Option<(Percent, Percent, Span)>,
+    pub uplifts: Vec<Uplift>,
+    pub eligibility: Option<Eligibility>,
+    pub settlement: Settlement,
+    pub settlement_span: Option<Span>,
+    pub clawback: Option<Clawback>,
+    pub payout: Option<PayoutSchedule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BonusFrequency {
+    Once,
+    OncePerYear,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BonusRule {
+    pub name: Named,
+    pub scope: Scope,
+    pub amount: Money,
+    pub frequency: BonusFrequency,
+    pub condition: Condition,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributionMethod {
+    Referral,
+    Registration,
+    PartnerSale,
+    Attachment,
+}
+
+impl AttributionMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributionMethod::Referral => "referral",
+            AttributionMethod::Registration => "registration",
+            AttributionMethod::PartnerSale => "partner_sale",
+            AttributionMethod::Attachment => "attachment",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AttributionRule {
+    pub method: AttributionMethod,
+    pub scope: Scope,
+    /// `of Starter`: the first order must be for one of these products.
+    pub products: Vec<NameRef>,
+    /// No vendor contact with the customer within this long before the claim.
+    pub no_prior_contact: Option<Duration>,
+    /// The customer must place this event within this long after the claim.
+    pub closes_within: Option<(EventKind, Duration)>,
+    pub approval_required: bool,
+    pub decided_within: Option<Duration>,
+    pub exclusive: bool,
+    /// The claim must precede the customer's first invoice (installation).
+    pub before_installation: bool,
+    /// An existing customer can be claimed only at its own request.
+    pub existing_on_request: bool,
+    pub docs: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutAnchor {
+    Payment,
+    Invoice,
+    Collection,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PayoutTiming {
+    /// Within `delay` after the anchor; `full`: after the payment that settles the invoice in full.
+    Within {
+        delay: Duration,
+        full: bool,
+        anchor: PayoutAnchor,
+    },
+    /// Month-end statement paid by the end of week `week` of the next month.
+    MonthlyStatement { week: u32, after_collection: bool },
+    /// Kept by the partner out of the customer's payment.
+    NettedAtSource,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PayoutSchedule {
+    pub timing: PayoutTiming,
+    pub hold: Option<Duration>,
+    pub scope: Scope,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionDef {
+    pub name: Named,
+    /// ISO 3166-1 alpha-2 codes or names of other regions.
+    pub members: Vec<NameRef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionAssignment {
+    pub region: NameRef,
+    pub exclusive: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RosterPartner {
+    pub id: Named,
+    pub display_name: Option<String>,
+    pub regions: Vec<RegionAssignment>,
+    pub tier: Option<NameRef>,
+    pub track: Option<NameRef>,
+    pub modules: Vec<NameRef>,
+    pub entity: Option<NameRef>,
+    pub elected: Vec<NameRef>,
+    pub contract: Option<bool>,
+    pub staff: Vec<(NameRef, u32)>,
+    pub revenue_target: Option<Money>,
+    pub joined: Option<NaiveDate>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Vendor,
+    #[default]
+    Partner,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Obligation {
+    pub name: Named,
+    pub within: Option<Duration>,
+    pub after: Option<String>,
+    pub party: Party,
+    pub scope: Vec<NameRef>,
+    pub owner: Scope,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalMode {
+    AfterReview,
+    Automatically,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ContractTerms {
+    pub term: Option<Duration>,
+    pub renewal: Option<RenewalMode>,
+    pub notice: Option<Duration>,
+    pub notice_in_writing: bool,
+    pub keep_earned: bool,
+    pub waive_renewals: bool,
+    pub stop_commissions: bool,
+    pub force_majeure: bool,
+    pub non_compete: Option<String>,
+    pub span: Span,
+}

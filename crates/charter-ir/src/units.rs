@@ -1,0 +1,229 @@
+//! Units: percentages, money, durations and the calendar arithmetic on them.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A percentage as written: `Percent(20)` is 20%.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Percent(pub Decimal);
+
+impl Percent {
+    /// The fraction this percentage is of a whole (20% -> 0.2).
+    pub fn fraction(self) -> Decimal {
+        self.0 / Decimal::ONE_HUNDRED
+    }
+}
+
+impl std::fmt::Display for Percent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}%", self.0.normalize())
+    }
+}
+
+/// An amount in a currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.amount.normalize(), self.currency)
+    }
+}
+
+/// The number of digits after the decimal point of a currency's minor unit (ISO 4217).
+pub fn minor_units(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
+        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    Days,
+    BusinessDays,
+    Weeks,
+    Months,
+    Years,
+}
+
+/// A length of time with its unit: calendar or business days, weeks, months, years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Duration {
+    pub amount: u32,
+    pub unit: DurationUnit,
+}
+
+impl Duration {
+    pub fn days(amount: u32) -> Duration {
+        Duration {
+            amount,
+            unit: DurationUnit::Days,
+        }
+    }
+
+    pub fn months(amount: u32) -> Duration {
+        Duration {
+            amount,
+            unit: DurationUnit::Months,
+        }
+    }
+
+    /// The date this long after `date`. Month arithmetic clamps to the month's last
+    /// day (Jan 31 + 1 month = Feb 28). Business days skip weekends and `holidays`.
+    pub fn after(self, date: NaiveDate, holidays: &[NaiveDate]) -> NaiveDate {
+        match self.unit {
+            DurationUnit::Days => date.checked_add_days(Days::new(self.amount.into())),
+            DurationUnit::Weeks => date.checked_add_days(Days::new(u64::from(self.amount) * 7)),
+            DurationUnit::Months => date.checked_add_months(Months::new(self.amount)),
+            DurationUnit::Years => {
+                date.checked_add_months(Months::new(self.amount.saturating_mul(12)))
+            }
+            DurationUnit::BusinessDays => Some(add_business_days(date, self.amount, holidays)),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The date this long before `date`.
+    pub fn before(self, date: NaiveDate, holidays: &[NaiveDate]) -> NaiveDate {
+        match self.unit {
+            DurationUnit::Days => date.checked_sub_days(Days::new(self.amount.into())),
+            DurationUnit::Weeks => date.checked_sub_days(Days::new(u64::from(self.amount) * 7)),
+            DurationUnit::Months => date.checked_sub_months(Months::new(self.amount)),
+            DurationUnit::Years => {
+                date.checked_sub_months(Months::new(self.amount.saturating_mul(12)))
+            }
+            DurationUnit::BusinessDays => Some(sub_business_days(date, self.amount, holidays)),
+        }
+        .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// An upper estimate in calendar days, to compare durations of different units.
+    pub fn approx_days(self) -> u64 {
+        let n = u64::from(self.amount);
+        match self.unit {
+            DurationUnit::Days => n,
+            // 5 business days span at most 7 calendar days, plus holidays.
+            DurationUnit::BusinessDays => n * 7 / 5 + 1,
+            DurationUnit::Weeks => n * 7,
+            DurationUnit::Months => n * 31,
+            DurationUnit::Years => n * 366,
+        }
+    }
+
+    /// A lower estimate in calendar days.
+    pub fn min_days(self) -> u64 {
+        let n = u64::from(self.amount);
+        match self.unit {
+            DurationUnit::Days | DurationUnit::BusinessDays => n,
+            DurationUnit::Weeks => n * 7,
+            DurationUnit::Months => n * 28,
+            DurationUnit::Years => n * 365,
+        }
+    }
+
+    pub fn is_business(self) -> bool {
+        self.unit == DurationUnit::BusinessDays
+    }
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let one = self.amount == 1;
+        let unit = match (self.unit, one) {
+            (DurationUnit::Days, true) => "day",
+            (DurationUnit::Days, false) => "days",
+            (DurationUnit::BusinessDays, true) => "business day",
+            (DurationUnit::BusinessDays, false) => "business days",
+            (DurationUnit::Weeks, true) => "week",
+            (DurationUnit::Weeks, false) => "weeks",
+            (DurationUnit::Months, true) => "month",
+            (DurationUnit::Months, false) => "months",
+            (DurationUnit::Years, true) => "year",
+            (DurationUnit::Years, false) => "years",
+        };
+        write!(f, "{} {}", self.amount, unit)
+    }
+}
+
+/// Whether a date is a business day: not Saturday, Sunday or a holiday.
+pub fn is_business_day(date: NaiveDate, holidays: &[NaiveDate]) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&date)
+}
+
+fn add_business_days(mut date: NaiveDate, n: u32, holidays: &[NaiveDate]) -> NaiveDate {
+    let mut left = n;
+    while left > 0 {
+        match date.succ_opt() {
+            Some(next) => date = next,
+            None => return date,
+        }
+        if is_business_day(date, holidays) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+fn sub_business_days(mut date: NaiveDate, n: u32, holidays: &[NaiveDate]) -> NaiveDate {
+    let mut left = n;
+    while left > 0 {
+        match date.pred_opt() {
+            Some(prev) => date = prev,
+            None => return date,
+        }
+        if is_business_day(date, holidays) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn business_days_skip_weekends_and_holidays() {
+        // Friday 2026-01-02 + 1 business day = Monday 2026-01-05.
+        let one = Duration {
+            amount: 1,
+            unit: DurationUnit::BusinessDays,
+        };
+        assert_eq!(one.after(d("2026-01-02"), &[]), d("2026-01-05"));
+        assert_eq!(
+            one.after(d("2026-01-02"), &[d("2026-01-05")]),
+            d("2026-01-06")
+        );
+        let five = Duration {
+            amount: 5,
+            unit: DurationUnit::BusinessDays,
+        };
+        assert_eq!(five.after(d("2026-03-02"), &[]), d("2026-03-09"));
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(
+            Duration::months(1).after(d("2026-01-31"), &[]),
+            d("2026-02-28")
+        );
+        assert_eq!(
+            Duration::months(12).after(d("2025-03-10"), &[]),
+            d("2026-03-10")
+        );
+    }
+}
