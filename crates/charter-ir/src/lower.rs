@@ -280,7 +280,7 @@ impl Lowerer {
             ast::ItemKind::Track(block) => {
                 let scope = Scope::Track(block.name.name.clone());
                 let g = self.member_group(item, block, scope);
-                self.program.tracks.push(g);
+                merge_group(&mut self.program.tracks, g);
             }
             ast::ItemKind::ModulesDecl(decl) => {
                 self.program.modules_several = decl.several.unwrap_or(true);
@@ -291,23 +291,7 @@ impl Lowerer {
             ast::ItemKind::Module(block) => {
                 let scope = Scope::Module(block.name.name.clone());
                 let g = self.member_group(item, block, scope);
-                // A `module X { ... }` block fills in a module named in `modules`.
-                if let Some(existing) = self
-                    .program
-                    .modules
-                    .iter_mut()
-                    .find(|m| m.name.name == g.name.name && m.block_span.is_none())
-                {
-                    existing.requirements = g.requirements;
-                    existing.grants = g.grants;
-                    existing.eligibility = g.eligibility;
-                    existing.block_span = g.block_span;
-                    if g.name.docs.is_some() {
-                        existing.name.docs = g.name.docs;
-                    }
-                } else {
-                    self.program.modules.push(g);
-                }
+                merge_group(&mut self.program.modules, g);
             }
             ast::ItemKind::Benefit(b) => self.benefit(item, b),
             ast::ItemKind::ChooseOne(c) => {
@@ -348,6 +332,11 @@ impl Lowerer {
                 self.obligation(o, &item.docs, item.span, Scope::Program)
             }
             ast::ItemKind::Contract(c) => self.contract(item, c),
+            ast::ItemKind::Require(r) => {
+                if let Some(req) = self.requirement(r, &item.docs, item.span) {
+                    self.program.requirements.push(req);
+                }
+            }
         }
     }
 
@@ -1416,6 +1405,26 @@ fn unit_plural(unit: DurationUnit) -> &'static str {
 fn is_power_of_ten(step: Decimal) -> bool {
     let n = step.normalize();
     n.mantissa() == 1
+}
+
+/// A `track X { ... }` or `module X { ... }` block fills in a group named in a
+/// `tracks`/`modules` list; otherwise it defines a new one.
+fn merge_group(groups: &mut Vec<MemberGroup>, g: MemberGroup) {
+    if let Some(existing) = groups
+        .iter_mut()
+        .find(|m| m.name.name == g.name.name && m.block_span.is_none())
+    {
+        existing.requirements = g.requirements;
+        existing.grants = g.grants;
+        existing.eligibility = g.eligibility;
+        existing.block_span = g.block_span;
+        existing.name.span = g.name.span;
+        if g.name.docs.is_some() {
+            existing.name.docs = g.name.docs;
+        }
+    } else {
+        groups.push(g);
+    }
 }
 
 fn group(name: Named) -> MemberGroup {

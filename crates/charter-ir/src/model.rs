@@ -79,6 +79,8 @@ pub struct Program {
     pub partners: Vec<RosterPartner>,
     pub obligations: Vec<Obligation>,
     pub contract: Option<ContractTerms>,
+    /// Requirements every partner must meet, whatever its tier, track or modules.
+    pub requirements: Vec<Requirement>,
 }
 
 /// A kind of partner entity (`company`, `individual`, ...) and what the program forbids it.

@@ -144,6 +144,8 @@ pub enum ItemKind {
     Partner(Partner),
     Obligation(Obligation),
     Contract(ContractBlock),
+    /// A requirement every partner of the program must meet.
+    Require(Requirement),
 }
 
 impl ItemKind {
@@ -168,6 +170,7 @@ impl ItemKind {
             ItemKind::Partner(_) => "partner",
             ItemKind::Obligation(_) => "obligation",
             ItemKind::Contract(_) => "contract",
+            ItemKind::Require(_) => "require",
         }
     }
 }

@@ -134,6 +134,7 @@ impl Builder {
             Rule::partner => ItemKind::Partner(self.partner(body)?),
             Rule::obligation => ItemKind::Obligation(self.obligation(body)?),
             Rule::contract => ItemKind::Contract(self.contract(body)?),
+            Rule::requirement => ItemKind::Require(self.requirement(body)?),
             _ => return self.error(&body, "an item"),
         };
         Ok(Item { docs, kind, span })

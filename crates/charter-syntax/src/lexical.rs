@@ -26,6 +26,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "partner",
     "obligation",
     "contract",
+    "require",
 ];
 
 /// What the scanner found.

@@ -1,0 +1,46 @@
+//! `charter explain CODE`.
+
+use charter_diagnostics::Code;
+use std::process::ExitCode;
+
+pub fn run(code: Option<&str>) -> ExitCode {
+    let Some(text) = code else {
+        for c in Code::ALL {
+            let info = c.info();
+            println!(
+                "{}  {:<32} {:<8} {}",
+                info.id,
+                info.name,
+                info.severity.as_str(),
+                info.summary
+            );
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::lookup(text) {
+        Some(c) => {
+            print!("{}", explanation(c));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown diagnostic code `{text}`; `charter explain` lists them all");
+            ExitCode::from(crate::EXIT_USAGE)
+        }
+    }
+}
+
+/// The long explanation of a code, as printed.
+pub fn explanation(code: Code) -> String {
+    let info = code.info();
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "{} ({}) — {}\ndefault severity: {}\n\n{}\n\nFor example, this is reported:\n\n{}\nand this is fine:\n\n{}",
+        info.id,
+        info.name,
+        info.summary,
+        info.severity.as_str(),
+        info.explanation,
+        indent(info.bad),
+        indent(info.good)
+    )
+}
