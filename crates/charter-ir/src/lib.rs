@@ -8,6 +8,6 @@ pub mod lower;
 pub mod model;
 pub mod units;
 
-pub use lower::{lower, Lowered};
+pub use lower::{lower, LiteralChecker, Lowered};
 pub use model::*;
 pub use units::{Duration, DurationUnit, Money, Percent};

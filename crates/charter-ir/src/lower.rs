@@ -1488,3 +1488,59 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
     }
     spec
 }
+
+/// Unit checks for one literal outside a policy file, such as a what-if
+/// override given on the command line: the same rules as in a policy.
+pub struct LiteralChecker {
+    lowerer: Lowerer,
+}
+
+impl LiteralChecker {
+    /// Checks literals for a program paying in `currency`.
+    pub fn new(currency: &str) -> LiteralChecker {
+        let mut program = Program::default();
+        program.currency = currency.to_string();
+        LiteralChecker {
+            lowerer: Lowerer {
+                program,
+                diagnostics: Vec::new(),
+            },
+        }
+    }
+
+    fn finish<T>(&mut self, value: Option<T>) -> Result<T, Vec<Diagnostic>> {
+        let diagnostics = std::mem::take(&mut self.lowerer.diagnostics);
+        match value {
+            Some(v) if diagnostics.is_empty() => Ok(v),
+            _ => Err(diagnostics),
+        }
+    }
+
+    pub fn percent(&mut self, q: &ast::Quantity) -> Result<Percent, Vec<Diagnostic>> {
+        let v = self.lowerer.percent(q);
+        self.finish(v)
+    }
+
+    pub fn money(&mut self, q: &ast::Quantity) -> Result<Money, Vec<Diagnostic>> {
+        let v = self.lowerer.money(q);
+        self.finish(v)
+    }
+
+    /// A calendar duration (commission windows, trailing metrics, lookbacks).
+    pub fn calendar_duration(&mut self, q: &ast::Quantity) -> Result<Duration, Vec<Diagnostic>> {
+        let v = self.lowerer.duration(q, DurationUse::Calendar);
+        self.finish(v)
+    }
+
+    /// A number of days (payout delays, holds, notice periods).
+    pub fn days(&mut self, q: &ast::Quantity) -> Result<Duration, Vec<Diagnostic>> {
+        let v = self.lowerer.duration(q, DurationUse::Days);
+        self.finish(v)
+    }
+
+    /// A plain or money threshold of a metric.
+    pub fn metric_value(&mut self, metric: &Metric, q: &ast::Quantity) -> Result<Decimal, Vec<Diagnostic>> {
+        let v = self.lowerer.metric_value(metric, q);
+        self.finish(v)
+    }
+}

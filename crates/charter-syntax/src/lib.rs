@@ -158,6 +158,19 @@ fn empty(file: FileId, comments: Vec<ast::Comment>, diagnostics: Vec<Diagnostic>
     }
 }
 
+/// Parses a lone quantity (`20%`, `30 days`, `150000 EUR`), as given on the
+/// command line for what-if overrides. `None` when the text is not one.
+pub fn parse_quantity(file: FileId, text: &str) -> Option<ast::Quantity> {
+    let trimmed = text.trim();
+    let offset = text.len() - text.trim_start().len();
+    let mut pairs = CharterParser::parse(Rule::quantity, trimmed).ok()?;
+    let pair = pairs.next()?;
+    if pair.as_span().end() != trimmed.len() {
+        return None;
+    }
+    build::Builder { file, offset }.quantity(pair).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
