@@ -26,8 +26,21 @@ pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
         diagnostics: Vec::new(),
     };
     lowerer.lower_program_block(files);
+    // The orders (`tiers A < B`, `tracks ...`, `modules ...`) first, so a block
+    // may come before the list that names it.
+    let is_list = |item: &&ast::Item| {
+        matches!(
+            item.kind,
+            ast::ItemKind::TiersDecl(_) | ast::ItemKind::TracksDecl(_) | ast::ItemKind::ModulesDecl(_)
+        )
+    };
     for file in files {
-        for item in &file.items {
+        for item in file.items.iter().filter(is_list) {
+            lowerer.item(item);
+        }
+    }
+    for file in files {
+        for item in file.items.iter().filter(|i| !is_list(i)) {
             lowerer.item(item);
         }
     }
