@@ -555,13 +555,13 @@ impl Builder {
 
     fn benefit(&self, pair: Pair<Rule>) -> R<Benefit> {
         let span = self.span(&pair);
-        let has_block = pair.as_str().trim_end().ends_with('}');
+        let mut has_block = false;
         let mut inner = pair.into_inner();
         let name = self.ident(self.next(&mut inner, span, "benefit name")?);
         let category = self.ident(self.next(&mut inner, span, "benefit category")?);
         let mut targets = Vec::new();
         let mut clauses = Vec::new();
-        for p in inner {
+        for p in flatten_block(inner, Rule::benefit_block, &mut has_block) {
             match p.as_rule() {
                 Rule::benefit_for => {
                     for t in p.into_inner() {
@@ -611,12 +611,12 @@ impl Builder {
 
     fn commission(&self, pair: Pair<Rule>) -> R<Commission> {
         let span = self.span(&pair);
-        let has_block = pair.as_str().trim_end().ends_with('}');
+        let mut has_block = false;
         let mut inner = pair.into_inner();
         let name = self.ident(self.next(&mut inner, span, "commission name")?);
         let mut head = None;
         let mut clauses = Vec::new();
-        for p in inner {
+        for p in flatten_block(inner, Rule::commission_block, &mut has_block) {
             match p.as_rule() {
                 Rule::commission_head => {
                     let hspan = self.span(&p);
@@ -915,12 +915,12 @@ impl Builder {
 
     fn attribution(&self, pair: Pair<Rule>) -> R<Attribution> {
         let span = self.span(&pair);
-        let has_block = pair.as_str().trim_end().ends_with('}');
+        let mut has_block = false;
         let mut inner = pair.into_inner();
         let method = self.word(self.next(&mut inner, span, "attribution method")?);
         let mut products = Vec::new();
         let mut clauses = Vec::new();
-        for p in inner {
+        for p in flatten_block(inner, Rule::attribution_block, &mut has_block) {
             match p.as_rule() {
                 Rule::name_list => products = self.idents(p.into_inner()),
                 Rule::attribution_flag => {
@@ -1194,4 +1194,19 @@ impl Builder {
         }
         Ok(ContractBlock { clauses })
     }
+}
+
+/// The children of an item, with the clauses of its `{ ... }` block (the rule
+/// `block`) spliced in; sets `has_block` when the block is written.
+fn flatten_block<'i>(pairs: Pairs<'i, Rule>, block: Rule, has_block: &mut bool) -> Vec<Pair<'i, Rule>> {
+    let mut out = Vec::new();
+    for p in pairs {
+        if p.as_rule() == block {
+            *has_block = true;
+            out.extend(p.into_inner());
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -114,7 +114,15 @@ pub fn to_diagnostic(file: FileId, offset: usize, chunk: &str, error: &Error<Rul
             .expected_tokens()
             .into_iter()
             .map(|t| t.to_string())
-            .filter(|t| !t.is_empty() && !t.contains("..") && t.chars().all(|c| !c.is_uppercase()))
+            .filter(|t| {
+                !t.trim().is_empty()
+                    && t != "//"
+                    && t != "///"
+                    && !t.contains("..")
+                    && !t.contains('\\')
+                    && !t.contains('\u{feff}')
+                    && t.chars().all(|c| !c.is_uppercase() && !c.is_whitespace())
+            })
             .map(|t| format!("`{t}`"))
             .collect();
         tokens.sort();
