@@ -34,7 +34,8 @@ impl CheckedProgram {
     /// Runs the checks again on a modified program (what-if overrides); `None` if it has errors.
     pub fn recheck(program: Program) -> Result<CheckedProgram, Vec<Diagnostic>> {
         let (symbols, mut diagnostics) = symbols::resolve(&program);
-        diagnostics.extend(analyses::run(&program, &symbols));
+        let findings = analyses::run(&program, &symbols, &SourceDb::new(), &diagnostics);
+        diagnostics.extend(findings);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             sort_diagnostics(&mut diagnostics);
             return Err(diagnostics);
@@ -64,6 +65,10 @@ impl Compilation {
     }
 
     /// The checked program, if the policy has no error.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error hands the whole compilation back to render its diagnostics; it is returned once per policy"
+    )]
     pub fn into_checked(self) -> Result<(CheckedProgram, SourceDb, Vec<Diagnostic>), Compilation> {
         if self.has_errors() {
             return Err(self);
@@ -164,7 +169,9 @@ pub fn compile(mut db: SourceDb, root: FileId, reader: &mut dyn FileReader) -> C
     diagnostics.extend(lowered.diagnostics);
     let (symbols, resolve_diagnostics) = symbols::resolve(&lowered.program);
     diagnostics.extend(resolve_diagnostics);
-    diagnostics.extend(analyses::run(&lowered.program, &symbols));
+    diagnostics.extend(symbols::undeclared_tiers(&files));
+    let findings = analyses::run(&lowered.program, &symbols, &db, &diagnostics);
+    diagnostics.extend(findings);
     sort_diagnostics(&mut diagnostics);
     diagnostics.dedup();
     Compilation {

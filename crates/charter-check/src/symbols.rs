@@ -206,6 +206,52 @@ pub fn resolve(program: &Program) -> (SymbolTable, Vec<Diagnostic>) {
     (r.table, r.diagnostics)
 }
 
+/// Tier blocks naming a tier the `tiers` list does not declare. Without any
+/// `tiers` list, tier blocks rank in the order they are written and need none.
+pub fn undeclared_tiers(files: &[charter_syntax::ast::SourceFileAst]) -> Vec<Diagnostic> {
+    use charter_syntax::ast::ItemKind;
+    let items = || files.iter().flat_map(|f| f.items.iter());
+    let Some(decl) = items().find(|i| matches!(i.kind, ItemKind::TiersDecl(_))) else {
+        return Vec::new();
+    };
+    let declared: Vec<&str> = items()
+        .filter_map(|i| match &i.kind {
+            ItemKind::TiersDecl(names) => Some(names.iter().map(|n| n.name.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut out = Vec::new();
+    for item in items() {
+        let ItemKind::Tier(block) = &item.kind else {
+            continue;
+        };
+        let name = &block.name;
+        if declared.contains(&name.name.as_str()) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::UnknownName,
+            format!("tier `{}` is not in the `tiers` list", name.name),
+            name.span,
+        )
+        .with_primary_label("not declared")
+        .with_label(decl.span, "the tiers, lowest first");
+        d = match did_you_mean(&name.name, declared.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")).with_fix(
+                format!("replace with `{s}`"),
+                vec![TextEdit {
+                    span: name.span,
+                    replacement: s.to_string(),
+                }],
+            ),
+            None => d.with_help("add the tier to the `tiers` list, where it ranks"),
+        };
+        out.push(d);
+    }
+    out
+}
+
 struct Resolver {
     table: SymbolTable,
     diagnostics: Vec<Diagnostic>,

@@ -95,8 +95,8 @@ codes! {
         id: "C0103", name: "limit-exceeded", severity: Error,
         summary: "the input is larger than Charter accepts",
         explanation: "Charter bounds what it reads so that a policy checker CI trusts can never run out of memory or stack: files are at most 64 MiB, blocks nest at most 64 deep, and numbers must fit an exact 28-digit decimal.",
-        bad: "rate 1000000000000000000000000000000%",
-        good: "rate 30%",
+        bad: "commission c: 1000000000000000000000000000000% of payments",
+        good: "commission c: 30% of payments",
     }
     UnknownName => {
         id: "C0201", name: "unknown-name", severity: Error,
@@ -116,7 +116,7 @@ codes! {
         id: "C0203", name: "unused-definition", severity: Warning,
         summary: "a definition is never used",
         explanation: "A region no partner is assigned, an agreement no one requires or a benefit no tier, track or module can receive is probably a leftover or a typo elsewhere.",
-        bad: "region NORDICS = [SE, NO, DK, FI]   // no partner uses it",
+        bad: "region NORDICS = [SE, NO, DK, FI]   // no partner uses it\npartner vik { region DK }",
         good: "region NORDICS = [SE, NO, DK, FI]\npartner vik { region NORDICS }",
     }
     MissingProgram => {
@@ -196,33 +196,40 @@ codes! {
         bad: "region ISLES = [UK, IE]",
         good: "region ISLES = [GB, IE]",
     }
+    RegionCycle => {
+        id: "C0503", name: "region-cycle", severity: Error,
+        summary: "a region contains itself",
+        explanation: "A region lists countries and other regions. A region that lists itself, directly or through other regions, has no well-defined set of countries.",
+        bad: "region EUROPE = [DACH, FR]\nregion DACH = [DE, AT, CH, EUROPE]",
+        good: "region EUROPE = [DACH, FR]\nregion DACH = [DE, AT, CH]",
+    }
     BracketOverlap => {
         id: "C0601", name: "bracket-overlap", severity: Error,
         summary: "two rate brackets cover the same values",
         explanation: "A bracket table gives one rate for each value of its metric. Brackets are half-open: `50000 EUR to 150000 EUR` covers 50000 up to but not including 150000.",
-        bad: "below 60000 EUR: 20%\n50000 EUR to 150000 EUR: 25%",
-        good: "below 50000 EUR: 20%\n50000 EUR to 150000 EUR: 25%",
+        bad: "commission c: 20% of payments {\n  rate by sales over trailing 12 months, marginal {\n    below 60000 EUR: 20%\n    from 50000 EUR: 25%\n  }\n}",
+        good: "commission c: 20% of payments {\n  rate by sales over trailing 12 months, marginal {\n    below 50000 EUR: 20%\n    from 50000 EUR: 25%\n  }\n}",
     }
     BracketGap => {
         id: "C0602", name: "bracket-gap", severity: Error,
         summary: "rate brackets leave values without a rate",
         explanation: "Every value of the metric, from zero up, must fall in one bracket. A table must start at zero (`below X`) and end open (`from Y`).",
-        bad: "below 50000 EUR: 20%\n60000 EUR to 150000 EUR: 25%\nfrom 150000 EUR: 30%",
-        good: "below 50000 EUR: 20%\n50000 EUR to 150000 EUR: 25%\nfrom 150000 EUR: 30%",
+        bad: "commission c: 20% of payments {\n  rate by sales over trailing 12 months, marginal {\n    below 50000 EUR: 20%\n    60000 EUR to 150000 EUR: 25%\n    from 150000 EUR: 30%\n  }\n}",
+        good: "commission c: 20% of payments {\n  rate by sales over trailing 12 months, marginal {\n    below 50000 EUR: 20%\n    50000 EUR to 150000 EUR: 25%\n    from 150000 EUR: 30%\n  }\n}",
     }
     BracketMode => {
         id: "C0603", name: "bracket-mode-missing", severity: Error,
         summary: "a bracket table does not say how its rate applies",
         explanation: "Brackets can apply three ways: `whole amount` (the bracket the metric reaches sets the rate of the whole payment), `marginal` (each part of the payment at the rate of the bracket it falls in, like income tax) or `retroactive` (reaching a bracket re-rates the whole trailing period). Say which.",
-        bad: "rate by sales over trailing 12 months {\n  below 50000 EUR: 20%\n  from 50000 EUR: 25%\n}",
-        good: "rate by sales over trailing 12 months, marginal {\n  below 50000 EUR: 20%\n  from 50000 EUR: 25%\n}",
+        bad: "commission c: 20% of payments {\n  rate by sales over trailing 12 months {\n    below 50000 EUR: 20%\n    from 50000 EUR: 25%\n  }\n}",
+        good: "commission c: 20% of payments {\n  rate by sales over trailing 12 months, marginal {\n    below 50000 EUR: 20%\n    from 50000 EUR: 25%\n  }\n}",
     }
     RateOutsideBounds => {
         id: "C0604", name: "rate-outside-bounds", severity: Error,
         summary: "a rate outside the commission's declared bounds",
         explanation: "`bounds 20% to 30%` promises that a commission's rate stays in that range. Every flat rate, bracket rate and tier rate must lie inside it; uplifts are capped at the upper bound.",
-        bad: "rate 35%\nbounds 20% to 30%",
-        good: "rate 30%\nbounds 20% to 30%",
+        bad: "commission c: 35% of payments { bounds 20% to 30% }",
+        good: "commission c: 30% of payments { bounds 20% to 30% }",
     }
     TierNotMonotone => {
         id: "C0701", name: "tier-not-monotone", severity: Warning,
@@ -242,8 +249,8 @@ codes! {
         id: "C0801", name: "eligibility-contradiction", severity: Error,
         summary: "a payout path granted to an entity type the program excludes from it",
         explanation: "The program block can restrict entity types: `individual (no contract, netted only)`. A commission paid by transfer, or one requiring a contract, cannot be made eligible to such an entity type.",
-        bad: "entities company, individual (no contract, netted only)\ncommission direct: 40% of payments { eligible entity company, individual with contract }",
-        good: "entities company, individual (no contract, netted only)\ncommission direct: 40% of payments { eligible entity company with contract }",
+        bad: "program \"P\" {\n  currency EUR\n  entities company, individual (no contract, netted only)\n}\ncommission direct: 40% of payments { eligible entity company, individual with contract }",
+        good: "program \"P\" {\n  currency EUR\n  entities company, individual (no contract, netted only)\n}\ncommission direct: 40% of payments { eligible entity company with contract }",
     }
     Stacking => {
         id: "C0901", name: "stacking-over-100", severity: Error,
@@ -256,8 +263,8 @@ codes! {
         id: "C0902", name: "split-over-100", severity: Error,
         summary: "split shares add up to more than 100%",
         explanation: "`claims split { ... }` divides a contested commission between the claiming partners' tracks; the shares cannot add up to more than the whole.",
-        bad: "claims split { Referral 40%, Affiliate 70% }",
-        good: "claims split { Referral 30%, Affiliate 70% }",
+        bad: "program \"P\" {\n  currency EUR\n  claims split { Referral 40%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
+        good: "program \"P\" {\n  currency EUR\n  claims split { Referral 30%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
     }
     PayoutBeforeCollection => {
         id: "C1001", name: "payout-before-collection", severity: Warning,

@@ -22,7 +22,11 @@ pub struct Lowered {
 /// Lowers the syntax trees of a policy (its root file first, then its imports).
 pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
     let mut lowerer = Lowerer {
-        program: Program::default(),
+        program: Program {
+            // Modules are several per partner unless `modules ... { one per partner }` says otherwise.
+            modules_several: true,
+            ..Program::default()
+        },
         diagnostics: Vec::new(),
     };
     lowerer.lower_program_block(files);
@@ -31,7 +35,9 @@ pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
     let is_list = |item: &&ast::Item| {
         matches!(
             item.kind,
-            ast::ItemKind::TiersDecl(_) | ast::ItemKind::TracksDecl(_) | ast::ItemKind::ModulesDecl(_)
+            ast::ItemKind::TiersDecl(_)
+                | ast::ItemKind::TracksDecl(_)
+                | ast::ItemKind::ModulesDecl(_)
         )
     };
     for file in files {
@@ -1552,7 +1558,11 @@ impl LiteralChecker {
     }
 
     /// A plain or money threshold of a metric.
-    pub fn metric_value(&mut self, metric: &Metric, q: &ast::Quantity) -> Result<Decimal, Vec<Diagnostic>> {
+    pub fn metric_value(
+        &mut self,
+        metric: &Metric,
+        q: &ast::Quantity,
+    ) -> Result<Decimal, Vec<Diagnostic>> {
         let v = self.lowerer.metric_value(metric, q);
         self.finish(v)
     }

@@ -25,9 +25,16 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// The pair's span without the whitespace and `//` comments pest leaves at
+    /// its end when an optional trailing part did not match.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start() + self.offset, s.end() + self.offset)
+        let len = trimmed_len(pair.as_str());
+        Span::new(
+            self.file,
+            s.start() + self.offset,
+            s.start() + len + self.offset,
+        )
     }
 
     fn error<T>(&self, pair: &Pair<Rule>, what: &str) -> R<T> {
@@ -1198,7 +1205,11 @@ impl Builder {
 
 /// The children of an item, with the clauses of its `{ ... }` block (the rule
 /// `block`) spliced in; sets `has_block` when the block is written.
-fn flatten_block<'i>(pairs: Pairs<'i, Rule>, block: Rule, has_block: &mut bool) -> Vec<Pair<'i, Rule>> {
+fn flatten_block<'i>(
+    pairs: Pairs<'i, Rule>,
+    block: Rule,
+    has_block: &mut bool,
+) -> Vec<Pair<'i, Rule>> {
     let mut out = Vec::new();
     for p in pairs {
         if p.as_rule() == block {
@@ -1209,4 +1220,33 @@ fn flatten_block<'i>(pairs: Pairs<'i, Rule>, block: Rule, has_block: &mut bool) 
         }
     }
     out
+}
+
+/// The length of `text` without trailing whitespace and trailing `//` comments.
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&t[line_start..]) {
+            Some(c) => t = t[..line_start + c].trim_end(),
+            None => return t.len(),
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }

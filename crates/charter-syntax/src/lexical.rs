@@ -60,7 +60,9 @@ pub fn scan(file: FileId, text: &str) -> Lexical {
                 let rest = &text[j..];
                 if rest.starts_with("///") {
                     pending_doc.get_or_insert(j);
-                } else if starts_with_item_keyword(rest) {
+                } else if starts_with_item_keyword(rest) || starts_with_word(rest) {
+                    // Any word at the start of a line outside blocks starts an item:
+                    // a misspelled keyword then breaks only its own item.
                     item_starts.push(pending_doc.take().unwrap_or(j));
                 } else if !rest.starts_with("//") && !rest.starts_with('\n') {
                     pending_doc = None;
@@ -126,4 +128,10 @@ fn starts_with_item_keyword(rest: &str) -> bool {
                 .next()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_')
     })
+}
+
+fn starts_with_word(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
 }

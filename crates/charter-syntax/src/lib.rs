@@ -213,6 +213,22 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelled_keyword_breaks_only_its_own_item() {
+        let text = "program \"P\" {\n  currency EUR\n}\ncomission a: 5% of payments\ntiers A < B\n";
+        let parse = parse(FileId(0), text);
+        assert_eq!(parse.diagnostics.len(), 1, "{:?}", errors(text));
+        assert_eq!(parse.ast.items.len(), 2);
+    }
+
+    #[test]
+    fn spans_end_before_trailing_comments() {
+        let text = "choose one of a, b // note\ntiers A < B\n";
+        let parse = parse(FileId(0), text);
+        let span = parse.ast.items[0].span;
+        assert_eq!(&text[span.range()], "choose one of a, b");
+    }
+
+    #[test]
     fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
         let text = "program \"P\" ".to_string() + &"{".repeat(10_000);
         let parse = parse(FileId(0), &text);

@@ -1,12 +1,308 @@
 //! The conflict analyses that run over a resolved program. Each submodule owns
 //! one family of diagnostics; [`run`] calls them all and collects every finding.
+//!
+//! | module        | codes                                                              |
+//! |---------------|--------------------------------------------------------------------|
+//! | `benefits`    | C0401 dual financial benefit, C0402 invalid choose-one group       |
+//! | [`regions`]   | C0501 overlapping exclusive regions, C0503 region cycle            |
+//! | `brackets`    | C0601–C0604 bracket tables and bounds; C0306 empty bracket, C0305 uplifts past 100%, C0702 capped uplift |
+//! | `tiers`       | C0701 tier not monotone, C0702 unreachable tiers and rules         |
+//! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
+//! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
+//! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
+//!
+//! `membership` answers which tiers, tracks and modules one partner can hold
+//! together; the analyses above share it.
+//!
+//! Analyses read the IR, and the source text only to place labels and fixes
+//! exactly (spans of the syntax tree may end with the whitespace or comment
+//! after a construct; labels are trimmed, and a fix is offered only when the
+//! text it edits is what the analysis expects). Where lowering already
+//! reported an error inside a construct (so the IR holds only part of it),
+//! they stay silent about that construct rather than report a consequence of
+//! the same mistake.
+
+mod benefits;
+mod brackets;
+mod eligibility;
+mod membership;
+pub mod regions;
+mod stacking;
+mod tiers;
+mod timing;
 
 use crate::symbols::SymbolTable;
-use charter_diagnostics::Diagnostic;
-use charter_ir::Program;
+use charter_diagnostics::{Diagnostic, Severity, SourceDb, Span, TextEdit};
+use charter_ir::{ChooseOneGroup, NameRef, Program};
+use membership::Membership;
 
-/// Runs every analysis.
-pub fn run(program: &Program, symbols: &SymbolTable) -> Vec<Diagnostic> {
-    let _ = (program, symbols);
-    Vec::new()
+/// Runs every analysis. `sources` holds the policy's files (an empty database
+/// gives the same findings, without fixes); `earlier` are the findings of the
+/// phases before (parse, lowering, name resolution): an analysis skips a
+/// construct holding an error.
+pub fn run(
+    program: &Program,
+    symbols: &SymbolTable,
+    sources: &SourceDb,
+    earlier: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let cx = Context {
+        program,
+        symbols,
+        sources,
+        membership: Membership::new(program),
+        error_spans: earlier
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.primary.span)
+            .collect(),
+    };
+    let mut out = Vec::new();
+    benefits::check(&cx, &mut out);
+    regions::check(&cx, &mut out);
+    brackets::check(&cx, &mut out);
+    let mut unreachable = tiers::check(&cx, &mut out);
+    eligibility::check(&cx, &mut unreachable, &mut out);
+    tiers::check_rule_scopes(&cx, &unreachable, &mut out);
+    stacking::check(&cx, &mut out);
+    timing::check(&cx, &mut out);
+    for d in &mut out {
+        d.primary.span = cx.trim(d.primary.span);
+        for label in &mut d.secondary {
+            label.span = cx.trim(label.span);
+        }
+    }
+    out
+}
+
+/// What every analysis reads.
+pub(crate) struct Context<'a> {
+    pub program: &'a Program,
+    pub symbols: &'a SymbolTable,
+    pub membership: Membership<'a>,
+    sources: &'a SourceDb,
+    error_spans: Vec<Span>,
+}
+
+impl<'a> Context<'a> {
+    /// The text a span covers, if the file is known.
+    pub(crate) fn text(&self, span: Span) -> Option<&'a str> {
+        self.sources.get(span.file)?.text.get(span.range())
+    }
+
+    /// A span without the whitespace and `//` comments it may end with.
+    pub(crate) fn trim(&self, span: Span) -> Span {
+        let Some(text) = self.text(span) else {
+            return span;
+        };
+        let mut kept = text.trim_end();
+        // Drop a trailing comment: a `//` on the last line outside a string.
+        loop {
+            let line_start = kept.rfind('\n').map_or(0, |i| i + 1);
+            let line = &kept[line_start..];
+            let Some(at) = comment_start(line) else { break };
+            kept = kept[..line_start + at].trim_end();
+        }
+        Span {
+            file: span.file,
+            start: span.start,
+            end: span.start + u32::try_from(kept.len()).unwrap_or(0),
+        }
+    }
+
+    /// Whether an earlier phase reported an error inside `span`.
+    pub(crate) fn has_error_within(&self, span: Span) -> bool {
+        self.error_spans
+            .iter()
+            .any(|e| e.file == span.file && span.start <= e.start && e.end <= span.end)
+    }
+
+    /// The choose-one groups listing a benefit.
+    pub(crate) fn groups_of(&self, benefit: &str) -> impl Iterator<Item = &'a ChooseOneGroup> {
+        let benefit = benefit.to_string();
+        self.program
+            .choose_groups
+            .iter()
+            .filter(move |g| g.benefits.iter().any(|b| b.name == benefit))
+    }
+
+    /// A choose-one group of both benefits, if any.
+    pub(crate) fn shared_group(&self, a: &str, b: &str) -> Option<&'a ChooseOneGroup> {
+        if a == b {
+            return None;
+        }
+        self.groups_of(a)
+            .find(|g| g.benefits.iter().any(|x| x.name == b))
+    }
+}
+
+/// Where a `//` comment starts in one line, outside double quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// How a message names a choose-one group: by its `as` name, or as "a choose-one group".
+pub(crate) fn group_label(g: &ChooseOneGroup) -> String {
+    if g.name.span == g.span {
+        "a `choose one of` group".to_string()
+    } else {
+        format!("the choose-one group `{}`", g.name.name)
+    }
+}
+
+/// An edit removing `list[index]` and its comma, when the name shares its
+/// comma-separated list with another (removing a list's only name would leave
+/// its keyword behind). `None` when the source does not read as expected.
+pub(crate) fn remove_from_list(
+    cx: &Context<'_>,
+    list: &[NameRef],
+    index: usize,
+) -> Option<TextEdit> {
+    let this = list.get(index)?;
+    // Whether `a` and `b` are neighbours in one list: only a comma between them.
+    let adjacent = |a: &NameRef, b: &NameRef| {
+        a.span.file == b.span.file
+            && a.span.end <= b.span.start
+            && cx
+                .text(Span {
+                    file: a.span.file,
+                    start: a.span.end,
+                    end: b.span.start,
+                })
+                .is_some_and(|gap| gap.trim() == ",")
+    };
+    let span = match list.get(index + 1).filter(|next| adjacent(this, next)) {
+        Some(next) => Span {
+            file: this.span.file,
+            start: this.span.start,
+            end: next.span.start,
+        },
+        None => {
+            let previous = index.checked_sub(1).and_then(|i| list.get(i))?;
+            if !adjacent(previous, this) {
+                return None;
+            }
+            Span {
+                file: this.span.file,
+                start: previous.span.end,
+                end: this.span.end,
+            }
+        }
+    };
+    Some(TextEdit {
+        span,
+        replacement: String::new(),
+    })
+}
+
+/// Lists names in backticks: "`a`, `b` and `c`".
+pub(crate) fn and_list<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// An empty edit inserting text at a byte offset.
+pub(crate) fn insert_at(file: charter_diagnostics::FileId, offset: u32, text: &str) -> TextEdit {
+    TextEdit {
+        span: Span {
+            file,
+            start: offset,
+            end: offset,
+        },
+        replacement: text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charter_diagnostics::FileId;
+
+    fn name(start: u32, end: u32) -> NameRef {
+        NameRef {
+            name: "x".into(),
+            span: Span {
+                file: FileId(0),
+                start,
+                end,
+            },
+        }
+    }
+
+    fn with_source(text: &str, test: impl FnOnce(&Context<'_>)) {
+        let program = Program::default();
+        let symbols = SymbolTable::default();
+        let mut sources = SourceDb::new();
+        sources.add("test.charter", text.to_string());
+        let cx = Context {
+            program: &program,
+            symbols: &symbols,
+            membership: Membership::new(&program),
+            sources: &sources,
+            error_spans: Vec::new(),
+        };
+        test(&cx);
+    }
+
+    #[test]
+    fn removing_a_name_takes_its_comma() {
+        with_source("grant a, b", |cx| {
+            let list = [name(6, 7), name(9, 10)];
+            let first = remove_from_list(cx, &list, 0).map(|e| (e.span.start, e.span.end));
+            let second = remove_from_list(cx, &list, 1).map(|e| (e.span.start, e.span.end));
+            assert_eq!(first, Some((6, 9)));
+            assert_eq!(second, Some((7, 10)));
+        });
+    }
+
+    #[test]
+    fn a_name_alone_in_its_clause_is_not_removed() {
+        with_source("grant a\n  grant b", |cx| {
+            let list = [name(6, 7), name(16, 17)];
+            assert_eq!(remove_from_list(cx, &list, 1), None);
+            assert_eq!(remove_from_list(cx, &[name(6, 7)], 0), None);
+        });
+    }
+
+    #[test]
+    fn trimming_drops_trailing_space_and_comments() {
+        with_source("payout within 30 days after invoice // \"net\"\n\n", |cx| {
+            let whole = Span {
+                file: FileId(0),
+                start: 0,
+                end: 46,
+            };
+            assert_eq!(cx.trim(whole).end, 35);
+        });
+        with_source("require \"see http://x\"\n", |cx| {
+            let whole = Span {
+                file: FileId(0),
+                start: 0,
+                end: 23,
+            };
+            assert_eq!(cx.trim(whole).end, 22);
+        });
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        assert_eq!(and_list(&["a"]), "`a`");
+        assert_eq!(and_list(&["a", "b", "c"]), "`a`, `b` and `c`");
+    }
 }

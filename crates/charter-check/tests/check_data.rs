@@ -1,0 +1,324 @@
+//! Runs the policies under `tests/check/` through [`charter_check::compile_path`].
+//!
+//! - `tests/check/fail/<code>_<n>_<what>.charter`: must report `<code>`; the full
+//!   output is compared with the `.stderr` file next to it: the human rendering,
+//!   the codes as JSON, and every fix applied to the source.
+//! - `tests/check/pass/*.charter`: must report nothing. Sub-folders hold files
+//!   that are only valid as imports (rosters without a `program` block) and are
+//!   not checked on their own.
+//!
+//! One test per file: the lists below name every file, and
+//! `every_file_has_a_test` fails (printing the lines to add) when a file is
+//! missing. `UPDATE_EXPECT=1 cargo test -p charter-check --test check_data`
+//! rewrites the `.stderr` files.
+
+#![expect(
+    clippy::expect_used,
+    reason = "a test stops with a message when its data is missing"
+)]
+
+use charter_check::{compile, compile_path, Compilation, FileReader};
+use charter_diagnostics::render::{render_human, HumanStyle};
+use charter_diagnostics::{Code, Diagnostic, SourceDb};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+macro_rules! policies {
+    (fail: [$($fail:ident),* $(,)?], pass: [$($pass:ident),* $(,)?] $(,)?) => {
+        #[expect(non_snake_case, reason = "each test is named after its file, which starts with the code")]
+        mod fail {
+            $( #[test] fn $fail() { super::check_fail(stringify!($fail)); } )*
+        }
+        mod pass {
+            $( #[test] fn $pass() { super::check_pass(stringify!($pass)); } )*
+        }
+        const FAIL: &[&str] = &[$(stringify!($fail)),*];
+        const PASS: &[&str] = &[$(stringify!($pass)),*];
+    };
+}
+
+policies! {
+    fail: [
+        C0101_1_two_broken_items_and_a_good_one,
+        C0101_2_bracket_without_colon,
+        C0102_1_missing_import,
+        C0102_2_imports_itself,
+        C0103_1_rate_overflows,
+        C0103_2_count_overflows,
+        C0201_1_did_you_mean,
+        C0201_2_tier_not_in_tiers_list,
+        C0202_1_benefit_defined_twice,
+        C0202_2_two_payout_schedules,
+        C0203_1_unused_region,
+        C0203_2_unused_agreement,
+        C0204_1_no_program,
+        C0204_2_two_programs,
+        C0204_3_no_currency,
+        C0301_1_money_for_a_rate,
+        C0302_1_bonus_in_another_currency,
+        C0303_1_business_days_in_a_window,
+        C0304_1_notice_in_months,
+        C0305_1_rate_over_100,
+        C0305_2_uplifts_over_100,
+        C0306_1_no_such_date,
+        C0306_2_empty_bracket,
+        C0401_1_tier_grants_two,
+        C0401_2_tier_and_module_grant_one_each,
+        C0401_3_partner_elects_two,
+        C0401_4_elects_one_tier_grants_other,
+        C0402_1_group_of_one,
+        C0402_2_benefit_in_two_groups,
+        C0402_3_elects_benefit_in_no_group,
+        C0402_4_elected_condition_on_benefit_in_no_group,
+        C0501_1_country_in_two_exclusive_regions,
+        C0501_2_nested_regions,
+        C0502_1_uk_is_not_iso,
+        C0503_1_region_contains_itself,
+        C0601_1_brackets_overlap,
+        C0602_1_gap_between_brackets,
+        C0602_2_no_open_top_bracket,
+        C0602_3_not_from_zero,
+        C0603_1_mode_missing,
+        C0604_1_flat_rate_outside_bounds,
+        C0604_2_tier_rate_outside_bounds,
+        C0701_1_higher_tier_requires_less,
+        C0701_2_benefit_missing_for_higher_tier,
+        C0701_3_tier_rate_decreases,
+        C0702_1_contradiction_within_tier,
+        C0702_2_inherited_contradiction,
+        C0702_3_only_no_contract_entities,
+        C0702_4_eligible_track_excludes_own_track,
+        C0702_5_uplift_capped_to_nothing,
+        C0702_6_requirement_below_zero,
+        C0801_1_transfer_to_netted_only,
+        C0801_2_contract_for_no_contract_entity,
+        C0801_3_transfer_open_to_every_entity,
+        C0901_1_commission_plus_discount,
+        C0902_1_split_over_100,
+        C1001_1_payout_after_invoice,
+        C1002_1_hold_shorter_than_clawback,
+        C1002_2_statement_before_clawback_closes,
+    ],
+    pass: [
+        brackets_tile_the_metric,
+        choose_one_elections,
+        clawback_held,
+        exclusive_regions_disjoint,
+        monotone_tiers,
+        netted_and_transfer_paths,
+        names_in_cyrillic_and_polish_with_roster_import,
+    ],
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace root exists")
+}
+
+fn data_dir(kind: &str) -> PathBuf {
+    root().join("tests/check").join(kind)
+}
+
+/// Where the fix's edits land, after applying them: the changed lines.
+fn apply_fix(db: &SourceDb, d: &Diagnostic) -> String {
+    let mut out = String::new();
+    for fix in &d.fixes {
+        let Some(file) = fix.edits.first().map(|e| e.span.file) else {
+            continue;
+        };
+        let mut text = db.text(file).to_string();
+        let mut edits = fix.edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for e in &edits {
+            text.replace_range(e.span.range(), &e.replacement);
+        }
+        let original: Vec<&str> = db.text(file).lines().collect();
+        let _ = writeln!(out, "fix {}: {}", d.code, fix.title);
+        for (n, line) in text.lines().enumerate() {
+            if original.get(n) != Some(&line) {
+                let _ = writeln!(out, "  {:>3} | {line}", n + 1);
+            }
+        }
+    }
+    out
+}
+
+/// The expected-output text of a compilation.
+fn snapshot(c: &Compilation) -> String {
+    let human = render_human(
+        &c.db,
+        &c.diagnostics,
+        HumanStyle {
+            color: false,
+            width: 100,
+        },
+    );
+    let prefix = format!("{}/", root().display());
+    let mut out = human.replace(&prefix, "");
+    let codes: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| format!("\"{}\"", d.code))
+        .collect();
+    let _ = writeln!(out, "--- codes\n[{}]", codes.join(", "));
+    let fixes: String = c.diagnostics.iter().map(|d| apply_fix(&c.db, d)).collect();
+    if !fixes.is_empty() {
+        let _ = write!(out, "--- fixes\n{fixes}");
+    }
+    out
+}
+
+fn check_fail(name: &str) {
+    let path = data_dir("fail").join(format!("{name}.charter"));
+    let c = compile_path(&path).expect("the policy is readable");
+    let id = &name[..5];
+    assert!(
+        c.diagnostics.iter().any(|d| d.code.id() == id),
+        "{name} does not report {id}:\n{}",
+        snapshot(&c)
+    );
+    let actual = snapshot(&c);
+    let expected_path = path.with_extension("stderr");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).expect("the snapshot is writable");
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs (rerun with UPDATE_EXPECT=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+        expected_path.display()
+    );
+}
+
+fn check_pass(name: &str) {
+    let path = data_dir("pass").join(format!("{name}.charter"));
+    let c = compile_path(&path).expect("the policy is readable");
+    assert!(
+        c.diagnostics.is_empty(),
+        "{name} should check clean:\n{}",
+        snapshot(&c)
+    );
+}
+
+/// The `.charter` files directly in a folder, by stem.
+fn stems(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .expect("the test data folder exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "charter"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_file_has_a_test() {
+    for (kind, listed) in [("fail", FAIL), ("pass", PASS)] {
+        let on_disk = stems(&data_dir(kind));
+        let missing: Vec<&String> = on_disk
+            .iter()
+            .filter(|s| !listed.contains(&s.as_str()))
+            .collect();
+        let stale: Vec<&&str> = listed
+            .iter()
+            .filter(|s| !on_disk.iter().any(|d| d == *s))
+            .collect();
+        assert!(
+            missing.is_empty() && stale.is_empty(),
+            "add to the `{kind}` list in check_data.rs: {missing:?}; remove: {stale:?}"
+        );
+    }
+    let snapshots: Vec<String> = std::fs::read_dir(data_dir("fail"))
+        .expect("the fail folder exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "stderr"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|s| !FAIL.contains(&s.as_str()))
+        .collect();
+    assert!(
+        snapshots.is_empty(),
+        "snapshots without a policy: {snapshots:?}"
+    );
+}
+
+#[test]
+fn every_code_has_a_failing_policy() {
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !FAIL.iter().any(|f| f.starts_with(id)))
+        .collect();
+    assert!(missing.is_empty(), "no failing policy shows {missing:?}");
+}
+
+#[test]
+fn the_shipped_policies_are_clean() {
+    let dir = root().join("policies");
+    for stem in stems(&dir) {
+        let c = compile_path(&dir.join(format!("{stem}.charter"))).expect("readable");
+        assert!(
+            c.diagnostics.is_empty(),
+            "policies/{stem}.charter:\n{}",
+            snapshot(&c)
+        );
+    }
+}
+
+/// Serves `roster.charter` (the import of C0102's good example); nothing else exists.
+struct ExampleFiles;
+
+impl FileReader for ExampleFiles {
+    fn read(&mut self, path: &Path) -> std::io::Result<String> {
+        if path.ends_with("roster.charter") {
+            return Ok("partner acme { }\n".to_string());
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such file",
+        ))
+    }
+}
+
+fn example_codes(text: &str) -> Vec<Code> {
+    let mut db = SourceDb::new();
+    let root = db.add("example.charter", text.to_string());
+    compile(db, root, &mut ExampleFiles)
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+/// `charter explain` shows a bad and a good example per code: the bad one must
+/// report the code, the good one must not. An example without a `program` block
+/// is also tried inside a minimal one.
+#[test]
+fn explanation_examples_show_their_code() {
+    let mut wrong = Vec::new();
+    for code in Code::ALL {
+        let info = code.info();
+        let wrap = |text: &str| format!("program \"Example\" {{ currency EUR }}\n{text}\n");
+        let bad =
+            example_codes(info.bad).contains(code) || example_codes(&wrap(info.bad)).contains(code);
+        let good = if info.good.contains("program \"") {
+            example_codes(info.good)
+        } else {
+            example_codes(&wrap(info.good))
+        };
+        if !bad {
+            wrong.push(format!("{}: the bad example does not report it", info.id));
+        }
+        if good.contains(code) {
+            wrong.push(format!("{}: the good example reports it", info.id));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
