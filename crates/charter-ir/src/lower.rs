@@ -1517,8 +1517,10 @@ pub struct LiteralChecker {
 impl LiteralChecker {
     /// Checks literals for a program paying in `currency`.
     pub fn new(currency: &str) -> LiteralChecker {
-        let mut program = Program::default();
-        program.currency = currency.to_string();
+        let program = Program {
+            currency: currency.to_string(),
+            ..Program::default()
+        };
         LiteralChecker {
             lowerer: Lowerer {
                 program,

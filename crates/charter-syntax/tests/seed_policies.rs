@@ -1,4 +1,5 @@
 //! Every seed policy under `policies/` parses without a syntax error.
+#![allow(clippy::unwrap_used)]
 
 use charter_diagnostics::{FileId, SourceDb};
 use std::path::Path;
