@@ -65,13 +65,11 @@ impl Compilation {
     }
 
     /// The checked program, if the policy has no error.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the error hands the whole compilation back to render its diagnostics; it is returned once per policy"
-    )]
-    pub fn into_checked(self) -> Result<(CheckedProgram, SourceDb, Vec<Diagnostic>), Compilation> {
+    pub fn into_checked(
+        self,
+    ) -> Result<(CheckedProgram, SourceDb, Vec<Diagnostic>), Box<Compilation>> {
         if self.has_errors() {
-            return Err(self);
+            return Err(Box::new(self));
         }
         Ok((
             CheckedProgram {

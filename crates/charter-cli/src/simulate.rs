@@ -1,0 +1,395 @@
+//! `charter simulate`, `charter diff`, `charter test` and `charter gen-scenario`.
+
+use charter_check::{compile_path, CheckedProgram};
+use charter_diagnostics::render::{render_human, HumanStyle};
+use charter_diagnostics::SourceDb;
+use charter_scenario::Scenario;
+use charter_sim::{overrides, report, simulate, SimOptions, SimResult};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SimFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ScenarioArgs {
+    /// The scenario: a JSON file, or an NDJSON file of events (with --partners).
+    #[arg(long, short = 's')]
+    scenario: PathBuf,
+    /// The partners file (JSON array or NDJSON) that goes with an NDJSON events file.
+    #[arg(long)]
+    partners: Option<PathBuf>,
+    /// Simulate as of this date (default: the scenario's `as_of`, else its last event).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Args)]
+pub struct SimulateArgs {
+    /// The policy file.
+    policy: PathBuf,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: SimFormat,
+    /// What-if override of a named rate, window, threshold or bracket (repeatable), like `referral_share=7%`.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    sets: Vec<String>,
+    /// Print the explanation of one payout (by its id, like `P3`).
+    #[arg(long, value_name = "ID")]
+    explain: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The policy before the change.
+    old: PathBuf,
+    /// The policy after the change.
+    new: PathBuf,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: DiffFormat,
+    /// Exit 1 when the total payout grows by more than this percentage.
+    #[arg(long, value_name = "PCT")]
+    fail_if_increase: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Scenario files or folders holding them (default: `tests/scenarios`).
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct GenArgs {
+    /// How many events.
+    #[arg(long, default_value_t = 10_000)]
+    events: usize,
+    /// How many partners.
+    #[arg(long, default_value_t = 100)]
+    partners: usize,
+    /// The random seed (same seed, same scenario).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the events (NDJSON).
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write the partners (JSON).
+    #[arg(long)]
+    partners_out: PathBuf,
+    /// The currency of the invoices (the policy's).
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// Partners hold tracks only: no tiers, modules, elected benefits or invitations.
+    #[arg(long)]
+    tracks_only: bool,
+}
+
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(crate::EXIT_USAGE)
+}
+
+/// Reads and checks a policy; prints its diagnostics when it has errors.
+pub fn load_policy(path: &Path) -> Result<(CheckedProgram, SourceDb), ExitCode> {
+    let compilation = compile_path(path)
+        .map_err(|e| usage_error(format!("cannot read `{}`: {e}", path.display())))?;
+    match compilation.into_checked() {
+        Ok((checked, db, _)) => Ok((checked, db)),
+        Err(c) => {
+            eprint!(
+                "{}",
+                render_human(&c.db, &c.diagnostics, HumanStyle::default())
+            );
+            eprintln!(
+                "error: `{}` has errors; fix them before simulating",
+                path.display()
+            );
+            Err(ExitCode::from(crate::EXIT_FINDINGS))
+        }
+    }
+}
+
+fn load_scenario(args: &ScenarioArgs) -> Result<Scenario, ExitCode> {
+    let ndjson = args
+        .scenario
+        .extension()
+        .is_some_and(|e| e == "ndjson" || e == "jsonl");
+    let loaded = if ndjson || args.partners.is_some() {
+        charter_scenario::load_ndjson(&args.scenario, args.partners.as_deref(), args.as_of)
+    } else {
+        charter_scenario::load_path(&args.scenario)
+    };
+    loaded.map_err(usage_error)
+}
+
+fn run_with_progress(
+    program: &CheckedProgram,
+    scenario: &Scenario,
+    db: &SourceDb,
+    as_of: Option<NaiveDate>,
+) -> SimResult {
+    let show = std::io::stderr().is_terminal() && scenario.events.len() >= 100_000;
+    let progress = |done: usize, total: usize| {
+        if show {
+            let width = 30;
+            let filled = (done * width).checked_div(total).unwrap_or(width);
+            eprint!(
+                "\r[{}{}] {done}/{total} events",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let options = SimOptions {
+        as_of,
+        sources: Some(db),
+        progress: Some(&progress),
+    };
+    simulate(program, scenario, &options)
+}
+
+pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
+    let (program, db) = match load_policy(&args.policy) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut sets = Vec::new();
+    for s in &args.sets {
+        match overrides::parse_assignment(s) {
+            Ok(a) => sets.push(a),
+            Err(e) => return usage_error(e),
+        }
+    }
+    let program = if sets.is_empty() {
+        program
+    } else {
+        match overrides::apply(&program, &sets) {
+            Ok(p) => p,
+            Err(e) => return usage_error(e),
+        }
+    };
+    let scenario = match load_scenario(&args.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let result = run_with_progress(&program, &scenario, &db, args.scenario.as_of);
+    let out = if let Some(id) = &args.explain {
+        match report::explain(&result, id) {
+            Some(text) => text,
+            None => return usage_error(format!("no payout has the id `{id}`")),
+        }
+    } else {
+        match args.format {
+            SimFormat::Table => report::to_table(&result),
+            SimFormat::Json => report::to_json(&result),
+            SimFormat::Csv => report::to_csv(&result),
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).is_err() {
+        return ExitCode::from(crate::EXIT_USAGE);
+    }
+    if result.has_errors() {
+        ExitCode::from(crate::EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn run_diff(args: &DiffArgs) -> ExitCode {
+    let (old, old_db) = match load_policy(&args.old) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (new, new_db) = match load_policy(&args.new) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let scenario = match load_scenario(&args.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let before = run_with_progress(&old, &scenario, &old_db, args.scenario.as_of);
+    let after = run_with_progress(&new, &scenario, &new_db, args.scenario.as_of);
+    let d = charter_sim::diff::diff(&before, &after);
+    match args.format {
+        DiffFormat::Table => print!("{}", charter_sim::diff::to_table(&d)),
+        DiffFormat::Json => print!("{}", charter_sim::diff::to_json(&d)),
+    }
+    if let Some(limit) = args.fail_if_increase {
+        let grew = match d.total_percent {
+            Some(p) => p > limit,
+            None => d.total_after > d.total_before,
+        };
+        if grew {
+            eprintln!(
+                "error: total payouts grow from {} to {} ({}), more than the allowed {limit}%",
+                d.total_before,
+                d.total_after,
+                d.total_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "from zero".into())
+            );
+            return ExitCode::from(crate::EXIT_FINDINGS);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("no such file or folder: `{}`", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+pub fn run_test(args: &TestArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("tests/scenarios")]
+    } else {
+        args.paths.clone()
+    };
+    let files = match scenario_files(&paths) {
+        Ok(f) => f,
+        Err(e) => return usage_error(e),
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &files {
+        let scenario = match charter_scenario::load_path(file) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("FAIL {}\n  {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let Some(expect) = &scenario.expect else {
+            continue;
+        };
+        let Some(policy) = scenario.policy.as_ref() else {
+            println!(
+                "FAIL {}\n  the scenario names no `policy` to run against",
+                file.display()
+            );
+            failed += 1;
+            continue;
+        };
+        let policy_path = file.parent().unwrap_or(Path::new(".")).join(policy);
+        let (program, db) = match compile_path(&policy_path).map(|c| c.into_checked()) {
+            Ok(Ok((p, db, _))) => (p, db),
+            Ok(Err(c)) => {
+                println!(
+                    "FAIL {}\n  policy `{}` has errors:",
+                    file.display(),
+                    policy_path.display()
+                );
+                print!(
+                    "{}",
+                    render_human(&c.db, &c.diagnostics, HumanStyle::default())
+                );
+                failed += 1;
+                continue;
+            }
+            Err(e) => {
+                println!(
+                    "FAIL {}\n  cannot read policy `{}`: {e}",
+                    file.display(),
+                    policy_path.display()
+                );
+                failed += 1;
+                continue;
+            }
+        };
+        let result = simulate(
+            &program,
+            &scenario,
+            &SimOptions {
+                as_of: None,
+                sources: Some(&db),
+                progress: None,
+            },
+        );
+        let mismatches = charter_sim::expect::compare(expect, &result);
+        if mismatches.is_empty() {
+            println!("ok   {}", file.display());
+            passed += 1;
+        } else {
+            println!("FAIL {}", file.display());
+            for m in mismatches {
+                println!("  {}", m.what);
+                for line in m.explain {
+                    println!("      {line}");
+                }
+            }
+            failed += 1;
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(crate::EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn run_gen(args: &GenArgs) -> ExitCode {
+    let config = charter_scenario::GenConfig {
+        seed: args.seed,
+        events: args.events,
+        partners: args.partners,
+        currency: args.currency.clone(),
+        tiers_and_modules: !args.tracks_only,
+        ..charter_scenario::GenConfig::default()
+    };
+    let generated = charter_scenario::generate(&config);
+    if let Err(e) = std::fs::write(&args.out, generated.events_ndjson.as_bytes()) {
+        return usage_error(format!("cannot write `{}`: {e}", args.out.display()));
+    }
+    if let Err(e) = std::fs::write(&args.partners_out, generated.partners_json.as_bytes()) {
+        return usage_error(format!(
+            "cannot write `{}`: {e}",
+            args.partners_out.display()
+        ));
+    }
+    ExitCode::SUCCESS
+}

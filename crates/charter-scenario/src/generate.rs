@@ -1,0 +1,714 @@
+//! Deterministic synthetic scenarios for tests and benchmarks
+//! (`charter gen-scenario`).
+//!
+//! The shape follows an Optimetriks-like program: partners on a `Referral`
+//! track refer customers the vendor then sells to; partners on an
+//! `Affiliate` track register deals and sell them (partner-sold orders),
+//! sometimes collecting payment themselves. Products are `Starter`, `Pro`
+//! and `Enterprise`. Around each deal come vendor contacts, partial payments,
+//! refunds and renewals; around partners, activities, staff changes,
+//! invitations and the odd notice. The same [`GenConfig`] always yields the
+//! same bytes (a seeded SplitMix64, no outside randomness).
+
+use std::io::{self, Write};
+
+use chrono::{Days, NaiveDate};
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenConfig {
+    /// Seed of the pseudo-random generator.
+    pub seed: u64,
+    /// Number of events to write (exactly).
+    pub events: usize,
+    /// Number of partners to declare (at least one is used).
+    pub partners: usize,
+    /// First day of the period deals start in.
+    pub start: NaiveDate,
+    /// Length of the period in days; no event falls after it.
+    pub days: u32,
+    /// The currency of every invoice.
+    pub currency: String,
+    /// Whether partners hold tiers, modules and elected benefits and receive
+    /// invitations; off for programs with tracks only (Optimetriks).
+    pub tiers_and_modules: bool,
+}
+
+impl Default for GenConfig {
+    fn default() -> GenConfig {
+        GenConfig {
+            seed: 1,
+            events: 10_000,
+            partners: 100,
+            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
+            days: 365,
+            currency: "USD".to_string(),
+            tiers_and_modules: true,
+        }
+    }
+}
+
+/// A generated scenario in the NDJSON layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedScenario {
+    /// A JSON array of partner objects, one per line.
+    pub partners_json: String,
+    /// One event object per line, in date order.
+    pub events_ndjson: String,
+}
+
+/// Generates a scenario in memory.
+pub fn generate(config: &GenConfig) -> GeneratedScenario {
+    let mut partners = Vec::new();
+    let mut events = Vec::with_capacity(config.events * 120);
+    // Writing to a Vec cannot fail.
+    let _ = write_scenario(config, &mut partners, &mut events);
+    GeneratedScenario {
+        partners_json: String::from_utf8_lossy(&partners).into_owned(),
+        events_ndjson: String::from_utf8_lossy(&events).into_owned(),
+    }
+}
+
+/// Generates a scenario, writing the partners array and the NDJSON events.
+pub fn write_scenario(
+    config: &GenConfig,
+    partners: &mut impl Write,
+    events: &mut impl Write,
+) -> io::Result<()> {
+    let mut rng = Rng::new(config.seed);
+    let roster = make_partners(config, &mut rng);
+    write_partners(config, &roster, partners)?;
+    let mut plan = plan_events(config, &roster, &mut rng);
+    plan.sort_by_key(|e| (e.day, e.seq));
+    plan.truncate(config.events);
+    let dates = DateTable::new(config);
+    let mut out = io::BufWriter::with_capacity(1 << 16, events);
+    for event in &plan {
+        write_event(&mut out, config, &dates, event)?;
+    }
+    out.flush()
+}
+
+/// SplitMix64: tiny, fast and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5eed_c4a7_7e25_0001)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1).max(0) as u64) as i64
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const PRODUCTS: [&str; 3] = ["Starter", "Pro", "Enterprise"];
+/// List prices in cents.
+const PRICES_CENTS: [u64; 3] = [120_000, 480_000, 2_400_000];
+const REGIONS: [&str; 8] = ["PL", "DE", "FR", "GB", "US", "NL", "ES", "IT"];
+const ACTIVITIES: [&str; 4] = ["webinar", "training", "case_study", "event"];
+const TIERS: [&str; 3] = ["Select", "Gold", "Platinum"];
+const QUALIFICATIONS: [&str; 3] = ["sales", "technical", "trained"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Track {
+    Referral,
+    Affiliate,
+}
+
+struct GenPartner {
+    track: Track,
+    entity: &'static str,
+    contract: bool,
+    region: &'static str,
+    joined: i64,
+    tier: Option<&'static str>,
+    service_provider: bool,
+    referral_fee: bool,
+    staff: [u32; 3],
+    revenue_target_cents: Option<u64>,
+}
+
+fn make_partners(config: &GenConfig, rng: &mut Rng) -> Vec<GenPartner> {
+    (0..config.partners.max(1))
+        .map(|_| {
+            let track = if rng.chance(40) {
+                Track::Referral
+            } else {
+                Track::Affiliate
+            };
+            let entity = match rng.below(100) {
+                0..=84 => "company",
+                85..=91 => "sole_proprietor",
+                92..=96 => "self_employed",
+                _ => "individual",
+            };
+            let affiliate = track == Track::Affiliate;
+            let sales = if affiliate { rng.below(6) as u32 } else { 0 };
+            let technical = if affiliate { rng.below(4) as u32 } else { 0 };
+            GenPartner {
+                track,
+                entity,
+                contract: rng.chance(95),
+                region: rng.pick(&REGIONS),
+                joined: -rng.between(0, 400),
+                tier: (affiliate && rng.chance(20)).then(|| rng.pick(&TIERS[..2])),
+                service_provider: affiliate && rng.chance(30),
+                referral_fee: !affiliate && rng.chance(60),
+                staff: [
+                    sales,
+                    technical,
+                    rng.below(u64::from(sales + technical) + 1) as u32,
+                ],
+                revenue_target_cents: (affiliate && rng.chance(5)).then_some(5_000_000),
+            }
+        })
+        .collect()
+}
+
+fn partner_id(index: u32) -> String {
+    format!("p{index:04}")
+}
+
+fn write_partners(
+    config: &GenConfig,
+    roster: &[GenPartner],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let dates = DateTable::new(config);
+    writeln!(out, "[")?;
+    for (i, p) in roster.iter().enumerate() {
+        let id = partner_id(i as u32);
+        write!(
+            out,
+            "  {{\"id\":\"{id}\",\"name\":\"Partner {i} {}\",\"track\":\"{}\"",
+            if p.entity == "company" {
+                "GmbH"
+            } else {
+                "Services"
+            },
+            match p.track {
+                Track::Referral => "Referral",
+                Track::Affiliate => "Affiliate",
+            }
+        )?;
+        if p.service_provider && config.tiers_and_modules {
+            write!(out, ",\"modules\":[\"ServiceProviders\"]")?;
+        }
+        if let Some(tier) = p.tier.filter(|_| config.tiers_and_modules) {
+            write!(out, ",\"tier\":\"{tier}\"")?;
+        }
+        write!(
+            out,
+            ",\"entity\":\"{}\",\"contract\":{},\"region\":\"{}\",\"joined\":\"{}\"",
+            p.entity,
+            p.contract,
+            p.region,
+            dates.get(p.joined)
+        )?;
+        if p.referral_fee && config.tiers_and_modules {
+            write!(out, ",\"elected\":[\"referral_fee\"]")?;
+        }
+        if p.track == Track::Affiliate {
+            write!(
+                out,
+                ",\"staff\":{{\"sales\":{},\"technical\":{},\"trained\":{}}}",
+                p.staff[0], p.staff[1], p.staff[2]
+            )?;
+        }
+        if let Some(cents) = p.revenue_target_cents {
+            write!(out, ",\"revenue_target\":\"{}\"", Cents(cents))?;
+        }
+        let comma = if i + 1 < roster.len() { "," } else { "" };
+        writeln!(out, "}}{comma}")?;
+    }
+    writeln!(out, "]")
+}
+
+/// One planned event: its day (offset from `start`), a tie-breaker keeping
+/// each deal's own order, and what happens.
+struct Planned {
+    day: i64,
+    seq: u64,
+    kind: Kind,
+}
+
+enum Kind {
+    VendorContact {
+        customer: u32,
+    },
+    Referral {
+        partner: u32,
+        customer: u32,
+    },
+    Registration {
+        partner: u32,
+        customer: u32,
+        opportunity: u32,
+        approved: bool,
+        decided: i64,
+    },
+    Attachment {
+        partner: u32,
+        customer: u32,
+        requested: bool,
+    },
+    Order {
+        customer: u32,
+        product: usize,
+        opportunity: Option<u32>,
+        partner: Option<u32>,
+    },
+    Invoice {
+        invoice: u32,
+        customer: u32,
+        cents: u64,
+        product: usize,
+        renewal: bool,
+    },
+    Payment {
+        invoice: u32,
+        cents: u64,
+        by_partner: bool,
+    },
+    Refund {
+        invoice: u32,
+        cents: u64,
+    },
+    Activity {
+        partner: u32,
+        kind: usize,
+    },
+    Notice {
+        partner: u32,
+    },
+    Invitation {
+        partner: u32,
+        tier: usize,
+    },
+    Staff {
+        partner: u32,
+        qualification: usize,
+        count: u32,
+    },
+}
+
+/// Collects events in the period until there are at least `config.events`.
+struct Planner {
+    events: Vec<Planned>,
+    last_day: i64,
+    seq: u64,
+    customers: u32,
+    invoices: u32,
+}
+
+impl Planner {
+    fn add(&mut self, day: i64, kind: Kind) {
+        self.seq += 1;
+        if (0..=self.last_day).contains(&day) {
+            self.events.push(Planned {
+                day,
+                seq: self.seq,
+                kind,
+            });
+        }
+    }
+
+    fn next_invoice(&mut self) -> u32 {
+        self.invoices += 1;
+        self.invoices
+    }
+}
+
+fn plan_events(config: &GenConfig, roster: &[GenPartner], rng: &mut Rng) -> Vec<Planned> {
+    let mut plan = Planner {
+        events: Vec::with_capacity(config.events + config.events / 8),
+        last_day: i64::from(config.days.max(1)) - 1,
+        seq: 0,
+        customers: 0,
+        invoices: 0,
+    };
+    // Every partner starts with a staff head count already; activity is
+    // spread over the period.
+    while plan.events.len() < config.events {
+        let partner = rng.below(roster.len() as u64) as u32;
+        let day = rng.between(0, plan.last_day);
+        if rng.chance(82) {
+            plan_deal(&mut plan, rng, roster, partner, day);
+        } else {
+            plan_partner_event(&mut plan, rng, roster, partner, day);
+        }
+    }
+    plan.events
+}
+
+fn plan_deal(plan: &mut Planner, rng: &mut Rng, roster: &[GenPartner], partner: u32, day: i64) {
+    plan.customers += 1;
+    let customer = plan.customers;
+    let p = &roster[partner as usize];
+    if rng.chance(15) {
+        plan.add(day - rng.between(1, 60), Kind::VendorContact { customer });
+    }
+    let product = match rng.below(100) {
+        0..=49 => 0,
+        50..=84 => 1,
+        _ => 2,
+    };
+    let (order_day, order) = match p.track {
+        Track::Referral => {
+            plan.add(day, Kind::Referral { partner, customer });
+            if rng.chance(25) {
+                return; // the referral never turned into an order
+            }
+            let order_day = day + rng.between(5, 45);
+            (
+                order_day,
+                Kind::Order {
+                    customer,
+                    product,
+                    opportunity: None,
+                    partner: None,
+                },
+            )
+        }
+        Track::Affiliate => {
+            let opportunity = customer;
+            let approved = rng.chance(90);
+            plan.add(
+                day,
+                Kind::Registration {
+                    partner,
+                    customer,
+                    opportunity,
+                    approved,
+                    decided: day + rng.between(1, 7),
+                },
+            );
+            if rng.chance(10) {
+                plan.add(
+                    day + rng.between(0, 20),
+                    Kind::Attachment {
+                        partner,
+                        customer,
+                        requested: rng.chance(50),
+                    },
+                );
+            }
+            if !approved && rng.chance(50) {
+                return;
+            }
+            let order_day = day + rng.between(10, 60);
+            (
+                order_day,
+                Kind::Order {
+                    customer,
+                    product,
+                    opportunity: Some(opportunity),
+                    partner: approved.then_some(partner),
+                },
+            )
+        }
+    };
+    plan.add(order_day, order);
+    let collects = p.track == Track::Affiliate && rng.chance(25);
+    let cents = PRICES_CENTS[product] * (100 - rng.below(21)) / 100;
+    plan_invoice(
+        plan, rng, customer, product, cents, order_day, false, collects,
+    );
+    if rng.chance(40) {
+        plan_invoice(
+            plan,
+            rng,
+            customer,
+            product,
+            cents,
+            order_day + 365,
+            true,
+            collects,
+        );
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one deal's invoice, private helper"
+)]
+fn plan_invoice(
+    plan: &mut Planner,
+    rng: &mut Rng,
+    customer: u32,
+    product: usize,
+    cents: u64,
+    day: i64,
+    renewal: bool,
+    by_partner: bool,
+) {
+    let invoice = plan.next_invoice();
+    plan.add(
+        day,
+        Kind::Invoice {
+            invoice,
+            customer,
+            cents,
+            product,
+            renewal,
+        },
+    );
+    if rng.chance(8) {
+        return; // never paid
+    }
+    let paid_day = day + rng.between(14, 45);
+    if rng.chance(15) {
+        let first = cents / 2;
+        plan.add(
+            paid_day,
+            Kind::Payment {
+                invoice,
+                cents: first,
+                by_partner,
+            },
+        );
+        plan.add(
+            paid_day + rng.between(10, 40),
+            Kind::Payment {
+                invoice,
+                cents: cents - first,
+                by_partner,
+            },
+        );
+    } else {
+        plan.add(
+            paid_day,
+            Kind::Payment {
+                invoice,
+                cents,
+                by_partner,
+            },
+        );
+    }
+    if rng.chance(4) {
+        let refunded = if rng.chance(50) { cents } else { cents / 2 };
+        plan.add(
+            paid_day + rng.between(10, 90),
+            Kind::Refund {
+                invoice,
+                cents: refunded,
+            },
+        );
+    }
+}
+
+fn plan_partner_event(
+    plan: &mut Planner,
+    rng: &mut Rng,
+    roster: &[GenPartner],
+    partner: u32,
+    day: i64,
+) {
+    let p = &roster[partner as usize];
+    let kind = match rng.below(100) {
+        0..=69 => Kind::Activity {
+            partner,
+            kind: rng.below(ACTIVITIES.len() as u64) as usize,
+        },
+        70..=84 if p.track == Track::Affiliate => {
+            let qualification = rng.below(QUALIFICATIONS.len() as u64) as usize;
+            let now = p.staff[qualification];
+            Kind::Staff {
+                partner,
+                qualification,
+                count: (i64::from(now) + rng.between(-1, 2)).max(0) as u32,
+            }
+        }
+        85..=96 => Kind::Invitation {
+            partner,
+            tier: rng.below(TIERS.len() as u64) as usize,
+        },
+        97..=99 => Kind::Notice { partner },
+        _ => Kind::Activity { partner, kind: 0 },
+    };
+    plan.add(day, kind);
+}
+
+/// `YYYY-MM-DD` text for every day offset the generator can produce.
+struct DateTable {
+    first: i64,
+    texts: Vec<String>,
+}
+
+impl DateTable {
+    fn new(config: &GenConfig) -> DateTable {
+        let first = -400;
+        let texts = (first..=i64::from(config.days) + 400)
+            .map(|offset| {
+                let date = if offset < 0 {
+                    config
+                        .start
+                        .checked_sub_days(Days::new(offset.unsigned_abs()))
+                } else {
+                    config.start.checked_add_days(Days::new(offset as u64))
+                };
+                date.unwrap_or(config.start).format("%Y-%m-%d").to_string()
+            })
+            .collect();
+        DateTable { first, texts }
+    }
+
+    fn get(&self, day: i64) -> &str {
+        let i = (day - self.first).clamp(0, self.texts.len() as i64 - 1);
+        self.texts.get(i as usize).map_or("", String::as_str)
+    }
+}
+
+/// Cents as a decimal amount string.
+struct Cents(u64);
+
+impl std::fmt::Display for Cents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+}
+
+fn write_event(
+    out: &mut impl Write,
+    config: &GenConfig,
+    dates: &DateTable,
+    event: &Planned,
+) -> io::Result<()> {
+    let date = dates.get(event.day);
+    let p = |index: u32| partner_id(index);
+    match &event.kind {
+        Kind::VendorContact { customer } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"vendor_contact","customer":"c{customer:06}"}}"#
+        ),
+        Kind::Referral { partner, customer } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"referral","partner":"{}","customer":"c{customer:06}"}}"#,
+            p(*partner)
+        ),
+        Kind::Registration {
+            partner,
+            customer,
+            opportunity,
+            approved,
+            decided,
+        } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"registration","partner":"{}","customer":"c{customer:06}","opportunity":"opp-{opportunity:06}","approved":{approved},"decided":"{}"}}"#,
+            p(*partner),
+            dates.get(*decided)
+        ),
+        Kind::Attachment {
+            partner,
+            customer,
+            requested,
+        } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"attachment","partner":"{}","customer":"c{customer:06}","requested_by_customer":{requested}}}"#,
+            p(*partner)
+        ),
+        Kind::Order {
+            customer,
+            product,
+            opportunity,
+            partner,
+        } => {
+            write!(
+                out,
+                r#"{{"date":"{date}","type":"order","customer":"c{customer:06}","product":"{}""#,
+                PRODUCTS[*product]
+            )?;
+            if let Some(o) = opportunity {
+                write!(out, r#","opportunity":"opp-{o:06}""#)?;
+            }
+            if let Some(partner) = partner {
+                write!(out, r#","partner":"{}""#, p(*partner))?;
+            }
+            writeln!(out, "}}")
+        }
+        Kind::Invoice {
+            invoice,
+            customer,
+            cents,
+            product,
+            renewal,
+        } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"invoice","id":"INV-{invoice:07}","customer":"c{customer:06}","amount":"{}","currency":"{}","product":"{}","renewal":{renewal}}}"#,
+            Cents(*cents),
+            config.currency,
+            PRODUCTS[*product]
+        ),
+        Kind::Payment {
+            invoice,
+            cents,
+            by_partner,
+        } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"payment","invoice":"INV-{invoice:07}","amount":"{}","collected_by":"{}"}}"#,
+            Cents(*cents),
+            if *by_partner { "partner" } else { "vendor" }
+        ),
+        Kind::Refund { invoice, cents } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"refund","invoice":"INV-{invoice:07}","amount":"{}"}}"#,
+            Cents(*cents)
+        ),
+        Kind::Activity { partner, kind } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"activity","partner":"{}","kind":"{}"}}"#,
+            p(*partner),
+            ACTIVITIES[*kind]
+        ),
+        Kind::Notice { partner } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"notice","partner":"{}"}}"#,
+            p(*partner)
+        ),
+        Kind::Invitation { partner, .. } if !config.tiers_and_modules => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"activity","partner":"{}","kind":"{}"}}"#,
+            p(*partner),
+            ACTIVITIES[0]
+        ),
+        Kind::Invitation { partner, tier } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"invitation","partner":"{}","tier":"{}"}}"#,
+            p(*partner),
+            TIERS[*tier]
+        ),
+        Kind::Staff {
+            partner,
+            qualification,
+            count,
+        } => writeln!(
+            out,
+            r#"{{"date":"{date}","type":"staff","partner":"{}","qualification":"{}","count":{count}}}"#,
+            p(*partner),
+            QUALIFICATIONS[*qualification]
+        ),
+    }
+}

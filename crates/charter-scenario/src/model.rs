@@ -1,0 +1,391 @@
+//! The loaded scenario: partners, dated events and expectations, with names
+//! interned into compact ids.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::names::Names;
+pub use crate::value::{Currency, Region};
+
+/// A partner, interned. Declared partners come first: `PartnerId(i)` for
+/// `i < scenario.partners.len()` is `scenario.partners[i]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartnerId(pub u32);
+
+/// A customer, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomerId(pub u32);
+
+/// An invoice, interned (declared by an `invoice` event or only referenced by
+/// a payment or refund).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InvoiceId(pub u32);
+
+/// Any other interned name: products, opportunities, activity kinds, tiers
+/// and staff qualifications share one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(pub u32);
+
+/// A scenario ready for simulation.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The date the simulation runs up to, if the file or caller gave one.
+    pub as_of: Option<NaiveDate>,
+    /// Declared partners in input order; `partners[i].id == PartnerId(i)`.
+    pub partners: Vec<Partner>,
+    /// Events in input order (not sorted by date); `events[i].index == i`.
+    pub events: Vec<Event>,
+    /// What `charter test` should check, when the file says.
+    pub expect: Option<Expectations>,
+    /// The name tables behind every id.
+    pub names: Names,
+    /// Where the scenario was read from.
+    pub source: Source,
+    /// The policy the scenario names (`"policy"`), relative to the scenario file.
+    pub policy: Option<String>,
+}
+
+impl Scenario {
+    /// The declared partner behind `id`, or `None` for a partner that events
+    /// name but the partner list does not declare.
+    pub fn partner(&self, id: PartnerId) -> Option<&Partner> {
+        self.partners.get(id.0 as usize)
+    }
+
+    /// The name of `event` for reports: its `id`, or an invoice's id.
+    pub fn event_name<'a>(&'a self, event: &'a Event) -> Option<&'a str> {
+        match event.kind {
+            EventKind::Invoice { invoice, .. } => Some(self.names.invoice(invoice)),
+            _ => event.id.as_deref(),
+        }
+    }
+
+    /// Where `event` was written, for reports: `events.ndjson:17` or
+    /// `scenario.json:14 ($.events[3])`.
+    pub fn event_location(&self, event: &Event) -> String {
+        match self.source.format {
+            SourceFormat::Json => format!(
+                "{}:{} ($.events[{}])",
+                self.source.events_file, event.line, event.index
+            ),
+            SourceFormat::Ndjson => format!("{}:{}", self.source.events_file, event.line),
+        }
+    }
+}
+
+/// The files a scenario came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub format: SourceFormat,
+    /// The file holding the events (the whole scenario for `Json`).
+    pub events_file: String,
+    /// The file holding the partners, for `Ndjson` when one was given.
+    pub partners_file: Option<String>,
+}
+
+/// The two accepted layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// One JSON document with `partners`, `events` and the rest.
+    Json,
+    /// One event object per line, partners in a separate file.
+    Ndjson,
+}
+
+/// A partner as declared in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub id: PartnerId,
+    /// Display name, when different from the id.
+    pub name: Option<String>,
+    pub track: Option<String>,
+    pub modules: Vec<String>,
+    /// Tier granted by contract.
+    pub tier: Option<String>,
+    pub entity: Entity,
+    /// Whether a partner contract is signed.
+    pub contract: bool,
+    pub region: Option<Region>,
+    pub joined: Option<NaiveDate>,
+    /// Options the partner elected, such as `referral_fee`.
+    pub elected: Vec<String>,
+    /// Head count per staff qualification at the start.
+    pub staff: BTreeMap<String, u32>,
+    /// An individually agreed revenue requirement.
+    pub revenue_target: Option<Decimal>,
+    /// Line of the partner's object in its file.
+    pub line: u32,
+}
+
+/// The legal form of a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(
+    rename_all = "snake_case",
+    expecting = "one of `company`, `sole_proprietor`, `self_employed`, `individual`"
+)]
+pub enum Entity {
+    Company,
+    SoleProprietor,
+    SelfEmployed,
+    Individual,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 4] = [
+        Entity::Company,
+        Entity::SoleProprietor,
+        Entity::SelfEmployed,
+        Entity::Individual,
+    ];
+
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Company => "company",
+            Entity::SoleProprietor => "sole_proprietor",
+            Entity::SelfEmployed => "self_employed",
+            Entity::Individual => "individual",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who collected a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case", expecting = "`vendor` or `partner`")]
+pub enum CollectedBy {
+    Vendor,
+    Partner,
+}
+
+impl CollectedBy {
+    pub const ALL: [CollectedBy; 2] = [CollectedBy::Vendor, CollectedBy::Partner];
+
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectedBy::Vendor => "vendor",
+            CollectedBy::Partner => "partner",
+        }
+    }
+}
+
+/// One dated event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub date: NaiveDate,
+    pub kind: EventKind,
+    /// Position in the input (array index, or count of event lines before).
+    pub index: u32,
+    /// Line where the event starts in its file.
+    pub line: u32,
+    /// The event's `id` field, naming it in reports. For `invoice` events
+    /// the id is the invoice's and lives in [`Names`] instead: use
+    /// [`Scenario::event_name`] to get either.
+    pub id: Option<Box<str>>,
+}
+
+/// What happened, by event `type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// The vendor was in touch with the customer on its own.
+    VendorContact {
+        customer: CustomerId,
+    },
+    Referral {
+        partner: PartnerId,
+        customer: CustomerId,
+    },
+    /// A deal registration and the vendor's decision on it.
+    Registration {
+        partner: PartnerId,
+        customer: CustomerId,
+        opportunity: Option<Symbol>,
+        approved: bool,
+        decided: Option<NaiveDate>,
+    },
+    /// The partner attached itself to a customer account.
+    Attachment {
+        partner: PartnerId,
+        customer: CustomerId,
+        requested_by_customer: bool,
+    },
+    Order {
+        customer: CustomerId,
+        product: Option<Symbol>,
+        opportunity: Option<Symbol>,
+        /// The partner that sold it, if any.
+        partner: Option<PartnerId>,
+    },
+    Invoice {
+        invoice: InvoiceId,
+        customer: CustomerId,
+        amount: Decimal,
+        currency: Option<Currency>,
+        product: Option<Symbol>,
+        renewal: bool,
+    },
+    Payment {
+        invoice: InvoiceId,
+        amount: Decimal,
+        collected_by: CollectedBy,
+    },
+    Refund {
+        invoice: InvoiceId,
+        amount: Decimal,
+    },
+    /// Partner activity such as a webinar or a training (`kind`).
+    Activity {
+        partner: PartnerId,
+        kind: Symbol,
+    },
+    /// The partner gave notice.
+    Notice {
+        partner: PartnerId,
+    },
+    /// The vendor invited the partner to a tier.
+    Invitation {
+        partner: PartnerId,
+        tier: Symbol,
+    },
+    /// From this date the partner has `count` staff with `qualification`.
+    Staff {
+        partner: PartnerId,
+        qualification: Symbol,
+        count: u32,
+    },
+}
+
+impl EventKind {
+    /// The event's `type`.
+    pub fn event_type(&self) -> EventType {
+        match self {
+            EventKind::VendorContact { .. } => EventType::VendorContact,
+            EventKind::Referral { .. } => EventType::Referral,
+            EventKind::Registration { .. } => EventType::Registration,
+            EventKind::Attachment { .. } => EventType::Attachment,
+            EventKind::Order { .. } => EventType::Order,
+            EventKind::Invoice { .. } => EventType::Invoice,
+            EventKind::Payment { .. } => EventType::Payment,
+            EventKind::Refund { .. } => EventType::Refund,
+            EventKind::Activity { .. } => EventType::Activity,
+            EventKind::Notice { .. } => EventType::Notice,
+            EventKind::Invitation { .. } => EventType::Invitation,
+            EventKind::Staff { .. } => EventType::Staff,
+        }
+    }
+
+    /// The partner the event is about, if any.
+    pub fn partner(&self) -> Option<PartnerId> {
+        match *self {
+            EventKind::Referral { partner, .. }
+            | EventKind::Registration { partner, .. }
+            | EventKind::Attachment { partner, .. }
+            | EventKind::Activity { partner, .. }
+            | EventKind::Notice { partner }
+            | EventKind::Invitation { partner, .. }
+            | EventKind::Staff { partner, .. } => Some(partner),
+            EventKind::Order { partner, .. } => partner,
+            EventKind::VendorContact { .. }
+            | EventKind::Invoice { .. }
+            | EventKind::Payment { .. }
+            | EventKind::Refund { .. } => None,
+        }
+    }
+}
+
+/// The value of an event's `type` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    VendorContact,
+    Referral,
+    Registration,
+    Attachment,
+    Order,
+    Invoice,
+    Payment,
+    Refund,
+    Activity,
+    Notice,
+    Invitation,
+    Staff,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 12] = [
+        EventType::VendorContact,
+        EventType::Referral,
+        EventType::Registration,
+        EventType::Attachment,
+        EventType::Order,
+        EventType::Invoice,
+        EventType::Payment,
+        EventType::Refund,
+        EventType::Activity,
+        EventType::Notice,
+        EventType::Invitation,
+        EventType::Staff,
+    ];
+
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::VendorContact => "vendor_contact",
+            EventType::Referral => "referral",
+            EventType::Registration => "registration",
+            EventType::Attachment => "attachment",
+            EventType::Order => "order",
+            EventType::Invoice => "invoice",
+            EventType::Payment => "payment",
+            EventType::Refund => "refund",
+            EventType::Activity => "activity",
+            EventType::Notice => "notice",
+            EventType::Invitation => "invitation",
+            EventType::Staff => "staff",
+        }
+    }
+
+    /// The type named `name` in scenario files.
+    pub fn from_name(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What `charter test` checks after simulating the scenario.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expectations {
+    /// Expected payout total per partner id (may be negative after clawbacks).
+    pub totals: BTreeMap<String, Decimal>,
+    /// Expected standing (tier) per partner id; `None` means no tier.
+    pub standings: BTreeMap<String, Option<String>>,
+    /// Finding codes that must appear, such as `S0101`.
+    pub findings: Vec<String>,
+    /// Individual payouts that must appear, when given.
+    pub payouts: Option<Vec<ExpectedPayout>>,
+}
+
+/// One payout `charter test` must find.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedPayout {
+    pub partner: String,
+    pub invoice: Option<String>,
+    pub rule: Option<String>,
+    pub amount: Decimal,
+    /// The latest date the payout may be paid, when the scenario checks it.
+    pub due: Option<NaiveDate>,
+}

@@ -1,0 +1,344 @@
+//! Name tables: partner, customer and invoice ids and other names, interned
+//! into compact ids so the simulator compares `u32`s, not strings.
+
+use std::sync::OnceLock;
+
+use crate::model::{CustomerId, InvoiceId, PartnerId, Symbol};
+
+/// The name tables of one scenario.
+///
+/// Ids are dense and number names in order of first appearance in the
+/// input. Invariants: the first `declared_partners` partner ids are the
+/// partners the scenario declares, in order; `invoice_events[i]` is the index
+/// of the event that declared invoice `i`, if one did.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub(crate) partners: Interner,
+    pub(crate) customers: Interner,
+    pub(crate) invoices: Interner,
+    pub(crate) symbols: Interner,
+    pub(crate) declared_partners: u32,
+    pub(crate) invoice_events: Vec<Option<u32>>,
+}
+
+impl Names {
+    /// The partner id as written in the scenario.
+    pub fn partner(&self, id: PartnerId) -> &str {
+        self.partners.name(id.0)
+    }
+
+    pub fn customer(&self, id: CustomerId) -> &str {
+        self.customers.name(id.0)
+    }
+
+    pub fn invoice(&self, id: InvoiceId) -> &str {
+        self.invoices.name(id.0)
+    }
+
+    /// A product, opportunity, activity kind, tier or qualification name.
+    pub fn symbol(&self, id: Symbol) -> &str {
+        self.symbols.name(id.0)
+    }
+
+    pub fn find_partner(&self, name: &str) -> Option<PartnerId> {
+        self.partners.get(name).map(PartnerId)
+    }
+
+    pub fn find_customer(&self, name: &str) -> Option<CustomerId> {
+        self.customers.get(name).map(CustomerId)
+    }
+
+    pub fn find_invoice(&self, name: &str) -> Option<InvoiceId> {
+        self.invoices.get(name).map(InvoiceId)
+    }
+
+    /// The symbol for `name`, if any event uses it; compare events against
+    /// policy names through this once instead of comparing strings.
+    pub fn find_symbol(&self, name: &str) -> Option<Symbol> {
+        self.symbols.get(name).map(Symbol)
+    }
+
+    /// Whether the partner list declares `id` (events may name others).
+    pub fn partner_is_declared(&self, id: PartnerId) -> bool {
+        id.0 < self.declared_partners
+    }
+
+    /// Whether an `invoice` event declares `id` (payments and refunds may
+    /// name others).
+    pub fn invoice_is_declared(&self, id: InvoiceId) -> bool {
+        self.invoice_event(id).is_some()
+    }
+
+    /// Index in `Scenario::events` of the `invoice` event declaring `id`.
+    pub fn invoice_event(&self, id: InvoiceId) -> Option<u32> {
+        self.invoice_events.get(id.0 as usize).copied().flatten()
+    }
+
+    /// Number of partner ids, declared or not.
+    pub fn partner_count(&self) -> usize {
+        self.partners.len()
+    }
+
+    pub fn customer_count(&self) -> usize {
+        self.customers.len()
+    }
+
+    pub fn invoice_count(&self) -> usize {
+        self.invoices.len()
+    }
+
+    pub fn symbol_count(&self) -> usize {
+        self.symbols.len()
+    }
+
+    /// Every partner id, declared ones first.
+    pub fn partner_ids(&self) -> impl Iterator<Item = PartnerId> {
+        (0..self.partners.len() as u32).map(PartnerId)
+    }
+}
+
+/// Maps strings to dense `u32` ids and back.
+///
+/// Names live end to end in one `String` (no allocation per name). The
+/// open-addressing table that finds a name's id is built on first use:
+/// tables the loader fills in bulk (see `resolve`) are often only read by
+/// id. A slot (half a cache line) holds 32 bits of hash, the length and the
+/// first [`INLINE`] bytes of the name, so looking up a name that short reads
+/// the table once.
+#[derive(Clone, Default)]
+pub(crate) struct Interner {
+    /// Every name, one after the other.
+    text: String,
+    /// `ends[id]` is where name `id` ends in `text`; it starts where the
+    /// previous one ends.
+    ends: Vec<usize>,
+    /// Power-of-two table, at most half full, once built.
+    slots: OnceLock<Vec<Slot>>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+/// Bytes of a name kept in its slot.
+pub(crate) const INLINE: usize = 24;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(align(32))]
+struct Slot {
+    /// See [`tag`].
+    tag: u32,
+    /// The name's id; `u32::MAX` marks an empty slot.
+    id: u32,
+    /// See [`prefix`].
+    prefix: [u8; INLINE],
+}
+
+const EMPTY: Slot = Slot {
+    tag: 0,
+    id: u32::MAX,
+    prefix: [0; INLINE],
+};
+
+/// High hash bits above, `min(len, 31)` in the low five bits: names with
+/// different tags differ.
+pub(crate) fn tag(hash: u64, name: &str) -> u32 {
+    ((hash >> 32) as u32 & !0x1f) | name.len().min(31) as u32
+}
+
+/// The first [`INLINE`] bytes of `name`, zero-padded: together with the
+/// length in the tag, equal prefixes of short names mean equal names.
+pub(crate) fn prefix(name: &str) -> [u8; INLINE] {
+    let bytes = name.as_bytes();
+    let mut prefix = [0; INLINE];
+    let short = bytes.len().min(INLINE);
+    prefix[..short].copy_from_slice(&bytes[..short]);
+    prefix
+}
+
+impl Interner {
+    /// An interner holding the names whose text is `text`, name `i` ending
+    /// at `ends[i]`.
+    pub(crate) fn from_parts(text: String, ends: Vec<usize>) -> Interner {
+        Interner {
+            text,
+            ends,
+            slots: OnceLock::new(),
+        }
+    }
+
+    /// The id of `name`, adding it if new. The loader caps the input size so
+    /// ids fit in a `u32`.
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        let hash = hash_str(name);
+        let needed = (self.ends.len() + 1) * 2;
+        let built = match self.slots.get() {
+            Some(slots) => slots.len() >= needed,
+            None => false,
+        };
+        if !built {
+            let capacity = needed.next_power_of_two().max(16);
+            self.slots = OnceLock::from(self.build(capacity));
+        }
+        let Some(slots) = self.slots.get_mut() else {
+            return u32::MAX;
+        };
+        match find(slots, &self.text, &self.ends, name, hash) {
+            Ok(id) => id,
+            Err(empty) => {
+                let id = self.ends.len() as u32;
+                slots[empty] = Slot {
+                    tag: tag(hash, name),
+                    id,
+                    prefix: prefix(name),
+                };
+                self.text.push_str(name);
+                self.ends.push(self.text.len());
+                id
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<u32> {
+        let slots = self
+            .slots
+            .get_or_init(|| self.build((self.ends.len() * 2).next_power_of_two().max(16)));
+        find(slots, &self.text, &self.ends, name, hash_str(name)).ok()
+    }
+
+    /// The name behind `id`; empty for an id this interner never gave out.
+    pub(crate) fn name(&self, id: u32) -> &str {
+        name_at(&self.text, &self.ends, id)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Every name, in id order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|id| self.name(id))
+    }
+
+    /// A table of `capacity` slots (a power of two, more than twice the
+    /// names) holding every name, read in id order.
+    fn build(&self, capacity: usize) -> Vec<Slot> {
+        let mut slots = vec![EMPTY; capacity];
+        let mask = capacity - 1;
+        for id in 0..self.ends.len() as u32 {
+            let name = self.name(id);
+            let hash = hash_str(name);
+            let mut i = hash as usize & mask;
+            while slots[i].id != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Slot {
+                tag: tag(hash, name),
+                id,
+                prefix: prefix(name),
+            };
+        }
+        slots
+    }
+}
+
+fn name_at<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let id = id as usize;
+    let Some(&end) = ends.get(id) else {
+        return "";
+    };
+    let start = if id == 0 { 0 } else { ends[id - 1] };
+    text.get(start..end).unwrap_or("")
+}
+
+/// The id of `name` in `slots`, or the empty slot where it would go. The
+/// table must not be full.
+fn find(slots: &[Slot], text: &str, ends: &[usize], name: &str, hash: u64) -> Result<u32, usize> {
+    let mask = slots.len() - 1;
+    let (tag, prefix) = (tag(hash, name), prefix(name));
+    let mut i = hash as usize & mask;
+    loop {
+        let slot = &slots[i];
+        if slot.id == u32::MAX {
+            return Err(i);
+        }
+        if slot.tag == tag
+            && slot.prefix == prefix
+            && (name.len() <= INLINE || name_at(text, ends, slot.id) == name)
+        {
+            return Ok(slot.id);
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/// A multiply-and-fold hash in the style of rustc-hash 2 and foldhash: fast
+/// on short keys and well mixed in every bit; the input is not hostile
+/// enough to need SipHash.
+pub(crate) fn hash_str(name: &str) -> u64 {
+    const MUL_A: u64 = 0xf135_7aea_2e62_a9c5;
+    const MUL_B: u64 = 0x2d35_8dcc_aa6c_78a5;
+    let fold_multiply = |a: u64, b: u64| {
+        let full = u128::from(a) * u128::from(b);
+        (full as u64) ^ ((full >> 64) as u64)
+    };
+    let bytes = name.as_bytes();
+    let mut hash = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = fold_multiply(hash ^ u64::from_le_bytes(word), MUL_A);
+    }
+    let rest = chunks.remainder();
+    let mut word = [0u8; 8];
+    word[..rest.len()].copy_from_slice(rest);
+    hash = fold_multiply(
+        hash ^ u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56),
+        MUL_A,
+    );
+    fold_multiply(hash, MUL_B)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_dense_and_stable() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("acme"), 0);
+        assert_eq!(i.intern("globex"), 1);
+        assert_eq!(i.intern("acme"), 0);
+        assert_eq!(i.name(1), "globex");
+        assert_eq!(i.get("initech"), None);
+        assert_eq!(i.len(), 2);
+        assert_eq!(i.names().collect::<Vec<_>>(), ["acme", "globex"]);
+        assert_eq!(i.name(7), "");
+    }
+
+    #[test]
+    fn interning_survives_growth() {
+        let mut i = Interner::default();
+        let name = |n: u32| {
+            let long = "x".repeat(n as usize % 40);
+            format!("c{n:06}{long}")
+        };
+        for n in 0..10_000u32 {
+            assert_eq!(i.intern(&name(n)), n);
+        }
+        i.intern("");
+        i.intern("\0");
+        for n in (0..10_000u32).rev() {
+            assert_eq!(i.get(&name(n)), Some(n));
+            assert_eq!(i.name(n), name(n));
+        }
+        assert_eq!(i.get(""), Some(10_000));
+        assert_eq!(i.get("\0"), Some(10_001));
+        assert_eq!(i.get("\0\0"), None);
+        assert_eq!(i.get("c010000"), None);
+        assert_eq!(i.get(&format!("{}y", name(39))), None);
+    }
+}

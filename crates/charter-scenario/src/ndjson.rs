@@ -1,0 +1,86 @@
+//! The format for large exports: events as NDJSON (one event object per
+//! line, blank lines ignored) and partners in a second file, either a JSON
+//! array or NDJSON.
+
+use chrono::NaiveDate;
+use serde_json::value::RawValue;
+
+use crate::batch;
+use crate::error::{count_newlines, offset_in, parse_json, utf8, Problem, ScenarioError};
+use crate::model::{Scenario, Source, SourceFormat};
+use crate::names::Interner;
+use crate::partner::PartnerList;
+use crate::SourceText;
+
+/// Loads NDJSON `events` with the partners declared in `partners`.
+pub(crate) fn parse(
+    events: SourceText<'_>,
+    partners: Option<SourceText<'_>>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    let list = match &partners {
+        Some(file) => load_partners(file.text).map_err(|p| p.into_error(file.name, file.text))?,
+        None => PartnerList::default(),
+    };
+    let loaded =
+        load_events(events.text, &list.ids).map_err(|p| p.into_error(events.name, events.text))?;
+    Ok(crate::assemble(
+        as_of,
+        list,
+        loaded,
+        None,
+        Source {
+            format: SourceFormat::Ndjson,
+            events_file: events.name.to_owned(),
+            partners_file: partners.map(|file| file.name.to_owned()),
+        },
+    ))
+}
+
+fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
+    if src.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problem::new(
+            0,
+            String::new(),
+            "the file is empty; expected one event object per line".to_owned(),
+        ));
+    }
+    batch::load_lines(src, seed)
+}
+
+/// Reads a partners file: a JSON array of partner objects, or one partner
+/// object per line.
+fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
+    let mut list = PartnerList::default();
+    match src.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => {
+            return Err(Problem::new(
+                0,
+                String::new(),
+                "the file is empty; expected a JSON array of partners \
+                 or one partner object per line"
+                    .to_owned(),
+            ))
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = parse_json(src, utf8(src, src)?, &|| "$".to_owned())?;
+            let mut cursor = 0;
+            let mut line = 1;
+            for (i, item) in items.iter().enumerate() {
+                let text = item.get();
+                let start = offset_in(src, text.as_bytes());
+                line += count_newlines(&src[cursor.min(start)..start]);
+                cursor = start;
+                list.add(src, text, &|| format!("$[{i}]"), line as u32)?;
+            }
+        }
+        Some(_) => {
+            for (i, text) in utf8(src, src)?.split('\n').enumerate() {
+                if !text.bytes().all(|b| b.is_ascii_whitespace()) {
+                    list.add(src, text, &|| "$".to_owned(), i as u32 + 1)?;
+                }
+            }
+        }
+    }
+    Ok(list)
+}

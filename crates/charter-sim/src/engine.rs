@@ -1,0 +1,2342 @@
+//! The event loop: attribution, commissions, clawbacks, bonuses and due dates.
+
+use crate::findings::{Finding, FindingCode};
+use crate::standing::TierContext;
+use crate::{Payout, SimOptions, SimResult, Standing, Total};
+use charter_check::CheckedProgram;
+use charter_diagnostics::Span;
+use charter_ir::units::minor_units;
+use charter_ir::*;
+use charter_scenario::{
+    CollectedBy, CustomerId, Entity, EventKind as Ev, InvoiceId, PartnerId, Scenario, Symbol,
+};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{HashMap, HashSet};
+
+/// A partner as the engine sees it: scenario data merged with its roster entry.
+pub(crate) struct Profile {
+    pub name: String,
+    pub declared: bool,
+    pub track: Option<usize>,
+    pub modules: Vec<usize>,
+    pub granted_tier: Option<usize>,
+    pub entity: &'static str,
+    pub contract: bool,
+    pub elected: Vec<usize>,
+    pub staff: HashMap<String, u32>,
+    pub staff_changes: Vec<(NaiveDate, String, u32)>,
+    pub revenue_target: Option<Decimal>,
+    pub joined: Option<NaiveDate>,
+    pub contract_end: Option<NaiveDate>,
+    pub invitations: Vec<(NaiveDate, usize)>,
+    pub activities: Vec<(NaiveDate, Symbol)>,
+    /// Payments (positive) and refunds (negative) on the partner's customers, by date, with running sums.
+    pub sales: Vec<(NaiveDate, Decimal, Decimal)>,
+    pub orders: Vec<NaiveDate>,
+    pub claims: Vec<NaiveDate>,
+    /// Referrals made: (customer, date).
+    pub referrals: Vec<(CustomerId, NaiveDate)>,
+    pub registrations: Vec<NaiveDate>,
+    /// For retroactive brackets: earlier commissions by rule.
+    pub ledger: Vec<LedgerEntry>,
+    pub bonuses_paid: Vec<(usize, i32)>,
+}
+
+pub(crate) struct LedgerEntry {
+    pub rule: usize,
+    pub date: NaiveDate,
+    pub base: Decimal,
+    pub rate: Decimal,
+    pub customer: CustomerId,
+    pub invoice: InvoiceId,
+}
+
+impl Profile {
+    pub fn staff_at(&self, qualification: &str, date: NaiveDate) -> u32 {
+        let mut count = self.staff.get(qualification).copied().unwrap_or(0);
+        for (d, q, n) in &self.staff_changes {
+            if *d <= date && q == qualification {
+                count = *n;
+            }
+        }
+        count
+    }
+
+    /// Sales in the window `(from, to]`.
+    pub fn sales_between(&self, from: NaiveDate, to: NaiveDate) -> Decimal {
+        let end = self.sales.partition_point(|(d, _, _)| *d <= to);
+        let start = self.sales.partition_point(|(d, _, _)| *d <= from);
+        let cum = |i: usize| {
+            if i == 0 {
+                Decimal::ZERO
+            } else {
+                self.sales[i - 1].2
+            }
+        };
+        cum(end) - cum(start)
+    }
+
+    fn add_sale(&mut self, date: NaiveDate, amount: Decimal) {
+        let running = self.sales.last().map_or(Decimal::ZERO, |s| s.2) + amount;
+        self.sales.push((date, amount, running));
+    }
+}
+
+#[derive(Clone)]
+struct Claim {
+    partner: PartnerId,
+    method: AttributionMethod,
+    date: NaiveDate,
+    exclusive: bool,
+    /// The referral, registration or attachment date (the claim's own anchor).
+    anchor: NaiveDate,
+    event: u32,
+}
+
+#[derive(Default)]
+pub(crate) struct CustomerState {
+    vendor_contacts: Vec<NaiveDate>,
+    pending_referrals: Vec<(PartnerId, NaiveDate, usize, u32)>,
+    pub(crate) first_order: Option<NaiveDate>,
+    first_invoice: Option<NaiveDate>,
+    first_payment: Option<NaiveDate>,
+    claims: Vec<Claim>,
+    paid_anything: bool,
+}
+
+struct InvoiceState {
+    customer: CustomerId,
+    date: NaiveDate,
+    amount: Decimal,
+    renewal: bool,
+    product: Option<Symbol>,
+    paid: Decimal,
+    refunded: Decimal,
+    last_payment: Option<(NaiveDate, CollectedBy)>,
+    ignored: bool,
+    /// Commission paid on this invoice per (partner, rule): (base, amount).
+    commissions: Vec<(PartnerId, usize, Decimal, Decimal)>,
+    /// Rules whose commission waits for the full payment, per partner.
+    full_paid: Vec<(PartnerId, usize)>,
+}
+
+pub(crate) struct Engine<'a> {
+    pub program: &'a Program,
+    pub scenario: &'a Scenario,
+    pub profiles: Vec<Profile>,
+    pub(crate) customers: Vec<CustomerState>,
+    invoices: Vec<Option<InvoiceState>>,
+    pub findings: Vec<Finding>,
+    reported: HashSet<(FindingCode, String)>,
+    payouts: Vec<Payout>,
+    locations: Vec<String>,
+    bonus_locations: Vec<String>,
+    currency: String,
+    scale: u32,
+    strategy: RoundingStrategy,
+    pub tiers: TierContext,
+}
+
+pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
+    let program = checked.program();
+    let locate = |span: Span| match options.sources {
+        Some(db) => {
+            let (line, col) = db
+                .get(span.file)
+                .map_or((0, 0), |f| f.line_col(span.start as usize));
+            format!("{}:{}:{}", db.path(span.file), line, col)
+        }
+        None => format!("byte {}", span.start),
+    };
+    let mut engine = Engine {
+        program,
+        scenario,
+        profiles: Vec::new(),
+        customers: (0..scenario.names.customer_count())
+            .map(|_| CustomerState::default())
+            .collect(),
+        invoices: (0..scenario.names.invoice_count()).map(|_| None).collect(),
+        findings: Vec::new(),
+        reported: HashSet::new(),
+        payouts: Vec::new(),
+        locations: program
+            .commissions
+            .iter()
+            .map(|c| locate(c.name.span))
+            .collect(),
+        bonus_locations: program
+            .bonuses
+            .iter()
+            .map(|b| locate(b.name.span))
+            .collect(),
+        currency: program.currency.clone(),
+        scale: program
+            .rounding
+            .scale
+            .unwrap_or_else(|| minor_units(&program.currency)),
+        strategy: match program.rounding.mode {
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        },
+        tiers: TierContext::new(program),
+    };
+    engine.build_profiles();
+    let as_of = options
+        .as_of
+        .or(scenario.as_of)
+        .or_else(|| scenario.events.iter().map(|e| e.date).max())
+        .unwrap_or(NaiveDate::MIN);
+
+    // Stable sort by date: same-day events keep their input order.
+    let mut order: Vec<u32> =
+        (0..u32::try_from(scenario.events.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_by_key(|&i| scenario.events[i as usize].date);
+    let total = order.len();
+    for (done, &i) in order.iter().enumerate() {
+        if let Some(progress) = options.progress {
+            if done % 65_536 == 0 {
+                progress(done, total);
+            }
+        }
+        let event = &scenario.events[i as usize];
+        if event.date > as_of {
+            continue;
+        }
+        engine.event(i);
+    }
+    if let Some(progress) = options.progress {
+        progress(total, total);
+    }
+    engine.finish(as_of)
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn report_once(&mut self, key: String, finding: Finding) {
+        if self.reported.insert((finding.code, key)) {
+            self.findings.push(finding);
+        }
+    }
+
+    fn partner_name(&self, p: PartnerId) -> &str {
+        self.scenario.names.partner(p)
+    }
+
+    fn customer_name(&self, c: CustomerId) -> &str {
+        self.scenario.names.customer(c)
+    }
+
+    fn event_location(&self, index: u32) -> String {
+        let event = &self.scenario.events[index as usize];
+        match &event.id {
+            Some(id) => format!("{} ({})", self.scenario.event_location(event), id),
+            None => self.scenario.event_location(event),
+        }
+    }
+
+    fn build_profiles(&mut self) {
+        let program = self.program;
+        let names = &self.scenario.names;
+        for index in 0..names.partner_count() {
+            let id = PartnerId(u32::try_from(index).unwrap_or(u32::MAX));
+            let name = names.partner(id).to_string();
+            let declared = names.partner_is_declared(id);
+            let partner = self.scenario.partner(id).filter(|_| declared);
+            let roster = program.partners.iter().find(|r| r.id.name == name);
+            let mut profile = Profile {
+                name: name.clone(),
+                declared,
+                track: None,
+                modules: Vec::new(),
+                granted_tier: None,
+                entity: "company",
+                contract: true,
+                elected: Vec::new(),
+                staff: HashMap::new(),
+                staff_changes: Vec::new(),
+                revenue_target: None,
+                joined: None,
+                contract_end: None,
+                invitations: Vec::new(),
+                activities: Vec::new(),
+                sales: Vec::new(),
+                orders: Vec::new(),
+                claims: Vec::new(),
+                referrals: Vec::new(),
+                registrations: Vec::new(),
+                ledger: Vec::new(),
+                bonuses_paid: Vec::new(),
+            };
+            // The roster entry gives defaults; the scenario's own data wins.
+            if let Some(r) = roster {
+                profile.track = r
+                    .track
+                    .as_ref()
+                    .and_then(|t| find_group(&program.tracks, &t.name));
+                profile.modules = r
+                    .modules
+                    .iter()
+                    .filter_map(|m| find_group(&program.modules, &m.name))
+                    .collect();
+                profile.granted_tier = r.tier.as_ref().and_then(|t| self.tiers.index_of(&t.name));
+                if let Some(e) = &r.entity {
+                    profile.entity = static_entity(&e.name);
+                }
+                if let Some(c) = r.contract {
+                    profile.contract = c;
+                }
+                profile.elected = r
+                    .elected
+                    .iter()
+                    .filter_map(|b| program.benefits.iter().position(|x| x.name.name == b.name))
+                    .collect();
+                profile.staff = r.staff.iter().map(|(q, n)| (q.name.clone(), *n)).collect();
+                profile.revenue_target = r.revenue_target.as_ref().map(|m| m.amount);
+                profile.joined = r.joined;
+            }
+            if let Some(p) = partner {
+                let location = format!("{}:{}", self.scenario.source.events_file, p.line);
+                if let Some(track) = &p.track {
+                    match find_group(&program.tracks, track) {
+                        Some(t) => profile.track = Some(t),
+                        None => self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownTrack,
+                                format!(
+                                    "partner `{name}` is in track `{track}`, which the policy does not define{}",
+                                    list_hint(program.tracks.iter().map(|t| t.name.name.as_str()))
+                                ),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        ),
+                    }
+                }
+                if !p.modules.is_empty() {
+                    profile.modules.clear();
+                }
+                for m in &p.modules {
+                    match find_group(&program.modules, m) {
+                        Some(i) => profile.modules.push(i),
+                        None => self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownModule,
+                                format!(
+                                    "partner `{name}` holds module `{m}`, which the policy does not define{}",
+                                    list_hint(program.modules.iter().map(|t| t.name.name.as_str()))
+                                ),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        ),
+                    }
+                }
+                if let Some(tier) = &p.tier {
+                    match self.tiers.index_of(tier) {
+                        Some(t) => profile.granted_tier = Some(t),
+                        None => self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownTier,
+                                format!(
+                                    "partner `{name}` is granted tier `{tier}`, which the policy does not define{}",
+                                    list_hint(program.tiers.iter().map(|t| t.name.name.as_str()))
+                                ),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        ),
+                    }
+                }
+                profile.entity = entity_name(p.entity);
+                profile.contract = p.contract;
+                if !p.elected.is_empty() {
+                    profile.elected.clear();
+                }
+                for b in &p.elected {
+                    match program.benefits.iter().position(|x| &x.name.name == b) {
+                        Some(i) => profile.elected.push(i),
+                        None => self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownBenefit,
+                                format!("partner `{name}` elected benefit `{b}`, which the policy does not define"),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        ),
+                    }
+                }
+                for (q, n) in &p.staff {
+                    profile.staff.insert(q.clone(), *n);
+                }
+                if p.revenue_target.is_some() {
+                    profile.revenue_target = p.revenue_target;
+                }
+                if p.joined.is_some() {
+                    profile.joined = p.joined;
+                }
+                // The program may not admit this entity type at all.
+                if !program.entities.is_empty()
+                    && !program
+                        .entities
+                        .iter()
+                        .any(|e| e.name.name == profile.entity)
+                {
+                    self.findings.push(
+                        Finding::new(
+                            FindingCode::EntityNotAdmitted,
+                            format!(
+                                "partner `{name}` is a `{}`, which the program does not admit{}",
+                                profile.entity,
+                                list_hint(program.entities.iter().map(|e| e.name.name.as_str()))
+                            ),
+                        )
+                        .partner(&name)
+                        .event(&location),
+                    );
+                }
+                // Two elected benefits of one choose-one group.
+                for group in &program.choose_groups {
+                    let chosen: Vec<&str> = profile
+                        .elected
+                        .iter()
+                        .map(|&b| program.benefits[b].name.name.as_str())
+                        .filter(|b| group.benefits.iter().any(|g| g.name == *b))
+                        .collect();
+                    if chosen.len() > 1 {
+                        self.findings.push(
+                            Finding::new(
+                                FindingCode::DualFinancialBenefit,
+                                format!(
+                                    "partner `{name}` elected `{}` together, but the policy lets a partner choose one of {}",
+                                    chosen.join("` and `"),
+                                    group
+                                        .benefits
+                                        .iter()
+                                        .map(|b| format!("`{}`", b.name))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        );
+                    }
+                }
+            }
+            self.profiles.push(profile);
+        }
+    }
+
+    fn event(&mut self, index: u32) {
+        let scenario = self.scenario;
+        let event = &scenario.events[index as usize];
+        let date = event.date;
+        if let Some(p) = event.kind.partner() {
+            if !self.profiles[p.0 as usize].declared {
+                let name = self.partner_name(p).to_string();
+                let location = self.event_location(index);
+                self.report_once(
+                    name.clone(),
+                    Finding::new(
+                        FindingCode::UnknownPartner,
+                        format!("the event names partner `{name}`, which the scenario's partners do not declare"),
+                    )
+                    .partner(name)
+                    .event(location),
+                );
+                return;
+            }
+        }
+        match &event.kind {
+            Ev::VendorContact { customer } => self.customers[customer.0 as usize]
+                .vendor_contacts
+                .push(date),
+            Ev::Referral { partner, customer } => self.referral(*partner, *customer, date, index),
+            Ev::Registration {
+                partner,
+                customer,
+                approved,
+                decided,
+                ..
+            } => self.registration(*partner, *customer, date, *approved, *decided, index),
+            Ev::Attachment {
+                partner,
+                customer,
+                requested_by_customer,
+            } => self.attachment(*partner, *customer, date, *requested_by_customer, index),
+            Ev::Order {
+                customer,
+                product,
+                partner,
+                ..
+            } => self.order(*customer, *product, *partner, date, index),
+            Ev::Invoice {
+                invoice,
+                customer,
+                amount,
+                currency,
+                product,
+                renewal,
+            } => {
+                let ignored = match currency {
+                    Some(c) if c.as_str() != self.currency => {
+                        let location = self.event_location(index);
+                        let message = format!(
+                            "invoice `{}` is in {} but the program pays in {}; it is left out",
+                            scenario.names.invoice(*invoice),
+                            c.as_str(),
+                            self.currency
+                        );
+                        self.findings.push(
+                            Finding::new(FindingCode::CurrencyMismatch, message)
+                                .customer(self.customer_name(*customer).to_string())
+                                .event(location),
+                        );
+                        true
+                    }
+                    _ => false,
+                };
+                let state = &mut self.customers[customer.0 as usize];
+                if !ignored && state.first_invoice.is_none() {
+                    state.first_invoice = Some(date);
+                }
+                self.invoices[invoice.0 as usize] = Some(InvoiceState {
+                    customer: *customer,
+                    date,
+                    amount: *amount,
+                    renewal: *renewal,
+                    product: *product,
+                    paid: Decimal::ZERO,
+                    refunded: Decimal::ZERO,
+                    last_payment: None,
+                    ignored,
+                    commissions: Vec::new(),
+                    full_paid: Vec::new(),
+                });
+                if !ignored {
+                    self.invoice_commissions(*invoice, index);
+                }
+            }
+            Ev::Payment {
+                invoice,
+                amount,
+                collected_by,
+            } => self.payment(*invoice, *amount, *collected_by, date, index),
+            Ev::Refund { invoice, amount } => self.refund(*invoice, *amount, date, index),
+            Ev::Activity { partner, kind } => self.profiles[partner.0 as usize]
+                .activities
+                .push((date, *kind)),
+            Ev::Notice { partner } => {
+                let notice = self
+                    .program
+                    .contract
+                    .as_ref()
+                    .and_then(|c| c.notice)
+                    .unwrap_or(Duration::days(0));
+                let end = notice.after(date, &self.program.holidays);
+                let profile = &mut self.profiles[partner.0 as usize];
+                if profile.contract_end.is_none_or(|e| end < e) {
+                    profile.contract_end = Some(end);
+                }
+            }
+            Ev::Invitation { partner, tier } => {
+                let tier_name = scenario.names.symbol(*tier);
+                match self.tiers.index_of(tier_name) {
+                    Some(t) => self.profiles[partner.0 as usize]
+                        .invitations
+                        .push((date, t)),
+                    None => {
+                        let location = self.event_location(index);
+                        let name = self.partner_name(*partner).to_string();
+                        self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownTier,
+                                format!("partner `{name}` is invited to tier `{tier_name}`, which the policy does not define"),
+                            )
+                            .partner(name)
+                            .event(location),
+                        );
+                    }
+                }
+            }
+            Ev::Staff {
+                partner,
+                qualification,
+                count,
+            } => {
+                let q = scenario.names.symbol(*qualification).to_string();
+                self.profiles[partner.0 as usize]
+                    .staff_changes
+                    .push((date, q, *count));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ attribution
+
+    /// The first attribution rule of a method that applies to a partner.
+    fn attribution_rule(
+        &self,
+        method: AttributionMethod,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Option<usize> {
+        self.program
+            .attributions
+            .iter()
+            .position(|a| a.method == method && self.in_scope(&a.scope, partner, date))
+    }
+
+    fn no_rule(
+        &mut self,
+        method: AttributionMethod,
+        partner: PartnerId,
+        customer: CustomerId,
+        index: u32,
+    ) {
+        let name = self.partner_name(partner).to_string();
+        let cust = self.customer_name(customer).to_string();
+        let location = self.event_location(index);
+        self.report_once(
+            format!("{name}/{}", method.as_str()),
+            Finding::new(
+                FindingCode::AttributionRejected,
+                format!(
+                    "the policy attributes no customer to `{name}` by {}: the event gives it no claim",
+                    method.as_str()
+                ),
+            )
+            .partner(name)
+            .customer(cust)
+            .event(location),
+        );
+    }
+
+    fn reject(&mut self, partner: PartnerId, customer: CustomerId, index: u32, why: String) {
+        let name = self.partner_name(partner).to_string();
+        let cust = self.customer_name(customer).to_string();
+        let location = self.event_location(index);
+        self.findings.push(
+            Finding::new(FindingCode::AttributionRejected, why)
+                .partner(name)
+                .customer(cust)
+                .event(location),
+        );
+    }
+
+    fn referral(&mut self, partner: PartnerId, customer: CustomerId, date: NaiveDate, index: u32) {
+        self.profiles[partner.0 as usize]
+            .referrals
+            .push((customer, date));
+        let Some(rule) = self.attribution_rule(AttributionMethod::Referral, partner, date) else {
+            self.no_rule(AttributionMethod::Referral, partner, customer, index);
+            return;
+        };
+        let a = &self.program.attributions[rule];
+        if a.closes_within.is_some() {
+            self.customers[customer.0 as usize]
+                .pending_referrals
+                .push((partner, date, rule, index));
+        } else if let Some(why) = self.referral_blocked(customer, date, rule) {
+            self.reject(partner, customer, index, why);
+        } else {
+            self.claim(
+                customer,
+                partner,
+                AttributionMethod::Referral,
+                date,
+                date,
+                false,
+                index,
+            );
+        }
+    }
+
+    /// Why a referral on `date` cannot attribute the customer, if it cannot.
+    fn referral_blocked(
+        &self,
+        customer: CustomerId,
+        date: NaiveDate,
+        rule: usize,
+    ) -> Option<String> {
+        let a = &self.program.attributions[rule];
+        let state = &self.customers[customer.0 as usize];
+        let cust = self.customer_name(customer);
+        if let Some(lookback) = a.no_prior_contact {
+            let from = lookback.before(date, &self.program.holidays);
+            if let Some(contact) = state
+                .vendor_contacts
+                .iter()
+                .find(|d| **d >= from && **d <= date)
+            {
+                return Some(format!(
+                    "the referral of `{cust}` on {date} does not count: the vendor was in contact with it on {contact}, within {lookback} before the referral"
+                ));
+            }
+        }
+        None
+    }
+
+    fn registration(
+        &mut self,
+        partner: PartnerId,
+        customer: CustomerId,
+        date: NaiveDate,
+        approved: bool,
+        decided: Option<NaiveDate>,
+        index: u32,
+    ) {
+        self.profiles[partner.0 as usize].registrations.push(date);
+        let Some(rule) = self.attribution_rule(AttributionMethod::Registration, partner, date)
+        else {
+            self.no_rule(AttributionMethod::Registration, partner, customer, index);
+            return;
+        };
+        let a = &self.program.attributions[rule];
+        if a.approval_required && !approved {
+            let cust = self.customer_name(customer).to_string();
+            self.reject(
+                partner,
+                customer,
+                index,
+                format!(
+                    "the registration of `{cust}` on {date} was not approved, so it gives no claim"
+                ),
+            );
+            return;
+        }
+        let at = decided.unwrap_or(date).max(date);
+        if let (Some(limit), Some(decided)) = (a.decided_within, decided) {
+            let deadline = limit.after(date, &self.program.holidays);
+            if decided > deadline {
+                let cust = self.customer_name(customer).to_string();
+                let name = self.partner_name(partner).to_string();
+                let location = self.event_location(index);
+                self.findings.push(
+                    Finding::new(
+                        FindingCode::LateDecision,
+                        format!("the registration of `{cust}` on {date} was decided on {decided}, after the {limit} the policy gives the vendor (by {deadline}); the approval still counts"),
+                    )
+                    .partner(name)
+                    .customer(cust)
+                    .event(location),
+                );
+            }
+        }
+        self.claim(
+            customer,
+            partner,
+            AttributionMethod::Registration,
+            at,
+            date,
+            a.exclusive,
+            index,
+        );
+    }
+
+    fn attachment(
+        &mut self,
+        partner: PartnerId,
+        customer: CustomerId,
+        date: NaiveDate,
+        requested: bool,
+        index: u32,
+    ) {
+        let Some(rule) = self.attribution_rule(AttributionMethod::Attachment, partner, date) else {
+            self.no_rule(AttributionMethod::Attachment, partner, customer, index);
+            return;
+        };
+        let a = &self.program.attributions[rule];
+        let state = &self.customers[customer.0 as usize];
+        if a.before_installation {
+            if let Some(installed) = state.first_invoice.filter(|d| *d <= date) {
+                let allowed = a.existing_on_request && requested;
+                if !allowed {
+                    let cust = self.customer_name(customer).to_string();
+                    let why = if a.existing_on_request {
+                        format!("`{cust}` was already a customer (first invoice {installed}) when it was attached on {date}; an existing customer is attached only at its own request (`requested_by_customer`)")
+                    } else {
+                        format!("`{cust}` was attached on {date}, after its installation (first invoice {installed}); the policy attaches customers only before installation")
+                    };
+                    self.reject(partner, customer, index, why);
+                    return;
+                }
+            }
+        }
+        let exclusive = a.exclusive;
+        self.claim(
+            customer,
+            partner,
+            AttributionMethod::Attachment,
+            date,
+            date,
+            exclusive,
+            index,
+        );
+    }
+
+    fn order(
+        &mut self,
+        customer: CustomerId,
+        product: Option<Symbol>,
+        partner: Option<PartnerId>,
+        date: NaiveDate,
+        index: u32,
+    ) {
+        let first_order = self.customers[customer.0 as usize].first_order;
+        // Referrals waiting for this customer to close.
+        let pending = std::mem::take(&mut self.customers[customer.0 as usize].pending_referrals);
+        for (p, referred, rule, ref_index) in pending {
+            if referred > date {
+                self.customers[customer.0 as usize]
+                    .pending_referrals
+                    .push((p, referred, rule, ref_index));
+                continue;
+            }
+            let a = &self.program.attributions[rule];
+            let cust = self.customer_name(customer).to_string();
+            if let Some(first) = first_order.filter(|d| *d <= referred) {
+                self.reject(
+                    p,
+                    customer,
+                    ref_index,
+                    format!("`{cust}` had already ordered on {first}, before the referral on {referred}: it is not a new customer"),
+                );
+                continue;
+            }
+            if first_order.is_some() {
+                // An earlier order after the referral already decided this referral.
+                continue;
+            }
+            if let Some((_, window)) = a.closes_within {
+                let deadline = window.after(referred, &self.program.holidays);
+                if date > deadline {
+                    self.reject(
+                        p,
+                        customer,
+                        ref_index,
+                        format!("`{cust}` ordered on {date}, more than {window} after the referral on {referred} (by {deadline})"),
+                    );
+                    continue;
+                }
+            }
+            if let Some(why) = self.referral_blocked(customer, referred, rule) {
+                self.reject(p, customer, ref_index, why);
+                continue;
+            }
+            self.claim(
+                customer,
+                p,
+                AttributionMethod::Referral,
+                date,
+                referred,
+                false,
+                ref_index,
+            );
+        }
+        if let Some(p) = partner {
+            self.profiles[p.0 as usize].orders.push(date);
+            match self.attribution_rule(AttributionMethod::PartnerSale, p, date) {
+                None => self.no_rule(AttributionMethod::PartnerSale, p, customer, index),
+                Some(rule) => {
+                    let a = &self.program.attributions[rule];
+                    let product_name = product.map(|s| self.scenario.names.symbol(s));
+                    let product_ok = a.products.is_empty()
+                        || product_name.is_none_or(|n| a.products.iter().any(|x| x.name == n));
+                    if product_ok {
+                        let exclusive = a.exclusive;
+                        self.claim(
+                            customer,
+                            p,
+                            AttributionMethod::PartnerSale,
+                            date,
+                            date,
+                            exclusive,
+                            index,
+                        );
+                    } else {
+                        let cust = self.customer_name(customer).to_string();
+                        let wanted = a
+                            .products
+                            .iter()
+                            .map(|x| format!("`{}`", x.name))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.reject(
+                            p,
+                            customer,
+                            index,
+                            format!(
+                                "the sale to `{cust}` on {date} was of `{}`; the policy counts a partner's own sale only of {wanted}",
+                                product_name.unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let state = &mut self.customers[customer.0 as usize];
+        if state.first_order.is_none() {
+            state.first_order = Some(date);
+        }
+        // Orders of attributed customers count for the partner's order metrics.
+        if partner.is_none() {
+            if let Some(owner) = self.owners(customer, date).first().map(|(c, _)| c.partner) {
+                self.profiles[owner.0 as usize].orders.push(date);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn claim(
+        &mut self,
+        customer: CustomerId,
+        partner: PartnerId,
+        method: AttributionMethod,
+        date: NaiveDate,
+        anchor: NaiveDate,
+        exclusive: bool,
+        event: u32,
+    ) {
+        let state = &mut self.customers[customer.0 as usize];
+        if state.claims.iter().any(|c| c.partner == partner) {
+            return;
+        }
+        let others: Vec<PartnerId> = state
+            .claims
+            .iter()
+            .map(|c| c.partner)
+            .filter(|p| *p != partner)
+            .collect();
+        state.claims.push(Claim {
+            partner,
+            method,
+            date,
+            exclusive,
+            anchor,
+            event,
+        });
+        self.profiles[partner.0 as usize].claims.push(date);
+        if !others.is_empty() {
+            let owners = self.owners(customer, date);
+            let winner = owners
+                .iter()
+                .map(|(c, _)| format!("`{}`", self.partner_name(c.partner)))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let claims = self.customers[customer.0 as usize]
+                .claims
+                .iter()
+                .map(|c| {
+                    format!(
+                        "`{}` ({} on {})",
+                        self.partner_name(c.partner),
+                        c.method.as_str(),
+                        c.date
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rule = match &self.program.claims {
+                ClaimPolicy::First => "claims first: the earliest claim wins",
+                ClaimPolicy::Last => "claims last: the latest claim wins",
+                ClaimPolicy::ExclusiveFirst => {
+                    "claims exclusive_first: an exclusive claim wins, else the earliest"
+                }
+                ClaimPolicy::Split { .. } => "claims split: the commission is shared by track",
+            };
+            let cust = self.customer_name(customer).to_string();
+            let location = self.event_location(event);
+            self.findings.push(
+                Finding::new(
+                    FindingCode::ContestedCustomer,
+                    format!("`{cust}` is claimed by {claims}; by the policy's rule ({rule}) it is {winner}'s"),
+                )
+                .customer(cust)
+                .event(location),
+            );
+        }
+    }
+
+    /// Who owns a customer on a date, with each owner's share (1 unless split).
+    fn owners(&self, customer: CustomerId, date: NaiveDate) -> Vec<(Claim, Decimal)> {
+        let claims: Vec<&Claim> = self.customers[customer.0 as usize]
+            .claims
+            .iter()
+            .filter(|c| c.date <= date)
+            .collect();
+        if claims.is_empty() {
+            return Vec::new();
+        }
+        let earliest = |list: &[&Claim]| -> Option<Claim> {
+            list.iter()
+                .min_by_key(|c| (c.date, c.event))
+                .map(|c| (*c).clone())
+        };
+        let pick = match &self.program.claims {
+            ClaimPolicy::First => earliest(&claims),
+            ClaimPolicy::Last => claims
+                .iter()
+                .max_by_key(|c| (c.date, c.event))
+                .map(|c| (*c).clone()),
+            ClaimPolicy::ExclusiveFirst => {
+                let exclusive: Vec<&Claim> =
+                    claims.iter().copied().filter(|c| c.exclusive).collect();
+                earliest(&exclusive).or_else(|| earliest(&claims))
+            }
+            ClaimPolicy::Split { shares } => {
+                let mut out: Vec<(Claim, Decimal)> = Vec::new();
+                for share in shares {
+                    let of_track: Vec<&Claim> = claims
+                        .iter()
+                        .copied()
+                        .filter(|c| {
+                            self.profiles[c.partner.0 as usize].track.is_some_and(|t| {
+                                self.program.tracks[t].name.name == share.track.name
+                            })
+                        })
+                        .collect();
+                    if let Some(c) = earliest(&of_track) {
+                        out.push((c, share.share.fraction()));
+                    }
+                }
+                if out.len() > 1 {
+                    return out;
+                }
+                earliest(&claims)
+            }
+        };
+        pick.map(|c| vec![(c, Decimal::ONE)]).unwrap_or_default()
+    }
+
+    // ------------------------------------------------------------ scope and eligibility
+
+    pub(crate) fn in_scope(&self, scope: &Scope, partner: PartnerId, date: NaiveDate) -> bool {
+        let profile = &self.profiles[partner.0 as usize];
+        match scope {
+            Scope::Program => true,
+            Scope::Track(name) => profile
+                .track
+                .is_some_and(|t| self.program.tracks[t].name.name == *name),
+            Scope::Module(name) => profile
+                .modules
+                .iter()
+                .any(|m| self.program.modules[*m].name.name == *name),
+            Scope::Tier(name) => self
+                .standing_at(partner, date)
+                .is_some_and(|t| self.program.tiers[t].name.name == *name),
+            Scope::Benefit(name) => self.receives_benefit(partner, name, date),
+        }
+    }
+
+    fn receives_benefit(&self, partner: PartnerId, name: &str, date: NaiveDate) -> bool {
+        let program = self.program;
+        let Some(index) = program.benefits.iter().position(|b| b.name.name == name) else {
+            return false;
+        };
+        let benefit = &program.benefits[index];
+        let profile = &self.profiles[partner.0 as usize];
+        let in_group = program
+            .choose_groups
+            .iter()
+            .any(|g| g.benefits.iter().any(|b| b.name == name));
+        let granted = program
+            .tiers
+            .iter()
+            .any(|t| t.grants.iter().any(|g| g.name == name))
+            || program
+                .tracks
+                .iter()
+                .chain(&program.modules)
+                .any(|g| g.grants.iter().any(|x| x.name == name));
+        if in_group && !profile.elected.contains(&index) && !granted {
+            return false;
+        }
+        if benefit.available_to.is_empty() {
+            return true;
+        }
+        benefit.available_to.iter().any(|t| {
+            let target = t.target.name.as_str();
+            if let Some(ti) = self.tiers.index_of(target) {
+                return self.standing_at(partner, date).is_some_and(|s| s == ti);
+            }
+            self.in_scope(&Scope::Track(target.to_string()), partner, date)
+                || self.in_scope(&Scope::Module(target.to_string()), partner, date)
+        })
+    }
+
+    /// Why a commission rule is closed to a partner, if it is.
+    fn ineligible(
+        &self,
+        rule: &CommissionRule,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Option<String> {
+        let profile = &self.profiles[partner.0 as usize];
+        let entity_def = self
+            .program
+            .entities
+            .iter()
+            .find(|e| e.name.name == profile.entity);
+        if rule.settlement == Settlement::Transfer
+            && entity_def.is_some_and(|e| e.netted_only.is_some())
+        {
+            return Some(format!(
+                "the program pays `{}` partners only by netting at source, and `{}` is paid by transfer",
+                profile.entity, rule.name.name
+            ));
+        }
+        if let Some(e) = &rule.eligibility {
+            if !e.entities.is_empty() && !e.entities.iter().any(|x| x.name == profile.entity) {
+                return Some(format!(
+                    "`{}` is open to {} only, and the partner is a `{}`",
+                    rule.name.name,
+                    e.entities
+                        .iter()
+                        .map(|x| format!("`{}`", x.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    profile.entity
+                ));
+            }
+            if e.with_contract.is_some() {
+                let no_contract = entity_def.is_some_and(|d| d.no_contract.is_some());
+                if !profile.contract || no_contract {
+                    return Some(format!(
+                        "`{}` requires a signed partner contract",
+                        rule.name.name
+                    ));
+                }
+            }
+            if !e.tiers.is_empty() {
+                let standing = self.standing_at(partner, date);
+                if !e
+                    .tiers
+                    .iter()
+                    .any(|t| standing.is_some_and(|s| self.program.tiers[s].name.name == t.name))
+                {
+                    return Some(format!(
+                        "`{}` is open to tiers {} only",
+                        rule.name.name,
+                        e.tiers
+                            .iter()
+                            .map(|x| format!("`{}`", x.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+            if !e.tracks.is_empty()
+                && !e
+                    .tracks
+                    .iter()
+                    .any(|t| self.in_scope(&Scope::Track(t.name.clone()), partner, date))
+            {
+                return Some(format!("`{}` is open to other tracks only", rule.name.name));
+            }
+            if !e.modules.is_empty()
+                && !e
+                    .modules
+                    .iter()
+                    .any(|t| self.in_scope(&Scope::Module(t.name.clone()), partner, date))
+            {
+                return Some(format!(
+                    "`{}` is open to other modules only",
+                    rule.name.name
+                ));
+            }
+        }
+        None
+    }
+
+    /// The requirements a commission in `scope` depends on that the partner fails.
+    fn unmet_requirements(
+        &mut self,
+        scope: &Scope,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Option<String> {
+        let program = self.program;
+        let mut reqs: Vec<&Requirement> = program.requirements.iter().collect();
+        match scope {
+            Scope::Track(name) => {
+                if let Some(t) = program.tracks.iter().find(|t| t.name.name == *name) {
+                    reqs.extend(&t.requirements);
+                }
+            }
+            Scope::Module(name) => {
+                if let Some(t) = program.modules.iter().find(|t| t.name.name == *name) {
+                    reqs.extend(&t.requirements);
+                }
+            }
+            _ => {}
+        }
+        for req in reqs {
+            if let Some(why) = self.requirement_fails(req, partner, date, "") {
+                return Some(why);
+            }
+        }
+        None
+    }
+
+    // ------------------------------------------------------------ commissions
+
+    fn invoice_commissions(&mut self, invoice: InvoiceId, index: u32) {
+        let program = self.program;
+        if !program
+            .commissions
+            .iter()
+            .any(|c| c.base.kind == BaseKind::Invoices)
+        {
+            return;
+        }
+        let Some(inv) = self.invoices[invoice.0 as usize].as_ref() else {
+            return;
+        };
+        let (customer, date, amount) = (inv.customer, inv.date, inv.amount);
+        for (claim, share) in self.owners(customer, date) {
+            for (r, rule) in program.commissions.iter().enumerate() {
+                if rule.base.kind != BaseKind::Invoices {
+                    continue;
+                }
+                self.commission(r, &claim, share, invoice, amount, date, None, index);
+            }
+        }
+    }
+
+    fn payment(
+        &mut self,
+        invoice: InvoiceId,
+        amount: Decimal,
+        collected_by: CollectedBy,
+        date: NaiveDate,
+        index: u32,
+    ) {
+        let Some(inv) = self.invoices[invoice.0 as usize].as_mut() else {
+            let name = self.scenario.names.invoice(invoice).to_string();
+            let location = self.event_location(index);
+            self.report_once(
+                name.clone(),
+                Finding::new(
+                    FindingCode::UnknownInvoice,
+                    format!("a payment names invoice `{name}`, which no invoice event issued (before {date})"),
+                )
+                .event(location),
+            );
+            return;
+        };
+        if inv.ignored {
+            return;
+        }
+        inv.paid += amount;
+        inv.last_payment = Some((date, collected_by));
+        let (customer, paid, total) = (inv.customer, inv.paid - inv.refunded, inv.amount);
+        if paid > total {
+            let name = self.scenario.names.invoice(invoice).to_string();
+            let location = self.event_location(index);
+            self.report_once(
+                name.clone(),
+                Finding::new(
+                    FindingCode::Overpayment,
+                    format!(
+                        "invoice `{name}` of {total} {} has been paid {paid}",
+                        self.currency
+                    ),
+                )
+                .customer(self.customer_name(customer).to_string())
+                .event(location),
+            );
+        }
+        let state = &mut self.customers[customer.0 as usize];
+        if state.first_payment.is_none() {
+            state.first_payment = Some(date);
+        }
+        state.paid_anything = true;
+        let owners = self.owners(customer, date);
+        if owners.is_empty() {
+            let cust = self.customer_name(customer).to_string();
+            let location = self.event_location(index);
+            self.report_once(
+                cust.clone(),
+                Finding::new(
+                    FindingCode::Unattributed,
+                    format!("`{cust}` paid on {date} but no partner's claim attributes it: it earns nobody a commission"),
+                )
+                .customer(cust)
+                .event(location),
+            );
+            return;
+        }
+        for (claim, _) in &owners {
+            self.profiles[claim.partner.0 as usize].add_sale(date, amount);
+        }
+        let program = self.program;
+        for (claim, share) in &owners {
+            for (r, rule) in program.commissions.iter().enumerate() {
+                if rule.base.kind != BaseKind::Payments {
+                    continue;
+                }
+                if let Some(c) = rule.base.collected_by {
+                    let matches = matches!(
+                        (c, collected_by),
+                        (Collector::Vendor, CollectedBy::Vendor)
+                            | (Collector::Partner, CollectedBy::Partner)
+                    );
+                    if !matches {
+                        continue;
+                    }
+                }
+                self.commission(
+                    r,
+                    claim,
+                    *share,
+                    invoice,
+                    amount,
+                    date,
+                    Some(collected_by),
+                    index,
+                );
+            }
+            self.bonuses(claim.partner, date);
+        }
+    }
+
+    /// Applies commission rule `r` to an amount on `invoice`, for the claim's partner.
+    #[allow(clippy::too_many_arguments)]
+    fn commission(
+        &mut self,
+        r: usize,
+        claim: &Claim,
+        share: Decimal,
+        invoice: InvoiceId,
+        amount: Decimal,
+        date: NaiveDate,
+        collected_by: Option<CollectedBy>,
+        index: u32,
+    ) {
+        let program = self.program;
+        let rule = &program.commissions[r];
+        let partner = claim.partner;
+        let Some(inv) = self.invoices[invoice.0 as usize].as_ref() else {
+            return;
+        };
+        let (customer, invoice_date, invoice_amount, renewal, product) =
+            (inv.customer, inv.date, inv.amount, inv.renewal, inv.product);
+        // Which invoices the rule covers.
+        match rule.base.invoices {
+            InvoiceFilter::New if renewal => return,
+            InvoiceFilter::Renewal if !renewal => return,
+            _ => {}
+        }
+        if !rule.base.products.is_empty() {
+            let name = product.map(|p| self.scenario.names.symbol(p));
+            if !name.is_some_and(|n| rule.base.products.iter().any(|x| x.name == n)) {
+                return;
+            }
+        }
+        if !self.in_scope(&rule.scope, partner, date) {
+            return;
+        }
+        let pname = self.partner_name(partner).to_string();
+        let cust = self.customer_name(customer).to_string();
+        let inv_name = self.scenario.names.invoice(invoice).to_string();
+        if let Some(why) = self.ineligible(rule, partner, date) {
+            let location = self.event_location(index);
+            self.report_once(
+                format!("{pname}/{r}"),
+                Finding::new(
+                    FindingCode::NotEligible,
+                    format!("`{pname}` earns nothing from `{}`: {why}", rule.name.name),
+                )
+                .partner(pname)
+                .customer(cust)
+                .event(location),
+            );
+            return;
+        }
+        if let Some(why) = self.unmet_requirements(&rule.scope, partner, date) {
+            let location = self.event_location(index);
+            self.report_once(
+                format!("{pname}/{r}"),
+                Finding::new(
+                    FindingCode::RequirementNotMet,
+                    format!(
+                        "`{pname}` earns nothing from `{}` on {date}: {why}",
+                        rule.name.name
+                    ),
+                )
+                .partner(pname)
+                .customer(cust)
+                .event(location),
+            );
+            return;
+        }
+        // The window selects invoices by their issue date.
+        let mut explain = Vec::new();
+        explain.push(format!(
+            "rule `{}` ({}), {}",
+            rule.name.name,
+            self.locations[r],
+            describe_rule(rule)
+        ));
+        explain.push(format!(
+            "attribution: `{cust}` is `{pname}`'s by {} ({}){}",
+            claim.method.as_str(),
+            match claim.method {
+                AttributionMethod::Referral =>
+                    format!("referred {}, ordered {}", claim.anchor, claim.date),
+                AttributionMethod::Registration =>
+                    format!("registered {}, approved {}", claim.anchor, claim.date),
+                AttributionMethod::Attachment => format!("attached {}", claim.date),
+                AttributionMethod::PartnerSale => format!("sold {}", claim.date),
+            },
+            if share < Decimal::ONE {
+                format!(", share {}%", (share * Decimal::ONE_HUNDRED).normalize())
+            } else {
+                String::new()
+            }
+        ));
+        match &rule.window {
+            WindowSpec::Within { length, anchor } => {
+                let state = &self.customers[customer.0 as usize];
+                let start = match anchor {
+                    Anchor::FirstInvoice => state.first_invoice,
+                    Anchor::FirstPayment => state.first_payment,
+                    Anchor::FirstOrder => state.first_order,
+                    Anchor::Referral | Anchor::Registration | Anchor::Attachment => {
+                        Some(claim.anchor)
+                    }
+                    Anchor::Attribution => Some(claim.date),
+                    Anchor::ContractStart => self.profiles[partner.0 as usize]
+                        .joined
+                        .or(Some(claim.date)),
+                };
+                let Some(start) = start else { return };
+                let end = length.after(start, &self.program.holidays);
+                if invoice_date < start || invoice_date >= end {
+                    return;
+                }
+                explain.push(format!(
+                    "window: invoice `{inv_name}` of {invoice_date} is within {length} from {} {start} (until {end})",
+                    anchor.as_str()
+                ));
+            }
+            WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => {
+                explain.push("window: for as long as the customer pays".to_string())
+            }
+            WindowSpec::WhileContractActive => {
+                explain.push("window: while the partner's contract is active".to_string())
+            }
+            WindowSpec::Unbounded => {}
+        }
+        // After the partner's contract ended.
+        if let Some(end) = self.profiles[partner.0 as usize].contract_end {
+            if date >= end {
+                let terms = program.contract.as_ref();
+                let waive = terms.is_some_and(|t| t.waive_renewals);
+                let stop = terms.is_some_and(|t| t.stop_commissions);
+                let why = if invoice_date >= end {
+                    Some(format!("invoice `{inv_name}` of {invoice_date} was issued after the contract ended on {end}"))
+                } else if renewal && waive {
+                    Some(format!("on termination the partner waives renewal income; the contract ended on {end}"))
+                } else if stop {
+                    Some(format!(
+                        "on termination commissions stop; the contract ended on {end}"
+                    ))
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    let location = self.event_location(index);
+                    self.report_once(
+                        format!("{pname}/{inv_name}/{r}"),
+                        Finding::new(
+                            FindingCode::ContractEnded,
+                            format!(
+                                "`{pname}` earns nothing from `{}` on {date}: {why}",
+                                rule.name.name
+                            ),
+                        )
+                        .partner(pname)
+                        .customer(cust)
+                        .event(location),
+                    );
+                    return;
+                }
+                explain.push(format!(
+                    "the contract ended on {end}; income on invoices issued before it is kept"
+                ));
+            }
+        }
+        // Payouts that wait for the invoice's full payment.
+        let schedule = self.schedule(r);
+        let mut base = amount;
+        if let Some(PayoutSchedule {
+            timing: PayoutTiming::Within { full: true, .. },
+            ..
+        }) = schedule
+        {
+            let inv = self.invoices[invoice.0 as usize].as_ref();
+            let Some(inv) = inv else { return };
+            if inv.full_paid.contains(&(partner, r)) {
+                // Already earned in full: later payments (overpayments) earn more.
+                explain.push(format!(
+                    "base: a further payment of {amount} {} on {date}",
+                    self.currency
+                ));
+            } else if inv.paid - inv.refunded < invoice_amount {
+                return;
+            } else {
+                base = inv.paid - inv.refunded;
+                if let Some(inv) = self.invoices[invoice.0 as usize].as_mut() {
+                    inv.full_paid.push((partner, r));
+                }
+                explain.push(format!(
+                    "base: invoice `{inv_name}` of {invoice_amount} {} paid in full on {date} ({base} {} received)",
+                    self.currency, self.currency
+                ));
+            }
+        } else {
+            match collected_by {
+                Some(c) => explain.push(format!(
+                    "base: payment of {amount} {} on {date} on invoice `{inv_name}`, collected by {}",
+                    self.currency,
+                    c.as_str()
+                )),
+                None => explain.push(format!("base: invoice `{inv_name}` of {amount} {} issued {date}", self.currency)),
+            }
+        }
+        let (rate, rate_explain, extra) = self.rate(r, partner, date, base, invoice, customer);
+        let Some(rate) = rate else {
+            let location = self.event_location(index);
+            self.report_once(
+                format!("{pname}/{r}/rate"),
+                Finding::new(
+                    FindingCode::NotEligible,
+                    format!(
+                        "`{pname}` earns nothing from `{}`: {rate_explain}",
+                        rule.name.name
+                    ),
+                )
+                .partner(pname)
+                .customer(cust)
+                .event(location),
+            );
+            return;
+        };
+        explain.push(rate_explain);
+        let raw = base * rate / Decimal::ONE_HUNDRED * share;
+        let value = self.round(raw);
+        explain.push(format!(
+            "amount: {base} × {}%{} = {raw} → {value} {} ({})",
+            rate.normalize(),
+            if share < Decimal::ONE {
+                format!(" × {}", share.normalize())
+            } else {
+                String::new()
+            },
+            self.currency,
+            self.rounding_text()
+        ));
+        if let Some(inv) = self.invoices[invoice.0 as usize].as_mut() {
+            match inv
+                .commissions
+                .iter_mut()
+                .find(|(p, x, _, _)| *p == partner && *x == r)
+            {
+                Some(entry) => {
+                    entry.2 += base;
+                    entry.3 += value;
+                }
+                None => inv.commissions.push((partner, r, base, value)),
+            }
+        }
+        self.profiles[partner.0 as usize].ledger.push(LedgerEntry {
+            rule: r,
+            date,
+            base,
+            rate,
+            customer,
+            invoice,
+        });
+        let (due, due_text) = self.due(schedule, date, invoice_date);
+        explain.push(due_text);
+        let settlement = self.settlement(r);
+        self.push_payout(
+            partner,
+            Some(customer),
+            Some(invoice),
+            rule.name.name.clone(),
+            base,
+            Some(rate),
+            value,
+            date,
+            due,
+            settlement,
+            explain,
+        );
+        for (entry_partner, top_up) in extra {
+            let _ = entry_partner;
+            self.payouts.push(top_up);
+        }
+    }
+
+    /// The rate of rule `r` for a partner on a date, its explanation, and
+    /// retroactive top-ups it triggers.
+    fn rate(
+        &mut self,
+        r: usize,
+        partner: PartnerId,
+        date: NaiveDate,
+        base: Decimal,
+        invoice: InvoiceId,
+        customer: CustomerId,
+    ) -> (Option<Decimal>, String, Vec<(PartnerId, Payout)>) {
+        let program = self.program;
+        let rule = &program.commissions[r];
+        let mut extra = Vec::new();
+        let (mut rate, mut text) = match &rule.rate {
+            RateSpec::Flat { rate } => (rate.0, format!("rate: {rate} flat")),
+            RateSpec::ByTier { rates } => {
+                let standing = self.standing_at(partner, date);
+                let Some(tier) = standing else {
+                    return (
+                        None,
+                        "the partner has reached no tier, and the rate is set by tier".to_string(),
+                        extra,
+                    );
+                };
+                let tier_name = &program.tiers[tier].name.name;
+                match rates.iter().find(|x| &x.tier.name == tier_name) {
+                    Some(x) => (
+                        x.rate.0,
+                        format!(
+                            "rate: {} for tier `{tier_name}` (the partner's standing on {date})",
+                            x.rate
+                        ),
+                    ),
+                    None => {
+                        return (
+                            None,
+                            format!("the rate table names no rate for tier `{tier_name}`"),
+                            extra,
+                        );
+                    }
+                }
+            }
+            RateSpec::Brackets { table } => {
+                let profile = &self.profiles[partner.0 as usize];
+                let from = table.metric.trailing.before(date, &program.holidays);
+                let after = self.metric_value(partner, &table.metric, date);
+                let before = match table.metric.kind {
+                    MetricKind::Sales => after - base,
+                    _ => after,
+                };
+                let _ = profile;
+                let unit = if table.metric.kind == MetricKind::Sales {
+                    format!(" {}", self.currency)
+                } else {
+                    String::new()
+                };
+                let metric_text = format!(
+                    "{} over trailing {} ({}..{}) = {after}{unit}",
+                    metric_name(table.metric.kind),
+                    table.metric.trailing,
+                    from,
+                    date
+                );
+                match table.mode.unwrap_or(BracketMode::WholeAmount) {
+                    BracketMode::WholeAmount | BracketMode::Retroactive => {
+                        let bracket = find_bracket(&table.brackets, after);
+                        let rate = bracket.map_or(Decimal::ZERO, |b| b.rate.0);
+                        let text = format!(
+                            "rate: {}% from bracket {} ({metric_text}, {})",
+                            rate.normalize(),
+                            bracket.map(|b| bracket_text(b, &unit)).unwrap_or_default(),
+                            table.mode.unwrap_or(BracketMode::WholeAmount).as_str()
+                        );
+                        if table.mode == Some(BracketMode::Retroactive) {
+                            extra = self.retroactive_top_ups(r, partner, date, from, rate);
+                        }
+                        (rate, text)
+                    }
+                    BracketMode::Marginal => {
+                        // Each part of the payment at the rate of the bracket it falls in.
+                        let mut commission = Decimal::ZERO;
+                        let mut parts = Vec::new();
+                        for b in &table.brackets {
+                            let low = b.low.unwrap_or(Decimal::MIN).max(before);
+                            let high = b.high.unwrap_or(Decimal::MAX).min(after);
+                            if high > low {
+                                let part = high - low;
+                                commission += part * b.rate.fraction();
+                                parts.push(format!("{part} at {}", b.rate));
+                            }
+                        }
+                        let rate = if base.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            commission / base * Decimal::ONE_HUNDRED
+                        };
+                        (
+                            rate,
+                            format!(
+                                "rate: marginal over brackets ({metric_text}): {} = {}% effective",
+                                parts.join(" + "),
+                                rate.round_dp(4).normalize()
+                            ),
+                        )
+                    }
+                }
+            }
+        };
+        for u in &rule.uplifts {
+            if self.condition_holds(&u.condition, partner, date) {
+                rate += u.amount.0;
+                text.push_str(&format!(
+                    " + {} uplift ({})",
+                    u.amount,
+                    describe_condition(&u.condition)
+                ));
+            }
+        }
+        if let Some((low, high, _)) = rule.bounds {
+            if rate > high.0 {
+                rate = high.0;
+                text.push_str(&format!(", capped at the upper bound {high}"));
+            } else if rate < low.0 {
+                rate = low.0;
+                text.push_str(&format!(", raised to the lower bound {low}"));
+            }
+        }
+        let _ = (invoice, customer);
+        (Some(rate), text, extra)
+    }
+
+    fn retroactive_top_ups(
+        &mut self,
+        r: usize,
+        partner: PartnerId,
+        date: NaiveDate,
+        from: NaiveDate,
+        rate: Decimal,
+    ) -> Vec<(PartnerId, Payout)> {
+        let mut top_ups = Vec::new();
+        let entries: Vec<(usize, Decimal, Decimal, CustomerId, InvoiceId, NaiveDate)> = self
+            .profiles[partner.0 as usize]
+            .ledger
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.rule == r && e.date > from && e.date <= date && e.rate < rate)
+            .map(|(i, e)| (i, e.base, e.rate, e.customer, e.invoice, e.date))
+            .collect();
+        let schedule = self.schedule(r);
+        for (i, base, old, customer, invoice, paid_on) in entries {
+            let raw = base * (rate - old) / Decimal::ONE_HUNDRED;
+            let value = self.round(raw);
+            self.profiles[partner.0 as usize].ledger[i].rate = rate;
+            let invoice_date = self.invoices[invoice.0 as usize]
+                .as_ref()
+                .map_or(date, |x| x.date);
+            let (due, due_text) = self.due(schedule, date, invoice_date);
+            let rule = &self.program.commissions[r];
+            let explain = vec![
+                format!("rule `{}` ({}), retroactive brackets", rule.name.name, self.locations[r]),
+                format!("the bracket rate rose to {}% on {date}: the payment of {base} on {paid_on}, paid at {}%, is re-rated", rate.normalize(), old.normalize()),
+                format!("amount: {base} × ({}% − {}%) = {raw} → {value} {}", rate.normalize(), old.normalize(), self.currency),
+                due_text,
+            ];
+            let payout = self.make_payout(
+                partner,
+                Some(customer),
+                Some(invoice),
+                rule.name.name.clone(),
+                base,
+                Some(rate - old),
+                value,
+                date,
+                due,
+                self.settlement(r),
+                explain,
+            );
+            top_ups.push((partner, payout));
+        }
+        top_ups
+    }
+
+    pub(crate) fn metric_value(
+        &self,
+        partner: PartnerId,
+        metric: &Metric,
+        date: NaiveDate,
+    ) -> Decimal {
+        let profile = &self.profiles[partner.0 as usize];
+        let from = metric.trailing.before(date, &self.program.holidays);
+        match metric.kind {
+            MetricKind::Sales => profile.sales_between(from, date),
+            MetricKind::Orders => Decimal::from(
+                profile
+                    .orders
+                    .iter()
+                    .filter(|d| **d > from && **d <= date)
+                    .count(),
+            ),
+            MetricKind::Customers => Decimal::from(
+                profile
+                    .claims
+                    .iter()
+                    .filter(|d| **d > from && **d <= date)
+                    .count(),
+            ),
+        }
+    }
+
+    pub(crate) fn condition_holds(
+        &self,
+        condition: &Condition,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> bool {
+        match condition {
+            Condition::Staff {
+                qualification,
+                comparator,
+                count,
+            } => compare(
+                Decimal::from(
+                    self.profiles[partner.0 as usize].staff_at(&qualification.name, date),
+                ),
+                *comparator,
+                Decimal::from(*count),
+            ),
+            Condition::Metric {
+                metric,
+                comparator,
+                threshold,
+            } => compare(
+                self.metric_value(partner, metric, date),
+                *comparator,
+                *threshold,
+            ),
+            Condition::Elected { benefit } => {
+                let profile = &self.profiles[partner.0 as usize];
+                profile
+                    .elected
+                    .iter()
+                    .any(|b| self.program.benefits[*b].name.name == benefit.name)
+            }
+        }
+    }
+
+    fn bonuses(&mut self, partner: PartnerId, date: NaiveDate) {
+        let program = self.program;
+        for (b, bonus) in program.bonuses.iter().enumerate() {
+            if !self.in_scope(&bonus.scope, partner, date) {
+                continue;
+            }
+            let profile = &self.profiles[partner.0 as usize];
+            let already = match bonus.frequency {
+                BonusFrequency::Once => profile.bonuses_paid.iter().any(|(x, _)| *x == b),
+                BonusFrequency::OncePerYear => profile
+                    .bonuses_paid
+                    .iter()
+                    .any(|(x, y)| *x == b && *y == date.year()),
+            };
+            if already || !self.condition_holds(&bonus.condition, partner, date) {
+                continue;
+            }
+            self.profiles[partner.0 as usize]
+                .bonuses_paid
+                .push((b, date.year()));
+            let schedule = program
+                .payouts
+                .iter()
+                .find(|p| p.scope == bonus.scope)
+                .or_else(|| program.payouts.iter().find(|p| p.scope == Scope::Program));
+            let (due, due_text) = self.due(schedule, date, date);
+            let value = self.round(bonus.amount.amount);
+            let explain = vec![
+                format!(
+                    "bonus `{}` ({}): {} {} when {}",
+                    bonus.name.name,
+                    self.bonus_locations[b],
+                    match bonus.frequency {
+                        BonusFrequency::Once => "once",
+                        BonusFrequency::OncePerYear => "once per year",
+                    },
+                    bonus.amount,
+                    describe_condition(&bonus.condition)
+                ),
+                format!("condition met on {date}"),
+                due_text,
+            ];
+            self.push_payout(
+                partner,
+                None,
+                None,
+                bonus.name.name.clone(),
+                bonus.amount.amount,
+                None,
+                value,
+                date,
+                due,
+                "transfer",
+                explain,
+            );
+        }
+    }
+
+    fn refund(&mut self, invoice: InvoiceId, amount: Decimal, date: NaiveDate, index: u32) {
+        let Some(inv) = self.invoices[invoice.0 as usize].as_mut() else {
+            let name = self.scenario.names.invoice(invoice).to_string();
+            let location = self.event_location(index);
+            self.report_once(
+                name.clone(),
+                Finding::new(
+                    FindingCode::UnknownInvoice,
+                    format!("a refund names invoice `{name}`, which no invoice event issued (before {date})"),
+                )
+                .event(location),
+            );
+            return;
+        };
+        if inv.ignored {
+            return;
+        }
+        let paid_before = inv.paid - inv.refunded;
+        let refunded = amount.min(paid_before.max(Decimal::ZERO));
+        inv.refunded += refunded;
+        let customer = inv.customer;
+        let last_payment = inv.last_payment.map(|(d, _)| d);
+        let commissions = inv.commissions.clone();
+        let inv_name = self.scenario.names.invoice(invoice).to_string();
+        if amount > paid_before {
+            let location = self.event_location(index);
+            self.findings.push(
+                Finding::new(
+                    FindingCode::RefundExceedsPayments,
+                    format!("the refund of {amount} on invoice `{inv_name}` exceeds the {paid_before} paid on it; {refunded} is refunded"),
+                )
+                .customer(self.customer_name(customer).to_string())
+                .event(location),
+            );
+        }
+        if refunded.is_zero() || paid_before.is_zero() {
+            return;
+        }
+        for (claim, _) in self.owners(customer, date) {
+            self.profiles[claim.partner.0 as usize].add_sale(date, -refunded);
+        }
+        let program = self.program;
+        for (partner, r, base, paid) in commissions {
+            if paid.is_zero() || base.is_zero() {
+                continue;
+            }
+            let rule = &program.commissions[r];
+            if let (Some(clawback), Some(last)) = (&rule.clawback, last_payment) {
+                if let Some(within) = clawback.within {
+                    let until = within.after(last, &program.holidays);
+                    if date > until {
+                        continue;
+                    }
+                }
+            }
+            // The share of the commission that the refunded part of the base earned.
+            let portion = (refunded / base).min(Decimal::ONE);
+            let raw = -(paid * portion);
+            let value = self.round(raw);
+            if value.is_zero() {
+                continue;
+            }
+            if let Some(inv) = self.invoices[invoice.0 as usize].as_mut() {
+                if let Some(entry) = inv
+                    .commissions
+                    .iter_mut()
+                    .find(|(p, x, _, _)| *p == partner && *x == r)
+                {
+                    entry.2 -= refunded.min(entry.2);
+                    entry.3 += value;
+                }
+            }
+            let schedule = self.schedule(r);
+            let (due, due_text) = self.due(schedule, date, date);
+            let explain = vec![
+                format!("rule `{}` ({}): clawback on refund", rule.name.name, self.locations[r]),
+                format!("refund of {refunded} {} on {date} on invoice `{inv_name}`", self.currency),
+                format!(
+                    "amount: −{paid} commission × {refunded} / {base} refunded = {raw} → {value} {}",
+                    self.currency
+                ),
+                due_text,
+            ];
+            let rate = if base.is_zero() {
+                None
+            } else {
+                Some(paid / base * Decimal::ONE_HUNDRED)
+            };
+            self.push_payout(
+                partner,
+                Some(customer),
+                Some(invoice),
+                rule.name.name.clone(),
+                -refunded,
+                rate.map(|x| x.round_dp(4).normalize()),
+                value,
+                date,
+                due,
+                self.settlement(r),
+                explain,
+            );
+        }
+    }
+
+    // ------------------------------------------------------------ timing and money
+
+    fn schedule(&self, r: usize) -> Option<&'a PayoutSchedule> {
+        let program = self.program;
+        let rule = &program.commissions[r];
+        if let Some(p) = &rule.payout {
+            return Some(p);
+        }
+        program
+            .payouts
+            .iter()
+            .find(|p| p.scope == rule.scope)
+            .or_else(|| program.payouts.iter().find(|p| p.scope == Scope::Program))
+    }
+
+    fn settlement(&self, r: usize) -> &'static str {
+        self.program.commissions[r].settlement.as_str()
+    }
+
+    fn due(
+        &self,
+        schedule: Option<&PayoutSchedule>,
+        earned: NaiveDate,
+        invoice_date: NaiveDate,
+    ) -> (NaiveDate, String) {
+        let holidays = &self.program.holidays;
+        let Some(schedule) = schedule else {
+            return (
+                earned,
+                "due: the policy sets no payout timing, so it is due when earned".to_string(),
+            );
+        };
+        let (held, hold_text) = match schedule.hold {
+            Some(h) => (h.after(earned, holidays), format!(" after a hold of {h}")),
+            None => (earned, String::new()),
+        };
+        match &schedule.timing {
+            PayoutTiming::Within {
+                delay,
+                full,
+                anchor,
+            } => {
+                let (from, what) = match anchor {
+                    PayoutAnchor::Invoice => (invoice_date.max(held), "the invoice"),
+                    _ if *full => (held, "the full payment"),
+                    _ => (held, "the payment"),
+                };
+                let due = delay.after(from, holidays);
+                (
+                    due,
+                    format!("due: within {delay} after {what} on {from}{hold_text} → {due}"),
+                )
+            }
+            PayoutTiming::MonthlyStatement { week, .. } => {
+                let (year, month) = if held.month() == 12 {
+                    (held.year() + 1, 1)
+                } else {
+                    (held.year(), held.month() + 1)
+                };
+                let day = (week * 7).min(28);
+                let due = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(held);
+                (
+                    due,
+                    format!(
+                        "due: on the statement of {}-{:02}{hold_text}, paid in week {week} of the next month → by {due}",
+                        held.year(),
+                        held.month()
+                    ),
+                )
+            }
+            PayoutTiming::NettedAtSource => (earned, format!("due: netted at source on {earned}")),
+        }
+    }
+
+    fn round(&self, value: Decimal) -> Decimal {
+        let mut v = value.round_dp_with_strategy(self.scale, self.strategy);
+        v.rescale(self.scale);
+        v
+    }
+
+    fn rounding_text(&self) -> String {
+        let mode = match self.program.rounding.mode {
+            RoundingMode::HalfEven => "half-even",
+            RoundingMode::HalfUp => "half-up",
+            RoundingMode::HalfDown => "half-down",
+            RoundingMode::Down => "down",
+            RoundingMode::Up => "up",
+        };
+        format!("rounded {mode} to {} decimals", self.scale)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn make_payout(
+        &self,
+        partner: PartnerId,
+        customer: Option<CustomerId>,
+        invoice: Option<InvoiceId>,
+        rule: String,
+        base: Decimal,
+        rate: Option<Decimal>,
+        amount: Decimal,
+        earned: NaiveDate,
+        due: NaiveDate,
+        settlement: &'static str,
+        explain: Vec<String>,
+    ) -> Payout {
+        Payout {
+            id: String::new(),
+            partner: self.partner_name(partner).to_string(),
+            customer: customer.map(|c| self.customer_name(c).to_string()),
+            invoice: invoice.map(|i| self.scenario.names.invoice(i).to_string()),
+            rule,
+            base,
+            rate: rate.map(|r| r.normalize()),
+            amount,
+            currency: self.currency.clone(),
+            earned,
+            due,
+            settlement,
+            explain,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_payout(
+        &mut self,
+        partner: PartnerId,
+        customer: Option<CustomerId>,
+        invoice: Option<InvoiceId>,
+        rule: String,
+        base: Decimal,
+        rate: Option<Decimal>,
+        amount: Decimal,
+        earned: NaiveDate,
+        due: NaiveDate,
+        settlement: &'static str,
+        explain: Vec<String>,
+    ) {
+        let payout = self.make_payout(
+            partner, customer, invoice, rule, base, rate, amount, earned, due, settlement, explain,
+        );
+        self.payouts.push(payout);
+    }
+
+    fn finish(mut self, as_of: NaiveDate) -> SimResult {
+        // Invoices whose commission still waits for the full payment.
+        for (i, inv) in self.invoices.iter().enumerate() {
+            let Some(inv) = inv else { continue };
+            if inv.ignored || inv.paid.is_zero() || inv.paid - inv.refunded >= inv.amount {
+                continue;
+            }
+            let waits = self.program.commissions.iter().enumerate().any(|(r, _)| {
+                matches!(
+                    self.schedule(r),
+                    Some(PayoutSchedule {
+                        timing: PayoutTiming::Within { full: true, .. },
+                        ..
+                    })
+                )
+            });
+            if waits && !self.owners(inv.customer, as_of).is_empty() {
+                let name = self
+                    .scenario
+                    .names
+                    .invoice(InvoiceId(u32::try_from(i).unwrap_or(0)))
+                    .to_string();
+                self.findings.push(
+                    Finding::new(
+                        FindingCode::PendingFullPayment,
+                        format!(
+                            "invoice `{name}` of {} {} is paid {} so far; its commission is earned when it is paid in full",
+                            inv.amount,
+                            self.currency,
+                            inv.paid - inv.refunded
+                        ),
+                    )
+                    .customer(self.customer_name(inv.customer).to_string()),
+                );
+            }
+        }
+        let mut standings = Vec::new();
+        let mut totals = Vec::new();
+        for index in 0..self.profiles.len() {
+            if !self.profiles[index].declared {
+                continue;
+            }
+            let id = PartnerId(u32::try_from(index).unwrap_or(u32::MAX));
+            let tier = self.standing_at(id, as_of);
+            standings.push(Standing {
+                partner: self.profiles[index].name.clone(),
+                tier: tier.map(|t| self.program.tiers[t].name.name.clone()),
+            });
+        }
+        self.explain_standings(as_of);
+        let mut sums: Vec<Decimal> = vec![Decimal::ZERO; self.profiles.len()];
+        let index_of: HashMap<&str, usize> = self
+            .profiles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
+        for (n, payout) in self.payouts.iter_mut().enumerate() {
+            payout.id = format!("P{}", n + 1);
+            if let Some(&i) = index_of.get(payout.partner.as_str()) {
+                sums[i] += payout.amount;
+            }
+        }
+        for (i, profile) in self.profiles.iter().enumerate() {
+            if profile.declared {
+                let mut amount = sums[i];
+                amount.rescale(self.scale);
+                totals.push(Total {
+                    partner: profile.name.clone(),
+                    currency: self.currency.clone(),
+                    amount,
+                });
+            }
+        }
+        SimResult {
+            as_of,
+            payouts: self.payouts,
+            totals,
+            standings,
+            findings: self.findings,
+        }
+    }
+}
+
+pub(crate) fn compare(value: Decimal, comparator: Comparator, threshold: Decimal) -> bool {
+    match comparator {
+        Comparator::Ge => value >= threshold,
+        Comparator::Gt => value > threshold,
+        Comparator::Le => value <= threshold,
+        Comparator::Lt => value < threshold,
+        Comparator::Eq => value == threshold,
+    }
+}
+
+fn find_bracket(brackets: &[Bracket], value: Decimal) -> Option<&Bracket> {
+    brackets
+        .iter()
+        .find(|b| b.low.is_none_or(|l| value >= l) && b.high.is_none_or(|h| value < h))
+}
+
+fn bracket_text(b: &Bracket, unit: &str) -> String {
+    match (b.low, b.high) {
+        (None, Some(h)) => format!("below {h}{unit}"),
+        (Some(l), Some(h)) => format!("{l}{unit} to {h}{unit}"),
+        (Some(l), None) => format!("from {l}{unit}"),
+        (None, None) => "any".to_string(),
+    }
+}
+
+fn metric_name(kind: MetricKind) -> &'static str {
+    match kind {
+        MetricKind::Sales => "sales",
+        MetricKind::Orders => "orders",
+        MetricKind::Customers => "customers",
+    }
+}
+
+pub(crate) fn describe_condition(c: &Condition) -> String {
+    match c {
+        Condition::Staff {
+            qualification,
+            comparator,
+            count,
+        } => format!(
+            "staff {} {} {count}",
+            qualification.name,
+            comparator.as_str()
+        ),
+        Condition::Metric {
+            metric,
+            comparator,
+            threshold,
+        } => format!(
+            "{} over trailing {} {} {threshold}",
+            metric_name(metric.kind),
+            metric.trailing,
+            comparator.as_str()
+        ),
+        Condition::Elected { benefit } => format!("elected {}", benefit.name),
+    }
+}
+
+fn describe_rule(rule: &CommissionRule) -> String {
+    let rate = match &rule.rate {
+        RateSpec::Flat { rate } => rate.to_string(),
+        RateSpec::ByTier { .. } => "a rate by tier".to_string(),
+        RateSpec::Brackets { table } => format!(
+            "a rate by {} over trailing {}",
+            metric_name(table.metric.kind),
+            table.metric.trailing
+        ),
+    };
+    let base = match rule.base.kind {
+        BaseKind::Payments => "payments",
+        BaseKind::Invoices => "invoices",
+    };
+    let invoices = match rule.base.invoices {
+        InvoiceFilter::Any => "",
+        InvoiceFilter::New => " on new invoices",
+        InvoiceFilter::Renewal => " on renewal invoices",
+    };
+    let collected = match rule.base.collected_by {
+        Some(Collector::Vendor) => " collected by the vendor",
+        Some(Collector::Partner) => " collected by the partner",
+        None => "",
+    };
+    let window = match &rule.window {
+        WindowSpec::Within { length, anchor } => {
+            format!(", within {length} from {}", anchor.as_str())
+        }
+        WindowSpec::Lifetime => ", for lifetime".to_string(),
+        WindowSpec::WhileContractActive => ", while the contract is active".to_string(),
+        WindowSpec::WhileCustomerPays => ", while the customer pays".to_string(),
+        WindowSpec::Unbounded => String::new(),
+    };
+    format!("{rate} of {base}{invoices}{collected}{window}")
+}
+
+fn find_group(groups: &[MemberGroup], name: &str) -> Option<usize> {
+    groups.iter().position(|g| g.name.name == name)
+}
+
+fn list_hint<'x>(names: impl Iterator<Item = &'x str>) -> String {
+    let list: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    if list.is_empty() {
+        " (it defines none)".to_string()
+    } else {
+        format!(" (it defines {})", list.join(", "))
+    }
+}
+
+fn entity_name(e: Entity) -> &'static str {
+    static_entity(e.as_str())
+}
+
+fn static_entity(name: &str) -> &'static str {
+    match name {
+        "sole_proprietor" => "sole_proprietor",
+        "self_employed" => "self_employed",
+        "individual" => "individual",
+        _ => "company",
+    }
+}

@@ -1,0 +1,116 @@
+//! The findings a simulation reports: scenario contradictions (errors), claims
+//! and eligibility decisions (warnings), and assumptions (infos).
+
+use charter_diagnostics::Severity;
+use serde::Serialize;
+
+macro_rules! finding_codes {
+    ($( $variant:ident = $id:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
+        /// A simulation finding code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum FindingCode { $( $variant ),* }
+
+        impl FindingCode {
+            pub const ALL: &'static [FindingCode] = &[ $( FindingCode::$variant ),* ];
+
+            pub fn id(self) -> &'static str {
+                match self { $( FindingCode::$variant => $id ),* }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self { $( FindingCode::$variant => $name ),* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $( FindingCode::$variant => Severity::$sev ),* }
+            }
+
+            pub fn summary(self) -> &'static str {
+                match self { $( FindingCode::$variant => $summary ),* }
+            }
+        }
+    };
+}
+
+finding_codes! {
+    UnknownTrack = "S0101", "unknown-track", Error, "a partner's track is not defined by the policy";
+    UnknownTier = "S0102", "unknown-tier", Error, "a tier named by the scenario is not defined by the policy";
+    UnknownModule = "S0103", "unknown-module", Error, "a partner's module is not defined by the policy";
+    UnknownBenefit = "S0104", "unknown-benefit", Error, "a partner elected a benefit the policy does not define";
+    DualFinancialBenefit = "S0105", "dual-financial-benefit", Error, "a partner elected two benefits of one choose-one group";
+    UnknownPartner = "S0106", "unknown-partner", Error, "an event names a partner the scenario does not declare";
+    UnknownInvoice = "S0107", "unknown-invoice", Error, "a payment or refund names an invoice no event issued";
+    CurrencyMismatch = "S0108", "currency-mismatch", Error, "an invoice is in another currency than the program's";
+    EntityNotAdmitted = "S0109", "entity-not-admitted", Error, "the program does not admit the partner's entity type";
+    Overpayment = "S0110", "overpayment", Warning, "payments exceed the invoice amount";
+    RefundExceedsPayments = "S0111", "refund-exceeds-payments", Warning, "a refund is larger than what was paid on the invoice";
+    ContestedCustomer = "S0201", "contested-customer", Warning, "two partners claim one customer; the policy's claims rule decided";
+    AttributionRejected = "S0202", "attribution-rejected", Info, "a claim on a customer did not meet the policy's attribution rule";
+    Unattributed = "S0203", "unattributed-customer", Info, "a customer paid but is attributed to no partner";
+    LateDecision = "S0204", "late-decision", Info, "the vendor decided on a registration after its own deadline; the decision still counts";
+    NotEligible = "S0301", "not-eligible", Warning, "a commission path is closed to this partner (entity type, contract, tier or elected benefit)";
+    RequirementNotMet = "S0302", "requirement-not-met", Warning, "the partner does not meet its track's or module's requirements";
+    ContractEnded = "S0303", "contract-ended", Info, "income after the end of the partner's contract is not paid";
+    PendingFullPayment = "S0304", "pending-full-payment", Info, "the invoice is not paid in full, so its commission is not yet earned";
+    AssumedMet = "S0401", "requirement-assumed-met", Info, "the scenario carries no data for a requirement, so it is assumed met";
+    InviteOnly = "S0402", "invitation-missing", Info, "the partner meets an invite-only tier's requirements but was not invited";
+}
+
+impl FindingCode {
+    /// Looks a code up by id (`S0105`) or name (`dual-financial-benefit`).
+    pub fn lookup(text: &str) -> Option<FindingCode> {
+        FindingCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id().eq_ignore_ascii_case(text) || c.name().eq_ignore_ascii_case(text))
+    }
+}
+
+impl Serialize for FindingCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// One finding of a simulation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// Where the event is in the scenario (`file:line`) or its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: FindingCode, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            partner: None,
+            customer: None,
+            event: None,
+        }
+    }
+
+    pub fn partner(mut self, p: impl Into<String>) -> Finding {
+        self.partner = Some(p.into());
+        self
+    }
+
+    pub fn customer(mut self, c: impl Into<String>) -> Finding {
+        self.customer = Some(c.into());
+        self
+    }
+
+    pub fn event(mut self, e: impl Into<String>) -> Finding {
+        self.event = Some(e.into());
+        self
+    }
+}

@@ -1,0 +1,112 @@
+//! Charter's simulator: runs a scenario (partners and dated events) against a
+//! checked policy and explains every payout it owes, when, and why.
+//!
+//! [`simulate`] accepts only a [`CheckedProgram`]: a policy with errors cannot
+//! be simulated. The engine walks the events in date order (same-day events in
+//! input order), keeping per customer its claims and invoices and per partner
+//! its contract, staff, activities and sales, and turns each payment, invoice
+//! and refund into payouts through the commission rules that apply. Amounts are
+//! exact decimals, rounded once per payout by the policy's rounding rule.
+
+pub mod diff;
+mod engine;
+pub mod expect;
+pub mod findings;
+pub mod overrides;
+pub mod report;
+mod standing;
+
+use charter_check::CheckedProgram;
+use charter_diagnostics::{Severity, SourceDb};
+use charter_scenario::Scenario;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use findings::{Finding, FindingCode};
+
+/// How to run a simulation.
+#[derive(Clone, Copy, Default)]
+pub struct SimOptions<'a> {
+    /// The date standings are computed at and after which events are ignored;
+    /// default: the scenario's `as_of`, else its last event's date.
+    pub as_of: Option<NaiveDate>,
+    /// The policy's sources, to name rule locations (`file:line:col`) in explanations.
+    pub sources: Option<&'a SourceDb>,
+    /// Called every 65,536 events with (events done, events in all), for progress bars.
+    pub progress: Option<&'a dyn Fn(usize, usize)>,
+}
+
+/// One amount owed to (or, negative, clawed back from) a partner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Payout {
+    pub id: String,
+    pub partner: String,
+    pub customer: Option<String>,
+    pub invoice: Option<String>,
+    /// The commission or bonus rule that produced it.
+    pub rule: String,
+    /// The amount the rate applies to.
+    pub base: Decimal,
+    /// The rate in percent (`20` is 20%); `None` for fixed bonuses.
+    pub rate: Option<Decimal>,
+    pub amount: Decimal,
+    pub currency: String,
+    /// The date of the event that earned it.
+    pub earned: NaiveDate,
+    /// The latest date the policy allows for paying it.
+    pub due: NaiveDate,
+    pub settlement: &'static str,
+    pub explain: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Total {
+    pub partner: String,
+    pub currency: String,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Standing {
+    pub partner: String,
+    /// The tier as of the simulation date; `None` when no tier is reached.
+    pub tier: Option<String>,
+}
+
+/// Everything a simulation produced.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimResult {
+    pub as_of: NaiveDate,
+    pub payouts: Vec<Payout>,
+    pub totals: Vec<Total>,
+    pub standings: Vec<Standing>,
+    pub findings: Vec<Finding>,
+}
+
+impl SimResult {
+    /// Whether the scenario contradicts the policy (an error finding).
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn total_of(&self, partner: &str) -> Decimal {
+        self.totals
+            .iter()
+            .filter(|t| t.partner == partner)
+            .map(|t| t.amount)
+            .sum()
+    }
+
+    pub fn standing_of(&self, partner: &str) -> Option<&str> {
+        self.standings
+            .iter()
+            .find(|s| s.partner == partner)
+            .and_then(|s| s.tier.as_deref())
+    }
+}
+
+/// Runs `scenario` against `program`.
+pub fn simulate(program: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
+    engine::run(program, scenario, options)
+}

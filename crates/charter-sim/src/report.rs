@@ -1,0 +1,180 @@
+//! One renderer per output format of `charter simulate`: table, JSON and CSV.
+
+use crate::SimResult;
+use std::fmt::Write;
+
+/// The JSON report: `{ as_of, payouts, totals, standings, findings }`, fields in that order.
+pub fn to_json(result: &SimResult) -> String {
+    serde_json::to_string_pretty(result).unwrap_or_default() + "\n"
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// One CSV row per payout (RFC 4180 quoting).
+pub fn to_csv(result: &SimResult) -> String {
+    let mut out = String::from(
+        "id,partner,customer,invoice,rule,base,rate,amount,currency,earned,due,settlement\n",
+    );
+    for p in &result.payouts {
+        let fields = [
+            p.id.clone(),
+            p.partner.clone(),
+            p.customer.clone().unwrap_or_default(),
+            p.invoice.clone().unwrap_or_default(),
+            p.rule.clone(),
+            p.base.to_string(),
+            p.rate.map(|r| r.to_string()).unwrap_or_default(),
+            p.amount.to_string(),
+            p.currency.clone(),
+            p.earned.to_string(),
+            p.due.to_string(),
+            p.settlement.to_string(),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Aligned text columns; numbers right-aligned.
+pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let mut parts = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if right.contains(&i) {
+                parts.push(format!("{}{cell}", " ".repeat(pad)));
+            } else {
+                parts.push(format!("{cell}{}", " ".repeat(pad)));
+            }
+        }
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(
+        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        &mut out,
+    );
+    line(
+        &widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>(),
+        &mut out,
+    );
+    for row in rows {
+        line(row, &mut out);
+    }
+    out
+}
+
+/// The human report: payouts, totals, standings and findings.
+pub fn to_table(result: &SimResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "as of {}\n", result.as_of);
+    if result.payouts.is_empty() {
+        out.push_str("no payouts\n");
+    } else {
+        let rows: Vec<Vec<String>> = result
+            .payouts
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.clone(),
+                    p.partner.clone(),
+                    p.customer.clone().unwrap_or_default(),
+                    p.invoice.clone().unwrap_or_default(),
+                    p.rule.clone(),
+                    p.base.to_string(),
+                    p.rate.map(|r| format!("{r}%")).unwrap_or_default(),
+                    format!("{} {}", p.amount, p.currency),
+                    p.earned.to_string(),
+                    p.due.to_string(),
+                    p.settlement.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "id",
+                "partner",
+                "customer",
+                "invoice",
+                "rule",
+                "base",
+                "rate",
+                "amount",
+                "earned",
+                "due",
+                "settlement",
+            ],
+            &rows,
+            &[5, 6, 7],
+        ));
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = result
+        .totals
+        .iter()
+        .map(|t| {
+            let tier = result
+                .standings
+                .iter()
+                .find(|s| s.partner == t.partner)
+                .and_then(|s| s.tier.clone())
+                .unwrap_or_else(|| "—".to_string());
+            vec![
+                t.partner.clone(),
+                format!("{} {}", t.amount, t.currency),
+                tier,
+            ]
+        })
+        .collect();
+    out.push_str(&table(&["partner", "total", "standing"], &rows, &[1]));
+    if !result.findings.is_empty() {
+        out.push('\n');
+        for f in &result.findings {
+            let _ = write!(
+                out,
+                "{}[{}]: {}",
+                f.severity.as_str(),
+                f.code.id(),
+                f.message
+            );
+            if let Some(e) = &f.event {
+                let _ = write!(out, " (at {e})");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The explanation of one payout, for `--explain ID`.
+pub fn explain(result: &SimResult, id: &str) -> Option<String> {
+    let p = result
+        .payouts
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(id))?;
+    let mut out = format!(
+        "{} — {} {} to `{}` by `{}` (earned {}, due {}, {})\n",
+        p.id, p.amount, p.currency, p.partner, p.rule, p.earned, p.due, p.settlement
+    );
+    for line in &p.explain {
+        let _ = writeln!(out, "  {line}");
+    }
+    Some(out)
+}

@@ -1,0 +1,324 @@
+//! Tier standing over time: a partner's tier on a date from what the scenario
+//! measures (staff, counted events, revenue, invitations), and the requirement
+//! checks that tracks and modules share.
+
+use crate::engine::{compare, Engine};
+use crate::findings::{Finding, FindingCode};
+use charter_ir::*;
+use charter_scenario::PartnerId;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Tier names to their rank.
+pub(crate) struct TierContext {
+    names: HashMap<String, usize>,
+}
+
+impl TierContext {
+    pub fn new(program: &Program) -> TierContext {
+        TierContext {
+            names: program
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.name.clone(), i))
+                .collect(),
+        }
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.names.get(name).copied()
+    }
+}
+
+/// The half-open window `(from, to]` a count period covers on `date`.
+fn period_bounds(
+    period: Option<&CountPeriod>,
+    date: NaiveDate,
+    holidays: &[NaiveDate],
+) -> NaiveDate {
+    let start = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt());
+    match period {
+        None => Some(NaiveDate::MIN),
+        Some(CountPeriod::PerYear) => start(date.year(), 1),
+        Some(CountPeriod::PerQuarter) => start(date.year(), (date.month0() / 3) * 3 + 1),
+        Some(CountPeriod::PerMonth) => start(date.year(), date.month()),
+        Some(CountPeriod::Trailing(d)) => Some(d.before(date, holidays)),
+    }
+    .unwrap_or(NaiveDate::MIN)
+}
+
+fn period_text(period: Option<&CountPeriod>) -> String {
+    match period {
+        None => String::new(),
+        Some(CountPeriod::PerYear) => " this calendar year".into(),
+        Some(CountPeriod::PerQuarter) => " this quarter".into(),
+        Some(CountPeriod::PerMonth) => " this month".into(),
+        Some(CountPeriod::Trailing(d)) => format!(" in the last {d}"),
+    }
+}
+
+impl Engine<'_> {
+    /// The partner's tier on a date: granted by the scenario, else the highest tier
+    /// whose requirements (and every lower tier's) are met, raised to any tier the
+    /// partner was invited to.
+    pub(crate) fn standing_at(&self, partner: PartnerId, date: NaiveDate) -> Option<usize> {
+        let profile = &self.profiles[partner.0 as usize];
+        if let Some(t) = profile.granted_tier {
+            return Some(t);
+        }
+        self.computed_standing(partner, date).0
+    }
+
+    /// The computed tier, and an invite-only tier whose requirements were met without an invitation.
+    fn computed_standing(
+        &self,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> (Option<usize>, Option<usize>) {
+        let profile = &self.profiles[partner.0 as usize];
+        let mut standing = None;
+        let mut uninvited = None;
+        for (i, tier) in self.program.tiers.iter().enumerate() {
+            if tier
+                .requirements
+                .iter()
+                .any(|r| self.requirement_fails(r, partner, date, "").is_some())
+            {
+                break;
+            }
+            let invited = profile
+                .invitations
+                .iter()
+                .any(|(d, t)| *d <= date && *t >= i);
+            if tier.invite_only.is_some() && !invited {
+                uninvited = Some(i);
+                break;
+            }
+            standing = Some(i);
+        }
+        let invited = profile
+            .invitations
+            .iter()
+            .filter(|(d, _)| *d <= date)
+            .map(|(_, t)| *t)
+            .max();
+        (standing.max(invited), uninvited)
+    }
+
+    /// Why a partner fails a requirement on a date; `None` when met, assumed met,
+    /// or not applicable to the partner (`for` another module).
+    pub(crate) fn requirement_fails(
+        &self,
+        req: &Requirement,
+        partner: PartnerId,
+        date: NaiveDate,
+        _context: &str,
+    ) -> Option<String> {
+        let program = self.program;
+        let profile = &self.profiles[partner.0 as usize];
+        if !req.scope.is_empty()
+            && !req.scope.iter().any(|s| {
+                self.in_scope(&Scope::Track(s.name.clone()), partner, date)
+                    || self.in_scope(&Scope::Module(s.name.clone()), partner, date)
+            })
+        {
+            return None;
+        }
+        match &req.kind {
+            RequirementKind::Contract => {
+                (!profile.contract).then(|| "it has no signed partner contract".to_string())
+            }
+            RequirementKind::Agreement { agreement } => (!profile.contract).then(|| {
+                format!(
+                    "agreement `{}` is not signed (the partner has no signed contract)",
+                    agreement.name
+                )
+            }),
+            RequirementKind::Staff {
+                qualification,
+                comparator,
+                count,
+            } => {
+                let n = profile.staff_at(&qualification.name, date);
+                (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
+                    format!(
+                        "it has {n} `{}` staff, and the requirement is {} {count}",
+                        qualification.name,
+                        comparator.as_str()
+                    )
+                })
+            }
+            RequirementKind::Count {
+                event,
+                activity,
+                within_after,
+                period,
+                comparator,
+                count,
+            } => {
+                let from = period_bounds(period.as_ref(), date, &program.holidays);
+                let inside = |d: &NaiveDate| *d > from && *d <= date;
+                let n = match event {
+                    EventKind::Activity => profile
+                        .activities
+                        .iter()
+                        .filter(|(d, k)| {
+                            inside(d)
+                                && activity
+                                    .as_ref()
+                                    .is_none_or(|a| self.scenario.names.symbol(*k) == a.name)
+                        })
+                        .count(),
+                    EventKind::Referral => {
+                        profile.referrals.iter().filter(|(_, d)| inside(d)).count()
+                    }
+                    EventKind::Registration => {
+                        profile.registrations.iter().filter(|d| inside(d)).count()
+                    }
+                    EventKind::Order => match within_after {
+                        Some((window, EventKind::Referral)) => {
+                            let mut customers: Vec<u32> = profile
+                                .referrals
+                                .iter()
+                                .filter(|(c, referred)| {
+                                    self.customers[c.0 as usize].first_order.is_some_and(|o| {
+                                        o >= *referred
+                                            && o <= window.after(*referred, &program.holidays)
+                                            && inside(&o)
+                                    })
+                                })
+                                .map(|(c, _)| c.0)
+                                .collect();
+                            customers.sort_unstable();
+                            customers.dedup();
+                            customers.len()
+                        }
+                        _ => profile.orders.iter().filter(|d| inside(d)).count(),
+                    },
+                    EventKind::Payment | EventKind::Invoice => profile
+                        .sales
+                        .iter()
+                        .filter(|(d, a, _)| inside(d) && *a > Decimal::ZERO)
+                        .count(),
+                    _ => 0,
+                };
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
+                    format!(
+                        "it has {n} {}{}{}{}, and the requirement is {} {count}",
+                        event.as_str(),
+                        activity
+                            .as_ref()
+                            .map(|a| format!(" {}", a.name))
+                            .unwrap_or_default(),
+                        within_after
+                            .map(|(w, e)| format!(" within {w} after {}", e.as_str()))
+                            .unwrap_or_default(),
+                        period_text(period.as_ref()),
+                        comparator.as_str()
+                    )
+                })
+            }
+            RequirementKind::Revenue { period, threshold } => {
+                let from = period_bounds(period.as_ref(), date, &program.holidays);
+                let revenue = profile.sales_between(from, date);
+                let (comparator, target) = match threshold {
+                    RevenueThreshold::SetIndividually => match profile.revenue_target {
+                        Some(t) => (Comparator::Ge, t),
+                        None => return None,
+                    },
+                    RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
+                };
+                (!compare(revenue, comparator, target)).then(|| {
+                    format!(
+                        "its revenue{} is {revenue} {}, and the requirement is {} {target}",
+                        period_text(period.as_ref()),
+                        program.currency,
+                        comparator.as_str()
+                    )
+                })
+            }
+            RequirementKind::Text { .. } => None,
+        }
+    }
+
+    /// Info findings for requirements the scenario cannot measure and for
+    /// invite-only tiers reached without an invitation.
+    pub(crate) fn explain_standings(&mut self, as_of: NaiveDate) {
+        let program = self.program;
+        let mut assumed: Vec<(String, String)> = Vec::new();
+        let owners = program
+            .tiers
+            .iter()
+            .map(|t| (format!("tier `{}`", t.name.name), &t.requirements))
+            .chain(
+                program
+                    .tracks
+                    .iter()
+                    .map(|t| (format!("track `{}`", t.name.name), &t.requirements)),
+            )
+            .chain(
+                program
+                    .modules
+                    .iter()
+                    .map(|t| (format!("module `{}`", t.name.name), &t.requirements)),
+            )
+            .chain(std::iter::once((
+                "every partner".to_string(),
+                &program.requirements,
+            )));
+        for (owner, reqs) in owners {
+            for req in reqs {
+                match &req.kind {
+                    RequirementKind::Text { text } => assumed.push((
+                        text.clone(),
+                        format!("`{text}` ({owner}) is assumed met: the scenario carries no data for it"),
+                    )),
+                    RequirementKind::Revenue {
+                        threshold: RevenueThreshold::SetIndividually,
+                        ..
+                    } => {
+                        let missing: Vec<&str> = self
+                            .profiles
+                            .iter()
+                            .filter(|p| p.declared && p.revenue_target.is_none())
+                            .map(|p| p.name.as_str())
+                            .collect();
+                        if !missing.is_empty() {
+                            assumed.push((
+                                format!("revenue/{owner}"),
+                                format!(
+                                    "the revenue requirement of {owner} is set individually; partners without a `revenue_target` ({}) are assumed to meet it",
+                                    missing.join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (key, message) in assumed {
+            self.report_once(key, Finding::new(FindingCode::AssumedMet, message));
+        }
+        for index in 0..self.profiles.len() {
+            if !self.profiles[index].declared || self.profiles[index].granted_tier.is_some() {
+                continue;
+            }
+            let id = PartnerId(u32::try_from(index).unwrap_or(u32::MAX));
+            if let (_, Some(tier)) = self.computed_standing(id, as_of) {
+                let name = self.profiles[index].name.clone();
+                let tier_name = &program.tiers[tier].name.name;
+                self.findings.push(
+                    Finding::new(
+                        FindingCode::InviteOnly,
+                        format!("`{name}` meets the requirements below tier `{tier_name}`, which is by invitation only, and has no invitation"),
+                    )
+                    .partner(name),
+                );
+            }
+        }
+    }
+}
