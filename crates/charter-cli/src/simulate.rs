@@ -193,20 +193,21 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
         Err(code) => return code,
     };
     let result = run_with_progress(&program, &scenario, &db, args.scenario.as_of);
-    let out = if let Some(id) = &args.explain {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let written = if let Some(id) = &args.explain {
         match report::explain(&result, id) {
-            Some(text) => text,
+            Some(text) => out.write_all(text.as_bytes()),
             None => return usage_error(format!("no payout has the id `{id}`")),
         }
     } else {
         match args.format {
-            SimFormat::Table => report::to_table(&result),
-            SimFormat::Json => report::to_json(&result),
-            SimFormat::Csv => report::to_csv(&result),
+            SimFormat::Table => out.write_all(report::to_table(&result).as_bytes()),
+            SimFormat::Json => report::write_json(&result, &mut out),
+            SimFormat::Csv => out.write_all(report::to_csv(&result).as_bytes()),
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(out.as_bytes()).is_err() {
+    if written.and_then(|()| out.flush()).is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
     }
     if result.has_errors() {

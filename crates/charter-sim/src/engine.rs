@@ -128,7 +128,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) customers: Vec<CustomerState>,
     invoices: Vec<Option<InvoiceState>>,
     pub findings: Vec<Finding>,
-    reported: HashSet<(FindingCode, String)>,
+    /// Findings reported once per key (partner, rule, invoice, ...), so repeats cost nothing.
+    reported: HashSet<(FindingCode, u32, u32, u32)>,
     payouts: Vec<Payout>,
     locations: Vec<String>,
     bonus_locations: Vec<String>,
@@ -215,8 +216,13 @@ pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) 
 }
 
 impl<'a> Engine<'a> {
-    pub(crate) fn report_once(&mut self, key: String, finding: Finding) {
-        if self.reported.insert((finding.code, key)) {
+    /// Whether a finding with this code and key was reported already; marks it reported.
+    pub(crate) fn seen(&mut self, code: FindingCode, key: (u32, u32, u32)) -> bool {
+        !self.reported.insert((code, key.0, key.1, key.2))
+    }
+
+    pub(crate) fn report_once(&mut self, key: (u32, u32, u32), finding: Finding) {
+        if !self.seen(finding.code, key) {
             self.findings.push(finding);
         }
     }
@@ -436,10 +442,12 @@ impl<'a> Engine<'a> {
         let date = event.date;
         if let Some(p) = event.kind.partner() {
             if !self.profiles[p.0 as usize].declared {
+                if self.seen(FindingCode::UnknownPartner, (p.0, 0, 0)) {
+                    return;
+                }
                 let name = self.partner_name(p).to_string();
                 let location = self.event_location(index);
-                self.report_once(
-                    name.clone(),
+                self.findings.push(
                     Finding::new(
                         FindingCode::UnknownPartner,
                         format!("the event names partner `{name}`, which the scenario's partners do not declare"),
@@ -601,7 +609,7 @@ impl<'a> Engine<'a> {
         let cust = self.customer_name(customer).to_string();
         let location = self.event_location(index);
         self.report_once(
-            format!("{name}/{}", method.as_str()),
+            (partner.0, method as u32, 0),
             Finding::new(
                 FindingCode::AttributionRejected,
                 format!(
@@ -1219,7 +1227,7 @@ impl<'a> Engine<'a> {
             let name = self.scenario.names.invoice(invoice).to_string();
             let location = self.event_location(index);
             self.report_once(
-                name.clone(),
+                (invoice.0, 0, 0),
                 Finding::new(
                     FindingCode::UnknownInvoice,
                     format!("a payment names invoice `{name}`, which no invoice event issued (before {date})"),
@@ -1238,7 +1246,7 @@ impl<'a> Engine<'a> {
             let name = self.scenario.names.invoice(invoice).to_string();
             let location = self.event_location(index);
             self.report_once(
-                name.clone(),
+                (invoice.0, 0, 0),
                 Finding::new(
                     FindingCode::Overpayment,
                     format!(
@@ -1257,10 +1265,12 @@ impl<'a> Engine<'a> {
         state.paid_anything = true;
         let owners = self.owners(customer, date);
         if owners.is_empty() {
+            if self.seen(FindingCode::Unattributed, (customer.0, 0, 0)) {
+                return;
+            }
             let cust = self.customer_name(customer).to_string();
             let location = self.event_location(index);
-            self.report_once(
-                cust.clone(),
+            self.findings.push(
                 Finding::new(
                     FindingCode::Unattributed,
                     format!("`{cust}` paid on {date} but no partner's claim attributes it: it earns nobody a commission"),
@@ -1346,7 +1356,7 @@ impl<'a> Engine<'a> {
         if let Some(why) = self.ineligible(rule, partner, date) {
             let location = self.event_location(index);
             self.report_once(
-                format!("{pname}/{r}"),
+                (partner.0, r as u32, 0),
                 Finding::new(
                     FindingCode::NotEligible,
                     format!("`{pname}` earns nothing from `{}`: {why}", rule.name.name),
@@ -1360,7 +1370,7 @@ impl<'a> Engine<'a> {
         if let Some(why) = self.unmet_requirements(&rule.scope, partner, date) {
             let location = self.event_location(index);
             self.report_once(
-                format!("{pname}/{r}"),
+                (partner.0, r as u32, 0),
                 Finding::new(
                     FindingCode::RequirementNotMet,
                     format!(
@@ -1375,6 +1385,40 @@ impl<'a> Engine<'a> {
             return;
         }
         // The window selects invoices by their issue date.
+        let mut window_line: Option<String> = None;
+        match &rule.window {
+            WindowSpec::Within { length, anchor } => {
+                let state = &self.customers[customer.0 as usize];
+                let start = match anchor {
+                    Anchor::FirstInvoice => state.first_invoice,
+                    Anchor::FirstPayment => state.first_payment,
+                    Anchor::FirstOrder => state.first_order,
+                    Anchor::Referral | Anchor::Registration | Anchor::Attachment => {
+                        Some(claim.anchor)
+                    }
+                    Anchor::Attribution => Some(claim.date),
+                    Anchor::ContractStart => self.profiles[partner.0 as usize]
+                        .joined
+                        .or(Some(claim.date)),
+                };
+                let Some(start) = start else { return };
+                let end = length.after(start, &self.program.holidays);
+                if invoice_date < start || invoice_date >= end {
+                    return;
+                }
+                window_line = Some(format!(
+                    "window: invoice `{inv_name}` of {invoice_date} is within {length} from {} {start} (until {end})",
+                    anchor.as_str()
+                ));
+            }
+            WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => {
+                window_line = Some("window: for as long as the customer pays".to_string())
+            }
+            WindowSpec::WhileContractActive => {
+                window_line = Some("window: while the partner's contract is active".to_string())
+            }
+            WindowSpec::Unbounded => {}
+        }
         let mut explain = Vec::new();
         explain.push(format!(
             "rule `{}` ({}), {}",
@@ -1399,39 +1443,7 @@ impl<'a> Engine<'a> {
                 String::new()
             }
         ));
-        match &rule.window {
-            WindowSpec::Within { length, anchor } => {
-                let state = &self.customers[customer.0 as usize];
-                let start = match anchor {
-                    Anchor::FirstInvoice => state.first_invoice,
-                    Anchor::FirstPayment => state.first_payment,
-                    Anchor::FirstOrder => state.first_order,
-                    Anchor::Referral | Anchor::Registration | Anchor::Attachment => {
-                        Some(claim.anchor)
-                    }
-                    Anchor::Attribution => Some(claim.date),
-                    Anchor::ContractStart => self.profiles[partner.0 as usize]
-                        .joined
-                        .or(Some(claim.date)),
-                };
-                let Some(start) = start else { return };
-                let end = length.after(start, &self.program.holidays);
-                if invoice_date < start || invoice_date >= end {
-                    return;
-                }
-                explain.push(format!(
-                    "window: invoice `{inv_name}` of {invoice_date} is within {length} from {} {start} (until {end})",
-                    anchor.as_str()
-                ));
-            }
-            WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => {
-                explain.push("window: for as long as the customer pays".to_string())
-            }
-            WindowSpec::WhileContractActive => {
-                explain.push("window: while the partner's contract is active".to_string())
-            }
-            WindowSpec::Unbounded => {}
-        }
+        explain.extend(window_line);
         // After the partner's contract ended.
         if let Some(end) = self.profiles[partner.0 as usize].contract_end {
             if date >= end {
@@ -1452,7 +1464,7 @@ impl<'a> Engine<'a> {
                 if let Some(why) = why {
                     let location = self.event_location(index);
                     self.report_once(
-                        format!("{pname}/{inv_name}/{r}"),
+                        (partner.0, r as u32, invoice.0 + 1),
                         Finding::new(
                             FindingCode::ContractEnded,
                             format!(
@@ -1513,7 +1525,7 @@ impl<'a> Engine<'a> {
         let Some(rate) = rate else {
             let location = self.event_location(index);
             self.report_once(
-                format!("{pname}/{r}/rate"),
+                (partner.0, r as u32, u32::MAX),
                 Finding::new(
                     FindingCode::NotEligible,
                     format!(
@@ -1894,7 +1906,7 @@ impl<'a> Engine<'a> {
             let name = self.scenario.names.invoice(invoice).to_string();
             let location = self.event_location(index);
             self.report_once(
-                name.clone(),
+                (invoice.0, 0, 0),
                 Finding::new(
                     FindingCode::UnknownInvoice,
                     format!("a refund names invoice `{name}`, which no invoice event issued (before {date})"),

@@ -8,6 +8,12 @@ pub fn to_json(result: &SimResult) -> String {
     serde_json::to_string_pretty(result).unwrap_or_default() + "\n"
 }
 
+/// Streams the JSON report to `out` (large runs never hold it in memory).
+pub fn write_json(result: &SimResult, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, result)?;
+    out.write_all(b"\n")
+}
+
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

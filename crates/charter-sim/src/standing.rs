@@ -300,8 +300,13 @@ impl Engine<'_> {
                 }
             }
         }
+        let mut messages: Vec<String> = Vec::new();
         for (key, message) in assumed {
-            self.report_once(key, Finding::new(FindingCode::AssumedMet, message));
+            if !messages.contains(&key) {
+                messages.push(key);
+                self.findings
+                    .push(Finding::new(FindingCode::AssumedMet, message));
+            }
         }
         for index in 0..self.profiles.len() {
             if !self.profiles[index].declared || self.profiles[index].granted_tier.is_some() {

@@ -61,7 +61,13 @@ impl Builder {
                 break;
             }
             let Some(p) = inner.next() else { break };
-            let span = self.span(&p);
+            // A doc comment is all comment: its span is taken as pest gives it.
+            let raw = p.as_span();
+            let span = Span::new(
+                self.file,
+                raw.start() + self.offset,
+                raw.start() + p.as_str().trim_end().len() + self.offset,
+            );
             let text = p
                 .into_inner()
                 .next()

@@ -210,6 +210,9 @@ mod tests {
         let texts: Vec<_> = parse.ast.comments.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["// hello", "// trailing"]);
         assert_eq!(parse.ast.items[0].docs[0].text, "doc");
+        let doc = parse.ast.items[0].docs[0].span;
+        assert_eq!(doc.start, 9);
+        assert_eq!(doc.end, 16);
     }
 
     #[test]
