@@ -33,6 +33,8 @@ pub(crate) struct Profile {
     pub activities: Vec<(NaiveDate, Symbol)>,
     /// Payments (positive) and refunds (negative) on the partner's customers, by date, with running sums.
     pub sales: Vec<(NaiveDate, Decimal, Decimal)>,
+    /// Invoices issued to the partner's customers, by date, with running sums (revenue).
+    pub invoiced: Vec<(NaiveDate, Decimal, Decimal)>,
     pub orders: Vec<NaiveDate>,
     pub claims: Vec<NaiveDate>,
     /// Referrals made: (customer, date).
@@ -63,18 +65,14 @@ impl Profile {
         count
     }
 
-    /// Sales in the window `(from, to]`.
+    /// Sales (payments less refunds) in the window `(from, to]`.
     pub fn sales_between(&self, from: NaiveDate, to: NaiveDate) -> Decimal {
-        let end = self.sales.partition_point(|(d, _, _)| *d <= to);
-        let start = self.sales.partition_point(|(d, _, _)| *d <= from);
-        let cum = |i: usize| {
-            if i == 0 {
-                Decimal::ZERO
-            } else {
-                self.sales[i - 1].2
-            }
-        };
-        cum(end) - cum(start)
+        sum_between(&self.sales, from, to)
+    }
+
+    /// Revenue (invoiced value) in the window `(from, to]`.
+    pub fn invoiced_between(&self, from: NaiveDate, to: NaiveDate) -> Decimal {
+        sum_between(&self.invoiced, from, to)
     }
 
     fn add_sale(&mut self, date: NaiveDate, amount: Decimal) {
@@ -99,6 +97,8 @@ pub(crate) struct CustomerState {
     vendor_contacts: Vec<NaiveDate>,
     pending_referrals: Vec<(PartnerId, NaiveDate, usize, u32)>,
     pub(crate) first_order: Option<NaiveDate>,
+    /// The first order or invoice, whichever came first.
+    first_purchase: Option<NaiveDate>,
     first_invoice: Option<NaiveDate>,
     first_payment: Option<NaiveDate>,
     claims: Vec<Claim>,
@@ -195,7 +195,10 @@ pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) 
     // Stable sort by date: same-day events keep their input order.
     let mut order: Vec<u32> =
         (0..u32::try_from(scenario.events.len()).unwrap_or(u32::MAX)).collect();
-    order.sort_by_key(|&i| scenario.events[i as usize].date);
+    order.sort_by_key(|&i| {
+        let e = &scenario.events[i as usize];
+        (e.date, same_day_rank(&e.kind))
+    });
     let total = order.len();
     for (done, &i) in order.iter().enumerate() {
         if let Some(progress) = options.progress {
@@ -269,6 +272,7 @@ impl<'a> Engine<'a> {
                 invitations: Vec::new(),
                 activities: Vec::new(),
                 sales: Vec::new(),
+                invoiced: Vec::new(),
                 orders: Vec::new(),
                 claims: Vec::new(),
                 referrals: Vec::new(),
@@ -376,6 +380,28 @@ impl<'a> Engine<'a> {
                 }
                 for (q, n) in &p.staff {
                     profile.staff.insert(q.clone(), *n);
+                    let counted: Vec<&str> = if program.qualifications.is_empty() {
+                        vec!["sales", "technical", "trained"]
+                    } else {
+                        program
+                            .qualifications
+                            .iter()
+                            .map(|x| x.name.as_str())
+                            .collect()
+                    };
+                    if !counted.contains(&q.as_str()) {
+                        self.findings.push(
+                            Finding::new(
+                                FindingCode::UnknownQualification,
+                                format!(
+                                    "partner `{name}` has staff `{q}`, a qualification the policy does not count (it counts {}); it is ignored",
+                                    counted.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                                ),
+                            )
+                            .partner(&name)
+                            .event(&location),
+                        );
+                    }
                 }
                 if p.revenue_target.is_some() {
                     profile.revenue_target = p.revenue_target;
@@ -507,6 +533,10 @@ impl<'a> Engine<'a> {
                     }
                     _ => false,
                 };
+                if !ignored && self.customers[customer.0 as usize].first_purchase.is_none() {
+                    // No order event came first: the first invoice closes the lead.
+                    self.close_referrals(*customer, date, "was first invoiced");
+                }
                 let state = &mut self.customers[customer.0 as usize];
                 if !ignored && state.first_invoice.is_none() {
                     state.first_invoice = Some(date);
@@ -525,6 +555,12 @@ impl<'a> Engine<'a> {
                     full_paid: Vec::new(),
                 });
                 if !ignored {
+                    for (claim, _) in self.owners(*customer, date) {
+                        let profile = &mut self.profiles[claim.partner.0 as usize];
+                        let running =
+                            profile.invoiced.last().map_or(Decimal::ZERO, |s| s.2) + *amount;
+                        profile.invoiced.push((date, *amount, running));
+                    }
                     self.invoice_commissions(*invoice, index);
                 }
             }
@@ -598,6 +634,56 @@ impl<'a> Engine<'a> {
             .position(|a| a.method == method && self.in_scope(&a.scope, partner, date))
     }
 
+    /// The attribution rule for a partner's claim; a partner without a track whose
+    /// claim only one track's rules accept is taken to be in that track.
+    fn rule_for_claim(
+        &mut self,
+        method: AttributionMethod,
+        partner: PartnerId,
+        date: NaiveDate,
+        index: u32,
+    ) -> Option<usize> {
+        if let Some(rule) = self.attribution_rule(method, partner, date) {
+            return Some(rule);
+        }
+        if self.profiles[partner.0 as usize].track.is_some() {
+            return None;
+        }
+        let program = self.program;
+        let tracks: Vec<usize> = program
+            .tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                program
+                    .attributions
+                    .iter()
+                    .any(|a| a.method == method && a.scope == Scope::Track(t.name.name.clone()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let [track] = tracks.as_slice() else {
+            return None;
+        };
+        self.profiles[partner.0 as usize].track = Some(*track);
+        let name = self.partner_name(partner).to_string();
+        let location = self.event_location(index);
+        let track_name = &program.tracks[*track].name.name;
+        self.findings.push(
+            Finding::new(
+                FindingCode::TrackAssumed,
+                format!(
+                    "partner `{name}` has no track; its {} makes it a `{track_name}` partner, the only track that attributes by {}",
+                    method.as_str(),
+                    method.as_str()
+                ),
+            )
+            .partner(name)
+            .event(location),
+        );
+        self.attribution_rule(method, partner, date)
+    }
+
     fn no_rule(
         &mut self,
         method: AttributionMethod,
@@ -639,7 +725,8 @@ impl<'a> Engine<'a> {
         self.profiles[partner.0 as usize]
             .referrals
             .push((customer, date));
-        let Some(rule) = self.attribution_rule(AttributionMethod::Referral, partner, date) else {
+        let Some(rule) = self.rule_for_claim(AttributionMethod::Referral, partner, date, index)
+        else {
             self.no_rule(AttributionMethod::Referral, partner, customer, index);
             return;
         };
@@ -698,7 +785,7 @@ impl<'a> Engine<'a> {
         index: u32,
     ) {
         self.profiles[partner.0 as usize].registrations.push(date);
-        let Some(rule) = self.attribution_rule(AttributionMethod::Registration, partner, date)
+        let Some(rule) = self.rule_for_claim(AttributionMethod::Registration, partner, date, index)
         else {
             self.no_rule(AttributionMethod::Registration, partner, customer, index);
             return;
@@ -753,7 +840,8 @@ impl<'a> Engine<'a> {
         requested: bool,
         index: u32,
     ) {
-        let Some(rule) = self.attribution_rule(AttributionMethod::Attachment, partner, date) else {
+        let Some(rule) = self.rule_for_claim(AttributionMethod::Attachment, partner, date, index)
+        else {
             self.no_rule(AttributionMethod::Attachment, partner, customer, index);
             return;
         };
@@ -794,60 +882,10 @@ impl<'a> Engine<'a> {
         date: NaiveDate,
         index: u32,
     ) {
-        let first_order = self.customers[customer.0 as usize].first_order;
-        // Referrals waiting for this customer to close.
-        let pending = std::mem::take(&mut self.customers[customer.0 as usize].pending_referrals);
-        for (p, referred, rule, ref_index) in pending {
-            if referred > date {
-                self.customers[customer.0 as usize]
-                    .pending_referrals
-                    .push((p, referred, rule, ref_index));
-                continue;
-            }
-            let a = &self.program.attributions[rule];
-            let cust = self.customer_name(customer).to_string();
-            if let Some(first) = first_order.filter(|d| *d <= referred) {
-                self.reject(
-                    p,
-                    customer,
-                    ref_index,
-                    format!("`{cust}` had already ordered on {first}, before the referral on {referred}: it is not a new customer"),
-                );
-                continue;
-            }
-            if first_order.is_some() {
-                // An earlier order after the referral already decided this referral.
-                continue;
-            }
-            if let Some((_, window)) = a.closes_within {
-                let deadline = window.after(referred, &self.program.holidays);
-                if date > deadline {
-                    self.reject(
-                        p,
-                        customer,
-                        ref_index,
-                        format!("`{cust}` ordered on {date}, more than {window} after the referral on {referred} (by {deadline})"),
-                    );
-                    continue;
-                }
-            }
-            if let Some(why) = self.referral_blocked(customer, referred, rule) {
-                self.reject(p, customer, ref_index, why);
-                continue;
-            }
-            self.claim(
-                customer,
-                p,
-                AttributionMethod::Referral,
-                date,
-                referred,
-                false,
-                ref_index,
-            );
-        }
+        self.close_referrals(customer, date, "ordered");
         if let Some(p) = partner {
             self.profiles[p.0 as usize].orders.push(date);
-            match self.attribution_rule(AttributionMethod::PartnerSale, p, date) {
+            match self.rule_for_claim(AttributionMethod::PartnerSale, p, date, index) {
                 None => self.no_rule(AttributionMethod::PartnerSale, p, customer, index),
                 Some(rule) => {
                     let a = &self.program.attributions[rule];
@@ -895,6 +933,66 @@ impl<'a> Engine<'a> {
             if let Some(owner) = self.owners(customer, date).first().map(|(c, _)| c.partner) {
                 self.profiles[owner.0 as usize].orders.push(date);
             }
+        }
+    }
+
+    /// Decides the referrals waiting for a customer at its first purchase (an
+    /// order, or an invoice when no order event came first).
+    fn close_referrals(&mut self, customer: CustomerId, date: NaiveDate, how: &str) {
+        let first_order = self.customers[customer.0 as usize].first_purchase;
+        // Referrals waiting for this customer to close.
+        let pending = std::mem::take(&mut self.customers[customer.0 as usize].pending_referrals);
+        for (p, referred, rule, ref_index) in pending {
+            if referred > date {
+                self.customers[customer.0 as usize]
+                    .pending_referrals
+                    .push((p, referred, rule, ref_index));
+                continue;
+            }
+            let a = &self.program.attributions[rule];
+            let cust = self.customer_name(customer).to_string();
+            if let Some(first) = first_order.filter(|d| *d <= referred) {
+                self.reject(
+                    p,
+                    customer,
+                    ref_index,
+                    format!("`{cust}` had already bought on {first}, before the referral on {referred}: it is not a new customer"),
+                );
+                continue;
+            }
+            if first_order.is_some() {
+                // An earlier order after the referral already decided this referral.
+                continue;
+            }
+            if let Some((_, window)) = a.closes_within {
+                let deadline = window.after(referred, &self.program.holidays);
+                if date > deadline {
+                    self.reject(
+                        p,
+                        customer,
+                        ref_index,
+                        format!("`{cust}` {how} on {date}, more than {window} after the referral on {referred} (by {deadline})"),
+                    );
+                    continue;
+                }
+            }
+            if let Some(why) = self.referral_blocked(customer, referred, rule) {
+                self.reject(p, customer, ref_index, why);
+                continue;
+            }
+            self.claim(
+                customer,
+                p,
+                AttributionMethod::Referral,
+                date,
+                referred,
+                false,
+                ref_index,
+            );
+        }
+        let state = &mut self.customers[customer.0 as usize];
+        if state.first_purchase.is_none() {
+            state.first_purchase = Some(date);
         }
     }
 
@@ -981,14 +1079,14 @@ impl<'a> Engine<'a> {
         }
         let earliest = |list: &[&Claim]| -> Option<Claim> {
             list.iter()
-                .min_by_key(|c| (c.date, c.event))
+                .min_by_key(|c| (c.date, c.anchor, c.event))
                 .map(|c| (*c).clone())
         };
         let pick = match &self.program.claims {
             ClaimPolicy::First => earliest(&claims),
             ClaimPolicy::Last => claims
                 .iter()
-                .max_by_key(|c| (c.date, c.event))
+                .max_by_key(|c| (c.date, c.anchor, c.event))
                 .map(|c| (*c).clone()),
             ClaimPolicy::ExclusiveFirst => {
                 let exclusive: Vec<&Claim> =
@@ -1653,26 +1751,40 @@ impl<'a> Engine<'a> {
                 } else {
                     String::new()
                 };
-                let metric_text = format!(
-                    "{} over trailing {} ({}..{}) = {after}{unit}",
-                    metric_name(table.metric.kind),
-                    table.metric.trailing,
-                    from,
-                    date
-                );
+                let metric_text = |value: Decimal, what: &str| {
+                    format!(
+                        "{} over trailing {} ({}..{}) {what} = {value}{unit}",
+                        metric_name(table.metric.kind),
+                        table.metric.trailing,
+                        from,
+                        date
+                    )
+                };
                 match table.mode.unwrap_or(BracketMode::WholeAmount) {
-                    BracketMode::WholeAmount | BracketMode::Retroactive => {
+                    BracketMode::WholeAmount => {
+                        // The volume reached before this payment sets its rate:
+                        // a new partner's first sale earns the starting rate.
+                        let bracket = find_bracket(&table.brackets, before);
+                        let rate = bracket.map_or(Decimal::ZERO, |b| b.rate.0);
+                        let text = format!(
+                            "rate: {}% from bracket {} ({}, whole amount)",
+                            rate.normalize(),
+                            bracket.map(|b| bracket_text(b, &unit)).unwrap_or_default(),
+                            metric_text(before, "before this payment")
+                        );
+                        (rate, text)
+                    }
+                    BracketMode::Retroactive => {
+                        // Reaching a bracket re-rates the whole trailing period, this payment included.
                         let bracket = find_bracket(&table.brackets, after);
                         let rate = bracket.map_or(Decimal::ZERO, |b| b.rate.0);
                         let text = format!(
-                            "rate: {}% from bracket {} ({metric_text}, {})",
+                            "rate: {}% from bracket {} ({}, retroactive)",
                             rate.normalize(),
                             bracket.map(|b| bracket_text(b, &unit)).unwrap_or_default(),
-                            table.mode.unwrap_or(BracketMode::WholeAmount).as_str()
+                            metric_text(after, "with this payment")
                         );
-                        if table.mode == Some(BracketMode::Retroactive) {
-                            extra = self.retroactive_top_ups(r, partner, date, from, rate);
-                        }
+                        extra = self.retroactive_top_ups(r, partner, date, from, rate);
                         (rate, text)
                     }
                     BracketMode::Marginal => {
@@ -1696,7 +1808,8 @@ impl<'a> Engine<'a> {
                         (
                             rate,
                             format!(
-                                "rate: marginal over brackets ({metric_text}): {} = {}% effective",
+                                "rate: marginal over brackets ({}): {} = {}% effective",
+                                metric_text(after, "with this payment"),
                                 parts.join(" + "),
                                 rate.round_dp(4).normalize()
                             ),
@@ -2153,7 +2266,11 @@ impl<'a> Engine<'a> {
         // Invoices whose commission still waits for the full payment.
         for (i, inv) in self.invoices.iter().enumerate() {
             let Some(inv) = inv else { continue };
-            if inv.ignored || inv.paid.is_zero() || inv.paid - inv.refunded >= inv.amount {
+            if inv.ignored
+                || inv.paid.is_zero()
+                || inv.paid - inv.refunded >= inv.amount
+                || !inv.full_paid.is_empty()
+            {
                 continue;
             }
             let waits = self.program.commissions.iter().enumerate().any(|(r, _)| {
@@ -2351,4 +2468,41 @@ fn static_entity(name: &str) -> &'static str {
         "individual" => "individual",
         _ => "company",
     }
+}
+
+/// Within one day, facts a payment depends on come first: contacts and claims,
+/// then orders and invoices, then payments and refunds. Otherwise input order.
+fn same_day_rank(kind: &Ev) -> u8 {
+    match kind {
+        Ev::VendorContact { .. } => 0,
+        Ev::Referral { .. }
+        | Ev::Registration { .. }
+        | Ev::Attachment { .. }
+        | Ev::Activity { .. }
+        | Ev::Staff { .. }
+        | Ev::Invitation { .. } => 1,
+        Ev::Order { .. } => 2,
+        Ev::Invoice { .. } => 3,
+        Ev::Payment { .. } => 4,
+        Ev::Refund { .. } => 5,
+        Ev::Notice { .. } => 6,
+    }
+}
+
+/// The sum of a dated ledger with running sums over the window `(from, to]`.
+fn sum_between(
+    ledger: &[(NaiveDate, Decimal, Decimal)],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Decimal {
+    let end = ledger.partition_point(|(d, _, _)| *d <= to);
+    let start = ledger.partition_point(|(d, _, _)| *d <= from);
+    let cum = |i: usize| {
+        if i == 0 {
+            Decimal::ZERO
+        } else {
+            ledger[i - 1].2
+        }
+    };
+    cum(end) - cum(start)
 }

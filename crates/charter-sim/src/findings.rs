@@ -52,6 +52,8 @@ finding_codes! {
     RequirementNotMet = "S0302", "requirement-not-met", Warning, "the partner does not meet its track's or module's requirements";
     ContractEnded = "S0303", "contract-ended", Info, "income after the end of the partner's contract is not paid";
     PendingFullPayment = "S0304", "pending-full-payment", Info, "the invoice is not paid in full, so its commission is not yet earned";
+    UnknownQualification = "S0112", "unknown-qualification", Warning, "a partner's staff qualification is not one the policy counts";
+    TrackAssumed = "S0403", "track-assumed", Info, "a partner without a track is taken to be in the only track its claim fits";
     AssumedMet = "S0401", "requirement-assumed-met", Info, "the scenario carries no data for a requirement, so it is assumed met";
     InviteOnly = "S0402", "invitation-missing", Info, "the partner meets an invite-only tier's requirements but was not invited";
 }

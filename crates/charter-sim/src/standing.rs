@@ -223,7 +223,7 @@ impl Engine<'_> {
             }
             RequirementKind::Revenue { period, threshold } => {
                 let from = period_bounds(period.as_ref(), date, &program.holidays);
-                let revenue = profile.sales_between(from, date);
+                let revenue = profile.invoiced_between(from, date);
                 let (comparator, target) = match threshold {
                     RevenueThreshold::SetIndividually => match profile.revenue_target {
                         Some(t) => (Comparator::Ge, t),
