@@ -55,6 +55,11 @@ pub(crate) struct LedgerEntry {
 }
 
 impl Profile {
+    /// Whether the scenario (or roster) says anything of the partner's staff.
+    pub fn staff_known(&self) -> bool {
+        !self.staff.is_empty() || !self.staff_changes.is_empty()
+    }
+
     pub fn staff_at(&self, qualification: &str, date: NaiveDate) -> u32 {
         let mut count = self.staff.get(qualification).copied().unwrap_or(0);
         for (d, q, n) in &self.staff_changes {

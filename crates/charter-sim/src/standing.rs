@@ -141,6 +141,10 @@ impl Engine<'_> {
                 comparator,
                 count,
             } => {
+                if !profile.staff_known() {
+                    // The scenario says nothing of this partner's staff: assumed met (S0401).
+                    return None;
+                }
                 let n = profile.staff_at(&qualification.name, date);
                 (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
                     format!(
@@ -272,6 +276,25 @@ impl Engine<'_> {
         for (owner, reqs) in owners {
             for req in reqs {
                 match &req.kind {
+                    RequirementKind::Staff { qualification, comparator, count } => {
+                        let missing: Vec<&str> = self
+                            .profiles
+                            .iter()
+                            .filter(|p| p.declared && !p.staff_known())
+                            .map(|p| p.name.as_str())
+                            .collect();
+                        if !missing.is_empty() {
+                            assumed.push((
+                                format!("staff/{owner}/{}", qualification.name),
+                                format!(
+                                    "`staff {} {} {count}` ({owner}) is assumed met for partners whose staff the scenario does not give ({})",
+                                    qualification.name,
+                                    comparator.as_str(),
+                                    missing.join(", ")
+                                ),
+                            ));
+                        }
+                    }
                     RequirementKind::Text { text } => assumed.push((
                         text.clone(),
                         format!("`{text}` ({owner}) is assumed met: the scenario carries no data for it"),

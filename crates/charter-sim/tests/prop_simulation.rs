@@ -267,7 +267,10 @@ fn any_plan() -> impl Strategy<Value = Plan> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Movable {
     Fixed,
-    Payment,
+    /// A payment; payments with the same `chain` keep their relative order.
+    Payment {
+        chain: usize,
+    },
     Activity,
 }
 
@@ -298,7 +301,7 @@ fn money(cents: u64) -> Decimal {
 fn build(plan: &Plan) -> Built {
     let policy = plan.policy;
     let (currency, products) = match policy {
-        Policy::Optimetriks => ("USD", ["Starter", "Pro", "Enterprise"]),
+        Policy::Optimetriks => ("USD", ["Starter", "Starter", "Pro"]),
         Policy::LeadSender => ("RUB", ["widget", "widget", "bundle"]),
         Policy::CimpactPro => ("EUR", ["annual", "annual", "annual"]),
     };
@@ -375,8 +378,16 @@ fn build(plan: &Plan) -> Built {
             r#"{{ "date": "{}", "type": "order", "customer": "{customer}", "product": "{product}" }}"#,
             date(order_day)
         );
-        let first_order_day = match (policy, cp.method % 2) {
-            (Policy::Optimetriks, 0) | (Policy::LeadSender, 0) => {
+        // Mostly the attribution the partner's track offers (Optimetriks:
+        // referrals for Referral partners, own sales for Affiliates).
+        let affiliate = plan.partners[cp.partner % plan.partners.len()].kind % 2 == 1;
+        let by_referral = match policy {
+            Policy::Optimetriks => affiliate == (cp.method == 3),
+            Policy::LeadSender => cp.method % 2 == 0,
+            Policy::CimpactPro => false,
+        };
+        let first_order_day = if by_referral {
+            {
                 let kind = if policy == Policy::Optimetriks {
                     format!(
                         r#""type": "referral", "partner": "{partner}", "customer": "{customer}""#
@@ -395,10 +406,9 @@ fn build(plan: &Plan) -> Built {
                 events.push((order_day, Movable::Fixed, plain_order));
                 order_day
             }
-            _ => {
-                events.push((start, Movable::Fixed, sold_by(&partner)));
-                start
-            }
+        } else {
+            events.push((start, Movable::Fixed, sold_by(&partner)));
+            start
         };
         for (n, inv) in cp.invoices.iter().enumerate() {
             let id = format!("c{c}-{n}");
@@ -426,15 +436,23 @@ fn build(plan: &Plan) -> Built {
                 _ => {}
             }
             amounts.retain(|a| *a > 0);
+            // Under rates set by a partner's own sales (CimpactPro's brackets),
+            // the rate of a payment depends on the sales booked before it,
+            // same-day ones included: same-day payments of one partner do not
+            // commute, so they keep their order (a known engine limitation).
             let mut pay_day = day;
             let mut paid = Decimal::ZERO;
             let collected = if inv.by_partner { "partner" } else { "vendor" };
             for (k, cents) in amounts.iter().enumerate() {
                 pay_day += inv.gaps.get(k).copied().unwrap_or(1);
+                let chain = match policy {
+                    Policy::CimpactPro => cp.partner % plan.partners.len(),
+                    _ => plan.partners.len() + events.len(),
+                };
                 paid += money(*cents);
                 events.push((
                     pay_day,
-                    Movable::Payment,
+                    Movable::Payment { chain },
                     format!(
                         r#"{{ "date": "{}", "type": "payment", "invoice": "{id}", "amount": "{}", "collected_by": "{collected}" }}"#,
                         date(pay_day),
@@ -491,8 +509,9 @@ fn run(program: &CheckedProgram, text: &str) -> SimResult {
     simulate(program, &load(text), &SimOptions::default())
 }
 
-/// Moves same-day payments among themselves and same-day activities among
-/// themselves, by a permutation drawn from `seed`.
+/// Moves same-day payments among themselves (keeping the order within a
+/// chain) and same-day activities among themselves, by a permutation drawn
+/// from `seed`.
 fn shuffle_same_day(events: &[(u32, Movable, String)], seed: u64) -> Vec<(u32, Movable, String)> {
     let mut out = events.to_vec();
     let mut state = seed | 1;
@@ -506,15 +525,30 @@ fn shuffle_same_day(events: &[(u32, Movable, String)], seed: u64) -> Vec<(u32, M
     while start < out.len() {
         let day = out[start].0;
         let end = start + out[start..].iter().take_while(|e| e.0 == day).count();
-        for kind in [Movable::Payment, Movable::Activity] {
-            let slots: Vec<usize> = (start..end).filter(|&i| out[i].1 == kind).collect();
-            let mut items: Vec<(u32, Movable, String)> =
-                slots.iter().map(|&i| out[i].clone()).collect();
-            for i in (1..items.len()).rev() {
-                let j = (next() % (i as u64 + 1)) as usize;
-                items.swap(i, j);
-            }
-            for (slot, item) in slots.into_iter().zip(items) {
+        for payments in [true, false] {
+            let slots: Vec<usize> = (start..end)
+                .filter(|&i| match out[i].1 {
+                    Movable::Payment { .. } => payments,
+                    Movable::Activity => !payments,
+                    Movable::Fixed => false,
+                })
+                .collect();
+            // A random key per chain (per event for activities); a stable
+            // sort by key keeps each chain's order.
+            let mut keys: BTreeMap<usize, u64> = BTreeMap::new();
+            let mut items: Vec<(u64, (u32, Movable, String))> = slots
+                .iter()
+                .map(|&i| {
+                    let chain = match out[i].1 {
+                        Movable::Payment { chain } => chain,
+                        _ => usize::MAX - i,
+                    };
+                    let key = *keys.entry(chain).or_insert_with(&mut next);
+                    (key, out[i].clone())
+                })
+                .collect();
+            items.sort_by_key(|(key, _)| *key);
+            for (slot, (_, item)) in slots.into_iter().zip(items) {
                 out[slot] = item;
             }
         }
