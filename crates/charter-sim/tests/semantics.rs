@@ -1,0 +1,213 @@
+//! Engine semantics on minimal policies: business days and holidays, bracket
+//! modes, clawback windows, holds, split claims, invoices as the base.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use charter_check::{compile, CheckedProgram, FsReader};
+use charter_diagnostics::SourceDb;
+use charter_sim::{simulate, SimOptions, SimResult};
+use rust_decimal::Decimal;
+
+fn program(policy: &str) -> CheckedProgram {
+    let mut db = SourceDb::new();
+    let root = db.add("test.charter", policy);
+    match compile(db, root, &mut FsReader).into_checked() {
+        Ok((p, _, _)) => p,
+        Err(c) => panic!("policy has errors: {:#?}", c.diagnostics),
+    }
+}
+
+fn run(policy: &str, scenario: &str) -> SimResult {
+    let p = program(policy);
+    let s = charter_scenario::parse_str(scenario, "scenario.json").unwrap();
+    simulate(&p, &s, &SimOptions::default())
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+const SOLD: &str = r#"{ "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" },
+    { "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "1000.00" }"#;
+
+#[test]
+fn business_day_payouts_skip_weekends_and_holidays() {
+    let policy = r#"program "P" {
+  currency EUR
+  holidays 2026-01-06
+}
+attribute customer by partner_sale
+commission c: 10% of payments
+payout within 3 business days after payment
+"#;
+    // Friday 2026-01-02 + 3 business days: Mon 5, (Tue 6 holiday), Wed 7, Thu 8.
+    let scenario = format!(
+        r#"{{ "partners": [{{"id": "p"}}], "events": [ {SOLD},
+        {{ "date": "2026-01-02", "type": "payment", "invoice": "i1", "amount": "1000.00" }} ] }}"#
+    );
+    let r = run(policy, &scenario);
+    assert_eq!(r.payouts.len(), 1);
+    assert_eq!(r.payouts[0].amount, d("100.00"));
+    assert_eq!(r.payouts[0].due.to_string(), "2026-01-08");
+}
+
+#[test]
+fn hold_delays_the_due_date() {
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 10% of payments { clawback on refund within 60 days }
+payout within 30 days after payment, hold 60 days
+"#;
+    let scenario = format!(
+        r#"{{ "partners": [{{"id": "p"}}], "events": [ {SOLD},
+        {{ "date": "2026-01-10", "type": "payment", "invoice": "i1", "amount": "1000.00" }} ] }}"#
+    );
+    let r = run(policy, &scenario);
+    // 2026-01-10 + 60 days = 2026-03-11, + 30 days = 2026-04-10.
+    assert_eq!(r.payouts[0].due.to_string(), "2026-04-10");
+}
+
+#[test]
+fn clawback_window_limits_refunds() {
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 10% of payments { clawback on refund within 30 days }
+"#;
+    let scenario = format!(
+        r#"{{ "partners": [{{"id": "p"}}], "events": [ {SOLD},
+        {{ "date": "2026-01-10", "type": "payment", "invoice": "i1", "amount": "1000.00" }},
+        {{ "date": "2026-01-20", "type": "refund", "invoice": "i1", "amount": "250.00" }},
+        {{ "date": "2026-03-20", "type": "refund", "invoice": "i1", "amount": "250.00" }} ] }}"#
+    );
+    let r = run(policy, &scenario);
+    // 100.00 earned, 25.00 clawed back within the window, the later refund is not.
+    assert_eq!(r.total_of("p"), d("75.00"));
+    assert_eq!(
+        r.payouts
+            .iter()
+            .filter(|p| p.amount < Decimal::ZERO)
+            .count(),
+        1
+    );
+}
+
+fn bracket_policy(mode: &str) -> String {
+    format!(
+        r#"program "P" {{ currency EUR }}
+attribute customer by partner_sale
+commission c {{
+  rate by sales over trailing 12 months, {mode} {{
+    below 1000 EUR: 10%
+    from 1000 EUR: 20%
+  }}
+  of payments
+}}
+"#
+    )
+}
+
+const TWO_PAYMENTS: &str = r#"{ "partners": [{"id": "p"}], "events": [
+    { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" },
+    { "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "2000.00" },
+    { "date": "2026-01-10", "type": "payment", "invoice": "i1", "amount": "800.00" },
+    { "date": "2026-02-10", "type": "payment", "invoice": "i1", "amount": "800.00" } ] }"#;
+
+#[test]
+fn whole_amount_brackets_use_the_volume_reached_before_the_payment() {
+    let r = run(&bracket_policy("whole amount"), TWO_PAYMENTS);
+    // 800 at 10% (0 before), 800 at 10% (800 before, below 1000).
+    assert_eq!(r.total_of("p"), d("160.00"));
+}
+
+#[test]
+fn marginal_brackets_split_a_payment_across_brackets() {
+    let r = run(&bracket_policy("marginal"), TWO_PAYMENTS);
+    // 800 at 10% = 80; then 200 at 10% + 600 at 20% = 20 + 120.
+    assert_eq!(r.total_of("p"), d("220.00"));
+}
+
+#[test]
+fn retroactive_brackets_re_rate_the_trailing_period() {
+    let r = run(&bracket_policy("retroactive"), TWO_PAYMENTS);
+    // 800 at 10% = 80; with the second payment 1600 reaches 20%: 800 at 20% = 160,
+    // and the first payment is topped up by 800 × 10% = 80.
+    assert_eq!(r.total_of("p"), d("320.00"));
+    assert_eq!(r.payouts.len(), 3);
+}
+
+#[test]
+fn invoices_as_the_base_earn_when_issued() {
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 5% of invoices
+"#;
+    let scenario = format!(r#"{{ "partners": [{{"id": "p"}}], "events": [ {SOLD} ] }}"#);
+    let r = run(policy, &scenario);
+    assert_eq!(r.payouts.len(), 1);
+    assert_eq!(r.payouts[0].amount, d("50.00"));
+    assert_eq!(r.payouts[0].earned.to_string(), "2026-01-02");
+}
+
+#[test]
+fn split_claims_share_the_commission_by_track() {
+    let policy = r#"program "P" {
+  currency EUR
+  claims split { Referral 30%, Affiliate 70% }
+}
+track Referral {
+  attribute customer by referral
+  commission r: 10% of payments
+}
+track Affiliate {
+  attribute customer by partner_sale
+  commission a: 10% of payments
+}
+"#;
+    let scenario = r#"{ "partners": [{"id": "ref", "track": "Referral"}, {"id": "aff", "track": "Affiliate"}],
+      "events": [
+        { "date": "2026-01-01", "type": "referral", "partner": "ref", "customer": "c" },
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "aff" },
+        { "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "i1", "amount": "1000.00" } ] }"#;
+    let r = run(policy, scenario);
+    assert_eq!(r.total_of("ref"), d("30.00"));
+    assert_eq!(r.total_of("aff"), d("70.00"));
+    assert!(r.findings.iter().any(|f| f.code.id() == "S0201"));
+}
+
+#[test]
+fn rounding_is_declared_by_the_policy_and_applied_once() {
+    let policy = r#"program "P" {
+  currency EUR
+  rounding half_up
+}
+attribute customer by partner_sale
+commission c: 2.5% of payments
+"#;
+    let scenario = r#"{ "partners": [{"id": "p"}], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" },
+        { "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "100.00" },
+        { "date": "2026-01-03", "type": "payment", "invoice": "i1", "amount": "0.50" },
+        { "date": "2026-01-04", "type": "payment", "invoice": "i1", "amount": "0.70" } ] }"#;
+    let r = run(policy, scenario);
+    // 0.0125 → 0.01 (half up), 0.0175 → 0.02.
+    let amounts: Vec<String> = r.payouts.iter().map(|p| p.amount.to_string()).collect();
+    assert_eq!(amounts, ["0.01", "0.02"]);
+}
+
+#[test]
+fn unknown_partner_and_invoice_are_error_findings() {
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 10% of payments
+"#;
+    let scenario = r#"{ "partners": [{"id": "p"}], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "ghost" },
+        { "date": "2026-01-03", "type": "payment", "invoice": "nope", "amount": "1.00" } ] }"#;
+    let r = run(policy, scenario);
+    assert!(r.has_errors());
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.id()).collect();
+    assert!(
+        codes.contains(&"S0106") && codes.contains(&"S0107"),
+        "{codes:?}"
+    );
+}
