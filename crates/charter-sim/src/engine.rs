@@ -1074,6 +1074,18 @@ impl<'a> Engine<'a> {
 
     /// Who owns a customer on a date, with each owner's share (1 unless split).
     fn owners(&self, customer: CustomerId, date: NaiveDate) -> Vec<(Claim, Decimal)> {
+        // The common case: one claim, nothing to resolve.
+        match self.customers[customer.0 as usize].claims.as_slice() {
+            [] => return Vec::new(),
+            [only] => {
+                return if only.date <= date {
+                    vec![(only.clone(), Decimal::ONE)]
+                } else {
+                    Vec::new()
+                }
+            }
+            _ => {}
+        }
         let claims: Vec<&Claim> = self.customers[customer.0 as usize]
             .claims
             .iter()
@@ -1271,21 +1283,20 @@ impl<'a> Engine<'a> {
         date: NaiveDate,
     ) -> Option<String> {
         let program = self.program;
-        let mut reqs: Vec<&Requirement> = program.requirements.iter().collect();
-        match scope {
-            Scope::Track(name) => {
-                if let Some(t) = program.tracks.iter().find(|t| t.name.name == *name) {
-                    reqs.extend(&t.requirements);
-                }
-            }
-            Scope::Module(name) => {
-                if let Some(t) = program.modules.iter().find(|t| t.name.name == *name) {
-                    reqs.extend(&t.requirements);
-                }
-            }
-            _ => {}
-        }
-        for req in reqs {
+        let group: &[Requirement] = match scope {
+            Scope::Track(name) => program
+                .tracks
+                .iter()
+                .find(|t| t.name.name == *name)
+                .map_or(&[], |t| &t.requirements),
+            Scope::Module(name) => program
+                .modules
+                .iter()
+                .find(|t| t.name.name == *name)
+                .map_or(&[], |t| &t.requirements),
+            _ => &[],
+        };
+        for req in program.requirements.iter().chain(group) {
             if let Some(why) = self.requirement_fails(req, partner, date, "") {
                 return Some(why);
             }

@@ -2,6 +2,10 @@
 //! and eligibility decisions (warnings), and assumptions (infos).
 
 use charter_diagnostics::Severity;
+use charter_ir::units::minor_units;
+use charter_ir::Program;
+use charter_scenario::{EventKind, Scenario};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 macro_rules! finding_codes {
@@ -53,6 +57,7 @@ finding_codes! {
     ContractEnded = "S0303", "contract-ended", Info, "income after the end of the partner's contract is not paid";
     PendingFullPayment = "S0304", "pending-full-payment", Info, "the invoice is not paid in full, so its commission is not yet earned";
     UnknownQualification = "S0112", "unknown-qualification", Warning, "a partner's staff qualification is not one the policy counts";
+    AmountTooPrecise = "S0113", "amount-too-precise", Warning, "amounts have more decimals than the currency's minor unit; they are used as written";
     TrackAssumed = "S0403", "track-assumed", Info, "a partner without a track is taken to be in the only track its claim fits";
     AssumedMet = "S0401", "requirement-assumed-met", Info, "the scenario carries no data for a requirement, so it is assumed met";
     InviteOnly = "S0402", "invitation-missing", Info, "the partner meets an invite-only tier's requirements but was not invited";
@@ -115,4 +120,54 @@ impl Finding {
         self.event = Some(e.into());
         self
     }
+}
+
+/// One finding for every amount (invoice, payment or refund up to `as_of`)
+/// written with more decimals than the program's currency has, such as
+/// `10.005` USD: the simulator uses such amounts exactly as written and
+/// rounds each payout once, so the finding only points at the export.
+pub(crate) fn too_precise_amounts(
+    program: &Program,
+    scenario: &Scenario,
+    as_of: NaiveDate,
+) -> Option<Finding> {
+    let digits = minor_units(&program.currency);
+    let mut count = 0usize;
+    let mut first = None;
+    for event in &scenario.events {
+        let amount = match &event.kind {
+            EventKind::Invoice {
+                amount, currency, ..
+            } if currency
+                .as_ref()
+                .is_none_or(|c| c.as_str() == program.currency) =>
+            {
+                amount
+            }
+            EventKind::Payment { amount, .. } | EventKind::Refund { amount, .. } => amount,
+            _ => continue,
+        };
+        // `scale` is cheap; `normalize` only for the rare amount like `10.500`.
+        if event.date > as_of || amount.scale() <= digits || amount.normalize().scale() <= digits
+        {
+            continue;
+        }
+        count += 1;
+        first.get_or_insert((event, *amount));
+    }
+    let (event, amount) = first?;
+    let others = match count {
+        1 => String::new(),
+        n => format!(" ({} more like it)", n - 1),
+    };
+    Some(
+        Finding::new(
+            FindingCode::AmountTooPrecise,
+            format!(
+                "the amount {amount} has more decimals than {}'s {digits}{others}; amounts are used as written and each payout is rounded once",
+                program.currency
+            ),
+        )
+        .event(scenario.event_location(event)),
+    )
 }

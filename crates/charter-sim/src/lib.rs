@@ -108,5 +108,10 @@ impl SimResult {
 
 /// Runs `scenario` against `program`.
 pub fn simulate(program: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
-    engine::run(program, scenario, options)
+    let mut result = engine::run(program, scenario, options);
+    if let Some(finding) = findings::too_precise_amounts(program.program(), scenario, result.as_of)
+    {
+        result.findings.push(finding);
+    }
+    result
 }
