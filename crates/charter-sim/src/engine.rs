@@ -1337,17 +1337,11 @@ impl<'a> Engine<'a> {
         date: NaiveDate,
         index: u32,
     ) {
+        if self.invoices[invoice.0 as usize].is_none() {
+            self.unknown_invoice(invoice, "payment", date, index);
+            return;
+        }
         let Some(inv) = self.invoices[invoice.0 as usize].as_mut() else {
-            let name = self.scenario.names.invoice(invoice).to_string();
-            let location = self.event_location(index);
-            self.report_once(
-                (invoice.0, 0, 0),
-                Finding::new(
-                    FindingCode::UnknownInvoice,
-                    format!("a payment names invoice `{name}`, which no invoice event issued (before {date})"),
-                )
-                .event(location),
-            );
             return;
         };
         if inv.ignored {
@@ -2030,18 +2024,26 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// A payment or refund names an invoice no event issued (an error finding, once per invoice).
+    fn unknown_invoice(&mut self, invoice: InvoiceId, what: &str, date: NaiveDate, index: u32) {
+        let name = self.scenario.names.invoice(invoice).to_string();
+        let location = self.event_location(index);
+        self.report_once(
+            (invoice.0, 0, 0),
+            Finding::new(
+                FindingCode::UnknownInvoice,
+                format!("a {what} names invoice `{name}`, which no invoice event issued (before {date})"),
+            )
+            .event(location),
+        );
+    }
+
     fn refund(&mut self, invoice: InvoiceId, amount: Decimal, date: NaiveDate, index: u32) {
+        if self.invoices[invoice.0 as usize].is_none() {
+            self.unknown_invoice(invoice, "refund", date, index);
+            return;
+        }
         let Some(inv) = self.invoices[invoice.0 as usize].as_mut() else {
-            let name = self.scenario.names.invoice(invoice).to_string();
-            let location = self.event_location(index);
-            self.report_once(
-                (invoice.0, 0, 0),
-                Finding::new(
-                    FindingCode::UnknownInvoice,
-                    format!("a refund names invoice `{name}`, which no invoice event issued (before {date})"),
-                )
-                .event(location),
-            );
             return;
         };
         if inv.ignored {
