@@ -45,6 +45,8 @@ policies! {
         C0102_2_imports_itself,
         C0103_1_rate_overflows,
         C0103_2_count_overflows,
+        C0103_3_amount_too_large,
+        C0103_4_window_too_long,
         C0201_1_did_you_mean,
         C0201_2_tier_not_in_tiers_list,
         C0202_1_benefit_defined_twice,

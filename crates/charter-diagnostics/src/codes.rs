@@ -94,7 +94,7 @@ codes! {
     Limit => {
         id: "C0103", name: "limit-exceeded", severity: Error,
         summary: "the input is larger than Charter accepts",
-        explanation: "Charter bounds what it reads so that a policy checker CI trusts can never run out of memory or stack: files are at most 64 MiB, blocks nest at most 64 deep, and numbers must fit an exact 28-digit decimal.",
+        explanation: "Charter bounds what it reads so that a policy checker CI trusts can never run out of memory or stack: files are at most 64 MiB, a policy imports at most 1024 files, blocks nest at most 64 deep, numbers must fit an exact 28-digit decimal and be at most 10^17, counts at most 4294967295, and durations at most 100 years.",
         bad: "commission c: 1000000000000000000000000000000% of payments",
         good: "commission c: 30% of payments",
     }

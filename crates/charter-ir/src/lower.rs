@@ -1157,6 +1157,20 @@ impl Lowerer {
 
     fn decimal(&mut self, digits: &str, span: Span) -> Option<Decimal> {
         match Decimal::from_str(digits) {
+            Ok(d) if d.abs() > Decimal::from(crate::units::MAX_NUMBER) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::Limit,
+                        format!(
+                            "the number `{digits}` is larger than Charter accepts ({})",
+                            crate::units::MAX_NUMBER
+                        ),
+                        span,
+                    )
+                    .with_help("amounts and thresholds are at most 100000000000000000 (10^17)"),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 self.report(
@@ -1309,8 +1323,26 @@ impl Lowerer {
             self.wrong_unit(q, expected);
             return None;
         };
+        let too_long = |lowerer: &mut Self| {
+            lowerer.report(
+                Diagnostic::new(
+                    Code::Limit,
+                    format!(
+                        "`{digits} {}{}` is longer than Charter accepts (100 years)",
+                        if *business { "business " } else { "" },
+                        unit.word(digits != "1")
+                    ),
+                    q.span,
+                )
+                .with_help("durations are at most 100 years; a commission without an end is `for lifetime`"),
+            );
+        };
         let amount = match digits.parse::<u32>() {
             Ok(n) => n,
+            Err(_) if digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') => {
+                too_long(self);
+                return None;
+            }
             Err(_) => {
                 self.report(
                     Diagnostic::new(
@@ -1338,6 +1370,10 @@ impl Lowerer {
             return None;
         }
         let d = Duration { amount, unit };
+        if !d.within_limit() {
+            too_long(self);
+            return None;
+        }
         match usage {
             DurationUse::Calendar if unit == DurationUnit::BusinessDays => {
                 self.report(

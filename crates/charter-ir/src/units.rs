@@ -35,6 +35,17 @@ impl std::fmt::Display for Money {
     }
 }
 
+/// The largest magnitude of a number a policy may write (amounts, thresholds,
+/// bracket bounds): 10^17. With scenario amounts bounded the same way, every
+/// sum the simulator forms over up to 2^32 events, times a rate of up to
+/// 100%, fits an exact decimal.
+pub const MAX_NUMBER: i64 = 100_000_000_000_000_000;
+
+/// The longest duration a policy may write: 100 years (1200 months, 5217
+/// weeks, 36525 days or business days). Longer windows are `for lifetime`;
+/// the bound keeps the business-day walks short.
+pub const MAX_DURATION_YEARS: u32 = 100;
+
 /// The number of digits after the decimal point of a currency's minor unit (ISO 4217).
 pub fn minor_units(currency: &str) -> u32 {
     match currency {
@@ -128,6 +139,17 @@ impl Duration {
             DurationUnit::Months => n * 28,
             DurationUnit::Years => n * 365,
         }
+    }
+
+    /// Whether the duration is at most [`MAX_DURATION_YEARS`].
+    pub fn within_limit(self) -> bool {
+        let limit = match self.unit {
+            DurationUnit::Days | DurationUnit::BusinessDays => MAX_DURATION_YEARS * 36525 / 100,
+            DurationUnit::Weeks => MAX_DURATION_YEARS * 36525 / 700,
+            DurationUnit::Months => MAX_DURATION_YEARS * 12,
+            DurationUnit::Years => MAX_DURATION_YEARS,
+        };
+        self.amount <= limit
     }
 
     pub fn is_business(self) -> bool {

@@ -18,6 +18,11 @@ use serde_json::value::RawValue;
 /// exact range of `rust_decimal::Decimal`.
 pub(crate) const MAX_AMOUNT_DIGITS: u32 = 28;
 
+/// The largest magnitude of an amount: 10^17, as for the numbers of a policy
+/// (`charter_ir::units::MAX_NUMBER`). Every sum the simulator forms over up
+/// to 2^32 such amounts, times a rate of up to 100%, fits an exact decimal.
+pub(crate) const MAX_AMOUNT: i64 = 100_000_000_000_000_000;
+
 /// A non-empty JSON string, borrowed from the source when it has no escapes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Text<'de>(pub Cow<'de, str>);
@@ -201,6 +206,12 @@ pub(crate) fn parse_amount(json: &str, sign: Sign) -> Result<Decimal, String> {
     };
     if sign == Sign::NonNegative && value.is_sign_negative() && !value.is_zero() {
         return Err(format!("amount must not be negative, found {json}"));
+    }
+    if value.abs() > Decimal::from(MAX_AMOUNT) {
+        return Err(format!(
+            "amount {} is larger than the largest amount accepted ({MAX_AMOUNT})",
+            shorten(json)
+        ));
     }
     Ok(value)
 }
@@ -530,8 +541,10 @@ mod tests {
             parse_amount("\"\\u0031.5\"", Sign::NonNegative).unwrap(),
             dec("1.5")
         );
-        let max = "9999999999999999999999999999";
+        let max = "100000000000000000";
         assert_eq!(parse_amount(max, Sign::NonNegative).unwrap(), dec(max));
+        let too_large = parse_amount("100000000000000000.01", Sign::NonNegative).unwrap_err();
+        assert!(too_large.contains("larger than"), "{too_large}");
         assert_eq!(
             parse_amount("0.0000000000000000000000000001", Sign::NonNegative).unwrap(),
             dec("0.0000000000000000000000000001")

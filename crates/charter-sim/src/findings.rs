@@ -148,8 +148,7 @@ pub(crate) fn too_precise_amounts(
             _ => continue,
         };
         // `scale` is cheap; `normalize` only for the rare amount like `10.500`.
-        if event.date > as_of || amount.scale() <= digits || amount.normalize().scale() <= digits
-        {
+        if event.date > as_of || amount.scale() <= digits || amount.normalize().scale() <= digits {
             continue;
         }
         count += 1;

@@ -4,7 +4,11 @@
 //!
 //! - the simulation is deterministic;
 //! - it does not depend on the input order of same-day events that do not
-//!   depend on each other (payments on different invoices, activities);
+//!   depend on each other (payments on different invoices, activities).
+//!   Under CimpactPro's brackets on the partner's own sales, same-day
+//!   payments of one partner keep their order: the engine rates a payment by
+//!   the sales booked before it, same-day ones included, so their order
+//!   changes the rates (a known limitation, see `build`);
 //! - per partner and invoice, the payouts never exceed the highest rate the
 //!   policy declares for the partner (uplifts and bounds included) times what
 //!   was kept of the invoice's payments (paid − refunded), give or take one
@@ -85,7 +89,6 @@ impl Policy {
                 ("renewal", 20, 30),
                 ("sale.bracket.1", 20, 30),
                 ("sale.bracket.2", 25, 30),
-                ("sale.bracket.3", 30, 40),
                 ("sale.uplift", 2, 8),
             ],
         }

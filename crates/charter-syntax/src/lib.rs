@@ -30,8 +30,9 @@ pub struct Parse {
 
 /// Parses one policy file.
 pub fn parse(file: FileId, text: &str) -> Parse {
-    let lexical = lexical::scan(file, text);
     let mut diagnostics = Vec::new();
+    // Before any other work: the lexical pass alone would hold millions of
+    // comments for a file of hundreds of megabytes.
     if text.len() > MAX_FILE_BYTES {
         diagnostics.push(
             Diagnostic::new(
@@ -47,6 +48,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         );
         return empty(file, Vec::new(), diagnostics);
     }
+    let lexical = lexical::scan(file, text);
     if lexical.max_depth > MAX_NESTING {
         diagnostics.push(Diagnostic::new(
             Code::Limit,

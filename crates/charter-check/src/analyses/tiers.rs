@@ -21,11 +21,11 @@ use super::membership::{Alternatives, Member};
 use super::{and_list, insert_at, Context};
 use charter_diagnostics::{Code, Diagnostic, Span};
 use charter_ir::{
-    Comparator, CountPeriod, EventKind, RateSpec, Requirement, RequirementKind, RevenueThreshold,
-    Scope, Tier,
+    Benefit, Comparator, CountPeriod, EventKind, RateSpec, Requirement, RequirementKind,
+    RevenueThreshold, Scope, Tier,
 };
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Tiers, tracks and modules no partner can reach, with where and why.
 pub(crate) type Unreachable<'a> = BTreeMap<Member<'a>, (Span, String)>;
@@ -421,8 +421,14 @@ fn less_than_inherited(
 
 /// C0701: a benefit a lower tier has and a higher one lacks.
 fn benefits_carry_up(cx: &Context<'_>, tiers: &[&Tier], out: &mut Vec<Diagnostic>) {
+    // By name, the first definition winning: a scan per lookup was quadratic
+    // in the number of benefits.
+    let mut by_name: HashMap<&str, &Benefit> = HashMap::new();
+    for b in &cx.program.benefits {
+        by_name.entry(b.name.name.as_str()).or_insert(b);
+    }
     let has = |tier: &str, benefit: &str| -> bool {
-        let Some(b) = cx.program.benefits.iter().find(|b| b.name.name == benefit) else {
+        let Some(b) = by_name.get(benefit) else {
             return false;
         };
         b.available_to.is_empty()
