@@ -5,6 +5,8 @@
 # grammar tests. The last two skip themselves (saying so) when Python or
 # Node.js is missing.
 set -euo pipefail
+# A closed standard input lets a pipe take descriptor 0; give every tool a real, empty one.
+exec < /dev/null
 cd "$(dirname "$0")/.."
 
 cargo test --workspace
