@@ -7,10 +7,6 @@ mod simulate;
 
 use clap::{Parser, Subcommand};
 
-/// Simulations allocate many small strings and vectors; mimalloc is markedly
-/// faster than the system allocator for that (see BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
