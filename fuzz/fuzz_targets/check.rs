@@ -13,7 +13,10 @@ struct NoImports;
 
 impl FileReader for NoImports {
     fn read(&mut self, _: &Path) -> std::io::Result<String> {
-        Err(std::io::Error::new(std::io::ErrorKind::NotFound, "imports are refused"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "imports are refused",
+        ))
     }
 }
 

@@ -14,7 +14,11 @@ use serde_json::Value;
 fn strip(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.len() == 3 && ["file", "start", "end"].iter().all(|k| map.contains_key(*k)) {
+            if map.len() == 3
+                && ["file", "start", "end"]
+                    .iter()
+                    .all(|k| map.contains_key(*k))
+            {
                 *value = Value::Null;
             } else {
                 map.values_mut().for_each(strip);
@@ -28,14 +32,22 @@ fn strip(value: &mut Value) {
 /// The syntax tree, comments and IR of a text, spans removed.
 fn meaning(text: &str) -> (Value, Vec<String>, Value, Vec<String>) {
     let parse = charter_syntax::parse(FileId(0), text);
-    assert!(parse.diagnostics.is_empty(), "{:?}\n{text}", parse.diagnostics);
+    assert!(
+        parse.diagnostics.is_empty(),
+        "{:?}\n{text}",
+        parse.diagnostics
+    );
     let mut tree = serde_json::to_value(&parse.ast.items).unwrap();
     strip(&mut tree);
     let comments = parse.ast.comments.iter().map(|c| c.text.clone()).collect();
     let lowered = charter_ir::lower(&[&parse.ast]);
     let mut ir = serde_json::to_value(&lowered.program).unwrap();
     strip(&mut ir);
-    let mut codes: Vec<String> = lowered.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+    let mut codes: Vec<String> = lowered
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
     codes.sort();
     (tree, comments, ir, codes)
 }
@@ -43,8 +55,9 @@ fn meaning(text: &str) -> (Value, Vec<String>, Value, Vec<String>) {
 fuzz_target!(|text: &str| {
     match charter_fmt::format(text) {
         Ok(formatted) => {
-            let again = charter_fmt::format(&formatted)
-                .unwrap_or_else(|e| panic!("the output does not format: {e}\n--- output\n{formatted}"));
+            let again = charter_fmt::format(&formatted).unwrap_or_else(|e| {
+                panic!("the output does not format: {e}\n--- output\n{formatted}")
+            });
             assert_eq!(again, formatted, "not idempotent");
             let before = meaning(text);
             let after = meaning(&formatted);

@@ -34,7 +34,9 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-const CONFIG: Config = Config { debounce: Duration::ZERO };
+const CONFIG: Config = Config {
+    debounce: Duration::ZERO,
+};
 
 async fn session(data: &[u8]) {
     let (mut service, socket) = LspService::new(|client| Backend::new(client, CONFIG));
@@ -52,7 +54,9 @@ async fn session(data: &[u8]) {
     loop {
         match frames.next().await {
             Ok(Some(body)) => {
-                let Ok(request) = serde_json::from_slice::<Request>(&body) else { continue };
+                let Ok(request) = serde_json::from_slice::<Request>(&body) else {
+                    continue;
+                };
                 if request.method() == "exit" {
                     break;
                 }

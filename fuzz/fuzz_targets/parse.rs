@@ -11,7 +11,9 @@ fuzz_target!(|text: &str| {
     for d in &parse.diagnostics {
         let span = d.primary.span;
         assert!(span.start <= span.end && (span.end as usize) <= text.len());
-        assert!(text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize));
+        assert!(
+            text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize)
+        );
     }
     for item in &parse.ast.items {
         assert!((item.span.end as usize) <= text.len());

@@ -21,13 +21,22 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(s) = parse_bytes(data, "fuzz.json") {
         invariants(&s);
     }
-    let events = SourceText { name: "events.ndjson", text: data };
+    let events = SourceText {
+        name: "events.ndjson",
+        text: data,
+    };
     if let Ok(s) = parse_ndjson(events, None, None) {
         invariants(&s);
     }
     if let Some(at) = data.iter().position(|&b| b == 0) {
-        let events = SourceText { name: "events.ndjson", text: &data[..at] };
-        let partners = SourceText { name: "partners.json", text: &data[at + 1..] };
+        let events = SourceText {
+            name: "events.ndjson",
+            text: &data[..at],
+        };
+        let partners = SourceText {
+            name: "partners.json",
+            text: &data[at + 1..],
+        };
         if let Ok(s) = parse_ndjson(events, Some(partners), None) {
             invariants(&s);
         }

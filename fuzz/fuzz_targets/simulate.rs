@@ -17,18 +17,33 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 const POLICIES: [(&str, &str); 5] = [
-    ("optimetriks", include_str!("../../policies/optimetriks.charter")),
-    ("cimpactpro", include_str!("../../policies/cimpactpro.charter")),
-    ("leadsender", include_str!("../../policies/leadsender.charter")),
+    (
+        "optimetriks",
+        include_str!("../../policies/optimetriks.charter"),
+    ),
+    (
+        "cimpactpro",
+        include_str!("../../policies/cimpactpro.charter"),
+    ),
+    (
+        "leadsender",
+        include_str!("../../policies/leadsender.charter"),
+    ),
     ("simpro", include_str!("../../policies/simpro.charter")),
-    ("future-processing", include_str!("../../policies/future-processing.charter")),
+    (
+        "future-processing",
+        include_str!("../../policies/future-processing.charter"),
+    ),
 ];
 
 struct NoImports;
 
 impl FileReader for NoImports {
     fn read(&mut self, _: &Path) -> std::io::Result<String> {
-        Err(std::io::Error::new(std::io::ErrorKind::NotFound, "imports are refused"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "imports are refused",
+        ))
     }
 }
 
@@ -62,8 +77,15 @@ fn run(program: &CheckedProgram, scenario: &Scenario) {
             .amount += p.amount;
     }
     for t in &result.totals {
-        let expected = sums.get(t.partner.as_str()).map(|s| s.amount).unwrap_or_default();
-        assert_eq!(t.amount, expected, "total of {} is not the sum of its payouts", t.partner);
+        let expected = sums
+            .get(t.partner.as_str())
+            .map(|s| s.amount)
+            .unwrap_or_default();
+        assert_eq!(
+            t.amount, expected,
+            "total of {} is not the sum of its payouts",
+            t.partner
+        );
     }
     let _ = report::to_json(&result);
     let _ = report::to_csv(&result);
@@ -82,7 +104,14 @@ fuzz_target!(|data: &[u8]| {
             .and_then(|p| POLICIES.iter().position(|(name, _)| p.contains(name)));
         let index = named.unwrap_or(data.len() % POLICIES.len());
         run(&programs[index], &scenario);
-    } else if let Ok(scenario) = parse_ndjson(SourceText { name: "events.ndjson", text: data }, None, None) {
+    } else if let Ok(scenario) = parse_ndjson(
+        SourceText {
+            name: "events.ndjson",
+            text: data,
+        },
+        None,
+        None,
+    ) {
         run(&programs[0], &scenario);
     }
 });

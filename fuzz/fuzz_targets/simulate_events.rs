@@ -19,15 +19,42 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 const POLICIES: [(&str, &str, &str); 5] = [
-    ("optimetriks", "USD", include_str!("../../policies/optimetriks.charter")),
-    ("cimpactpro", "EUR", include_str!("../../policies/cimpactpro.charter")),
-    ("leadsender", "RUB", include_str!("../../policies/leadsender.charter")),
-    ("simpro", "AUD", include_str!("../../policies/simpro.charter")),
-    ("future-processing", "PLN", include_str!("../../policies/future-processing.charter")),
+    (
+        "optimetriks",
+        "USD",
+        include_str!("../../policies/optimetriks.charter"),
+    ),
+    (
+        "cimpactpro",
+        "EUR",
+        include_str!("../../policies/cimpactpro.charter"),
+    ),
+    (
+        "leadsender",
+        "RUB",
+        include_str!("../../policies/leadsender.charter"),
+    ),
+    (
+        "simpro",
+        "AUD",
+        include_str!("../../policies/simpro.charter"),
+    ),
+    (
+        "future-processing",
+        "PLN",
+        include_str!("../../policies/future-processing.charter"),
+    ),
 ];
 
 const TRACKS: &[&str] = &["Referral", "Affiliate", "Reseller"];
-const TIERS: &[&str] = &["Registered", "Select", "Premier", "Silver", "Gold", "Bronze"];
+const TIERS: &[&str] = &[
+    "Registered",
+    "Select",
+    "Premier",
+    "Silver",
+    "Gold",
+    "Bronze",
+];
 const MODULES: &[&str] = &["ServiceProviders", "Technology", "Referral", "Accountancy"];
 const BENEFITS: &[&str] = &["referral_fee", "subscription_discount", "free_widgets"];
 const ENTITIES: &[&str] = &["company", "sole_proprietor", "self_employed", "individual"];
@@ -40,7 +67,10 @@ struct NoImports;
 
 impl FileReader for NoImports {
     fn read(&mut self, _: &Path) -> std::io::Result<String> {
-        Err(std::io::Error::new(std::io::ErrorKind::NotFound, "imports are refused"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "imports are refused",
+        ))
     }
 }
 
@@ -78,7 +108,11 @@ fn amount(u: &mut Unstructured) -> Result<String> {
         0 => "0".to_string(),
         1 => "100000000000000000".to_string(),
         2 => "99999999999999999.99".to_string(),
-        3 => format!("{}.{:05}", u.int_in_range(0u32..=100_000)?, u.int_in_range(0u32..=99_999)?),
+        3 => format!(
+            "{}.{:05}",
+            u.int_in_range(0u32..=100_000)?,
+            u.int_in_range(0u32..=99_999)?
+        ),
         4 => "0.01".to_string(),
         _ => {
             let cents = u.int_in_range(0u64..=100_000_000)?;
@@ -106,11 +140,20 @@ fn scenario(u: &mut Unstructured, currency: &str) -> Result<String> {
         }
         fields.push(format!("\"entity\": \"{}\"", u.choose(ENTITIES)?));
         fields.push(format!("\"contract\": {}", u.ratio(4u8, 5)?));
-        fields.push(format!("\"staff\": {{ \"{}\": {} }}", u.choose(QUALIFICATIONS)?, u.int_in_range(0u8..=3)?));
+        fields.push(format!(
+            "\"staff\": {{ \"{}\": {} }}",
+            u.choose(QUALIFICATIONS)?,
+            u.int_in_range(0u8..=3)?
+        ));
         if u.arbitrary()? {
             fields.push(format!("\"joined\": \"{}\"", date(u)?));
         }
-        let _ = write!(s, "{}{{ {} }}", if p > 0 { ", " } else { "" }, fields.join(", "));
+        let _ = write!(
+            s,
+            "{}{{ {} }}",
+            if p > 0 { ", " } else { "" },
+            fields.join(", ")
+        );
     }
     s.push_str("], \"events\": [");
     let mut first = true;
@@ -164,7 +207,11 @@ fn scenario(u: &mut Unstructured, currency: &str) -> Result<String> {
                 u.int_in_range(0u8..=3)?
             ),
         };
-        let _ = write!(s, "{}{{ \"date\": \"{d}\", {body} }}", if first { "" } else { ", " });
+        let _ = write!(
+            s,
+            "{}{{ \"date\": \"{d}\", {body} }}",
+            if first { "" } else { ", " }
+        );
         first = false;
     }
     s.push_str("] }");
@@ -173,8 +220,12 @@ fn scenario(u: &mut Unstructured, currency: &str) -> Result<String> {
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(index) = u.choose_index(POLICIES.len()) else { return };
-    let Ok(text) = scenario(&mut u, POLICIES[index].1) else { return };
+    let Ok(index) = u.choose_index(POLICIES.len()) else {
+        return;
+    };
+    let Ok(text) = scenario(&mut u, POLICIES[index].1) else {
+        return;
+    };
     let scenario = match charter_scenario::parse_str(&text, "generated.json") {
         Ok(s) => s,
         Err(e) => panic!("a generated scenario does not load: {e}\n{text}"),
@@ -186,8 +237,16 @@ fuzz_target!(|data: &[u8]| {
         *sums.entry(p.partner.as_str()).or_default() += p.amount;
     }
     for t in &result.totals {
-        assert_eq!(t.amount, sums.get(t.partner.as_str()).copied().unwrap_or_default(), "{text}");
+        assert_eq!(
+            t.amount,
+            sums.get(t.partner.as_str()).copied().unwrap_or_default(),
+            "{text}"
+        );
     }
-    assert_eq!(result, simulate(program, &scenario, &SimOptions::default()), "not deterministic");
+    assert_eq!(
+        result,
+        simulate(program, &scenario, &SimOptions::default()),
+        "not deterministic"
+    );
     let _ = charter_sim::report::to_json(&result);
 });

@@ -89,7 +89,8 @@ pub fn scan(file: FileId, text: &str) -> Lexical {
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' {
+                // A comment ends where the grammar's does: at `\n`, `\r\n` or a lone `\r`.
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
                 let is_doc = bytes.get(start + 2) == Some(&b'/');
