@@ -1,0 +1,1 @@
+//! Atomic, exclusive writes (to be completed: see the trust issue, section 2).
