@@ -13,3 +13,4 @@ pub mod read;
 pub mod write;
 
 pub use read::{read_bytes, read_text, FileIdentity, ReadError, ReadLimit};
+pub use write::{write_bytes, WriteError, WriteTarget};

@@ -36,7 +36,7 @@ impl FileIdentity {
     }
 
     #[cfg(unix)]
-    fn from_metadata(meta: &std::fs::Metadata) -> FileIdentity {
+    pub(crate) fn from_metadata(meta: &std::fs::Metadata) -> FileIdentity {
         use std::os::unix::fs::MetadataExt;
         FileIdentity {
             device: meta.dev(),
@@ -45,7 +45,7 @@ impl FileIdentity {
     }
 
     #[cfg(not(unix))]
-    fn from_metadata(_meta: &std::fs::Metadata) -> FileIdentity {
+    pub(crate) fn from_metadata(_meta: &std::fs::Metadata) -> FileIdentity {
         FileIdentity {
             device: 0,
             inode: 0,
@@ -140,7 +140,7 @@ fn nonblock_flag() -> i32 {
     0x0004
 }
 
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     if meta.is_dir() {
         return "folder";
     }
