@@ -447,6 +447,7 @@ fn attribution_clause(
             None => "approval required".to_string(),
         },
         AttributionClauseKind::ExistingOnRequest => "existing customers on request".to_string(),
+        AttributionClauseKind::NewCustomersOnly => "new customers only".to_string(),
         AttributionClauseKind::Exclusive => "exclusive".to_string(),
         AttributionClauseKind::BeforeInstallation => "before installation".to_string(),
     }

@@ -931,6 +931,7 @@ impl Lowerer {
             exclusive: false,
             before_installation: false,
             existing_on_request: false,
+            new_customers_only: false,
             docs: docs_text(docs),
             span,
         };
@@ -954,6 +955,7 @@ impl Lowerer {
                     }
                 }
                 ast::AttributionClauseKind::ExistingOnRequest => rule.existing_on_request = true,
+                ast::AttributionClauseKind::NewCustomersOnly => rule.new_customers_only = true,
                 ast::AttributionClauseKind::Exclusive => rule.exclusive = true,
                 ast::AttributionClauseKind::BeforeInstallation => rule.before_installation = true,
             }

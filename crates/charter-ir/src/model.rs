@@ -645,6 +645,8 @@ pub struct AttributionRule {
     pub before_installation: bool,
     /// An existing customer can be claimed only at its own request.
     pub existing_on_request: bool,
+    /// No claim on a customer that bought (ordered or was invoiced) before it.
+    pub new_customers_only: bool,
     pub docs: Option<String>,
     pub span: Span,
 }

@@ -406,6 +406,11 @@ pub const ATTRIBUTION: &[ClauseKeyword] = &[
         "existing customers on request",
         "existing customers only at their request",
     ),
+    kw(
+        "new customers only",
+        "new customers only",
+        "no claim on a customer that bought before",
+    ),
     kw("exclusive", "exclusive", "the attribution is exclusive"),
     kw(
         "before installation",

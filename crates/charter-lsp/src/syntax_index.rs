@@ -505,6 +505,7 @@ impl Walker<'_> {
                     }
                 }
                 AttributionClauseKind::ExistingOnRequest
+                | AttributionClauseKind::NewCustomersOnly
                 | AttributionClauseKind::Exclusive
                 | AttributionClauseKind::BeforeInstallation => {}
             }

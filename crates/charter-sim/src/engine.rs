@@ -1,6 +1,7 @@
 //! The event loop: attribution, commissions, clawbacks, bonuses and due dates.
 
 use crate::findings::{Finding, FindingCode};
+use crate::money::{Account, Exact, Rounding};
 use crate::standing::TierContext;
 use crate::{Payout, SimOptions, SimResult, Standing, Total};
 use charter_check::CheckedProgram;
@@ -11,7 +12,7 @@ use charter_scenario::{
     CollectedBy, CustomerId, Entity, EventKind as Ev, InvoiceId, PartnerId, Scenario, Symbol,
 };
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 /// A partner as the engine sees it: scenario data merged with its roster entry.
@@ -50,6 +51,8 @@ pub(crate) struct LedgerEntry {
     pub date: NaiveDate,
     pub base: Decimal,
     pub rate: Decimal,
+    /// The claim's share of the commission (1 unless split).
+    pub share: Decimal,
     pub customer: CustomerId,
     pub invoice: InvoiceId,
 }
@@ -94,7 +97,9 @@ struct Claim {
     exclusive: bool,
     /// The referral, registration or attachment date (the claim's own anchor).
     anchor: NaiveDate,
-    event: u32,
+    /// The order in which the replay made the customer's claims: it breaks
+    /// ties of date and anchor, never the file's line order.
+    seq: u32,
 }
 
 #[derive(Default)]
@@ -120,10 +125,20 @@ struct InvoiceState {
     refunded: Decimal,
     last_payment: Option<(NaiveDate, CollectedBy)>,
     ignored: bool,
-    /// Commission paid on this invoice per (partner, rule): (base, amount).
-    commissions: Vec<(PartnerId, usize, Decimal, Decimal)>,
+    /// What each (partner, rule) has earned on this invoice.
+    commissions: Vec<InvoiceCommission>,
     /// Rules whose commission waits for the full payment, per partner.
     full_paid: Vec<(PartnerId, usize)>,
+}
+
+/// One commission's earnings for one partner on one invoice.
+#[derive(Clone)]
+struct InvoiceCommission {
+    partner: PartnerId,
+    rule: usize,
+    /// The base it was earned on, for explanations.
+    base: Decimal,
+    account: Account,
 }
 
 pub(crate) struct Engine<'a> {
@@ -139,8 +154,7 @@ pub(crate) struct Engine<'a> {
     locations: Vec<String>,
     bonus_locations: Vec<String>,
     currency: String,
-    scale: u32,
-    strategy: RoundingStrategy,
+    rounding: Rounding,
     pub tiers: TierContext,
 }
 
@@ -177,16 +191,12 @@ pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) 
             .map(|b| locate(b.name.span))
             .collect(),
         currency: program.currency.clone(),
-        scale: program
-            .rounding
-            .scale
-            .unwrap_or_else(|| minor_units(&program.currency)),
-        strategy: match program.rounding.mode {
-            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
-            RoundingMode::Down => RoundingStrategy::ToZero,
-            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        rounding: Rounding {
+            scale: program
+                .rounding
+                .scale
+                .unwrap_or_else(|| minor_units(&program.currency)),
+            mode: program.rounding.mode,
         },
         tiers: TierContext::new(program),
     };
@@ -740,7 +750,10 @@ impl<'a> Engine<'a> {
             self.customers[customer.0 as usize]
                 .pending_referrals
                 .push((partner, date, rule, index));
-        } else if let Some(why) = self.referral_blocked(customer, date, rule) {
+        } else if let Some(why) = self
+            .referral_blocked(customer, date, rule)
+            .or_else(|| self.not_new(customer, rule, "referral", date))
+        {
             self.reject(partner, customer, index, why);
         } else {
             self.claim(
@@ -780,6 +793,24 @@ impl<'a> Engine<'a> {
         None
     }
 
+    /// Why a claim under `new customers only` fails: the customer bought before it.
+    fn not_new(
+        &self,
+        customer: CustomerId,
+        rule: usize,
+        what: &str,
+        date: NaiveDate,
+    ) -> Option<String> {
+        if !self.program.attributions[rule].new_customers_only {
+            return None;
+        }
+        let first = self.customers[customer.0 as usize].first_purchase?;
+        let cust = self.customer_name(customer);
+        Some(format!(
+            "`{cust}` had already bought on {first}, before the {what} on {date}: the policy counts new customers only"
+        ))
+    }
+
     fn registration(
         &mut self,
         partner: PartnerId,
@@ -806,6 +837,10 @@ impl<'a> Engine<'a> {
                     "the registration of `{cust}` on {date} was not approved, so it gives no claim"
                 ),
             );
+            return;
+        }
+        if let Some(why) = self.not_new(customer, rule, "registration", date) {
+            self.reject(partner, customer, index, why);
             return;
         }
         let at = decided.unwrap_or(date).max(date);
@@ -867,6 +902,10 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        if let Some(why) = self.not_new(customer, rule, "attachment", date) {
+            self.reject(partner, customer, index, why);
+            return;
+        }
         let exclusive = a.exclusive;
         self.claim(
             customer,
@@ -887,6 +926,9 @@ impl<'a> Engine<'a> {
         date: NaiveDate,
         index: u32,
     ) {
+        // A purchase before this order (an earlier event): a partner sale under
+        // `new customers only` cannot claim the customer.
+        let bought_before = self.customers[customer.0 as usize].first_purchase;
         self.close_referrals(customer, date, "ordered");
         if let Some(p) = partner {
             self.profiles[p.0 as usize].orders.push(date);
@@ -897,7 +939,15 @@ impl<'a> Engine<'a> {
                     let product_name = product.map(|s| self.scenario.names.symbol(s));
                     let product_ok = a.products.is_empty()
                         || product_name.is_none_or(|n| a.products.iter().any(|x| x.name == n));
-                    if product_ok {
+                    if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
+                        let cust = self.customer_name(customer).to_string();
+                        self.reject(
+                            p,
+                            customer,
+                            index,
+                            format!("`{cust}` had already bought on {first}, before the sale on {date}: the policy counts new customers only"),
+                        );
+                    } else if product_ok {
                         let exclusive = a.exclusive;
                         self.claim(
                             customer,
@@ -1013,7 +1063,11 @@ impl<'a> Engine<'a> {
         event: u32,
     ) {
         let state = &mut self.customers[customer.0 as usize];
-        if state.claims.iter().any(|c| c.partner == partner) {
+        // A partner's further claim is ignored, unless it is exclusive and the
+        // partner's earlier claims are not: then it is added (LANGUAGE.md §4).
+        let mut earlier = state.claims.iter().filter(|c| c.partner == partner);
+        let again = earlier.clone().next().is_some();
+        if again && (!exclusive || earlier.any(|c| c.exclusive)) {
             return;
         }
         let others: Vec<PartnerId> = state
@@ -1022,15 +1076,19 @@ impl<'a> Engine<'a> {
             .map(|c| c.partner)
             .filter(|p| *p != partner)
             .collect();
+        let seq = u32::try_from(state.claims.len()).unwrap_or(u32::MAX);
         state.claims.push(Claim {
             partner,
             method,
             date,
             exclusive,
             anchor,
-            event,
+            seq,
         });
-        self.profiles[partner.0 as usize].claims.push(date);
+        if !again {
+            // A customer counts once for the partner's `customers` metric.
+            self.profiles[partner.0 as usize].claims.push(date);
+        }
         if !others.is_empty() {
             let owners = self.owners(customer, date);
             let winner = owners
@@ -1096,14 +1154,14 @@ impl<'a> Engine<'a> {
         }
         let earliest = |list: &[&Claim]| -> Option<Claim> {
             list.iter()
-                .min_by_key(|c| (c.date, c.anchor, c.event))
+                .min_by_key(|c| (c.date, c.anchor, c.seq))
                 .map(|c| (*c).clone())
         };
         let pick = match &self.program.claims {
             ClaimPolicy::First => earliest(&claims),
             ClaimPolicy::Last => claims
                 .iter()
-                .max_by_key(|c| (c.date, c.anchor, c.event))
+                .max_by_key(|c| (c.date, c.anchor, c.seq))
                 .map(|c| (*c).clone()),
             ClaimPolicy::ExclusiveFirst => {
                 let exclusive: Vec<&Claim> =
@@ -1629,7 +1687,7 @@ impl<'a> Engine<'a> {
                 None => explain.push(format!("base: invoice `{inv_name}` of {amount} {} issued {date}", self.currency)),
             }
         }
-        let (rate, rate_explain, extra) = self.rate(r, partner, date, base, invoice, customer);
+        let (rate, rate_explain, extra) = self.rate(r, partner, date, base);
         let Some(rate) = rate else {
             let location = self.event_location(index);
             self.report_once(
@@ -1648,37 +1706,44 @@ impl<'a> Engine<'a> {
             return;
         };
         explain.push(rate_explain);
-        let raw = base * rate / Decimal::ONE_HUNDRED * share;
-        let value = self.round(raw);
-        explain.push(format!(
-            "amount: {base} × {}%{} = {raw} → {value} {} ({})",
-            rate.normalize(),
+        // Exact: base × rate / 100 × share, rounded only as part of the running total.
+        let raw = Exact::percent(base).mul(&rate).mul_decimal(share);
+        let Some(settlement) = self.account(invoice, partner, r, base, |account, rounding| {
+            account.earn(&raw, rounding)
+        }) else {
+            return;
+        };
+        let value = settlement.amount;
+        let product = format!(
+            "amount: {base} × {rate}%{} = {raw}",
             if share < Decimal::ONE {
                 format!(" × {}", share.normalize())
             } else {
                 String::new()
-            },
-            self.currency,
-            self.rounding_text()
-        ));
-        if let Some(inv) = self.invoices[invoice.0 as usize].as_mut() {
-            match inv
-                .commissions
-                .iter_mut()
-                .find(|(p, x, _, _)| *p == partner && *x == r)
-            {
-                Some(entry) => {
-                    entry.2 += base;
-                    entry.3 += value;
-                }
-                None => inv.commissions.push((partner, r, base, value)),
             }
-        }
+        );
+        explain.push(
+            if settlement.already_paid.is_zero() && settlement.total == raw {
+                format!(
+                    "{product} → {value} {} ({})",
+                    self.currency,
+                    self.rounding.describe()
+                )
+            } else {
+                format!(
+                    "{product}; {} ({})",
+                    settlement.describe(&self.currency),
+                    self.rounding.describe()
+                )
+            },
+        );
+        let rate = rate.to_decimal();
         self.profiles[partner.0 as usize].ledger.push(LedgerEntry {
             rule: r,
             date,
             base,
             rate,
+            share,
             customer,
             invoice,
         });
@@ -1698,28 +1763,55 @@ impl<'a> Engine<'a> {
             settlement,
             explain,
         );
-        for (entry_partner, top_up) in extra {
-            let _ = entry_partner;
-            self.payouts.push(top_up);
-        }
+        self.payouts.extend(extra);
     }
 
-    /// The rate of rule `r` for a partner on a date, its explanation, and
-    /// retroactive top-ups it triggers.
+    /// Runs `f` on the account of rule `r` for `partner` on `invoice` (opened
+    /// on first use, its base raised by `base`), with the program's rounding.
+    fn account<T>(
+        &mut self,
+        invoice: InvoiceId,
+        partner: PartnerId,
+        r: usize,
+        base: Decimal,
+        f: impl FnOnce(&mut Account, Rounding) -> T,
+    ) -> Option<T> {
+        let rounding = self.rounding;
+        let inv = self.invoices[invoice.0 as usize].as_mut()?;
+        let position = inv
+            .commissions
+            .iter()
+            .position(|c| c.partner == partner && c.rule == r);
+        let entry = match position {
+            Some(i) => inv.commissions.get_mut(i)?,
+            None => {
+                inv.commissions.push(InvoiceCommission {
+                    partner,
+                    rule: r,
+                    base: Decimal::ZERO,
+                    account: Account::default(),
+                });
+                inv.commissions.last_mut()?
+            }
+        };
+        entry.base += base;
+        Some(f(&mut entry.account, rounding))
+    }
+
+    /// The rate of rule `r` for a partner on a date (in percent, exact), its
+    /// explanation, and the retroactive top-ups it triggers.
     fn rate(
         &mut self,
         r: usize,
         partner: PartnerId,
         date: NaiveDate,
         base: Decimal,
-        invoice: InvoiceId,
-        customer: CustomerId,
-    ) -> (Option<Decimal>, String, Vec<(PartnerId, Payout)>) {
+    ) -> (Option<Exact>, String, Vec<Payout>) {
         let program = self.program;
         let rule = &program.commissions[r];
         let mut extra = Vec::new();
         let (mut rate, mut text) = match &rule.rate {
-            RateSpec::Flat { rate } => (rate.0, format!("rate: {rate} flat")),
+            RateSpec::Flat { rate } => (Exact::from_decimal(rate.0), format!("rate: {rate} flat")),
             RateSpec::ByTier { rates } => {
                 let standing = self.standing_at(partner, date);
                 let Some(tier) = standing else {
@@ -1732,7 +1824,7 @@ impl<'a> Engine<'a> {
                 let tier_name = &program.tiers[tier].name.name;
                 match rates.iter().find(|x| &x.tier.name == tier_name) {
                     Some(x) => (
-                        x.rate.0,
+                        Exact::from_decimal(x.rate.0),
                         format!(
                             "rate: {} for tier `{tier_name}` (the partner's standing on {date})",
                             x.rate
@@ -1748,14 +1840,12 @@ impl<'a> Engine<'a> {
                 }
             }
             RateSpec::Brackets { table } => {
-                let profile = &self.profiles[partner.0 as usize];
                 let from = table.metric.trailing.before(date, &program.holidays);
                 let after = self.metric_value(partner, &table.metric, date);
                 let before = match table.metric.kind {
                     MetricKind::Sales => after - base,
                     _ => after,
                 };
-                let _ = profile;
                 let unit = if table.metric.kind == MetricKind::Sales {
                     format!(" {}", self.currency)
                 } else {
@@ -1782,7 +1872,7 @@ impl<'a> Engine<'a> {
                             bracket.map(|b| bracket_text(b, &unit)).unwrap_or_default(),
                             metric_text(before, "before this payment")
                         );
-                        (rate, text)
+                        (Exact::from_decimal(rate), text)
                     }
                     BracketMode::Retroactive => {
                         // Reaching a bracket re-rates the whole trailing period, this payment included.
@@ -1795,42 +1885,41 @@ impl<'a> Engine<'a> {
                             metric_text(after, "with this payment")
                         );
                         extra = self.retroactive_top_ups(r, partner, date, from, rate);
-                        (rate, text)
+                        (Exact::from_decimal(rate), text)
                     }
                     BracketMode::Marginal => {
-                        // Each part of the payment at the rate of the bracket it falls in.
-                        let mut commission = Decimal::ZERO;
+                        // Each part of the payment at the rate of the bracket it
+                        // falls in; the effective rate is kept as a fraction.
+                        let mut commission = Exact::zero();
                         let mut parts = Vec::new();
                         for b in &table.brackets {
                             let low = b.low.unwrap_or(Decimal::MIN).max(before);
                             let high = b.high.unwrap_or(Decimal::MAX).min(after);
                             if high > low {
                                 let part = high - low;
-                                commission += part * b.rate.fraction();
+                                commission =
+                                    commission.add(&Exact::percent(part).mul_decimal(b.rate.0));
                                 parts.push(format!("{part} at {}", b.rate));
                             }
                         }
-                        let rate = if base.is_zero() {
-                            Decimal::ZERO
-                        } else {
-                            commission / base * Decimal::ONE_HUNDRED
-                        };
-                        (
-                            rate,
-                            format!(
-                                "rate: marginal over brackets ({}): {} = {}% effective",
-                                metric_text(after, "with this payment"),
-                                parts.join(" + "),
-                                rate.round_dp(4).normalize()
-                            ),
-                        )
+                        let rate = commission
+                            .mul_decimal(Decimal::ONE_HUNDRED)
+                            .div(&Exact::from_decimal(base))
+                            .unwrap_or_else(Exact::zero);
+                        let text = format!(
+                            "rate: marginal over brackets ({}): {} = {}% effective",
+                            metric_text(after, "with this payment"),
+                            parts.join(" + "),
+                            rate.to_decimal().round_dp(4).normalize()
+                        );
+                        (rate, text)
                     }
                 }
             }
         };
         for u in &rule.uplifts {
             if self.condition_holds(&u.condition, partner, date) {
-                rate += u.amount.0;
+                rate = rate.add(&Exact::from_decimal(u.amount.0));
                 text.push_str(&format!(
                     " + {} uplift ({})",
                     u.amount,
@@ -1839,18 +1928,19 @@ impl<'a> Engine<'a> {
             }
         }
         if let Some((low, high, _)) = rule.bounds {
-            if rate > high.0 {
-                rate = high.0;
+            if rate > Exact::from_decimal(high.0) {
+                rate = Exact::from_decimal(high.0);
                 text.push_str(&format!(", capped at the upper bound {high}"));
-            } else if rate < low.0 {
-                rate = low.0;
+            } else if rate < Exact::from_decimal(low.0) {
+                rate = Exact::from_decimal(low.0);
                 text.push_str(&format!(", raised to the lower bound {low}"));
             }
         }
-        let _ = (invoice, customer);
         (Some(rate), text, extra)
     }
 
+    /// Tops up the partner's earlier payments under rule `r` in the trailing
+    /// period to `rate`; each top-up joins its invoice's running total.
     fn retroactive_top_ups(
         &mut self,
         r: usize,
@@ -1858,20 +1948,36 @@ impl<'a> Engine<'a> {
         date: NaiveDate,
         from: NaiveDate,
         rate: Decimal,
-    ) -> Vec<(PartnerId, Payout)> {
+    ) -> Vec<Payout> {
         let mut top_ups = Vec::new();
-        let entries: Vec<(usize, Decimal, Decimal, CustomerId, InvoiceId, NaiveDate)> = self
-            .profiles[partner.0 as usize]
+        let entries: Vec<(
+            usize,
+            Decimal,
+            Decimal,
+            Decimal,
+            CustomerId,
+            InvoiceId,
+            NaiveDate,
+        )> = self.profiles[partner.0 as usize]
             .ledger
             .iter()
             .enumerate()
             .filter(|(_, e)| e.rule == r && e.date > from && e.date <= date && e.rate < rate)
-            .map(|(i, e)| (i, e.base, e.rate, e.customer, e.invoice, e.date))
+            .map(|(i, e)| (i, e.base, e.rate, e.share, e.customer, e.invoice, e.date))
             .collect();
         let schedule = self.schedule(r);
-        for (i, base, old, customer, invoice, paid_on) in entries {
-            let raw = base * (rate - old) / Decimal::ONE_HUNDRED;
-            let value = self.round(raw);
+        for (i, base, old, share, customer, invoice, paid_on) in entries {
+            let raw = Exact::percent(base)
+                .mul_decimal(rate - old)
+                .mul_decimal(share);
+            let Some(settlement) =
+                self.account(invoice, partner, r, Decimal::ZERO, |account, rounding| {
+                    account.earn(&raw, rounding)
+                })
+            else {
+                continue;
+            };
+            let value = settlement.amount;
             self.profiles[partner.0 as usize].ledger[i].rate = rate;
             let invoice_date = self.invoices[invoice.0 as usize]
                 .as_ref()
@@ -1881,7 +1987,18 @@ impl<'a> Engine<'a> {
             let explain = vec![
                 format!("rule `{}` ({}), retroactive brackets", rule.name.name, self.locations[r]),
                 format!("the bracket rate rose to {}% on {date}: the payment of {base} on {paid_on}, paid at {}%, is re-rated", rate.normalize(), old.normalize()),
-                format!("amount: {base} × ({}% − {}%) = {raw} → {value} {}", rate.normalize(), old.normalize(), self.currency),
+                format!(
+                    "amount: {base} × ({}% − {}%){} = {raw}; {} ({})",
+                    rate.normalize(),
+                    old.normalize(),
+                    if share < Decimal::ONE {
+                        format!(" × {}", share.normalize())
+                    } else {
+                        String::new()
+                    },
+                    settlement.describe(&self.currency),
+                    self.rounding.describe()
+                ),
                 due_text,
             ];
             let payout = self.make_payout(
@@ -1897,7 +2014,7 @@ impl<'a> Engine<'a> {
                 self.settlement(r),
                 explain,
             );
-            top_ups.push((partner, payout));
+            top_ups.push(payout);
         }
         top_ups
     }
@@ -1992,7 +2109,7 @@ impl<'a> Engine<'a> {
                 .find(|p| p.scope == bonus.scope)
                 .or_else(|| program.payouts.iter().find(|p| p.scope == Scope::Program));
             let (due, due_text) = self.due(schedule, date, date);
-            let value = self.round(bonus.amount.amount);
+            let value = self.rounding.round_decimal(bonus.amount.amount);
             let explain = vec![
                 format!(
                     "bonus `{}` ({}): {} {} when {}",
@@ -2038,6 +2155,8 @@ impl<'a> Engine<'a> {
         );
     }
 
+    /// A refund takes back the same share of every commission on the invoice:
+    /// refunded / paid (LANGUAGE.md §4, "Refunds").
     fn refund(&mut self, invoice: InvoiceId, amount: Decimal, date: NaiveDate, index: u32) {
         if self.invoices[invoice.0 as usize].is_none() {
             self.unknown_invoice(invoice, "refund", date, index);
@@ -2054,7 +2173,6 @@ impl<'a> Engine<'a> {
         inv.refunded += refunded;
         let customer = inv.customer;
         let last_payment = inv.last_payment.map(|(d, _)| d);
-        let commissions = inv.commissions.clone();
         let inv_name = self.scenario.names.invoice(invoice).to_string();
         if amount > paid_before {
             let location = self.event_location(index);
@@ -2067,66 +2185,82 @@ impl<'a> Engine<'a> {
                 .event(location),
             );
         }
-        if refunded.is_zero() || paid_before.is_zero() {
+        let Some(share) = Exact::from_decimal(refunded).div(&Exact::from_decimal(paid_before))
+        else {
+            return;
+        };
+        if refunded.is_zero() {
             return;
         }
         for (claim, _) in self.owners(customer, date) {
             self.profiles[claim.partner.0 as usize].add_sale(date, -refunded);
         }
         let program = self.program;
-        for (partner, r, base, paid) in commissions {
-            if paid.is_zero() || base.is_zero() {
+        let count = self.invoices[invoice.0 as usize]
+            .as_ref()
+            .map_or(0, |inv| inv.commissions.len());
+        for k in 0..count {
+            let Some((partner, r, before)) = self.invoices[invoice.0 as usize]
+                .as_ref()
+                .and_then(|inv| inv.commissions.get(k))
+                .map(|c| (c.partner, c.rule, c.account.total()))
+            else {
+                continue;
+            };
+            if before.is_zero() {
                 continue;
             }
             let rule = &program.commissions[r];
-            if let (Some(clawback), Some(last)) = (&rule.clawback, last_payment) {
-                if let Some(within) = clawback.within {
-                    let until = within.after(last, &program.holidays);
-                    if date > until {
-                        continue;
-                    }
-                }
-            }
-            // The share of the commission that the refunded part of the base earned.
-            let portion = (refunded / base).min(Decimal::ONE);
-            let raw = -(paid * portion);
-            let value = self.round(raw);
-            if value.is_zero() {
+            let outside = match (&rule.clawback, last_payment) {
+                (Some(clawback), Some(last)) => clawback
+                    .within
+                    .is_some_and(|within| date > within.after(last, &program.holidays)),
+                _ => false,
+            };
+            let rounding = self.rounding;
+            let Some(c) = self.invoices[invoice.0 as usize]
+                .as_mut()
+                .and_then(|inv| inv.commissions.get_mut(k))
+            else {
+                continue;
+            };
+            if outside {
+                // The commission on the refunded share is kept for good.
+                c.account.keep(&share);
                 continue;
             }
-            if let Some(inv) = self.invoices[invoice.0 as usize].as_mut() {
-                if let Some(entry) = inv
-                    .commissions
-                    .iter_mut()
-                    .find(|(p, x, _, _)| *p == partner && *x == r)
-                {
-                    entry.2 -= refunded.min(entry.2);
-                    entry.3 += value;
-                }
+            let (taken, settlement) = c.account.claw_back(&share, rounding);
+            let value = settlement.amount;
+            if value.is_zero() {
+                continue;
             }
             let schedule = self.schedule(r);
             let (due, due_text) = self.due(schedule, date, date);
             let explain = vec![
                 format!("rule `{}` ({}): clawback on refund", rule.name.name, self.locations[r]),
-                format!("refund of {refunded} {} on {date} on invoice `{inv_name}`", self.currency),
                 format!(
-                    "amount: −{paid} commission × {refunded} / {base} refunded = {raw} → {value} {}",
-                    self.currency
+                    "refund of {refunded} {} on {date} on invoice `{inv_name}`, of the {paid_before} {} paid on it",
+                    self.currency, self.currency
+                ),
+                format!(
+                    "amount: −{before} commission × {refunded} / {paid_before} = −{taken}; {} ({})",
+                    settlement.describe(&self.currency),
+                    self.rounding.describe()
                 ),
                 due_text,
             ];
-            let rate = if base.is_zero() {
-                None
-            } else {
-                Some(paid / base * Decimal::ONE_HUNDRED)
-            };
+            // The clawback's rate on the refunded amount: the commission per unit paid.
+            let rate = taken
+                .mul_decimal(Decimal::ONE_HUNDRED)
+                .div(&Exact::from_decimal(refunded))
+                .map(|x| x.to_decimal().round_dp(4).normalize());
             self.push_payout(
                 partner,
                 Some(customer),
                 Some(invoice),
                 rule.name.name.clone(),
                 -refunded,
-                rate.map(|x| x.round_dp(4).normalize()),
+                rate,
                 value,
                 date,
                 due,
@@ -2208,23 +2342,6 @@ impl<'a> Engine<'a> {
             }
             PayoutTiming::NettedAtSource => (earned, format!("due: netted at source on {earned}")),
         }
-    }
-
-    fn round(&self, value: Decimal) -> Decimal {
-        let mut v = value.round_dp_with_strategy(self.scale, self.strategy);
-        v.rescale(self.scale);
-        v
-    }
-
-    fn rounding_text(&self) -> String {
-        let mode = match self.program.rounding.mode {
-            RoundingMode::HalfEven => "half-even",
-            RoundingMode::HalfUp => "half-up",
-            RoundingMode::HalfDown => "half-down",
-            RoundingMode::Down => "down",
-            RoundingMode::Up => "up",
-        };
-        format!("rounded {mode} to {} decimals", self.scale)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2350,7 +2467,7 @@ impl<'a> Engine<'a> {
         for (i, profile) in self.profiles.iter().enumerate() {
             if profile.declared {
                 let mut amount = sums[i];
-                amount.rescale(self.scale);
+                amount.rescale(self.rounding.scale);
                 totals.push(Total {
                     partner: profile.name.clone(),
                     currency: self.currency.clone(),

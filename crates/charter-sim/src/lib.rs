@@ -12,6 +12,7 @@ pub mod diff;
 mod engine;
 pub mod expect;
 pub mod findings;
+mod money;
 pub mod overrides;
 pub mod report;
 mod standing;

@@ -604,6 +604,8 @@ pub enum AttributionClauseKind {
         decided_within: Option<Quantity>,
     },
     ExistingOnRequest,
+    /// `new customers only`: no claim on a customer that bought before.
+    NewCustomersOnly,
     Exclusive,
     BeforeInstallation,
 }

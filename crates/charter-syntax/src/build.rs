@@ -980,6 +980,7 @@ impl Builder {
                             AttributionClauseKind::Approval { decided_within }
                         }
                         Rule::existing_on_request => AttributionClauseKind::ExistingOnRequest,
+                        Rule::new_customers_only => AttributionClauseKind::NewCustomersOnly,
                         Rule::exclusive => AttributionClauseKind::Exclusive,
                         _ => AttributionClauseKind::BeforeInstallation,
                     };
