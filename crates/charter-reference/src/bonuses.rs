@@ -1,0 +1,73 @@
+//! §4 **Bonuses.**
+//!
+//! > Bonuses are tested after each payment of the partner's customers.
+//!
+//! And §3 (`bonus`): "A fixed amount paid when a condition (as for `uplift`)
+//! holds: `once` (the default) pays it once ever, `once per year` once per
+//! calendar year." Read plainly: after a payment whose customer is the
+//! partner's at that moment, each bonus in the partner's scope whose
+//! condition holds with this payment counted, and whose program requirements
+//! are met, is paid unless it was already paid (ever, or in the payment's
+//! calendar year). It is earned on the payment's date and falls due by the
+//! payout of the bonus's scope.
+
+use charter_ir::BonusFrequency;
+use charter_scenario::EventKind;
+use chrono::Datelike;
+
+use crate::commissions::{in_scope, Earning};
+use crate::exact::from_decimal;
+use crate::facts;
+use crate::world::World;
+use crate::{contest, due_dates, rates, standing, Unsupported};
+
+/// The bonuses earned after the payment at `now`, given everything earned before.
+pub fn after_payment(
+    world: &World,
+    now: usize,
+    earned: &[Earning],
+) -> Result<Vec<Earning>, Unsupported> {
+    let Some(event) = world.events.get(now) else {
+        return Ok(Vec::new());
+    };
+    let EventKind::Payment { invoice, .. } = &event.kind else {
+        return Ok(Vec::new());
+    };
+    let Some(invoice) = world.invoice(now, *invoice) else {
+        return Ok(Vec::new());
+    };
+    let Some(owner) = contest::owner(world, now, invoice.customer)? else {
+        return Ok(Vec::new());
+    };
+    let facts = facts::facts(world, owner.partner);
+    let mut out = Vec::new();
+    for bonus in &world.program.bonuses {
+        let name = &bonus.name.name;
+        let paid_before = earned.iter().any(|e| {
+            e.partner == owner.partner
+                && e.rule == *name
+                && e.invoice.is_none()
+                && match bonus.frequency {
+                    BonusFrequency::Once => true,
+                    BonusFrequency::OncePerYear => e.earned.year() == event.date.year(),
+                }
+        });
+        if paid_before
+            || !in_scope(world, now, &bonus.scope, &facts)?
+            || !standing::all_met(world, now, &facts, &world.program.requirements)?
+            || !rates::holds(world, rates::Seen::With(now), &facts, &bonus.condition)?
+        {
+            continue;
+        }
+        out.push(Earning {
+            partner: owner.partner,
+            customer: None,
+            invoice: None,
+            rule: name.clone(),
+            exact: from_decimal(bonus.amount.amount),
+            earned: event.date,
+            due: due_dates::due(world, &bonus.scope, None, event.date, None),
+        });
+    }
+    Ok(out)
+}

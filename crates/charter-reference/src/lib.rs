@@ -1,0 +1,217 @@
+//! Charter's reference semantics: a deliberately plain simulator written from
+//! LANGUAGE.md §4 ("How scenarios are simulated"), the oracle the engine
+//! (`charter-sim`) is tested against. Never used by the CLI.
+//!
+//! It favours obviousness over speed: the events are taken one at a time in
+//! the order of §4, and every question (who owns a customer, which tier a
+//! partner holds, what its trailing sales are) is answered again from the
+//! history up to that event — no indexes, no caches, no state but the list of
+//! what was earned so far. Money and rates are exact fractions; each payout is
+//! rounded once, when it is written.
+//!
+//! One module per paragraph of §4, in its order, each quoting the paragraph
+//! it implements: [`order`], [`attribution`], [`contest`] (contested
+//! customers), [`commissions`], [`rates`], [`full_payment`], [`contract_end`],
+//! [`refunds`], [`due_dates`], [`bonuses`], [`standing`] (tier standing),
+//! [`assumptions`]. Beside them: `world` (the program, the scenario and the
+//! ordered events), `facts` (a partner's roster and scenario facts) and
+//! `exact` (fractions and rounding).
+//!
+//! What it does not cover returns [`Unsupported`]: `marginal` and
+//! `retroactive` brackets, `claims split`, attribute rules inside tiers or
+//! benefits, `count` of customer events, `after full payment` on commissions
+//! of invoices. Findings (S-codes) are not modelled: the reference says what
+//! is paid, when, and which tier each partner holds.
+
+pub mod assumptions;
+pub mod attribution;
+pub mod bonuses;
+pub mod commissions;
+pub mod contest;
+pub mod contract_end;
+pub mod due_dates;
+pub mod exact;
+pub mod facts;
+pub mod full_payment;
+pub mod order;
+pub mod rates;
+pub mod refunds;
+pub mod standing;
+pub mod world;
+
+use charter_check::CheckedProgram;
+use charter_scenario::{EventKind, Scenario};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::commissions::Earning;
+use crate::exact::{round, scale_of, zero};
+use crate::world::World;
+
+/// Why the reference gives no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unsupported {
+    /// A feature of the policy or scenario the reference does not cover.
+    Feature(&'static str),
+    /// An amount too large for a `Decimal` once rounded.
+    Overflow,
+    /// A bug of the reference itself.
+    Internal(&'static str),
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unsupported::Feature(what) => write!(f, "unsupported: {what}"),
+            Unsupported::Overflow => write!(f, "unsupported: an amount too large"),
+            Unsupported::Internal(what) => write!(f, "reference bug: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+/// One amount owed to (or, negative, clawed back from) a partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payout {
+    pub partner: String,
+    pub customer: Option<String>,
+    /// `None` for bonuses.
+    pub invoice: Option<String>,
+    /// The commission or bonus rule.
+    pub rule: String,
+    pub amount: Decimal,
+    pub earned: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// What the reference says a scenario produces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub as_of: NaiveDate,
+    /// In the order they were earned.
+    pub payouts: Vec<Payout>,
+    /// Every partner's total, in the scenario's partner order.
+    pub totals: Vec<(String, Decimal)>,
+    /// Every partner's tier on the "as of" date.
+    pub standings: Vec<(String, Option<String>)>,
+}
+
+/// Runs `scenario` against `program` up to `as_of` (default: the scenario's
+/// `as_of`, else its last event's date).
+pub fn simulate(
+    program: &CheckedProgram,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+) -> Result<Outcome, Unsupported> {
+    let program = program.program();
+    let as_of = order::as_of(scenario, as_of);
+    let world = World {
+        program,
+        scenario,
+        events: order::ordered(scenario, as_of),
+        as_of,
+    };
+    let mut earned: Vec<Earning> = Vec::new();
+    let mut payouts: Vec<Payout> = Vec::new();
+    for now in 0..world.events.len() {
+        let new = match world.events.get(now).map(|e| &e.kind) {
+            Some(EventKind::Payment { .. }) => {
+                let mut new = commissions::on_payment(&world, now)?;
+                let mut all = earned.clone();
+                all.extend(new.iter().cloned());
+                new.extend(bonuses::after_payment(&world, now, &all)?);
+                new
+            }
+            Some(EventKind::Invoice { .. }) => commissions::on_invoice(&world, now)?,
+            Some(EventKind::Refund { .. }) => refunds::on_refund(&world, now, &earned)?,
+            _ => Vec::new(),
+        };
+        for e in new {
+            let amount = payout_amount(&world, &earned, &payouts, &e)?;
+            let clawback = e.exact < zero();
+            earned.push(e.clone());
+            if !(clawback && amount == Decimal::ZERO) {
+                payouts.push(Payout {
+                    partner: world.scenario.names.partner(e.partner).to_string(),
+                    customer: e.customer,
+                    invoice: e.invoice,
+                    rule: e.rule,
+                    amount,
+                    earned: e.earned,
+                    due: e.due,
+                });
+            }
+        }
+    }
+    let partners = facts::listed_partners(&world);
+    let totals = partners
+        .iter()
+        .map(|p| {
+            let name = world.scenario.names.partner(*p).to_string();
+            let sum = payouts
+                .iter()
+                .filter(|x| x.partner == name)
+                .map(|x| x.amount)
+                .sum();
+            (name, sum)
+        })
+        .collect();
+    // Standings on the "as of" date: the position past the last event.
+    let after_all = world.events.len();
+    let mut standings = Vec::new();
+    for p in &partners {
+        let facts = facts::facts(&world, *p);
+        standings.push((
+            facts.name.clone(),
+            standing::tier(&world, after_all, &facts)?,
+        ));
+    }
+    Ok(Outcome {
+        as_of,
+        payouts,
+        totals,
+        standings,
+    })
+}
+
+/// The rounded amount of a new earning.
+///
+/// §4 **Money: exact, rounded cumulatively.**
+///
+/// > Rounding is cumulative per (invoice, commission, partner): the engine
+/// > keeps the exact running total of what that commission has earned that
+/// > partner on that invoice (earnings and retroactive top-ups, less
+/// > clawbacks), and each payout or clawback is `round(exact running total) −
+/// > already paid on it`, rounded in the program's `rounding` mode to the
+/// > currency's minor unit. […] Every earning is listed as a payout, even one
+/// > of 0.00; a clawback of 0.00 is not listed. A bonus is one payout per
+/// > (partner, bonus, period), its amount rounded once.
+///
+/// A `rounding … to STEP` step replaces the minor unit.
+fn payout_amount(
+    world: &World,
+    earned: &[Earning],
+    payouts: &[Payout],
+    e: &Earning,
+) -> Result<Decimal, Unsupported> {
+    let rounding = &world.program.rounding;
+    let scale = scale_of(rounding, &world.program.currency);
+    let Some(invoice) = &e.invoice else {
+        return round(&e.exact, rounding.mode, scale).ok_or(Unsupported::Overflow);
+    };
+    let partner = world.scenario.names.partner(e.partner);
+    let running = earned
+        .iter()
+        .filter(|x| {
+            x.partner == e.partner && x.rule == e.rule && x.invoice.as_ref() == Some(invoice)
+        })
+        .fold(e.exact.clone(), |sum, x| sum + x.exact.clone());
+    let paid: Decimal = payouts
+        .iter()
+        .filter(|p| p.partner == partner && p.rule == e.rule && p.invoice.as_ref() == Some(invoice))
+        .map(|p| p.amount)
+        .sum();
+    let total = round(&running, rounding.mode, scale).ok_or(Unsupported::Overflow)?;
+    Ok(total - paid)
+}

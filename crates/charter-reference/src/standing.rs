@@ -1,0 +1,287 @@
+//! §4 **Tier standing.**
+//!
+//! > Tier standing on a day is the tier granted in the roster or scenario, if
+//! > any; else the highest tier whose requirements, and all lower tiers', are
+//! > met — stopping below an `invite only` tier without an invitation — and at
+//! > least any tier the partner was invited to. `require agreement` counts as
+//! > met when the partner has a signed contract. Counted events are counted in
+//! > the period (`per year`: the calendar year of the day; `in last 12 months`:
+//! > the rolling year); `revenue` is the value invoiced to the partner's
+//! > customers.
+//!
+//! Also here: whether one requirement is met (§3 `require`), used by tiers
+//! and by commissions. "On a day" is read as "at this point of the history":
+//! the events up to `now`. A trailing period `in last D` is `(day − D, day]`.
+//! `count orders within D after referral` counts the distinct customers the
+//! partner referred that ordered after the referral, on or before its date +
+//! D. The value invoiced to the partner's customers counts each invoice (in the
+//! program's currency) whose customer was the partner's when it was issued.
+
+use charter_ir::{
+    Comparator, CountPeriod, EventKind as RuleEvent, Requirement, RequirementKind, RevenueThreshold,
+};
+use charter_scenario::EventKind;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::facts::{self, Facts};
+use crate::world::World;
+use crate::{assumptions, attribution, contest, Unsupported};
+
+pub fn compare<T: PartialOrd>(value: T, comparator: Comparator, threshold: T) -> bool {
+    match comparator {
+        Comparator::Ge => value >= threshold,
+        Comparator::Gt => value > threshold,
+        Comparator::Le => value <= threshold,
+        Comparator::Lt => value < threshold,
+        Comparator::Eq => value == threshold,
+    }
+}
+
+/// Whether `date` lies in `period` as seen on `day`.
+pub fn in_period(
+    world: &World,
+    period: Option<CountPeriod>,
+    date: NaiveDate,
+    day: NaiveDate,
+) -> bool {
+    if date > day {
+        return false;
+    }
+    match period {
+        None => true,
+        Some(CountPeriod::PerYear) => date.year() == day.year(),
+        Some(CountPeriod::PerQuarter) => {
+            date.year() == day.year() && date.month0() / 3 == day.month0() / 3
+        }
+        Some(CountPeriod::PerMonth) => date.year() == day.year() && date.month() == day.month(),
+        Some(CountPeriod::Trailing(d)) => date > d.before(day, world.holidays()),
+    }
+}
+
+/// Whether the requirement applies to the partner (`for MEMBER, …`).
+fn applies(world: &World, now: usize, facts: &Facts, requirement: &Requirement) -> bool {
+    if requirement.scope.is_empty() {
+        return true;
+    }
+    let track = attribution::track(world, now, facts);
+    requirement
+        .scope
+        .iter()
+        .any(|m| track.as_deref() == Some(m.name.as_str()) || facts.modules.contains(&m.name))
+}
+
+/// The number of counted events for `require count …` at `now`.
+fn count(
+    world: &World,
+    now: usize,
+    facts: &Facts,
+    event: RuleEvent,
+    activity: Option<&str>,
+    within_after: Option<(charter_ir::Duration, RuleEvent)>,
+    period: Option<CountPeriod>,
+) -> Result<u32, Unsupported> {
+    let day = world.date(now)?;
+    let history = world.upto(now);
+    if let Some((within, after)) = within_after {
+        if event != RuleEvent::Order || after != RuleEvent::Referral {
+            return Err(Unsupported::Feature(
+                "`count … within … after` other than orders after referrals",
+            ));
+        }
+        let mut customers = Vec::new();
+        for (r, referral) in history.iter().enumerate() {
+            let EventKind::Referral { partner, customer } = referral.kind else {
+                continue;
+            };
+            if partner != facts.id || customers.contains(&customer) {
+                continue;
+            }
+            let ordered = history.iter().enumerate().any(|(o, order)| {
+                matches!(order.kind, EventKind::Order { customer: c, .. } if c == customer)
+                    && o > r
+                    && order.date <= within.after(referral.date, world.holidays())
+                    && in_period(world, period, order.date, day)
+            });
+            if ordered {
+                customers.push(customer);
+            }
+        }
+        return Ok(customers.len() as u32);
+    }
+    let mut n = 0;
+    for e in history {
+        let counted = match (&e.kind, event) {
+            (EventKind::Activity { partner, kind }, RuleEvent::Activity) => {
+                *partner == facts.id
+                    && activity.is_none_or(|a| world.scenario.names.symbol(*kind) == a)
+            }
+            (EventKind::Referral { partner, .. }, RuleEvent::Referral)
+            | (EventKind::Registration { partner, .. }, RuleEvent::Registration)
+            | (EventKind::Attachment { partner, .. }, RuleEvent::Attachment)
+            | (EventKind::Notice { partner }, RuleEvent::Notice)
+            | (EventKind::Invitation { partner, .. }, RuleEvent::Invitation) => {
+                *partner == facts.id
+            }
+            (EventKind::Order { partner, .. }, RuleEvent::Order) => *partner == Some(facts.id),
+            (
+                _,
+                RuleEvent::Invoice
+                | RuleEvent::Payment
+                | RuleEvent::Refund
+                | RuleEvent::VendorContact,
+            ) => return Err(Unsupported::Feature("`count` of customer events")),
+            _ => false,
+        };
+        if counted && in_period(world, period, e.date, day) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The value invoiced to the partner's customers in `period`, at `now`.
+pub fn revenue(
+    world: &World,
+    now: usize,
+    facts: &Facts,
+    period: Option<CountPeriod>,
+) -> Result<Decimal, Unsupported> {
+    let day = world.date(now)?;
+    let mut total = Decimal::ZERO;
+    for (position, e) in world.upto(now).iter().enumerate() {
+        let EventKind::Invoice {
+            invoice,
+            customer,
+            amount,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        let Some(declared) = world.invoice(now, *invoice) else {
+            continue;
+        };
+        if declared.position != position || !declared.in_currency {
+            continue;
+        }
+        if !in_period(world, period, e.date, day) {
+            continue;
+        }
+        if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
+            total += *amount;
+        }
+    }
+    Ok(total)
+}
+
+/// Whether the partner meets `requirement` at `now` (assumptions included).
+pub fn met(
+    world: &World,
+    now: usize,
+    facts: &Facts,
+    requirement: &Requirement,
+) -> Result<bool, Unsupported> {
+    if !applies(world, now, facts, requirement) {
+        return Ok(true);
+    }
+    let has_staff = match &requirement.kind {
+        RequirementKind::Staff { qualification, .. } => {
+            facts::staff(world, now, facts, &qualification.name).is_some()
+        }
+        _ => true,
+    };
+    if assumptions::assumed_met(&requirement.kind, has_staff, facts.revenue_target.is_some()) {
+        return Ok(true);
+    }
+    Ok(match &requirement.kind {
+        RequirementKind::Contract | RequirementKind::Agreement { .. } => facts.contract,
+        RequirementKind::Staff {
+            qualification,
+            comparator,
+            count,
+        } => {
+            let have = facts::staff(world, now, facts, &qualification.name).unwrap_or(0);
+            compare(have, *comparator, *count)
+        }
+        RequirementKind::Count {
+            event,
+            activity,
+            within_after,
+            period,
+            comparator,
+            count: n,
+        } => {
+            let have = count(
+                world,
+                now,
+                facts,
+                *event,
+                activity.as_ref().map(|a| a.name.as_str()),
+                *within_after,
+                *period,
+            )?;
+            compare(have, *comparator, *n)
+        }
+        RequirementKind::Revenue { period, threshold } => {
+            let have = revenue(world, now, facts, *period)?;
+            match threshold {
+                RevenueThreshold::SetIndividually => match facts.revenue_target {
+                    Some(target) => have >= target,
+                    None => true,
+                },
+                RevenueThreshold::Amount { comparator, amount } => {
+                    compare(have, *comparator, amount.amount)
+                }
+            }
+        }
+        RequirementKind::Text { .. } => true,
+    })
+}
+
+/// Whether every requirement in `requirements` is met.
+pub fn all_met(
+    world: &World,
+    now: usize,
+    facts: &Facts,
+    requirements: &[Requirement],
+) -> Result<bool, Unsupported> {
+    for r in requirements {
+        if !met(world, now, facts, r)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The partner's tier at `now`.
+pub fn tier(world: &World, now: usize, facts: &Facts) -> Result<Option<String>, Unsupported> {
+    let tiers = &world.program.tiers;
+    if let Some(granted) = &facts.granted_tier {
+        if tiers.iter().any(|t| t.name.name == *granted) {
+            return Ok(Some(granted.clone()));
+        }
+    }
+    let invited = facts::invitations(world, now, facts);
+    let mut reached: Option<usize> = None;
+    for (rank, tier) in tiers.iter().enumerate() {
+        if tier.invite_only.is_some() && !invited.contains(&tier.name.name) {
+            break;
+        }
+        if !all_met(world, now, facts, &tier.requirements)? {
+            break;
+        }
+        reached = Some(rank);
+    }
+    let highest_invitation = tiers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| invited.contains(&t.name.name))
+        .map(|(rank, _)| rank)
+        .max();
+    let rank = match (reached, highest_invitation) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(rank.and_then(|r| tiers.get(r)).map(|t| t.name.name.clone()))
+}

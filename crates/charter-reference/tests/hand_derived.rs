@@ -1,0 +1,137 @@
+//! The reference against the hand-derived scenarios of `tests/scenarios/`:
+//! every total, standing and listed payout of each file's `expect` block
+//! (findings are not modelled by the reference). A file the reference cannot
+//! run, or whose expectations it does not meet, is listed with why; the test
+//! fails on any file not in `DIFFERS`, each entry naming the reason.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use charter_check::CheckedProgram;
+
+/// Files whose expectations the reference does not meet, with the reason (a
+/// LANGUAGE.md decision the hand derivation predates).
+const DIFFERS: &[(&str, &str)] = &[];
+
+fn checked(path: &Path) -> CheckedProgram {
+    let compilation = charter_check::compile_path(path).unwrap();
+    match compilation.into_checked() {
+        Ok((checked, _, _)) => checked,
+        Err(c) => panic!("{} has errors: {:?}", path.display(), c.diagnostics),
+    }
+}
+
+fn scenario_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "json") {
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// What the reference gets wrong about one file, if anything.
+fn check(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let scenario = charter_scenario::parse_str(&text, &file.display().to_string()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let policy = value["policy"].as_str().unwrap();
+    let program = checked(&file.parent().unwrap().join(policy));
+    let outcome = match charter_reference::simulate(&program, &scenario, None) {
+        Ok(o) => o,
+        Err(e) => return vec![e.to_string()],
+    };
+    let Some(expect) = &scenario.expect else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (partner, amount) in &expect.totals {
+        let got = outcome
+            .totals
+            .iter()
+            .find(|(p, _)| p == partner)
+            .map(|(_, a)| *a);
+        if got != Some(*amount) {
+            problems.push(format!(
+                "total of {partner}: expected {amount}, got {got:?}"
+            ));
+        }
+    }
+    for (partner, tier) in &expect.standings {
+        let got = outcome
+            .standings
+            .iter()
+            .find(|(p, _)| p == partner)
+            .map(|(_, t)| t.clone());
+        if got.as_ref() != Some(tier) {
+            problems.push(format!(
+                "standing of {partner}: expected {tier:?}, got {got:?}"
+            ));
+        }
+    }
+    let mut left = outcome.payouts.clone();
+    for want in expect.payouts.iter().flatten() {
+        let found = left.iter().position(|p| {
+            p.partner == want.partner
+                && p.invoice == want.invoice
+                && want.rule.as_ref().is_none_or(|r| *r == p.rule)
+                && p.amount == want.amount
+                && want.due.is_none_or(|d| d == p.due)
+        });
+        match found {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => problems.push(format!(
+                "payout {} {:?} {:?} {} due {:?} not found",
+                want.partner, want.invoice, want.rule, want.amount, want.due
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        for p in &outcome.payouts {
+            problems.push(format!(
+                "  (reference: {} {:?} {} {} earned {} due {})",
+                p.partner, p.invoice, p.rule, p.amount, p.earned, p.due
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_reference_meets_the_hand_derived_expectations() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in scenario_files() {
+        count += 1;
+        let name = file
+            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios"))
+            .unwrap()
+            .display()
+            .to_string();
+        let problems = check(&file);
+        let known = DIFFERS.iter().any(|(f, _)| *f == name);
+        if problems.is_empty() && known {
+            failures.push(format!(
+                "{name}: listed in DIFFERS but now agrees; remove it"
+            ));
+        }
+        if !problems.is_empty() && !known {
+            failures.push(format!("{name}:\n    {}", problems.join("\n    ")));
+        }
+    }
+    assert!(count > 20, "only {count} scenario files found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
