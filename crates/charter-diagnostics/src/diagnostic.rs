@@ -53,6 +53,10 @@ pub struct Fix {
 }
 
 /// A finding about a policy: the one model shared by the CLI and the language server.
+///
+/// Messages quote user input in backticks; the constructors cut every quoted
+/// part longer than [`crate::text::QUOTE_LIMIT`] characters
+/// ([`crate::text::cut_quotes`]), so a diagnostic never repeats a huge input whole.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub code: Code,
@@ -70,7 +74,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: code.info().severity,
-            message: message.into(),
+            message: cut(message.into()),
             primary: Label::new(span, ""),
             secondary: Vec::new(),
             help: None,
@@ -79,23 +83,23 @@ impl Diagnostic {
     }
 
     pub fn with_primary_label(mut self, message: impl Into<String>) -> Diagnostic {
-        self.primary.message = message.into();
+        self.primary.message = cut(message.into());
         self
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.secondary.push(Label::new(span, message));
+        self.secondary.push(Label::new(span, cut(message.into())));
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(cut(help.into()));
         self
     }
 
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<TextEdit>) -> Diagnostic {
         self.fixes.push(Fix {
-            title: title.into(),
+            title: cut(title.into()),
             edits,
         });
         self
@@ -108,6 +112,13 @@ impl Diagnostic {
 
     pub fn span(&self) -> Span {
         self.primary.span
+    }
+}
+
+fn cut(text: String) -> String {
+    match crate::text::cut_quotes(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
     }
 }
 

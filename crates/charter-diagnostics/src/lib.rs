@@ -7,6 +7,7 @@ pub mod codes;
 pub mod diagnostic;
 pub mod render;
 pub mod source;
+pub mod text;
 
 pub use codes::{Code, CodeInfo};
 pub use diagnostic::{sort_diagnostics, Diagnostic, Fix, Label, Severity, TextEdit};

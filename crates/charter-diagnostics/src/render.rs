@@ -2,8 +2,9 @@
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{SourceDb, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::source::{floor_char_boundary, SourceDb, SourceFile, Span};
+use crate::text::{escape_control, needs_escape, push_escaped};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use serde_json::json;
 use std::fmt;
@@ -69,46 +70,51 @@ struct MietteReport {
     code: Code,
     severity: Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
 }
 
 impl MietteReport {
     fn new(db: &SourceDb, d: &Diagnostic) -> MietteReport {
         let file = d.primary.span.file;
-        let text = db.text(file).to_string();
-        let clamp = |span: Span| {
-            let start = (span.start as usize).min(text.len());
-            let end = (span.end as usize).min(text.len()).max(start);
-            (start, end - start)
-        };
-        let mut labels = Vec::new();
-        let (start, len) = clamp(d.primary.span);
-        let primary_text = (!d.primary.message.is_empty()).then(|| d.primary.message.clone());
-        labels.push(LabeledSpan::new_primary_with_span(
-            primary_text,
-            (start, len),
-        ));
+        let mut spans = vec![(d.primary.span, d.primary.message.as_str())];
         let mut elsewhere = Vec::new();
         for label in &d.secondary {
             if label.span.file == file {
-                let (start, len) = clamp(label.span);
-                labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    (start, len),
-                ));
+                spans.push((label.span, label.message.as_str()));
             } else {
                 let (line, col) = line_col(db, label.span);
                 elsewhere.push(format!(
                     "{}:{}:{}: {}",
-                    db.path(label.span.file),
+                    escape_control(db.path(label.span.file)),
                     line,
                     col,
-                    label.message
+                    escape_control(&label.message)
                 ));
             }
         }
-        let mut help = d.help.clone();
+        let (source, labels) = match db.get(file) {
+            Some(source_file) => {
+                let (snippet, mapped) = Snippet::new(source_file, &spans);
+                let labels = mapped
+                    .into_iter()
+                    .zip(&spans)
+                    .enumerate()
+                    .map(|(i, ((start, end), (_, message)))| {
+                        let text =
+                            (!message.is_empty()).then(|| escape_control(message).into_owned());
+                        if i == 0 {
+                            LabeledSpan::new_primary_with_span(text, (start, end - start))
+                        } else {
+                            LabeledSpan::new_with_span(text, (start, end - start))
+                        }
+                    })
+                    .collect();
+                (Some(snippet), labels)
+            }
+            None => (None, Vec::new()),
+        };
+        let mut help = d.help.as_deref().map(|h| escape_control(h).into_owned());
         if !elsewhere.is_empty() {
             let notes = elsewhere.join("\n");
             help = Some(match help {
@@ -117,13 +123,273 @@ impl MietteReport {
             });
         }
         MietteReport {
-            message: d.message.clone(),
+            message: escape_control(&d.message).into_owned(),
             code: d.code,
             severity: d.severity,
             help,
-            source: NamedSource::new(db.path(file), text),
+            source,
             labels,
         }
+    }
+}
+
+/// Lines of a longer line that a snippet shows whole; a longer one is cut to
+/// this many characters around its labels, with `…` where text is left out.
+pub const SNIPPET_LINE_CHARS: usize = 120;
+/// Characters shown before the first label of a cut line.
+const SNIPPET_CHARS_BEFORE: usize = 40;
+/// A label spanning more lines is shown on its first line only.
+pub const SNIPPET_LABEL_LINES: usize = 12;
+/// Labels whose context lines are at most this many lines apart share one
+/// snippet, the lines between shown; farther ones get a snippet each.
+const SNIPPET_MERGE_GAP: usize = 1;
+
+/// What miette reads instead of the whole file: the lines around one
+/// diagnostic's labels, long lines cut to a window, control characters
+/// escaped. Building it costs the size of the snippet, not of the file, so
+/// rendering many diagnostics of a large file stays linear, and no column is
+/// ever wider than miette can format.
+struct Snippet {
+    name: String,
+    text: String,
+    lines: Vec<SnippetLine>,
+    /// Where each label starts in `text`, and its real 0-based column.
+    starts: Vec<(usize, usize)>,
+}
+
+/// One shown line: its 0-based number in the file and its bytes in the snippet
+/// text (without the `\n` that follows).
+struct SnippetLine {
+    number: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The part of a real line that is shown.
+struct Window {
+    /// The line's bytes in the file, without its line break.
+    line: std::ops::Range<usize>,
+    /// The shown bytes.
+    shown: std::ops::Range<usize>,
+}
+
+impl Snippet {
+    /// The snippet for labels `spans` (the primary first) of `file`, and each
+    /// label's `(start, end)` in the snippet text.
+    fn new(file: &SourceFile, spans: &[(Span, &str)]) -> (Snippet, Vec<(usize, usize)>) {
+        let text: &str = &file.text;
+        // Lines a label may be on; the empty line after a final `\n` only
+        // when a label is there.
+        let last_line = file.line_count().saturating_sub(1);
+        let context_last = if text.ends_with('\n') {
+            last_line.saturating_sub(1)
+        } else {
+            last_line
+        };
+        // Each label: its bytes and first and last line.
+        let mut ranges = Vec::with_capacity(spans.len());
+        for (span, _) in spans {
+            let start = floor_char_boundary(text, span.start as usize);
+            let mut end = floor_char_boundary(text, (span.end as usize).max(start));
+            let first = file.line_of(start);
+            let mut last = file.line_of(end);
+            if end > start && last > first && file.line_range(last).start == end {
+                // The span ends with a line break: it is on the line before.
+                last -= 1;
+            }
+            if last + 1 - first > SNIPPET_LABEL_LINES {
+                end = file.line_range(first).end;
+                last = first;
+            }
+            ranges.push((start, end, first, last));
+        }
+        let mut wanted = std::collections::BTreeSet::new();
+        for &(_, _, first, last) in &ranges {
+            wanted.extend(first.saturating_sub(1)..=last);
+            if last < context_last {
+                wanted.insert(last + 1);
+            }
+        }
+        // Close gaps, so nearby labels read as one snippet.
+        let mut gaps = Vec::new();
+        let mut previous: Option<usize> = None;
+        for &n in &wanted {
+            if let Some(p) = previous {
+                if n - p - 1 <= SNIPPET_MERGE_GAP {
+                    gaps.extend(p + 1..n);
+                }
+            }
+            previous = Some(n);
+        }
+        wanted.extend(gaps);
+        let mut snippet = Snippet {
+            name: escape_control(&file.path).into_owned(),
+            text: String::new(),
+            lines: Vec::with_capacity(wanted.len()),
+            starts: Vec::with_capacity(spans.len()),
+        };
+        let mut windows = Vec::with_capacity(wanted.len());
+        for &number in &wanted {
+            let line = file.line_range(number);
+            // The offsets the line must show: label starts, then ends.
+            let primary = ranges.first().filter(|r| r.2 == number).map(|r| r.0);
+            let focus = primary.or_else(|| {
+                ranges
+                    .iter()
+                    .flat_map(|&(s, e, f, l)| {
+                        [(f == number).then_some(s), (l == number).then_some(e)]
+                    })
+                    .flatten()
+                    .min()
+            });
+            let shown = window(text, line.clone(), focus.unwrap_or(line.start));
+            let start = snippet.text.len();
+            if shown.start > line.start {
+                snippet.text.push('…');
+            }
+            for c in text[shown.clone()].chars() {
+                push_escaped(&mut snippet.text, c);
+            }
+            if shown.end < line.end {
+                snippet.text.push('…');
+            }
+            snippet.lines.push(SnippetLine {
+                number,
+                start,
+                end: snippet.text.len(),
+            });
+            snippet.text.push('\n');
+            windows.push(Window { line, shown });
+        }
+        let mut mapped = Vec::with_capacity(ranges.len());
+        for &(start, end, first, last) in &ranges {
+            let at = |number: usize, offset: usize| {
+                wanted
+                    .iter()
+                    .position(|&n| n == number)
+                    .map_or(0, |i| snippet.offset(&windows[i], i, text, offset))
+            };
+            let (a, b) = (at(first, start), at(last, end));
+            snippet.starts.push((a, file.line_col(start).1 - 1));
+            mapped.push((a, b.max(a)));
+        }
+        (snippet, mapped)
+    }
+
+    /// Where byte `offset` of the file, on shown line `i`, is in the snippet text.
+    fn offset(&self, w: &Window, i: usize, text: &str, offset: usize) -> usize {
+        let line = &self.lines[i];
+        if offset > w.line.end {
+            // In the line break.
+            return line.end + 1;
+        }
+        if offset >= w.shown.end && w.shown.end < w.line.end {
+            return line.end;
+        }
+        if offset < w.shown.start || (offset == w.shown.start && w.shown.start > w.line.start) {
+            return line.start;
+        }
+        let prefix = if w.shown.start > w.line.start {
+            '…'.len_utf8()
+        } else {
+            0
+        };
+        let end = offset.min(w.shown.end);
+        let escaped: usize = text[w.shown.start..end]
+            .chars()
+            .map(|c| {
+                if needs_escape(c) {
+                    format!("\\u{{{:x}}}", u32::from(c)).len()
+                } else {
+                    c.len_utf8()
+                }
+            })
+            .sum();
+        line.start + prefix + escaped
+    }
+
+    /// The index of the shown line holding snippet offset `offset`.
+    fn line_at(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|l| l.start <= offset)
+            .saturating_sub(1)
+    }
+}
+
+/// The bytes of `line` to show: all of a short line, else at most
+/// [`SNIPPET_LINE_CHARS`] characters starting a little before `focus`.
+fn window(text: &str, line: std::ops::Range<usize>, focus: usize) -> std::ops::Range<usize> {
+    let whole = &text[line.clone()];
+    if whole.len() <= SNIPPET_LINE_CHARS || whole.chars().nth(SNIPPET_LINE_CHARS).is_none() {
+        return line;
+    }
+    let focus = floor_char_boundary(text, focus.clamp(line.start, line.end));
+    let start = text[line.start..focus]
+        .char_indices()
+        .rev()
+        .take(SNIPPET_CHARS_BEFORE)
+        .last()
+        .map_or(focus, |(i, _)| line.start + i);
+    let end = text[start..line.end]
+        .char_indices()
+        .nth(SNIPPET_LINE_CHARS)
+        .map_or(line.end, |(i, _)| start + i);
+    start..end
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if self.lines.is_empty() || end > self.text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let mut first = self.line_at(start);
+        let mut last = self.line_at(end.saturating_sub(1).max(start));
+        let adjacent = |i: usize| self.lines[i].number + 1 == self.lines[i + 1].number;
+        if (first..last).any(|i| !adjacent(i)) {
+            // The span would cover lines that are not shown.
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        for _ in 0..context_lines_before {
+            if first == 0 || !adjacent(first - 1) {
+                break;
+            }
+            first -= 1;
+        }
+        for _ in 0..context_lines_after {
+            if last + 1 >= self.lines.len() || !adjacent(last) {
+                break;
+            }
+            last += 1;
+        }
+        let (data_start, column) = if context_lines_before == 0 {
+            let column = self
+                .starts
+                .iter()
+                .find(|(at, _)| *at == start)
+                .map_or(0, |(_, column)| *column);
+            (start, column)
+        } else {
+            (self.lines[first].start, 0)
+        };
+        let data_end = (self.lines[last].end + 1).min(self.text.len());
+        let data_start = data_start.min(data_end);
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            self.lines[first].number,
+            column,
+            // miette joins two labels' snippets when the first one's line plus
+            // this count reaches the second one's first line.
+            last + 1 - first + SNIPPET_MERGE_GAP,
+        )))
     }
 }
 
@@ -165,7 +431,7 @@ impl miette::Diagnostic for MietteReport {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -394,4 +660,144 @@ fn sarif_level(severity: Severity) -> &'static str {
 
 fn sarif_uri(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::Code;
+
+    fn human(text: &str, diagnostics: impl FnOnce(crate::FileId) -> Vec<Diagnostic>) -> String {
+        let mut db = SourceDb::new();
+        let file = db.add("p.charter", text.to_string());
+        render_human(&db, &diagnostics(file), HumanStyle::default())
+    }
+
+    #[test]
+    fn a_label_past_column_65536_is_shown_in_a_window() {
+        let line = format!("region R = [{}XX]", "DE, ".repeat(30_000));
+        let text = format!("program \"P\" {{ currency EUR }}\n{line}\n");
+        let at = text.find("XX").unwrap_or(0);
+        let out = human(&text, |f| {
+            vec![Diagnostic::new(
+                Code::UnknownCountry,
+                "`XX` is not a country",
+                Span::new(f, at, at + 2),
+            )
+            .with_primary_label("here")
+            .with_label(Span::new(f, 0, 7), "the program")]
+        });
+        assert!(
+            out.contains(&format!(
+                "[p.charter:2:{}]",
+                line.find("XX").unwrap_or(0) + 1
+            )),
+            "{out}"
+        );
+        assert!(out.contains(" 2 │ …DE, "), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+        // The label points at `XX` in the window.
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines.iter().position(|l| l.contains("XX]")).unwrap_or(0);
+        let column = |line: &str, c: char| line.chars().position(|x| x == c);
+        assert_eq!(
+            column(lines[shown], 'X'),
+            column(lines[shown + 1], '─'),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_snippets_and_messages() {
+        let text = "// \u{1b}[2J\u{1b}[31mred\u{202e} \r\nprogram \"P\u{7}\" { currency EUR }\n";
+        let at = text.find("program").unwrap_or(0);
+        let out = human(text, |f| {
+            vec![Diagnostic::new(
+                Code::Syntax,
+                "found `P\u{7}`",
+                Span::new(f, at, at + 7),
+            )]
+        });
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("// \\u{1b}[2J\\u{1b}[31mred\\u{202e} \n"),
+            "{out}"
+        );
+        assert!(out.contains("found `P\\u{7}`"), "{out}");
+        assert!(!out.contains('\r'), "{out:?}");
+    }
+
+    #[test]
+    fn distant_labels_get_a_snippet_each_without_the_lines_between() {
+        let mut text = String::from("tiers A < B\n");
+        for i in 0..5000 {
+            text.push_str(&format!("// filler {i}\n"));
+        }
+        text.push_str("tiers A < C\n");
+        let second = text.rfind("tiers").unwrap_or(0);
+        let out = human(&text, |f| {
+            vec![Diagnostic::new(
+                Code::DuplicateDefinition,
+                "`A` is defined twice",
+                Span::new(f, second + 6, second + 7),
+            )
+            .with_primary_label("again")
+            .with_label(Span::new(f, 6, 7), "first")]
+        });
+        assert!(out.lines().count() < 20, "{out}");
+        assert!(out.contains("5002 │ tiers A < C"), "{out}");
+        assert!(out.contains("1 │ tiers A < B"), "{out}");
+    }
+
+    #[test]
+    fn a_label_over_many_lines_is_shown_on_its_first() {
+        let text = format!("tier A {{\n{}}}\n", "  require contract\n".repeat(100));
+        let out = human(&text, |f| {
+            vec![Diagnostic::new(
+                Code::Unreachable,
+                "never",
+                Span::new(f, 0, text.len() - 1),
+            )]
+        });
+        assert!(out.lines().count() < 12, "{out}");
+    }
+
+    #[test]
+    fn a_label_at_the_end_of_the_file_is_shown() {
+        let text = "tiers A < B\ncommission c:";
+        let out = human(text, |f| {
+            vec![Diagnostic::new(
+                Code::Syntax,
+                "unexpected end",
+                Span::new(f, text.len(), text.len()),
+            )]
+        });
+        assert!(out.contains("[p.charter:2:14]"), "{out}");
+        assert!(out.contains("2 │ commission c:"), "{out}");
+        let out = human("", |f| {
+            vec![Diagnostic::new(
+                Code::MissingProgram,
+                "no program",
+                Span::new(f, 0, 0),
+            )]
+        });
+        assert!(out.contains("no program"), "{out}");
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "partner żółw { region XX }\n";
+        let at = text.find("XX").unwrap_or(0);
+        let out = human(text, |f| {
+            vec![Diagnostic::new(
+                Code::UnknownCountry,
+                "no",
+                Span::new(f, at, at + 2),
+            )]
+        });
+        assert!(out.contains("[p.charter:1:23]"), "{out}");
+    }
 }

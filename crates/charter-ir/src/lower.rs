@@ -10,7 +10,6 @@ use charter_diagnostics::{Code, Diagnostic, Span};
 use charter_syntax::ast::{self, QuantityKind, UnitSuffix};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// The IR of a policy and the unit errors found while lowering it.
 #[derive(Debug)]
@@ -221,7 +220,7 @@ impl Lowerer {
                 };
                 if let Some(to) = to {
                     // `to 0.01` means two decimals.
-                    match Decimal::from_str(&to.digits) {
+                    match crate::units::exact_decimal(&to.digits) {
                         Ok(step)
                             if step > Decimal::ZERO
                                 && step <= Decimal::ONE
@@ -1158,7 +1157,7 @@ impl Lowerer {
     }
 
     fn decimal(&mut self, digits: &str, span: Span) -> Option<Decimal> {
-        match Decimal::from_str(digits) {
+        match crate::units::exact_decimal(digits) {
             Ok(d) if d.abs() > Decimal::from(crate::units::MAX_NUMBER) => {
                 self.report(
                     Diagnostic::new(
@@ -1174,7 +1173,7 @@ impl Lowerer {
                 None
             }
             Ok(d) => Some(d),
-            Err(_) => {
+            Err(crate::units::Inexact::TooLarge) => {
                 self.report(
                     Diagnostic::new(
                         Code::Limit,
@@ -1183,6 +1182,22 @@ impl Lowerer {
                     )
                     .with_help(
                         "amounts and rates are exact decimals of at most 28 significant digits",
+                    ),
+                );
+                None
+            }
+            Err(crate::units::Inexact::TooPrecise) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::Limit,
+                        format!(
+                            "the number `{digits}` has more digits than an exact decimal holds"
+                        ),
+                        span,
+                    )
+                    .with_primary_label("Charter would have to round it")
+                    .with_help(
+                        "numbers are exact decimals of at most 28 significant digits and 28 decimal places; Charter never rounds a number you write",
                     ),
                 );
                 None
@@ -1289,6 +1304,17 @@ impl Lowerer {
     fn date(&mut self, q: &ast::Quantity) -> Option<NaiveDate> {
         match &q.kind {
             QuantityKind::Date(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) if d < crate::units::FIRST_DATE => {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{text}` is before the first date Charter knows"),
+                            q.span,
+                        )
+                        .with_help("dates run from 0001-01-01 to 9999-12-31"),
+                    );
+                    None
+                }
                 Ok(d) => Some(d),
                 Err(_) => {
                     self.report(

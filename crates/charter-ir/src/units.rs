@@ -46,6 +46,56 @@ pub const MAX_NUMBER: i64 = 100_000_000_000_000_000;
 /// the bound keeps the business-day walks short.
 pub const MAX_DURATION_YEARS: u32 = 100;
 
+/// The first date Charter knows: a policy or scenario date before it (year
+/// `0000`) is an error. The last is 9999-12-31, the largest `YYYY-MM-DD`.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
+/// Why a literal cannot be a [`Decimal`] exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inexact {
+    /// More than 28 digits before the point, or not a number at all.
+    TooLarge,
+    /// More significant digits or decimal places than a decimal holds: it
+    /// would have to be rounded.
+    TooPrecise,
+}
+
+/// Reads `digits` (`123`, `0.05`) as a decimal without ever rounding:
+/// trailing zeros after the point that do not fit are dropped, any other
+/// digit that does not fit is an error.
+pub fn exact_decimal(digits: &str) -> Result<Decimal, Inexact> {
+    if let Ok(value) = Decimal::from_str_exact(digits) {
+        return Ok(value);
+    }
+    let trimmed = match digits.split_once('.') {
+        Some((whole, fraction)) => {
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{fraction}")
+            }
+        }
+        None => digits.to_string(),
+    };
+    let whole_digits = trimmed
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(['-', '0'])
+        .len();
+    match Decimal::from_str_exact(&trimmed) {
+        Ok(value) => Ok(value),
+        Err(_) if whole_digits > 28 || !trimmed.bytes().any(|b| b.is_ascii_digit()) => {
+            Err(Inexact::TooLarge)
+        }
+        Err(_) => Err(Inexact::TooPrecise),
+    }
+}
+
 /// The number of digits after the decimal point of a currency's minor unit (ISO 4217).
 pub fn minor_units(currency: &str) -> u32 {
     match currency {
@@ -235,6 +285,31 @@ mod tests {
             unit: DurationUnit::BusinessDays,
         };
         assert_eq!(five.after(d("2026-03-02"), &[]), d("2026-03-09"));
+    }
+
+    #[test]
+    fn literals_are_exact_or_refused() {
+        let exact = |s: &str| exact_decimal(s);
+        assert_eq!(exact("20"), Ok(Decimal::from(20)));
+        assert_eq!(exact("0.05").map(|d| d.to_string()), Ok("0.05".into()));
+        assert_eq!(
+            exact("100.0000000000000000000000000000000001"),
+            Err(Inexact::TooPrecise)
+        );
+        assert_eq!(
+            exact("0.00000000000000000000000000000000001"),
+            Err(Inexact::TooPrecise)
+        );
+        assert_eq!(
+            exact("1.5000000000000000000000000000000000"),
+            Ok("1.5".parse().unwrap())
+        );
+        assert_eq!(
+            exact("1000000000000000000000000000000"),
+            Err(Inexact::TooLarge)
+        );
+        assert_eq!(exact(&"9".repeat(10_000)), Err(Inexact::TooLarge));
+        assert_eq!(FIRST_DATE, d("0001-01-01"));
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl ScenarioError {
             column: 0,
             offset: 0,
             path: String::new(),
-            message,
+            message: charter_diagnostics::text::bound_message(&message),
         }
     }
 }
@@ -70,11 +70,13 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
+    /// The message and path quote the file (keys, values, serde's words
+    /// about them): both are bounded and their control characters escaped.
     pub(crate) fn new(offset: usize, path: String, message: String) -> Problem {
         Problem {
             offset,
-            path,
-            message,
+            path: charter_diagnostics::text::bound_message(&path),
+            message: charter_diagnostics::text::bound_message(&message),
         }
     }
 

@@ -477,7 +477,8 @@ impl<'a> RawEvent<'a> {
             return Err(Rejection::key(
                 name,
                 format!(
-                    "unknown field `{name}` in {} event{suggestion}; allowed fields: {}",
+                    "unknown field `{}` in {} event{suggestion}; allowed fields: {}",
+                    crate::value::shorten(name),
                     t.with_article(),
                     t.allowed_list()
                 ),

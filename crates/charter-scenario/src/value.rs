@@ -107,6 +107,12 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
             .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'))
     };
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    if year == 0 {
+        return Err(format!(
+            "{} is before the first date Charter knows: dates run from 0001-01-01 to 9999-12-31",
+            quoted(text)
+        ));
+    }
     // The shape check bounds `year` to four digits, so it fits an i32.
     let year = year as i32;
     if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
@@ -199,13 +205,17 @@ pub(crate) fn parse_amount(json: &str, sign: Sign) -> Result<Decimal, String> {
         Err(DecimalError::Malformed) => return Err(malformed(json)),
         Err(DecimalError::TooPrecise) => {
             return Err(format!(
-                "amount {json} is too precise: at most {MAX_AMOUNT_DIGITS} significant digits \
-                 and {MAX_AMOUNT_DIGITS} decimal places are allowed"
+                "amount {} is too precise: at most {MAX_AMOUNT_DIGITS} significant digits \
+                 and {MAX_AMOUNT_DIGITS} decimal places are allowed",
+                shorten(json)
             ))
         }
     };
     if sign == Sign::NonNegative && value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("amount must not be negative, found {json}"));
+        return Err(format!(
+            "amount must not be negative, found {}",
+            shorten(json)
+        ));
     }
     if value.abs() > Decimal::from(MAX_AMOUNT) {
         return Err(format!(
@@ -487,13 +497,10 @@ pub(crate) fn quoted(text: &str) -> String {
     shorten(&serde_json::Value::from(text).to_string())
 }
 
-/// Cuts long user input for messages.
+/// Cuts long user input for messages and escapes its control characters
+/// (the one helper of every Charter message, [`charter_diagnostics::text::shorten`]).
 pub(crate) fn shorten(text: &str) -> String {
-    const LIMIT: usize = 60;
-    match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
+    charter_diagnostics::text::shorten(text).into_owned()
 }
 
 #[cfg(test)]
@@ -567,6 +574,14 @@ mod tests {
         assert!(err("0.00000000000000000000000000001").contains("too precise"));
         assert!(err("1e29").contains("too precise"));
         assert!(err("1e999999999999999999").contains("too precise"));
+        // Never rounded: one digit too many is an error, however small.
+        assert!(err("100.0000000000000000000000000000000001").contains("too precise"));
+        assert!(err("\"0.00000000000000000000000000000000001\"").contains("too precise"));
+        // A huge amount is quoted cut, not whole.
+        let huge = err(&"1".repeat(10_000_000));
+        assert!(huge.len() < 300, "{} bytes", huge.len());
+        let huge = err(&format!("0.{}1", "0".repeat(10_000_000)));
+        assert!(huge.len() < 300, "{} bytes", huge.len());
         for bad in [
             "true", "null", "{}", "\"\"", "\"1.\"", "\".5\"", "\"1e3\"", "\" 1\"",
         ] {
@@ -593,6 +608,11 @@ mod tests {
             "expected a date like \"2025-03-05\", found \"2025/03/05\""
         );
         assert!(parse_date("2025-3-5").is_err());
+        assert_eq!(
+            parse_date("0000-01-01").unwrap_err(),
+            "\"0000-01-01\" is before the first date Charter knows: dates run from 0001-01-01 to 9999-12-31"
+        );
+        assert!(parse_date("0001-01-01").is_ok());
         assert!(parse_date("２０２５-03-05").is_err());
     }
 
