@@ -4,6 +4,7 @@ use crate::report::table;
 use crate::SimResult;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartnerDelta {
@@ -41,28 +42,28 @@ fn percent(before: Decimal, after: Decimal) -> Option<Decimal> {
     }
 }
 
-/// Compares totals and standings partner by partner.
+/// Compares totals and standings partner by partner: the partners of the
+/// first run in its order, then those only the second run has. Each run's
+/// totals and standings are indexed by partner once, so the comparison is
+/// linear in the number of partners.
 pub fn diff(before: &SimResult, after: &SimResult) -> Diff {
-    let mut partners = Vec::new();
-    let mut names: Vec<&str> = before.totals.iter().map(|t| t.partner.as_str()).collect();
-    for t in &after.totals {
-        if !names.contains(&t.partner.as_str()) {
+    let before_totals = totals_by_partner(before);
+    let after_totals = totals_by_partner(after);
+    let mut names: Vec<&str> = Vec::with_capacity(before_totals.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(before_totals.len());
+    for t in before.totals.iter().chain(&after.totals) {
+        if seen.insert(t.partner.as_str()) {
             names.push(&t.partner);
         }
     }
+    let mut partners = Vec::with_capacity(names.len());
     for name in names {
-        let b = before.total_of(name);
-        let a = after.total_of(name);
-        let currency = before
-            .totals
-            .iter()
-            .chain(&after.totals)
-            .find(|t| t.partner == name)
-            .map(|t| t.currency.clone())
-            .unwrap_or_default();
+        let (b, before_currency) = before_totals.get(name).copied().unwrap_or_default();
+        let (a, after_currency) = after_totals.get(name).copied().unwrap_or_default();
+        let currency = before_currency.or(after_currency).unwrap_or_default();
         partners.push(PartnerDelta {
             partner: name.to_string(),
-            currency,
+            currency: currency.to_string(),
             before: b,
             after: a,
             delta: a - b,
@@ -71,15 +72,23 @@ pub fn diff(before: &SimResult, after: &SimResult) -> Diff {
     }
     let total_before: Decimal = partners.iter().map(|p| p.before).sum();
     let total_after: Decimal = partners.iter().map(|p| p.after).sum();
+    // The second run's standing of each partner (the first listed wins).
+    let mut after_standings: HashMap<&str, Option<&String>> =
+        HashMap::with_capacity(after.standings.len());
+    for s in &after.standings {
+        after_standings
+            .entry(s.partner.as_str())
+            .or_insert(s.tier.as_ref());
+    }
     let standings = before
         .standings
         .iter()
         .filter_map(|s| {
-            let after_tier = after
-                .standings
-                .iter()
-                .find(|x| x.partner == s.partner)
-                .and_then(|x| x.tier.clone());
+            let after_tier = after_standings
+                .get(s.partner.as_str())
+                .copied()
+                .flatten()
+                .cloned();
             (after_tier != s.tier).then(|| StandingChange {
                 partner: s.partner.clone(),
                 before: s.tier.clone(),
@@ -95,6 +104,19 @@ pub fn diff(before: &SimResult, after: &SimResult) -> Diff {
         total_percent: percent(total_before, total_after),
         standings,
     }
+}
+
+/// Each partner's total in one run (the sum of its totals) and the currency
+/// of its first total.
+fn totals_by_partner(run: &SimResult) -> HashMap<&str, (Decimal, Option<&str>)> {
+    let mut out: HashMap<&str, (Decimal, Option<&str>)> = HashMap::with_capacity(run.totals.len());
+    for t in &run.totals {
+        let entry = out
+            .entry(t.partner.as_str())
+            .or_insert((Decimal::ZERO, Some(t.currency.as_str())));
+        entry.0 += t.amount;
+    }
+    out
 }
 
 fn pct(p: Option<Decimal>) -> String {
@@ -171,4 +193,79 @@ fn signed(d: Decimal) -> String {
 
 pub fn to_json(d: &Diff) -> String {
     serde_json::to_string_pretty(d).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{Standing, Total};
+
+    fn run(totals: &[(&str, &str)], standings: &[(&str, Option<&str>)]) -> SimResult {
+        SimResult {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            payouts: Vec::new(),
+            totals: totals
+                .iter()
+                .map(|(p, a)| Total {
+                    partner: p.to_string(),
+                    currency: "EUR".into(),
+                    amount: a.parse().unwrap(),
+                })
+                .collect(),
+            standings: standings
+                .iter()
+                .map(|(p, t)| Standing {
+                    partner: p.to_string(),
+                    tier: t.map(str::to_string),
+                })
+                .collect(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn partners_pair_by_name_whatever_their_order() {
+        let before = run(
+            &[("a", "10"), ("b", "20"), ("a", "5")],
+            &[("a", Some("Gold")), ("b", None), ("c", Some("Silver"))],
+        );
+        let after = run(
+            &[("c", "7"), ("b", "30"), ("a", "15")],
+            &[("c", Some("Silver")), ("b", Some("Silver")), ("a", None)],
+        );
+        let d = diff(&before, &after);
+        let rows: Vec<(&str, String, String)> = d
+            .partners
+            .iter()
+            .map(|p| {
+                (
+                    p.partner.as_str(),
+                    p.before.to_string(),
+                    p.after.to_string(),
+                )
+            })
+            .collect();
+        // Totals of one partner add up; partners new in the second run come last.
+        assert_eq!(
+            rows,
+            [
+                ("a", "15".into(), "15".into()),
+                ("b", "20".into(), "30".into()),
+                ("c", "0".into(), "7".into()),
+            ]
+        );
+        assert_eq!(d.partners[2].percent, None);
+        assert_eq!(d.total_before.to_string(), "35");
+        assert_eq!(d.total_after.to_string(), "52");
+        let changes: Vec<(&str, Option<&str>, Option<&str>)> = d
+            .standings
+            .iter()
+            .map(|s| (s.partner.as_str(), s.before.as_deref(), s.after.as_deref()))
+            .collect();
+        assert_eq!(
+            changes,
+            [("a", Some("Gold"), None), ("b", None, Some("Silver"))]
+        );
+    }
 }

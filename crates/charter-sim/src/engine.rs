@@ -2,6 +2,7 @@
 
 use crate::findings::{Finding, FindingCode};
 use crate::money::{Account, Exact, Rounding};
+use crate::policy_index::PolicyIndex;
 use crate::standing::TierContext;
 use crate::{Payout, SimOptions, SimResult, Standing, Total};
 use charter_check::CheckedProgram;
@@ -13,7 +14,7 @@ use charter_scenario::{
 };
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A partner as the engine sees it: scenario data merged with its roster entry.
 pub(crate) struct Profile {
@@ -156,6 +157,8 @@ pub(crate) struct Engine<'a> {
     currency: String,
     rounding: Rounding,
     pub tiers: TierContext,
+    /// The policy's names, indexed once.
+    index: PolicyIndex<'a>,
 }
 
 pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
@@ -199,6 +202,7 @@ pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) 
             mode: program.rounding.mode,
         },
         tiers: TierContext::new(program),
+        index: PolicyIndex::new(program),
     };
     engine.build_profiles();
     let as_of = options
@@ -269,7 +273,7 @@ impl<'a> Engine<'a> {
             let name = names.partner(id).to_string();
             let declared = names.partner_is_declared(id);
             let partner = self.scenario.partner(id).filter(|_| declared);
-            let roster = program.partners.iter().find(|r| r.id.name == name);
+            let roster = self.index.roster(&name);
             let mut profile = Profile {
                 name: name.clone(),
                 declared,
@@ -297,14 +301,11 @@ impl<'a> Engine<'a> {
             };
             // The roster entry gives defaults; the scenario's own data wins.
             if let Some(r) = roster {
-                profile.track = r
-                    .track
-                    .as_ref()
-                    .and_then(|t| find_group(&program.tracks, &t.name));
+                profile.track = r.track.as_ref().and_then(|t| self.index.track(&t.name));
                 profile.modules = r
                     .modules
                     .iter()
-                    .filter_map(|m| find_group(&program.modules, &m.name))
+                    .filter_map(|m| self.index.module(&m.name))
                     .collect();
                 profile.granted_tier = r.tier.as_ref().and_then(|t| self.tiers.index_of(&t.name));
                 if let Some(e) = &r.entity {
@@ -316,7 +317,7 @@ impl<'a> Engine<'a> {
                 profile.elected = r
                     .elected
                     .iter()
-                    .filter_map(|b| program.benefits.iter().position(|x| x.name.name == b.name))
+                    .filter_map(|b| self.index.benefit(&b.name))
                     .collect();
                 profile.staff = r.staff.iter().map(|(q, n)| (q.name.clone(), *n)).collect();
                 profile.revenue_target = r.revenue_target.as_ref().map(|m| m.amount);
@@ -325,7 +326,7 @@ impl<'a> Engine<'a> {
             if let Some(p) = partner {
                 let location = format!("{}:{}", self.scenario.source.events_file, p.line);
                 if let Some(track) = &p.track {
-                    match find_group(&program.tracks, track) {
+                    match self.index.track(track) {
                         Some(t) => profile.track = Some(t),
                         None => self.findings.push(
                             Finding::new(
@@ -344,7 +345,7 @@ impl<'a> Engine<'a> {
                     profile.modules.clear();
                 }
                 for m in &p.modules {
-                    match find_group(&program.modules, m) {
+                    match self.index.module(m) {
                         Some(i) => profile.modules.push(i),
                         None => self.findings.push(
                             Finding::new(
@@ -381,7 +382,7 @@ impl<'a> Engine<'a> {
                     profile.elected.clear();
                 }
                 for b in &p.elected {
-                    match program.benefits.iter().position(|x| &x.name.name == b) {
+                    match self.index.benefit(b) {
                         Some(i) => profile.elected.push(i),
                         None => self.findings.push(
                             Finding::new(
@@ -445,13 +446,15 @@ impl<'a> Engine<'a> {
                     );
                 }
                 // Two elected benefits of one choose-one group.
-                for group in &program.choose_groups {
-                    let chosen: Vec<&str> = profile
-                        .elected
-                        .iter()
-                        .map(|&b| program.benefits[b].name.name.as_str())
-                        .filter(|b| group.benefits.iter().any(|g| g.name == *b))
-                        .collect();
+                let mut chosen_in: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+                for &b in &profile.elected {
+                    let b = program.benefits[b].name.name.as_str();
+                    for &g in self.index.groups_of(b) {
+                        chosen_in.entry(g).or_default().push(b);
+                    }
+                }
+                for (g, chosen) in chosen_in {
+                    let group = &program.choose_groups[g];
                     if chosen.len() > 1 {
                         self.findings.push(
                             Finding::new(
@@ -1215,24 +1218,13 @@ impl<'a> Engine<'a> {
 
     fn receives_benefit(&self, partner: PartnerId, name: &str, date: NaiveDate) -> bool {
         let program = self.program;
-        let Some(index) = program.benefits.iter().position(|b| b.name.name == name) else {
+        let Some(index) = self.index.benefit(name) else {
             return false;
         };
         let benefit = &program.benefits[index];
         let profile = &self.profiles[partner.0 as usize];
-        let in_group = program
-            .choose_groups
-            .iter()
-            .any(|g| g.benefits.iter().any(|b| b.name == name));
-        let granted = program
-            .tiers
-            .iter()
-            .any(|t| t.grants.iter().any(|g| g.name == name))
-            || program
-                .tracks
-                .iter()
-                .chain(&program.modules)
-                .any(|g| g.grants.iter().any(|x| x.name == name));
+        let in_group = !self.index.groups_of(name).is_empty();
+        let granted = self.index.is_granted(name);
         if in_group && !profile.elected.contains(&index) && !granted {
             return false;
         }
@@ -2577,10 +2569,6 @@ fn describe_rule(rule: &CommissionRule) -> String {
         WindowSpec::Unbounded => String::new(),
     };
     format!("{rate} of {base}{invoices}{collected}{window}")
-}
-
-fn find_group(groups: &[MemberGroup], name: &str) -> Option<usize> {
-    groups.iter().position(|g| g.name.name == name)
 }
 
 fn list_hint<'x>(names: impl Iterator<Item = &'x str>) -> String {

@@ -3,6 +3,7 @@
 use crate::{FindingCode, SimResult};
 use charter_scenario::Expectations;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// One difference between what a scenario expects and what the simulation gave.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,11 +16,28 @@ pub struct Mismatch {
 /// Every mismatch between the expectations and the result.
 pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
     let mut out = Vec::new();
+    // The result indexed by partner once: each expectation is then a lookup.
+    let mut payouts_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in result.payouts.iter().enumerate() {
+        payouts_of.entry(p.partner.as_str()).or_default().push(i);
+    }
+    let mut totals: HashMap<&str, Decimal> = HashMap::with_capacity(result.totals.len());
+    for t in &result.totals {
+        *totals.entry(t.partner.as_str()).or_default() += t.amount;
+    }
+    let mut standings: HashMap<&str, Option<&str>> = HashMap::with_capacity(result.standings.len());
+    for s in &result.standings {
+        standings
+            .entry(s.partner.as_str())
+            .or_insert(s.tier.as_deref());
+    }
+    let none: &[usize] = &[];
     let explain_partner = |partner: &str| -> Vec<String> {
-        result
-            .payouts
+        payouts_of
+            .get(partner)
+            .map_or(none, Vec::as_slice)
             .iter()
-            .filter(|p| p.partner == partner)
+            .map(|&i| &result.payouts[i])
             .flat_map(|p| {
                 std::iter::once(format!(
                     "{} {} {} by `{}` on invoice {} (earned {}, due {})",
@@ -36,7 +54,7 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
             .collect()
     };
     for (partner, expected) in &expect.totals {
-        let actual = result.total_of(partner);
+        let actual = totals.get(partner.as_str()).copied().unwrap_or_default();
         if actual != *expected {
             out.push(Mismatch {
                 what: format!("total of `{partner}`: expected {expected}, got {actual}"),
@@ -45,7 +63,7 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
         }
     }
     for (partner, expected) in &expect.standings {
-        let actual = result.standing_of(partner);
+        let actual = standings.get(partner.as_str()).copied().flatten();
         if actual != expected.as_deref() {
             out.push(Mismatch {
                 what: format!(
@@ -78,9 +96,12 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
     if let Some(payouts) = &expect.payouts {
         let mut used = vec![false; result.payouts.len()];
         for e in payouts {
-            let hit = result.payouts.iter().enumerate().position(|(i, p)| {
+            let candidates = payouts_of
+                .get(e.partner.as_str())
+                .map_or(none, Vec::as_slice);
+            let hit = candidates.iter().copied().find(|&i| {
+                let p = &result.payouts[i];
                 !used[i]
-                    && p.partner == e.partner
                     && e.invoice
                         .as_ref()
                         .is_none_or(|inv| p.invoice.as_ref() == Some(inv))
@@ -110,6 +131,5 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
             }
         }
     }
-    let _ = Decimal::ZERO;
     out
 }

@@ -14,6 +14,7 @@ pub mod expect;
 pub mod findings;
 mod money;
 pub mod overrides;
+mod policy_index;
 pub mod report;
 mod standing;
 

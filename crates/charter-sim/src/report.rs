@@ -1,6 +1,7 @@
 //! One renderer per output format of `charter simulate`: table, JSON and CSV.
 
 use crate::SimResult;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// The JSON report: `{ as_of, payouts, totals, standings, findings }`, fields in that order.
@@ -132,16 +133,24 @@ pub fn to_table(result: &SimResult) -> String {
         ));
     }
     out.push('\n');
+    // Each partner's standing by name (the first wins), so that pairing it
+    // with its total is a lookup, not a search of every standing.
+    let mut standings: HashMap<&str, Option<&str>> = HashMap::with_capacity(result.standings.len());
+    for s in &result.standings {
+        standings
+            .entry(s.partner.as_str())
+            .or_insert(s.tier.as_deref());
+    }
     let rows: Vec<Vec<String>> = result
         .totals
         .iter()
         .map(|t| {
-            let tier = result
-                .standings
-                .iter()
-                .find(|s| s.partner == t.partner)
-                .and_then(|s| s.tier.clone())
-                .unwrap_or_else(|| "—".to_string());
+            let tier = standings
+                .get(t.partner.as_str())
+                .copied()
+                .flatten()
+                .unwrap_or("—")
+                .to_string();
             vec![
                 t.partner.clone(),
                 format!("{} {}", t.amount, t.currency),
@@ -183,4 +192,57 @@ pub fn explain(result: &SimResult, id: &str) -> Option<String> {
         let _ = writeln!(out, "  {line}");
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::{Standing, Total};
+
+    #[test]
+    fn each_total_shows_its_own_partners_standing() {
+        let result = SimResult {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            payouts: Vec::new(),
+            totals: ["b", "a", "c"]
+                .iter()
+                .map(|p| Total {
+                    partner: p.to_string(),
+                    currency: "EUR".into(),
+                    amount: rust_decimal::Decimal::ONE,
+                })
+                .collect(),
+            standings: vec![
+                Standing {
+                    partner: "a".into(),
+                    tier: Some("Gold".into()),
+                },
+                Standing {
+                    partner: "b".into(),
+                    tier: Some("Silver".into()),
+                },
+                Standing {
+                    partner: "a".into(),
+                    tier: Some("Bronze".into()),
+                },
+            ],
+            findings: Vec::new(),
+        };
+        let text = to_table(&result);
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("partner"))
+            .skip(2)
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["b", "1", "EUR", "Silver"],
+                vec!["a", "1", "EUR", "Gold"],
+                vec!["c", "1", "EUR", "—"],
+            ]
+        );
+    }
 }
