@@ -208,7 +208,7 @@ pub fn resolve(program: &Program) -> (SymbolTable, Vec<Diagnostic>) {
 
 /// Tier blocks naming a tier the `tiers` list does not declare. Without any
 /// `tiers` list, tier blocks rank in the order they are written and need none.
-pub fn undeclared_tiers(files: &[charter_syntax::ast::SourceFileAst]) -> Vec<Diagnostic> {
+pub fn undeclared_tiers(files: &[&charter_syntax::ast::SourceFileAst]) -> Vec<Diagnostic> {
     use charter_syntax::ast::ItemKind;
     let items = || files.iter().flat_map(|f| f.items.iter());
     let Some(decl) = items().find(|i| matches!(i.kind, ItemKind::TiersDecl(_))) else {

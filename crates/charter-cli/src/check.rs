@@ -1,12 +1,20 @@
 //! `charter check` and `charter ir`.
+//!
+//! `check` takes files and folders: every file named or found is checked and
+//! reported, whatever imports what (`charter_check::compile_set`); a file or
+//! folder that cannot be read is reported by name, the rest is still checked,
+//! and the exit code is then 2.
 
-use charter_check::{compile_path, Compilation};
+use charter_check::{compile_path, compile_set, FsReader};
 use charter_diagnostics::render::{render_human, render_json, render_sarif, summary, HumanStyle};
-use charter_diagnostics::{Diagnostic, Severity, SourceDb};
+use charter_diagnostics::Severity;
+use charter_fs::FileIdentity;
 use clap::{Args, ValueEnum};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use walkdir::WalkDir;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -17,7 +25,8 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Policy files or folders (folders are searched for `*.charter`).
+    /// Policy files or folders (folders are searched for `*.charter`; links
+    /// to folders inside them are not entered).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -31,115 +40,131 @@ pub struct CheckArgs {
     emit: Option<String>,
 }
 
-/// Every `.charter` file under the paths, sorted, so output is deterministic.
-pub fn collect_policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// What a search for files found.
+#[derive(Debug, Default)]
+pub struct FoundFiles {
+    /// Every file named, and every file with the extension found in a named
+    /// folder, once each (two paths to one file keep the first), sorted.
+    pub files: Vec<PathBuf>,
+    /// What could not be looked at (a missing path, an unreadable folder),
+    /// as messages naming it; the search went on past each.
+    pub errors: Vec<String>,
+}
+
+/// Every file named in `paths`, and every `*.EXTENSION` file in the folders
+/// named there and below, sorted, so output is deterministic.
+///
+/// Links to files are followed (the reader then checks what they lead to);
+/// links to folders are not entered: a walk stays inside the folder named, so
+/// a link to `/` or `..` cannot make it read the whole machine, and a link
+/// loop cannot make it visit one file forty times. A folder that cannot be
+/// read is reported by its name and the walk goes on.
+pub fn find_files(paths: &[PathBuf], extension: &str) -> FoundFiles {
+    let mut found = FoundFiles::default();
     for path in paths {
-        if path.is_dir() {
-            walk(path, &mut out)
-                .map_err(|e| format!("cannot read folder `{}`: {e}", path.display()))?;
-        } else if path.exists() {
-            out.push(path.clone());
-        } else {
-            return Err(format!("no such file or folder: `{}`", path.display()));
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, extension, &mut found),
+            Ok(_) => found.files.push(path.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => found
+                .errors
+                .push(format!("no such file or folder: `{}`", path.display())),
+            Err(e) => found
+                .errors
+                .push(format!("cannot read `{}`: {e}", path.display())),
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    found.files.sort();
+    // One file reached through two paths (a link, `a/../a`) is read once.
+    let mut seen = HashSet::new();
+    found.files.retain(|path| match FileIdentity::of(path) {
+        Ok(identity) => seen.insert(identity),
+        Err(_) => true,
+    });
+    found.files.dedup();
+    found
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.path());
+fn walk(dir: &Path, extension: &str, found: &mut FoundFiles) {
+    let entries = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     for entry in entries {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "charter") {
-            out.push(path);
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let at = e.path().unwrap_or(dir);
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), std::io::Error::to_string);
+                found
+                    .errors
+                    .push(format!("cannot read folder `{}`: {why}", at.display()));
+                continue;
+            }
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() || entry.path().extension().is_none_or(|e| e != extension) {
+            continue;
         }
+        // A link named like a policy that leads to a folder is not entered.
+        if kind.is_symlink() && entry.path().is_dir() {
+            continue;
+        }
+        found.files.push(entry.into_path());
     }
-    Ok(())
 }
 
-/// Files that another file among `files` imports are checked as part of it, not alone.
-fn roots(compilations: &[Compilation]) -> Vec<usize> {
-    let imported: Vec<String> = compilations
-        .iter()
-        .flat_map(|c| c.db.iter().skip(1).map(|(_, f)| normalize(&f.path)))
-        .collect();
-    (0..compilations.len())
-        .filter(|&i| !imported.contains(&normalize(compilations[i].db.path(compilations[i].root))))
-        .collect()
-}
-
-fn normalize(path: &str) -> String {
-    std::fs::canonicalize(path)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| path.to_string())
+/// Every `.charter` file under the paths; the first problem met is an error.
+pub fn collect_policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let found = find_files(paths, charter_fs::POLICY_EXTENSION);
+    match found.errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(found.files),
+    }
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let files = match collect_policy_files(&args.paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(crate::EXIT_USAGE);
-        }
-    };
-    let mut compilations = Vec::new();
-    for file in &files {
-        match compile_path(file) {
-            Ok(c) => compilations.push(c),
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", file.display());
-                return ExitCode::from(crate::EXIT_USAGE);
-            }
-        }
+    let found = find_files(&args.paths, charter_fs::POLICY_EXTENSION);
+    let set = compile_set(&found.files, &mut FsReader);
+    // Files that cannot be read are reported by name; every other file is
+    // still checked and reported, and the exit code is 2 at the end.
+    for e in &found.errors {
+        eprintln!("error: {e}");
     }
+    for (path, e) in &set.unreadable {
+        eprintln!("error: cannot read `{}`: {e}", path.display());
+    }
+    let unreadable = !found.errors.is_empty() || !set.unreadable.is_empty();
     if args.emit.is_some() {
-        let programs: Vec<_> = compilations.iter().map(|c| &c.program).collect();
+        let programs: Vec<_> = set.policies.iter().map(|p| &p.program).collect();
         let json = if programs.len() == 1 {
             serde_json::to_string_pretty(programs[0])
         } else {
             serde_json::to_string_pretty(&programs)
         };
         println!("{}", json.unwrap_or_default());
-        return ExitCode::SUCCESS;
+        return if unreadable {
+            ExitCode::from(crate::EXIT_USAGE)
+        } else {
+            ExitCode::SUCCESS
+        };
     }
-    // One database holding every file, so all diagnostics render from one place.
-    let mut db = SourceDb::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for index in roots(&compilations) {
-        let c = &compilations[index];
-        let mut map = Vec::new();
-        for (id, f) in c.db.iter() {
-            let new_id = db
-                .find(&f.path)
-                .unwrap_or_else(|| db.add(f.path.clone(), f.text.clone()));
-            map.push((id, new_id));
-        }
-        for d in &c.diagnostics {
-            let mut d = d.clone();
-            remap(&mut d, &map);
-            if !diagnostics.contains(&d) {
-                diagnostics.push(d);
-            }
-        }
-    }
+    let diagnostics = &set.diagnostics;
+    let db = &set.db;
+    let checked = set.named.len();
     let out = match args.format {
         Format::Human => {
             let style = HumanStyle {
                 color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 width: 100,
             };
-            let mut text = render_human(&db, &diagnostics, style);
-            let s = summary(&diagnostics);
+            let mut text = render_human(db, diagnostics, style);
+            let s = summary(diagnostics);
             text.push_str(&format!(
                 "checked {} file{}: {} error{}, {} warning{}\n",
-                files.len(),
-                plural(files.len()),
+                checked,
+                plural(checked),
                 s.errors,
                 plural(s.errors),
                 s.warnings,
@@ -147,14 +172,16 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             ));
             text
         }
-        Format::Json => render_json(&db, &diagnostics),
-        Format::Sarif => render_sarif(&db, &diagnostics, env!("CARGO_PKG_VERSION")),
+        Format::Json => render_json(db, diagnostics),
+        Format::Sarif => render_sarif(db, diagnostics, env!("CARGO_PKG_VERSION")),
     };
     print!("{out}");
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
     });
-    if failing {
+    if unreadable {
+        ExitCode::from(crate::EXIT_USAGE)
+    } else if failing {
         ExitCode::from(crate::EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -166,20 +193,6 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
-    }
-}
-
-fn remap(d: &mut Diagnostic, map: &[(charter_diagnostics::FileId, charter_diagnostics::FileId)]) {
-    let lookup =
-        |f: charter_diagnostics::FileId| map.iter().find(|(a, _)| *a == f).map_or(f, |(_, b)| *b);
-    d.primary.span.file = lookup(d.primary.span.file);
-    for l in &mut d.secondary {
-        l.span.file = lookup(l.span.file);
-    }
-    for fix in &mut d.fixes {
-        for e in &mut fix.edits {
-            e.span.file = lookup(e.span.file);
-        }
     }
 }
 

@@ -257,31 +257,21 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-        entries.sort_by_key(|e| e.path());
-        for e in entries {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-        Ok(())
+/// The policy a scenario's `policy` field names: a `.charter` file, relative
+/// to the scenario file, like an `import`. Nothing is read here.
+fn scenario_policy(scenario_file: &Path, policy: &str) -> Result<PathBuf, String> {
+    let path = Path::new(policy);
+    if path.has_root() || path.is_absolute() {
+        return Err(format!(
+            "the `policy` field `{policy}` is an absolute path; name the policy relative to the scenario file"
+        ));
     }
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            return Err(format!("no such file or folder: `{}`", p.display()));
-        }
+    if !charter_fs::is_policy_name(path) {
+        return Err(format!(
+            "the `policy` field `{policy}` is not a `.charter` file; Charter reads no other file"
+        ));
     }
-    Ok(out)
+    Ok(scenario_file.parent().unwrap_or(Path::new(".")).join(path))
 }
 
 pub fn run_test(args: &TestArgs) -> ExitCode {
@@ -290,17 +280,21 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let files = match scenario_files(&paths) {
-        Ok(f) => f,
-        Err(e) => return usage_error(e),
-    };
+    let found = crate::check::find_files(&paths, "json");
+    // Files that cannot be read or loaded are reported and counted as
+    // failures; the other scenarios still run, and the exit code is 2.
+    let mut unreadable = found.errors.len();
+    for e in &found.errors {
+        eprintln!("error: {e}");
+    }
     let (mut passed, mut failed) = (0usize, 0usize);
-    for file in &files {
+    for file in &found.files {
         let scenario = match charter_scenario::load_path(file) {
             Ok(s) => s,
             Err(e) => {
                 println!("FAIL {}\n  {e}", file.display());
                 failed += 1;
+                unreadable += 1;
                 continue;
             }
         };
@@ -315,7 +309,15 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
             failed += 1;
             continue;
         };
-        let policy_path = file.parent().unwrap_or(Path::new(".")).join(policy);
+        let policy_path = match scenario_policy(file, policy) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("FAIL {}\n  {e}", file.display());
+                failed += 1;
+                unreadable += 1;
+                continue;
+            }
+        };
         let (program, db) = match compile_path(&policy_path).map(|c| c.into_checked()) {
             Ok(Ok((p, db, _))) => (p, db),
             Ok(Err(c)) => {
@@ -338,6 +340,7 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
                     policy_path.display()
                 );
                 failed += 1;
+                unreadable += 1;
                 continue;
             }
         };
@@ -366,7 +369,9 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed > 0 {
+    if unreadable > 0 {
+        ExitCode::from(crate::EXIT_USAGE)
+    } else if failed > 0 {
         ExitCode::from(crate::EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

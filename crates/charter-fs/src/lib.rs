@@ -12,5 +12,8 @@
 pub mod read;
 pub mod write;
 
-pub use read::{read_bytes, read_text, FileIdentity, ReadError, ReadLimit};
+pub use read::{
+    is_policy_name, read_bytes, read_policy, read_text, FileIdentity, ReadError, ReadLimit,
+    POLICY_EXTENSION,
+};
 pub use write::{write_bytes, WriteError, WriteTarget};

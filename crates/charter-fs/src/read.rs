@@ -65,6 +65,9 @@ pub enum ReadError {
     TooLarge { limit: u64 },
     /// The bytes are not UTF-8 (`read_text` only); `offset` of the first bad byte.
     NotUtf8 { offset: usize },
+    /// Not a policy: the file (after following links) is not named `*.charter`
+    /// ([`read_policy`] only). Nothing of it was read.
+    NotPolicy,
     /// Anything else the operating system said.
     Io(std::io::Error),
 }
@@ -80,6 +83,7 @@ impl fmt::Display for ReadError {
             ReadError::NotUtf8 { offset } => {
                 write!(f, "it is not UTF-8 text (invalid byte at offset {offset})")
             }
+            ReadError::NotPolicy => write!(f, "it is not a `.charter` file"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -191,6 +195,33 @@ pub fn read_text(path: &Path, limit: ReadLimit) -> Result<(String, FileIdentity)
     }
 }
 
+/// The extension of policy files.
+pub const POLICY_EXTENSION: &str = "charter";
+
+/// Whether `path` is named like a policy file (`*.charter`).
+pub fn is_policy_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == POLICY_EXTENSION)
+}
+
+/// Reads a policy file: [`read_text`] with [`ReadLimit::POLICY`], for a file
+/// that is named `*.charter` once every link on its path is followed.
+///
+/// Policies are the only files Charter quotes in its diagnostics, so a link
+/// named `roster.charter` that leads to `.env` is refused before anything of
+/// it is read: neither its lines nor whether it is text ever reach an output.
+pub fn read_policy(path: &Path) -> Result<(String, FileIdentity), ReadError> {
+    if !is_policy_name(path) {
+        return Err(ReadError::NotPolicy);
+    }
+    let real = std::fs::canonicalize(path)?;
+    if !is_policy_name(&real) {
+        return Err(ReadError::NotPolicy);
+    }
+    // The resolved path: a link swapped in after the check is not followed
+    // to a file that was not checked.
+    read_text(&real, ReadLimit::POLICY)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -231,6 +262,45 @@ mod tests {
         assert!(matches!(
             read_bytes(Path::new("/dev/zero"), ReadLimit(100)),
             Err(ReadError::NotRegular { kind: "device" })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_policy_is_a_charter_file_after_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret.txt");
+        std::fs::write(&secret, "DB_PASSWORD=hunter2\n").unwrap();
+        let link = dir.path().join("roster.charter");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        assert!(matches!(read_policy(&secret), Err(ReadError::NotPolicy)));
+        assert!(matches!(read_policy(&link), Err(ReadError::NotPolicy)));
+        let policy = dir.path().join("p.charter");
+        std::fs::write(&policy, "program p\n").unwrap();
+        let alias = dir.path().join("alias.charter");
+        std::os::unix::fs::symlink(&policy, &alias).unwrap();
+        let (text, id) = read_policy(&alias).unwrap();
+        assert_eq!(text, "program p\n");
+        assert_eq!(id, FileIdentity::of(&policy).unwrap());
+        assert!(matches!(
+            read_policy(&dir.path().join("missing.charter")),
+            Err(ReadError::NotFound)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("f.charter");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(
+            read_policy(&fifo),
+            Err(ReadError::NotRegular { kind: "FIFO" })
         ));
     }
 

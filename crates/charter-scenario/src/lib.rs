@@ -41,7 +41,7 @@
 //! - `error`: a failed parse is parsed again with `serde_path_to_error`, and
 //!   the path leads back to the offending value's first character.
 //!
-//! This crate depends on no other Charter crate.
+//! Every file is read through `charter-fs` (regular files only, bounded).
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -149,8 +149,12 @@ pub fn load_ndjson(
     )
 }
 
+/// Reads a scenario or partners file through `charter_fs`: a regular file
+/// only (a FIFO, device or folder is refused without blocking), at most
+/// [`charter_fs::ReadLimit::SCENARIO`] bytes, counted while reading.
 fn read(path: &Path, name: &str) -> Result<Vec<u8>, ScenarioError> {
-    std::fs::read(path)
+    charter_fs::read_bytes(path, charter_fs::ReadLimit::SCENARIO)
+        .map(|(bytes, _)| bytes)
         .map_err(|e| ScenarioError::whole_file(name, format!("cannot read the file: {e}")))
 }
 
