@@ -16,7 +16,12 @@
 //!   than it earned on what was kept;
 //! - money sums are exact: a partner's total is the sum of its payouts;
 //! - raising one rate (`--set RULE=X%` through `charter_sim::overrides`) never
-//!   lowers any partner's earnings on any invoice and rule.
+//!   lowers any partner's earnings on any invoice and rule;
+//! - money balances (issue 8 §6, LANGUAGE.md §4 "Money"): on a minimal policy
+//!   with a random flat rate and rounding mode, any split of a payment and of
+//!   a refund into parts, interleaved in any order, pays exactly what the
+//!   unsplit payment and refund pay, to the cent: the rate times what was kept,
+//!   rounded once.
 //!
 //! Scenarios are built as JSON text from a random plan (partners, customers
 //! with their attribution, orders, invoices, installments, overpayments and
@@ -34,7 +39,7 @@ use charter_sim::{overrides, simulate, SimOptions, SimResult};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -620,8 +625,134 @@ fn config() -> Config {
     }
 }
 
+// ------------------------------------------------------------ split payments and refunds
+
+const ROUNDING_MODES: [(&str, RoundingStrategy); 5] = [
+    ("half_even", RoundingStrategy::MidpointNearestEven),
+    ("half_up", RoundingStrategy::MidpointAwayFromZero),
+    ("half_down", RoundingStrategy::MidpointTowardZero),
+    ("down", RoundingStrategy::ToZero),
+    ("up", RoundingStrategy::AwayFromZero),
+];
+
+/// A one-rule policy: `rate` (in hundredths of a percent) of payments, rounded in `mode`.
+fn flat_policy(rate: u32, mode: &str) -> CheckedProgram {
+    let text = format!(
+        "program \"P\" {{\n  currency EUR\n  rounding {mode}\n}}\nattribute customer by partner_sale\ncommission c: {}% of payments\n",
+        Decimal::new(i64::from(rate), 2)
+    );
+    let mut db = charter_diagnostics::SourceDb::new();
+    let root = db.add("split.charter", text);
+    match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked() {
+        Ok((checked, _, _)) => checked,
+        Err(c) => panic!("the split policy has errors: {:?}", c.diagnostics),
+    }
+}
+
+/// Splits `total` cents into `cuts.len() + 1` positive parts at the cut points
+/// (each cut a fraction in 1/1000 of the total; repeated or empty cuts merge).
+fn split(total: u64, cuts: &[u16]) -> Vec<u64> {
+    let mut points: Vec<u64> = cuts
+        .iter()
+        .map(|c| total * u64::from(*c) / 1000)
+        .filter(|p| *p > 0 && *p < total)
+        .collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for p in points.into_iter().chain([total]) {
+        parts.push(p - last);
+        last = p;
+    }
+    parts
+}
+
+/// A scenario paying `payments` and refunding `refunds` (cents) on one
+/// 2026 invoice, one event a day, in the order given by `refund_first`
+/// (a refund goes as soon as what was kept covers it).
+fn split_scenario(amount: u64, payments: &[u64], refunds: &[u64], refund_first: &[bool]) -> String {
+    let mut events = vec![
+        r#"{ "date": "2026-01-01", "type": "order", "customer": "c", "partner": "p" }"#.to_string(),
+        format!(
+            r#"{{ "date": "2026-01-01", "type": "invoice", "id": "i", "customer": "c", "amount": "{}" }}"#,
+            money(amount)
+        ),
+    ];
+    let day = |n: usize| {
+        NaiveDate::from_ymd_opt(2026, 1, 2)
+            .unwrap()
+            .checked_add_days(Days::new(n as u64))
+            .unwrap()
+    };
+    let (mut p, mut r, mut kept) = (0, 0, 0u64);
+    let mut step = 0;
+    while p < payments.len() || r < refunds.len() {
+        let refund_now = r < refunds.len()
+            && refunds[r] <= kept
+            && (p == payments.len() || refund_first.get(step).copied().unwrap_or(false));
+        if refund_now {
+            kept -= refunds[r];
+            events.push(format!(
+                r#"{{ "date": "{}", "type": "refund", "invoice": "i", "amount": "{}" }}"#,
+                day(step),
+                money(refunds[r])
+            ));
+            r += 1;
+        } else {
+            kept += payments[p];
+            events.push(format!(
+                r#"{{ "date": "{}", "type": "payment", "invoice": "i", "amount": "{}" }}"#,
+                day(step),
+                money(payments[p])
+            ));
+            p += 1;
+        }
+        step += 1;
+    }
+    format!(
+        "{{ \"as_of\": \"2030-01-01\", \"partners\": [{{ \"id\": \"p\" }}], \"events\": [\n{}\n] }}",
+        events.join(",\n")
+    )
+}
+
+fn split_plan() -> impl Strategy<Value = (u64, u64, Vec<u16>, Vec<u16>, Vec<bool>)> {
+    (
+        prop_oneof![1u64..1_000, 1_000u64..10_000_000],
+        // Percent of the amount refunded: often all of it.
+        prop_oneof![2 => Just(100u64), 1 => Just(0u64), 5 => 1u64..100],
+        prop::collection::vec(1u16..1000, 0..12),
+        prop::collection::vec(1u16..1000, 0..12),
+        prop::collection::vec(any::<bool>(), 0..30),
+    )
+        .prop_map(|(amount, percent, pay_cuts, refund_cuts, order)| {
+            (amount, amount * percent / 100, pay_cuts, refund_cuts, order)
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn split_payments_and_refunds_pay_the_unsplit_total(
+        (amount, refund, pay_cuts, refund_cuts, order) in split_plan(),
+        rate in prop_oneof![1u32..10_000, Just(1000u32), Just(250u32)],
+        mode in 0usize..5,
+    ) {
+        let (mode_name, strategy) = ROUNDING_MODES[mode];
+        let program = flat_policy(rate, mode_name);
+        let refunds = if refund == 0 { Vec::new() } else { vec![refund] };
+        let whole = split_scenario(amount, &[amount], &refunds, &[]);
+        let refund_parts = if refund == 0 { Vec::new() } else { split(refund, &refund_cuts) };
+        let parts = split_scenario(amount, &split(amount, &pay_cuts), &refund_parts, &order);
+        let unsplit = run(&program, &whole).total_of("p");
+        let total = run(&program, &parts).total_of("p");
+        // The rate times what was kept, rounded once.
+        let expected = (money(amount - refund) * Decimal::new(i64::from(rate), 2) / Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(2, strategy);
+        prop_assert_eq!(unsplit, expected, "unsplit, {}% rounded {}\n{}", Decimal::new(i64::from(rate), 2), mode_name, whole);
+        prop_assert_eq!(total, expected, "split, {}% rounded {}\n{}", Decimal::new(i64::from(rate), 2), mode_name, parts);
+    }
 
     #[test]
     fn simulation_is_deterministic(plan in any_plan()) {

@@ -1,5 +1,6 @@
 //! Engine semantics on minimal policies: business days and holidays, bracket
-//! modes, clawback windows, holds, split claims, invoices as the base.
+//! modes, clawback windows, holds, split claims, invoices as the base, exact
+//! money and cumulative rounding.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use charter_check::{compile, CheckedProgram, FsReader};
@@ -189,7 +190,8 @@ commission c: 2.5% of payments
         { "date": "2026-01-03", "type": "payment", "invoice": "i1", "amount": "0.50" },
         { "date": "2026-01-04", "type": "payment", "invoice": "i1", "amount": "0.70" } ] }"#;
     let r = run(policy, scenario);
-    // 0.0125 → 0.01 (half up), 0.0175 → 0.02.
+    // 0.0125 → 0.01 (half up); the running total 0.0125 + 0.0175 = 0.03 → 0.03,
+    // less the 0.01 paid: 0.02.
     let amounts: Vec<String> = r.payouts.iter().map(|p| p.amount.to_string()).collect();
     assert_eq!(amounts, ["0.01", "0.02"]);
 }
@@ -210,4 +212,107 @@ commission c: 10% of payments
         codes.contains(&"S0106") && codes.contains(&"S0107"),
         "{codes:?}"
     );
+}
+
+/// A scenario of one invoice of `amount` sold by `p`, then `events` (JSON
+/// objects on invoice `i1`), one a day from 2026-01-03.
+fn one_invoice(amount: &str, events: &[(&str, &str)]) -> String {
+    let mut out = vec![
+        r#"{ "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" }"#.to_string(),
+        format!(
+            r#"{{ "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "{amount}" }}"#
+        ),
+    ];
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
+    for (n, (kind, value)) in events.iter().enumerate() {
+        let date = start + chrono::Days::new(n as u64);
+        out.push(format!(
+            r#"{{ "date": "{date}", "type": "{kind}", "invoice": "i1", "amount": "{value}" }}"#
+        ));
+    }
+    format!(
+        r#"{{ "as_of": "2040-01-01", "partners": [{{"id": "p"}}], "events": [{}] }}"#,
+        out.join(",\n")
+    )
+}
+
+#[test]
+fn many_small_payments_round_cumulatively() {
+    // Issue 8 §6: 100 payments of 0.05 at 10%, half-up: each earns 0.005, which
+    // rounded alone is 0.01 (1.00 in all); the exact total is 0.50.
+    let policy = r#"program "P" {
+  currency EUR
+  rounding half_up
+}
+attribute customer by partner_sale
+commission c: 10% of payments
+"#;
+    let payments = vec![("payment", "0.05"); 100];
+    let r = run(policy, &one_invoice("5.00", &payments));
+    assert_eq!(r.total_of("p"), d("0.50"));
+    assert_eq!(r.payouts.len(), 100);
+}
+
+#[test]
+fn many_small_refunds_claw_back_everything() {
+    // Issue 8 §6: 100.00 paid at 10% earns 10.00; 2,500 refunds of 0.04 each take
+    // back 0.004 of commission, 0.00 rounded alone; together they take all 10.00.
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 10% of payments
+"#;
+    let mut events = vec![("payment", "100.00")];
+    events.extend(vec![("refund", "0.04"); 2500]);
+    let r = run(policy, &one_invoice("100.00", &events));
+    assert_eq!(r.total_of("p"), d("0.00"));
+    let clawed: Decimal = r
+        .payouts
+        .iter()
+        .filter(|p| p.amount < Decimal::ZERO)
+        .map(|p| p.amount)
+        .sum();
+    assert_eq!(clawed, d("-10.00"));
+}
+
+#[test]
+fn a_refund_outside_the_clawback_window_keeps_its_share_for_good() {
+    // 1000.00 paid earns 100.00. A refund of 500.00 after the 30-day window takes
+    // nothing and keeps its half (50.00) for good; a refund of the other 500.00
+    // inside a new window (after a new payment) takes back only its own share.
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c: 10% of payments { clawback on refund within 30 days }
+"#;
+    let scenario = r#"{ "partners": [{"id": "p"}], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" },
+        { "date": "2026-01-02", "type": "invoice", "id": "i1", "customer": "c", "amount": "2000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "i1", "amount": "1000.00" },
+        { "date": "2026-03-20", "type": "refund", "invoice": "i1", "amount": "500.00" },
+        { "date": "2026-03-21", "type": "payment", "invoice": "i1", "amount": "500.00" },
+        { "date": "2026-03-25", "type": "refund", "invoice": "i1", "amount": "1000.00" } ] }"#;
+    let r = run(policy, scenario);
+    // Earned 100.00 + 50.00 (the second payment). After the late refund: 50.00 live,
+    // 50.00 kept. The second payment: 100.00 live, 50.00 kept; 1000.00 held.
+    // Refund of 1000.00 of 1000.00 held takes all 100.00 live: 50.00 remain.
+    assert_eq!(r.total_of("p"), d("50.00"));
+}
+
+#[test]
+fn a_marginal_rate_is_exact() {
+    // Issue 16 class 4. 100.10 EUR across brackets at 10% (below 100) and 15%
+    // (from 100), marginal, from 0: 100 × 10% + 0.10 × 15% = 10.015 exactly, a
+    // tie: half-even gives 10.02. Through an effective rate 10.015 / 100.10 in
+    // 28 digits it came to 10.01499…, rounded to 10.01.
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission c {
+  rate by sales over trailing 12 months, marginal {
+    below 100 EUR: 10%
+    from 100 EUR: 15%
+  }
+  of payments
+}
+"#;
+    let r = run(policy, &one_invoice("100.10", &[("payment", "100.10")]));
+    assert_eq!(r.payouts[0].amount, d("10.02"));
 }
