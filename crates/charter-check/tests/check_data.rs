@@ -11,14 +11,21 @@
 //! `every_file_has_a_test` fails (printing the lines to add) when a file is
 //! missing. `UPDATE_EXPECT=1 cargo test -p charter-check --test check_data`
 //! rewrites the `.stderr` files.
+//!
+//! Policies are named relative to the checkout (`tests/check/fail/…`) and read
+//! through a [`FileReader`] rooted there, so no absolute path reaches a
+//! message and the output is the same wherever the repository lives;
+//! `the_data_checks_pass_under_a_long_path` runs them all again from a copy
+//! under a path of more than 200 characters.
 
 #![expect(
     clippy::expect_used,
     reason = "a test stops with a message when its data is missing"
 )]
 
-use charter_check::{compile, compile_path, Compilation, FileReader};
+use charter_check::{compile, Compilation, FileReader};
 use charter_diagnostics::render::{render_human, HumanStyle};
+use charter_diagnostics::text::escape_control;
 use charter_diagnostics::{Code, Diagnostic, SourceDb};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -47,6 +54,10 @@ policies! {
         C0103_2_count_overflows,
         C0103_3_amount_too_large,
         C0103_4_window_too_long,
+        C0103_5_rates_that_would_be_rounded,
+        C0104_1_right_to_left_override_in_a_comment,
+        C0104_2_isolates_in_a_partner_name,
+        C0104_3_escape_sequences_are_shown_escaped,
         C0201_1_did_you_mean,
         C0201_2_tier_not_in_tiers_list,
         C0202_1_benefit_defined_twice,
@@ -56,6 +67,8 @@ policies! {
         C0204_1_no_program,
         C0204_2_two_programs,
         C0204_3_no_currency,
+        C0205_1_partner_with_a_cyrillic_a,
+        C0205_2_track_with_a_cyrillic_o,
         C0301_1_money_for_a_rate,
         C0302_1_bonus_in_another_currency,
         C0303_1_business_days_in_a_window,
@@ -64,6 +77,7 @@ policies! {
         C0305_2_uplifts_over_100,
         C0306_1_no_such_date,
         C0306_2_empty_bracket,
+        C0306_3_date_in_year_zero,
         C0401_1_tier_grants_two,
         C0401_2_tier_and_module_grant_one_each,
         C0401_3_partner_elects_two,
@@ -75,6 +89,7 @@ policies! {
         C0501_1_country_in_two_exclusive_regions,
         C0501_2_nested_regions,
         C0502_1_uk_is_not_iso,
+        C0502_2_unknown_code_past_column_65536,
         C0503_1_region_contains_itself,
         C0601_1_brackets_overlap,
         C0602_1_gap_between_brackets,
@@ -125,6 +140,23 @@ fn data_dir(kind: &str) -> PathBuf {
     root().join("tests/check").join(kind)
 }
 
+/// Reads files by their path relative to a checkout.
+struct Checkout<'a>(&'a Path);
+
+impl FileReader for Checkout<'_> {
+    fn read(&mut self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(self.0.join(path))
+    }
+}
+
+/// Checks the policy at `relative` (to the checkout `root`), named as such.
+fn compile_in(root: &Path, relative: &str) -> Compilation {
+    let text = std::fs::read_to_string(root.join(relative)).expect("the policy is readable");
+    let mut db = SourceDb::new();
+    let file = db.add(relative, text);
+    compile(db, file, &mut Checkout(root))
+}
+
 /// Where the fix's edits land, after applying them: the changed lines.
 fn apply_fix(db: &SourceDb, d: &Diagnostic) -> String {
     let mut out = String::new();
@@ -142,7 +174,7 @@ fn apply_fix(db: &SourceDb, d: &Diagnostic) -> String {
         let _ = writeln!(out, "fix {}: {}", d.code, fix.title);
         for (n, line) in text.lines().enumerate() {
             if original.get(n) != Some(&line) {
-                let _ = writeln!(out, "  {:>3} | {line}", n + 1);
+                let _ = writeln!(out, "  {:>3} | {}", n + 1, escape_control(line));
             }
         }
     }
@@ -151,7 +183,7 @@ fn apply_fix(db: &SourceDb, d: &Diagnostic) -> String {
 
 /// The expected-output text of a compilation.
 fn snapshot(c: &Compilation) -> String {
-    let human = render_human(
+    let mut out = render_human(
         &c.db,
         &c.diagnostics,
         HumanStyle {
@@ -159,8 +191,6 @@ fn snapshot(c: &Compilation) -> String {
             width: 100,
         },
     );
-    let prefix = format!("{}/", root().display());
-    let mut out = human.replace(&prefix, "");
     let codes: Vec<String> = c
         .diagnostics
         .iter()
@@ -174,36 +204,81 @@ fn snapshot(c: &Compilation) -> String {
     out
 }
 
-fn check_fail(name: &str) {
-    let path = data_dir("fail").join(format!("{name}.charter"));
-    let c = compile_path(&path).expect("the policy is readable");
-    let id = &name[..5];
-    assert!(
-        c.diagnostics.iter().any(|d| d.code.id() == id),
-        "{name} does not report {id}:\n{}",
-        snapshot(&c)
-    );
+/// Checks `tests/check/fail/<name>.charter` of the checkout `root` against its
+/// snapshot; the problem, if any.
+fn fail_problem(root: &Path, name: &str) -> Option<String> {
+    let relative = format!("tests/check/fail/{name}.charter");
+    let c = compile_in(root, &relative);
     let actual = snapshot(&c);
-    let expected_path = path.with_extension("stderr");
+    let id = &name[..5];
+    if !c.diagnostics.iter().any(|d| d.code.id() == id) {
+        return Some(format!("{name} does not report {id}:\n{actual}"));
+    }
+    let expected_path = root.join(&relative).with_extension("stderr");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&expected_path, &actual).expect("the snapshot is writable");
-        return;
+        return None;
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "{} differs (rerun with UPDATE_EXPECT=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
-        expected_path.display()
-    );
+    (expected != actual).then(|| {
+        format!(
+            "{} differs (rerun with UPDATE_EXPECT=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+            expected_path.display()
+        )
+    })
+}
+
+/// Checks `tests/check/pass/<name>.charter` of the checkout `root`; the problem, if any.
+fn pass_problem(root: &Path, name: &str) -> Option<String> {
+    let c = compile_in(root, &format!("tests/check/pass/{name}.charter"));
+    (!c.diagnostics.is_empty()).then(|| format!("{name} should check clean:\n{}", snapshot(&c)))
+}
+
+fn check_fail(name: &str) {
+    let problem = fail_problem(&root(), name);
+    assert!(problem.is_none(), "{}", problem.unwrap_or_default());
 }
 
 fn check_pass(name: &str) {
-    let path = data_dir("pass").join(format!("{name}.charter"));
-    let c = compile_path(&path).expect("the policy is readable");
+    let problem = pass_problem(&root(), name);
+    assert!(problem.is_none(), "{}", problem.unwrap_or_default());
+}
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("the copy's folder can be made");
+    for entry in std::fs::read_dir(from).expect("the test data is readable") {
+        let path = entry.expect("the test data is readable").path();
+        let target = to.join(path.file_name().expect("a file name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("the test data can be copied");
+        }
+    }
+}
+
+/// A fresh clone under a long path must pass too: output must not depend on
+/// where the checkout is (an absolute path in a message wraps differently).
+#[test]
+fn the_data_checks_pass_under_a_long_path() {
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let mut long = temp.path().to_path_buf();
+    while long.as_os_str().len() < 220 {
+        long.push("a-checkout-folder-with-a-rather-long-name");
+    }
+    copy_tree(&data_dir(""), &long.join("tests/check"));
+    let mut problems: Vec<String> = FAIL
+        .iter()
+        .filter_map(|name| fail_problem(&long, name))
+        .collect();
+    problems.extend(PASS.iter().filter_map(|name| pass_problem(&long, name)));
     assert!(
-        c.diagnostics.is_empty(),
-        "{name} should check clean:\n{}",
-        snapshot(&c)
+        problems.is_empty(),
+        "under {} ({} characters):\n{}",
+        long.display(),
+        long.as_os_str().len(),
+        problems.join("\n")
     );
 }
 
@@ -265,7 +340,7 @@ fn every_code_has_a_failing_policy() {
 fn the_shipped_policies_are_clean() {
     let dir = root().join("policies");
     for stem in stems(&dir) {
-        let c = compile_path(&dir.join(format!("{stem}.charter"))).expect("readable");
+        let c = compile_in(&root(), &format!("policies/{stem}.charter"));
         assert!(
             c.diagnostics.is_empty(),
             "policies/{stem}.charter:\n{}",

@@ -23,7 +23,10 @@ pub fn run(code: Option<&str>) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: unknown diagnostic code `{text}`; `charter explain` lists them all");
+            eprintln!(
+                "error: unknown diagnostic code `{}`; `charter explain` lists them all",
+                charter_diagnostics::text::shorten(text)
+            );
             ExitCode::from(crate::EXIT_USAGE)
         }
     }
@@ -32,7 +35,12 @@ pub fn run(code: Option<&str>) -> ExitCode {
 /// The long explanation of a code, as printed.
 pub fn explanation(code: Code) -> String {
     let info = code.info();
-    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    // Examples are shown escaped: C0104's holds the control characters it is about.
+    let indent = |s: &str| {
+        s.lines()
+            .map(|l| format!("    {}\n", charter_diagnostics::text::escape_control(l)))
+            .collect::<String>()
+    };
     format!(
         "{} ({}) — {}\ndefault severity: {}\n\n{}\n\nFor example, this is reported:\n\n{}\nand this is fine:\n\n{}",
         info.id,

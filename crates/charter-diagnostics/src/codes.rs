@@ -87,7 +87,7 @@ codes! {
     Import => {
         id: "C0102", name: "import-error", severity: Error,
         summary: "an imported file cannot be read",
-        explanation: "`import \"file.charter\"` reads another policy file (usually a partner roster) relative to the importing file. The file must exist, be UTF-8, and must not import itself in a cycle.",
+        explanation: "`import \"file.charter\"` reads another policy file (usually a partner roster) relative to the importing file. The path must be relative and name a `.charter` file (also once links are followed): any other file is refused without being read, so a policy can never make Charter print a file that is not a policy. The file must be a regular UTF-8 file, and no file may import, directly or not, a file that imports it: the import that closes such a cycle is reported. One file reached through two paths (a link, `a/../b`) is one file, read once.",
         bad: "import \"partners-2025.charter\"   // no such file",
         good: "import \"roster.charter\"",
     }
@@ -97,6 +97,13 @@ codes! {
         explanation: "Charter bounds what it reads so that a policy checker CI trusts can never run out of memory or stack: files are at most 64 MiB, a policy imports at most 1024 files, blocks nest at most 64 deep, numbers must fit an exact 28-digit decimal and be at most 10^17, counts at most 4294967295, and durations at most 100 years.",
         bad: "commission c: 1000000000000000000000000000000% of payments",
         good: "commission c: 30% of payments",
+    }
+    TextDirectionControl => {
+        id: "C0104", name: "text-direction-control", severity: Warning,
+        summary: "a comment or text holds a character that reorders how the line is displayed",
+        explanation: "Unicode's bidirectional controls (U+202A to U+202E, U+2066 to U+2069) make a line display in another order than it is read: a comment can seem to end where it does not, a rate can seem to say something else (Trojan Source, CVE-2021-42574). A policy reviewers approve must read as it is displayed, so Charter warns on each of them, shows them escaped (`\\u{202e}`) and offers to remove them.",
+        bad: "commission referral: 5% of payments // partner share \u{202E}%05\u{202C}",
+        good: "commission referral: 5% of payments // partner share 5%",
     }
     UnknownName => {
         id: "C0201", name: "unknown-name", severity: Error,
@@ -125,6 +132,13 @@ codes! {
         explanation: "Every policy has exactly one `program \"Name\" { currency XXX }` block: the currency of every amount and the defaults of the program come from it.",
         bad: "tiers Silver < Gold",
         good: "program \"Example\" { currency EUR }\ntiers Silver < Gold",
+    }
+    ConfusableNames => {
+        id: "C0205", name: "confusable-names", severity: Warning,
+        summary: "two names look alike but are different",
+        explanation: "Names may use any script, so `acme` (Latin) and `\u{0430}cme` (with a Cyrillic \u{0430}) are two different partners that look the same; a reviewer cannot tell which one a rule names. Charter compares the Unicode TR39 skeletons of all names, as rustc's `confusable_idents` lint does, and warns when two different names share one. Rename one of them.",
+        bad: "partner acme { }\npartner \u{0430}cme { }",
+        good: "partner acme { }\npartner acme_eu { }",
     }
     WrongUnit => {
         id: "C0301", name: "wrong-unit", severity: Error,

@@ -1,8 +1,10 @@
 //! A small lexical pass over policy text that pest does not give us:
 //! the `//` comments (for the formatter) and the start of every top-level item
-//! (for per-item error recovery).
+//! (for per-item error recovery), and the text-direction controls that make a
+//! line display in another order than it is read (C0104).
 
-use charter_diagnostics::{FileId, Span};
+use charter_diagnostics::text::is_bidi_control;
+use charter_diagnostics::{Code, Diagnostic, FileId, Span, TextEdit};
 
 use crate::ast::Comment;
 
@@ -135,4 +137,72 @@ fn starts_with_word(rest: &str) -> bool {
     rest.chars()
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_')
+}
+
+/// The name of a bidirectional control, as Unicode gives it.
+fn bidi_name(c: char) -> &'static str {
+    match c {
+        '\u{202A}' => "left-to-right embedding",
+        '\u{202B}' => "right-to-left embedding",
+        '\u{202C}' => "pop directional formatting",
+        '\u{202D}' => "left-to-right override",
+        '\u{202E}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        _ => "pop directional isolate",
+    }
+}
+
+/// One warning per line holding bidirectional controls (Trojan Source,
+/// CVE-2021-42574), each control labelled, with a fix removing them. The
+/// grammar accepts them only in comments and quoted text; elsewhere they are
+/// also syntax errors.
+pub fn text_direction_controls(file: FileId, text: &str) -> Vec<Diagnostic> {
+    // Every control is U+202A..U+202E or U+2066..U+2069: three bytes
+    // starting with 0xE2. Lines without that byte are skipped whole.
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let start = line_start;
+        line_start += line.len();
+        if !line.as_bytes().contains(&0xE2) {
+            continue;
+        }
+        let found: Vec<(usize, char)> = line
+            .char_indices()
+            .filter(|&(_, c)| is_bidi_control(c))
+            .map(|(i, c)| (start + i, c))
+            .collect();
+        let Some(&(first, c)) = found.first() else {
+            continue;
+        };
+        let span = |at: usize, c: char| Span::new(file, at, at + c.len_utf8());
+        let mut d = Diagnostic::new(
+            Code::TextDirectionControl,
+            format!(
+                "the text-direction control `\\u{{{:x}}}` ({}) makes this line display in another order than it is read",
+                u32::from(c),
+                bidi_name(c)
+            ),
+            span(first, c),
+        )
+        .with_primary_label("invisible, reorders the text around it")
+        .with_help("remove it: a policy must read as it is displayed");
+        for &(at, c) in found.iter().skip(1).take(8) {
+            d = d.with_label(
+                span(at, c),
+                format!("and `\\u{{{:x}}}` ({})", u32::from(c), bidi_name(c)),
+            );
+        }
+        let edits = found
+            .iter()
+            .map(|&(at, c)| TextEdit {
+                span: span(at, c),
+                replacement: String::new(),
+            })
+            .collect();
+        out.push(d.with_fix("remove the text-direction controls", edits));
+    }
+    out
 }

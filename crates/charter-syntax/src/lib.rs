@@ -49,6 +49,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         return empty(file, Vec::new(), diagnostics);
     }
     let lexical = lexical::scan(file, text);
+    diagnostics.extend(lexical::text_direction_controls(file, text));
     if lexical.max_depth > MAX_NESTING {
         diagnostics.push(Diagnostic::new(
             Code::Limit,

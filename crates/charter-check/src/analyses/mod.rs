@@ -24,6 +24,7 @@
 
 mod benefits;
 mod brackets;
+mod confusables;
 mod eligibility;
 mod membership;
 pub mod regions;
@@ -66,6 +67,7 @@ pub fn run(
     tiers::check_rule_scopes(&cx, &unreachable, &mut out);
     stacking::check(&cx, &mut out);
     timing::check(&cx, &mut out);
+    confusables::check(&cx, &mut out);
     for d in &mut out {
         d.primary.span = cx.trim(d.primary.span);
         for label in &mut d.secondary {
