@@ -214,6 +214,7 @@ fn item() -> impl Strategy<Value = Tokens> {
             "contract { term 1 year , renews after review notice 30 days in writing }"
         )),
         Just(toks("attribute customer by attachment , exclusive { existing customers on request }")),
+        Just(toks("attribute customer by partner_sale of Starter { new customers only }")),
     ]
 }
 
