@@ -115,15 +115,6 @@ fn walk(dir: &Path, extension: &str, found: &mut FoundFiles) {
     }
 }
 
-/// Every `.charter` file under the paths; the first problem met is an error.
-pub fn collect_policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let found = find_files(paths, charter_fs::POLICY_EXTENSION);
-    match found.errors.into_iter().next() {
-        Some(e) => Err(e),
-        None => Ok(found.files),
-    }
-}
-
 pub fn run(args: &CheckArgs) -> ExitCode {
     let found = find_files(&args.paths, charter_fs::POLICY_EXTENSION);
     let set = compile_set(&found.files, &mut FsReader);

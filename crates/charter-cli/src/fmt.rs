@@ -1,9 +1,13 @@
 //! `charter fmt`: one canonical layout, written atomically or not at all.
+//!
+//! Reads and writes go through `charter_fs`: a FIFO, device or folder is
+//! refused without blocking; a symlinked policy keeps its link and its target
+//! is formatted; a read-only file is refused; the mode and owner are kept.
 
-use crate::check::collect_policy_files;
+use crate::check::find_files;
+use charter_fs::ReadLimit;
 use clap::Args;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -17,21 +21,25 @@ pub struct FmtArgs {
 }
 
 pub fn run(args: &FmtArgs) -> ExitCode {
-    let files = match collect_policy_files(&args.paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(crate::EXIT_USAGE);
-        }
-    };
+    // A missing path or an unreadable folder is reported, and the files found
+    // are still formatted, as `charter check` still checks them.
+    let found = find_files(&args.paths, charter_fs::POLICY_EXTENSION);
+    for e in &found.errors {
+        eprintln!("error: {e}");
+    }
+    let files = found.files;
     let mut unformatted = 0;
-    let mut failed = 0;
+    // A file or folder that cannot be read, decoded or written: exit 2, as in
+    // every command.
+    let mut io_failures = found.errors.len();
+    // A file with syntax errors has no canonical layout: a finding, exit 1.
+    let mut unparsable = 0;
     for file in &files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        let text = match charter_fs::read_text(file, ReadLimit::POLICY) {
+            Ok((text, _)) => text,
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", file.display());
-                failed += 1;
+                io_failures += 1;
                 continue;
             }
         };
@@ -39,7 +47,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("error: `{}` is not formatted: {e}", file.display());
-                failed += 1;
+                unparsable += 1;
                 continue;
             }
         };
@@ -49,14 +57,17 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         unformatted += 1;
         if args.check {
             println!("would reformat {}", file.display());
-        } else if let Err(e) = write_atomically(file, &formatted) {
+        } else if let Err(e) = charter_fs::write_bytes(file, formatted.as_bytes()) {
             eprintln!("error: cannot write `{}`: {e}", file.display());
-            failed += 1;
+            io_failures += 1;
         } else {
             println!("formatted {}", file.display());
         }
     }
-    if failed > 0 {
+    if io_failures > 0 {
+        return ExitCode::from(crate::EXIT_USAGE);
+    }
+    if unparsable > 0 {
         return ExitCode::from(crate::EXIT_FINDINGS);
     }
     if args.check && unformatted > 0 {
@@ -67,31 +78,4 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         return ExitCode::from(crate::EXIT_FINDINGS);
     }
     ExitCode::SUCCESS
-}
-
-/// Writes a sibling temporary file, syncs it, and renames it over `path`, so the
-/// file holds either the old or the new text, never a mix.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.charter-fmt-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -379,6 +379,27 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
 }
 
 pub fn run_gen(args: &GenArgs) -> ExitCode {
+    // Where each output lands, decided before minutes of generating: each
+    // must be a regular file it may replace (or a new one), and not the other.
+    let resolve = |flag: &str, path: &Path| {
+        charter_fs::WriteTarget::resolve(path)
+            .map_err(|e| usage_error(format!("cannot write `{}` ({flag}): {e}", path.display())))
+    };
+    let events_target = match resolve("--out", &args.out) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let partners_target = match resolve("--partners-out", &args.partners_out) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    if events_target.is_same_file(&partners_target) {
+        return usage_error(format!(
+            "`--out {}` and `--partners-out {}` are one file; give each output its own",
+            args.out.display(),
+            args.partners_out.display()
+        ));
+    }
     let config = charter_scenario::GenConfig {
         seed: args.seed,
         events: args.events,
@@ -388,14 +409,17 @@ pub fn run_gen(args: &GenArgs) -> ExitCode {
         ..charter_scenario::GenConfig::default()
     };
     let generated = charter_scenario::generate(&config);
-    if let Err(e) = std::fs::write(&args.out, generated.events_ndjson.as_bytes()) {
-        return usage_error(format!("cannot write `{}`: {e}", args.out.display()));
-    }
-    if let Err(e) = std::fs::write(&args.partners_out, generated.partners_json.as_bytes()) {
-        return usage_error(format!(
-            "cannot write `{}`: {e}",
-            args.partners_out.display()
-        ));
+    for (target, path, text) in [
+        (&events_target, &args.out, &generated.events_ndjson),
+        (
+            &partners_target,
+            &args.partners_out,
+            &generated.partners_json,
+        ),
+    ] {
+        if let Err(e) = target.write(text.as_bytes()) {
+            return usage_error(format!("cannot write `{}`: {e}", path.display()));
+        }
     }
     ExitCode::SUCCESS
 }

@@ -152,6 +152,10 @@ impl WriteTarget {
         path: &Path,
         existing: Option<Metadata>,
     ) -> Result<WriteTarget, WriteError> {
+        if let Some(existing) = &existing {
+            // Refused now, before the caller does any work for nothing.
+            check_replaceable(path, existing)?;
+        }
         let Some(name) = path.file_name() else {
             return Err(WriteError::NotRegular { kind: "folder" });
         };
@@ -173,24 +177,42 @@ impl WriteTarget {
         self.existing.as_ref().map(FileIdentity::from_metadata)
     }
 
-    /// Whether two writes would land in one file (one path, or two names of
-    /// one existing file).
+    /// Whether two writes would land in one file: one path, or one existing
+    /// file under two names (as `A` and `a` are on a case-insensitive file
+    /// system).
     pub fn is_same_file(&self, other: &WriteTarget) -> bool {
         self.path == other.path
             || matches!((self.identity(), other.identity()), (Some(a), Some(b)) if a == b)
     }
 
-    /// Replaces (or creates) the file with `bytes`, atomically.
+    /// Replaces (or creates) the file with `bytes`, atomically. What is at
+    /// the path is looked at again (time may have passed since
+    /// [`WriteTarget::resolve`]): its mode and owner now are the ones kept.
     pub fn write(&self, bytes: &[u8]) -> Result<(), WriteError> {
-        if let Some(existing) = &self.existing {
-            check_replaceable(&self.path, existing)?;
-        }
+        let existing = match fs::symlink_metadata(&self.path) {
+            Ok(meta) if meta.is_file() => {
+                check_replaceable(&self.path, &meta)?;
+                Some(meta)
+            }
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(WriteError::NotRegular {
+                    kind: "symbolic link",
+                })
+            }
+            Ok(meta) => {
+                return Err(WriteError::NotRegular {
+                    kind: kind_of(&meta),
+                })
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(WriteError::Io(e)),
+        };
         let folder = folder_of(&self.path);
         let prefix = temp_prefix(&self.path);
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp").rand_bytes(12);
         #[cfg(unix)]
-        if self.existing.is_none() {
+        if existing.is_none() {
             // Asking for 0666 lets the system apply the umask (or a default
             // ACL) as it does for any new file; the result is read back below
             // and the file closed to 0600 before a byte is written.
@@ -198,7 +220,7 @@ impl WriteTarget {
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         let mut temp = builder.tempfile_in(folder).map_err(WriteError::TempFile)?;
-        let mode = match &self.existing {
+        let mode = match &existing {
             Some(existing) => permission_bits(existing),
             None => {
                 let given = permission_bits(&temp.as_file().metadata()?);
@@ -207,7 +229,7 @@ impl WriteTarget {
             }
         };
         temp.write_all(bytes)?;
-        if let Some(existing) = &self.existing {
+        if let Some(existing) = &existing {
             keep_owner(temp.as_file(), existing);
         }
         // After the owner: changing the owner clears set-user-id bits.
@@ -563,13 +585,18 @@ mod tests {
         let new = WriteTarget::resolve(&a).unwrap();
         assert!(new.is_same_file(&WriteTarget::resolve(&dotted).unwrap()));
         assert!(new.is_same_file(&WriteTarget::resolve(&link).unwrap()));
-        // Once it exists, a hard link is the same file too.
+        // Once it exists, its identity decides too (two names of one file
+        // on a case-insensitive file system).
         fs::write(&a, "x").unwrap();
-        let hard = dir.path().join("hard");
-        fs::hard_link(&a, &hard).unwrap();
         let existing = WriteTarget::resolve(&a).unwrap();
-        assert!(existing.is_same_file(&WriteTarget::resolve(&hard).unwrap()));
+        assert!(existing.is_same_file(&WriteTarget::resolve(&link).unwrap()));
         assert!(!existing.is_same_file(&WriteTarget::resolve(&dir.path().join("b")).unwrap()));
+        // A second name (a hard link) is refused before anything is written.
+        fs::hard_link(&a, dir.path().join("hard")).unwrap();
+        assert!(matches!(
+            WriteTarget::resolve(&dir.path().join("hard")),
+            Err(WriteError::HardLinked { links: 2 })
+        ));
     }
 
     #[test]

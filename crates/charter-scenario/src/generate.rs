@@ -10,9 +10,11 @@
 //! invitations and the odd notice. The same [`GenConfig`] always yields the
 //! same bytes (a seeded SplitMix64, no outside randomness).
 
+use std::fmt;
 use std::io::{self, Write};
 
 use chrono::{Days, NaiveDate};
+use serde::Serialize;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,10 +190,6 @@ fn make_partners(config: &GenConfig, rng: &mut Rng) -> Vec<GenPartner> {
         .collect()
 }
 
-fn partner_id(index: u32) -> String {
-    format!("p{index:04}")
-}
-
 fn write_partners(
     config: &GenConfig,
     roster: &[GenPartner],
@@ -200,51 +198,82 @@ fn write_partners(
     let dates = DateTable::new(config);
     writeln!(out, "[")?;
     for (i, p) in roster.iter().enumerate() {
-        let id = partner_id(i as u32);
-        write!(
-            out,
-            "  {{\"id\":\"{id}\",\"name\":\"Partner {i} {}\",\"track\":\"{}\"",
-            if p.entity == "company" {
-                "GmbH"
-            } else {
-                "Services"
+        let line = PartnerLine {
+            id: PartnerId(i as u32),
+            name: PartnerName {
+                index: i,
+                suffix: if p.entity == "company" {
+                    "GmbH"
+                } else {
+                    "Services"
+                },
             },
-            match p.track {
+            track: match p.track {
                 Track::Referral => "Referral",
                 Track::Affiliate => "Affiliate",
-            }
-        )?;
-        if p.service_provider && config.tiers_and_modules {
-            write!(out, ",\"modules\":[\"ServiceProviders\"]")?;
-        }
-        if let Some(tier) = p.tier.filter(|_| config.tiers_and_modules) {
-            write!(out, ",\"tier\":\"{tier}\"")?;
-        }
-        write!(
-            out,
-            ",\"entity\":\"{}\",\"contract\":{},\"region\":\"{}\",\"joined\":\"{}\"",
-            p.entity,
-            p.contract,
-            p.region,
-            dates.get(p.joined)
-        )?;
-        if p.referral_fee && config.tiers_and_modules {
-            write!(out, ",\"elected\":[\"referral_fee\"]")?;
-        }
-        if p.track == Track::Affiliate {
-            write!(
-                out,
-                ",\"staff\":{{\"sales\":{},\"technical\":{},\"trained\":{}}}",
-                p.staff[0], p.staff[1], p.staff[2]
-            )?;
-        }
-        if let Some(cents) = p.revenue_target_cents {
-            write!(out, ",\"revenue_target\":\"{}\"", Cents(cents))?;
-        }
+            },
+            modules: (p.service_provider && config.tiers_and_modules)
+                .then_some(["ServiceProviders"]),
+            tier: p.tier.filter(|_| config.tiers_and_modules),
+            entity: p.entity,
+            contract: p.contract,
+            region: p.region,
+            joined: dates.get(p.joined),
+            elected: (p.referral_fee && config.tiers_and_modules).then_some(["referral_fee"]),
+            staff: (p.track == Track::Affiliate).then_some(Staff {
+                sales: p.staff[0],
+                technical: p.staff[1],
+                trained: p.staff[2],
+            }),
+            revenue_target: p.revenue_target_cents.map(Cents),
+        };
+        write!(out, "  ")?;
+        serde_json::to_writer(&mut *out, &line)?;
         let comma = if i + 1 < roster.len() { "," } else { "" };
-        writeln!(out, "}}{comma}")?;
+        writeln!(out, "{comma}")?;
     }
     writeln!(out, "]")
+}
+
+/// One line of the partners array, in the order the fields are written.
+#[derive(Serialize)]
+struct PartnerLine<'a> {
+    id: PartnerId,
+    name: PartnerName,
+    track: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modules: Option<[&'static str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<&'static str>,
+    entity: &'static str,
+    contract: bool,
+    region: &'static str,
+    joined: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elected: Option<[&'static str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff: Option<Staff>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revenue_target: Option<Cents>,
+}
+
+#[derive(Serialize)]
+struct Staff {
+    sales: u32,
+    technical: u32,
+    trained: u32,
+}
+
+/// `Partner 12 GmbH`.
+struct PartnerName {
+    index: usize,
+    suffix: &'static str,
+}
+
+impl fmt::Display for PartnerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Partner {} {}", self.index, self.suffix)
+    }
 }
 
 /// One planned event: its day (offset from `start`), a tie-breaker keeping
@@ -582,13 +611,143 @@ impl DateTable {
     }
 }
 
+/// Values written as JSON strings through their `Display`, so serde_json
+/// escapes them like every other string: no text reaches the output unescaped.
+macro_rules! json_string_via_display {
+    ($($name:ident),*) => {$(
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    )*};
+}
+
+json_string_via_display!(
+    Cents,
+    PartnerId,
+    CustomerId,
+    OpportunityId,
+    InvoiceId,
+    PartnerName
+);
+
 /// Cents as a decimal amount string.
 struct Cents(u64);
 
-impl std::fmt::Display for Cents {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
     }
+}
+
+/// `p0012`.
+struct PartnerId(u32);
+
+impl fmt::Display for PartnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{:04}", self.0)
+    }
+}
+
+/// `c000012`.
+struct CustomerId(u32);
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "c{:06}", self.0)
+    }
+}
+
+/// `opp-000012`.
+struct OpportunityId(u32);
+
+impl fmt::Display for OpportunityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "opp-{:06}", self.0)
+    }
+}
+
+/// `INV-0000012`.
+struct InvoiceId(u32);
+
+impl fmt::Display for InvoiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "INV-{:07}", self.0)
+    }
+}
+
+/// One NDJSON event line: the date, then the type and the event's fields.
+#[derive(Serialize)]
+struct EventLine<'a> {
+    date: &'a str,
+    #[serde(flatten)]
+    event: EventFields<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum EventFields<'a> {
+    VendorContact {
+        customer: CustomerId,
+    },
+    Referral {
+        partner: PartnerId,
+        customer: CustomerId,
+    },
+    Registration {
+        partner: PartnerId,
+        customer: CustomerId,
+        opportunity: OpportunityId,
+        approved: bool,
+        decided: &'a str,
+    },
+    Attachment {
+        partner: PartnerId,
+        customer: CustomerId,
+        requested_by_customer: bool,
+    },
+    Order {
+        customer: CustomerId,
+        product: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        opportunity: Option<OpportunityId>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        partner: Option<PartnerId>,
+    },
+    Invoice {
+        id: InvoiceId,
+        customer: CustomerId,
+        amount: Cents,
+        currency: &'a str,
+        product: &'static str,
+        renewal: bool,
+    },
+    Payment {
+        invoice: InvoiceId,
+        amount: Cents,
+        collected_by: &'static str,
+    },
+    Refund {
+        invoice: InvoiceId,
+        amount: Cents,
+    },
+    Activity {
+        partner: PartnerId,
+        kind: &'static str,
+    },
+    Notice {
+        partner: PartnerId,
+    },
+    Invitation {
+        partner: PartnerId,
+        tier: &'static str,
+    },
+    Staff {
+        partner: PartnerId,
+        qualification: &'static str,
+        count: u32,
+    },
 }
 
 fn write_event(
@@ -597,118 +756,103 @@ fn write_event(
     dates: &DateTable,
     event: &Planned,
 ) -> io::Result<()> {
-    let date = dates.get(event.day);
-    let p = |index: u32| partner_id(index);
-    match &event.kind {
-        Kind::VendorContact { customer } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"vendor_contact","customer":"c{customer:06}"}}"#
-        ),
-        Kind::Referral { partner, customer } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"referral","partner":"{}","customer":"c{customer:06}"}}"#,
-            p(*partner)
-        ),
+    let event_fields = match &event.kind {
+        Kind::VendorContact { customer } => EventFields::VendorContact {
+            customer: CustomerId(*customer),
+        },
+        Kind::Referral { partner, customer } => EventFields::Referral {
+            partner: PartnerId(*partner),
+            customer: CustomerId(*customer),
+        },
         Kind::Registration {
             partner,
             customer,
             opportunity,
             approved,
             decided,
-        } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"registration","partner":"{}","customer":"c{customer:06}","opportunity":"opp-{opportunity:06}","approved":{approved},"decided":"{}"}}"#,
-            p(*partner),
-            dates.get(*decided)
-        ),
+        } => EventFields::Registration {
+            partner: PartnerId(*partner),
+            customer: CustomerId(*customer),
+            opportunity: OpportunityId(*opportunity),
+            approved: *approved,
+            decided: dates.get(*decided),
+        },
         Kind::Attachment {
             partner,
             customer,
             requested,
-        } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"attachment","partner":"{}","customer":"c{customer:06}","requested_by_customer":{requested}}}"#,
-            p(*partner)
-        ),
+        } => EventFields::Attachment {
+            partner: PartnerId(*partner),
+            customer: CustomerId(*customer),
+            requested_by_customer: *requested,
+        },
         Kind::Order {
             customer,
             product,
             opportunity,
             partner,
-        } => {
-            write!(
-                out,
-                r#"{{"date":"{date}","type":"order","customer":"c{customer:06}","product":"{}""#,
-                PRODUCTS[*product]
-            )?;
-            if let Some(o) = opportunity {
-                write!(out, r#","opportunity":"opp-{o:06}""#)?;
-            }
-            if let Some(partner) = partner {
-                write!(out, r#","partner":"{}""#, p(*partner))?;
-            }
-            writeln!(out, "}}")
-        }
+        } => EventFields::Order {
+            customer: CustomerId(*customer),
+            product: PRODUCTS[*product],
+            opportunity: opportunity.map(OpportunityId),
+            partner: partner.map(PartnerId),
+        },
         Kind::Invoice {
             invoice,
             customer,
             cents,
             product,
             renewal,
-        } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"invoice","id":"INV-{invoice:07}","customer":"c{customer:06}","amount":"{}","currency":"{}","product":"{}","renewal":{renewal}}}"#,
-            Cents(*cents),
-            config.currency,
-            PRODUCTS[*product]
-        ),
+        } => EventFields::Invoice {
+            id: InvoiceId(*invoice),
+            customer: CustomerId(*customer),
+            amount: Cents(*cents),
+            currency: &config.currency,
+            product: PRODUCTS[*product],
+            renewal: *renewal,
+        },
         Kind::Payment {
             invoice,
             cents,
             by_partner,
-        } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"payment","invoice":"INV-{invoice:07}","amount":"{}","collected_by":"{}"}}"#,
-            Cents(*cents),
-            if *by_partner { "partner" } else { "vendor" }
-        ),
-        Kind::Refund { invoice, cents } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"refund","invoice":"INV-{invoice:07}","amount":"{}"}}"#,
-            Cents(*cents)
-        ),
-        Kind::Activity { partner, kind } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"activity","partner":"{}","kind":"{}"}}"#,
-            p(*partner),
-            ACTIVITIES[*kind]
-        ),
-        Kind::Notice { partner } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"notice","partner":"{}"}}"#,
-            p(*partner)
-        ),
-        Kind::Invitation { partner, .. } if !config.tiers_and_modules => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"activity","partner":"{}","kind":"{}"}}"#,
-            p(*partner),
-            ACTIVITIES[0]
-        ),
-        Kind::Invitation { partner, tier } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"invitation","partner":"{}","tier":"{}"}}"#,
-            p(*partner),
-            TIERS[*tier]
-        ),
+        } => EventFields::Payment {
+            invoice: InvoiceId(*invoice),
+            amount: Cents(*cents),
+            collected_by: if *by_partner { "partner" } else { "vendor" },
+        },
+        Kind::Refund { invoice, cents } => EventFields::Refund {
+            invoice: InvoiceId(*invoice),
+            amount: Cents(*cents),
+        },
+        Kind::Activity { partner, kind } => EventFields::Activity {
+            partner: PartnerId(*partner),
+            kind: ACTIVITIES[*kind],
+        },
+        Kind::Notice { partner } => EventFields::Notice {
+            partner: PartnerId(*partner),
+        },
+        Kind::Invitation { partner, .. } if !config.tiers_and_modules => EventFields::Activity {
+            partner: PartnerId(*partner),
+            kind: ACTIVITIES[0],
+        },
+        Kind::Invitation { partner, tier } => EventFields::Invitation {
+            partner: PartnerId(*partner),
+            tier: TIERS[*tier],
+        },
         Kind::Staff {
             partner,
             qualification,
             count,
-        } => writeln!(
-            out,
-            r#"{{"date":"{date}","type":"staff","partner":"{}","qualification":"{}","count":{count}}}"#,
-            p(*partner),
-            QUALIFICATIONS[*qualification]
-        ),
-    }
+        } => EventFields::Staff {
+            partner: PartnerId(*partner),
+            qualification: QUALIFICATIONS[*qualification],
+            count: *count,
+        },
+    };
+    let line = EventLine {
+        date: dates.get(event.day),
+        event: event_fields,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }

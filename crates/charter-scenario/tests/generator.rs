@@ -1,7 +1,7 @@
 //! The synthetic scenario generator: deterministic, exact in size, and
 //! producing scenarios that load cleanly.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 
@@ -95,4 +95,27 @@ fn tiny_configs_work() {
     });
     assert_eq!(generated.events_ndjson.lines().count(), 1);
     assert!(generate(&config(1, 0)).events_ndjson.is_empty());
+}
+
+#[test]
+fn every_string_written_is_escaped_json() {
+    // A quote, a backslash, control characters and a JavaScript line separator.
+    let currency = "E\"U\\R\u{1}\n\u{2028}";
+    let generated = generate(&GenConfig {
+        currency: currency.to_string(),
+        ..config(5, 300)
+    });
+    let mut invoices = 0;
+    for line in generated.events_ndjson.lines() {
+        let event: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if event["type"] == "invoice" {
+            assert_eq!(event["currency"], currency, "{line}");
+            invoices += 1;
+        }
+    }
+    assert!(invoices > 0);
+    assert_eq!(generated.events_ndjson.lines().count(), 300);
+    let partners: serde_json::Value = serde_json::from_str(&generated.partners_json).unwrap();
+    assert_eq!(partners.as_array().unwrap().len(), 40);
 }
