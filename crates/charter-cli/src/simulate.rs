@@ -136,7 +136,14 @@ fn load_scenario(args: &ScenarioArgs) -> Result<Scenario, ExitCode> {
     } else {
         charter_scenario::load_path(&args.scenario)
     };
-    loaded.map_err(usage_error)
+    let scenario = loaded.map_err(usage_error)?;
+    if charter_sim::simulation_date(&scenario, args.as_of).is_none() {
+        return Err(usage_error(format!(
+            "`{}` has no events and no `as_of`: there is nothing to simulate; give a date with `--as-of`",
+            charter_diagnostics::text::shorten(&args.scenario.display().to_string())
+        )));
+    }
+    Ok(scenario)
 }
 
 fn run_with_progress(

@@ -299,3 +299,62 @@ fn fmt_rewrites_atomically_and_refuses_broken_files() {
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A label past column 65,536 once made miette panic (exit 101) wherever a
+/// diagnostic was rendered: `check` (every format), `ir` and `simulate`.
+#[test]
+fn a_diagnostic_past_column_65536_renders_in_every_command() {
+    let policy = "tests/check/fail/C0502_2_unknown_code_past_column_65536.charter";
+    let scenario = "tests/regressions/scenario/no_events_no_as_of.json";
+    for args in [
+        vec!["check", policy],
+        vec!["check", "--format", "json", policy],
+        vec!["check", "--format", "sarif", policy],
+        vec!["ir", policy],
+        vec!["simulate", policy, "--scenario", scenario],
+    ] {
+        let out = charter(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        let longest = stdout(&out)
+            .lines()
+            .chain(stderr.lines())
+            .map(|l| l.chars().count())
+            .max();
+        assert!(
+            longest < Some(1000),
+            "{args:?}: a line of {longest:?} characters"
+        );
+    }
+}
+
+/// A scenario without events or `as_of` has no date to simulate up to: it
+/// is refused (exit 2) rather than reported `as of -262143-01-01`.
+#[test]
+fn a_scenario_without_a_date_is_refused_unless_as_of_is_given() {
+    let scenario = "tests/regressions/scenario/no_events_no_as_of.json";
+    let out = charter(&[
+        "simulate",
+        "policies/optimetriks.charter",
+        "--scenario",
+        scenario,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing to simulate"), "{stderr}");
+    let out = charter(&[
+        "simulate",
+        "policies/optimetriks.charter",
+        "--scenario",
+        scenario,
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("as of 2026-01-01\n"),
+        "{}",
+        stdout(&out)
+    );
+}

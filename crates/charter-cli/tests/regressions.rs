@@ -2,7 +2,8 @@
 //! Charter promises, run through the libraries and the `charter` binary.
 //!
 //! `tests/regressions/` holds data, one file per case, by what it feeds:
-//! - `policy/*.charter`: parsed, checked (imports refused) and formatted; the
+//! - `policy/*.charter`: parsed, checked (imports refused), its diagnostics
+//!   rendered in every format, and formatted; the
 //!   formatter's output must parse, format to itself and keep the IR;
 //! - `scenario/*.json` and `scenario/*.ndjson`: loaded, and when they load,
 //!   simulated against every seed policy of `policies/`; a partner's total
@@ -93,7 +94,17 @@ fn assert_totals(result: &SimResult, what: &str) {
 fn policy_regressions_neither_panic_nor_format_unstably() {
     for path in cases("policy") {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-        let _ = check_text("case.charter", &text).into_checked();
+        let compilation = check_text("case.charter", &text);
+        // Every renderer, as `check`, `ir` and `simulate` print them.
+        use charter_diagnostics::render::{render_human, render_json, render_sarif};
+        let _ = render_human(
+            &compilation.db,
+            &compilation.diagnostics,
+            Default::default(),
+        );
+        let _ = render_json(&compilation.db, &compilation.diagnostics);
+        let _ = render_sarif(&compilation.db, &compilation.diagnostics, "test");
+        let _ = compilation.into_checked();
         match charter_fmt::format(&text) {
             Ok(once) => {
                 let twice = charter_fmt::format(&once).unwrap_or_else(|e| {

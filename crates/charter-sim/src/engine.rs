@@ -7,7 +7,7 @@ use crate::standing::TierContext;
 use crate::{Payout, SimOptions, SimResult, Standing, Total};
 use charter_check::CheckedProgram;
 use charter_diagnostics::Span;
-use charter_ir::units::minor_units;
+use charter_ir::units::{minor_units, FIRST_DATE};
 use charter_ir::*;
 use charter_scenario::{
     CollectedBy, CustomerId, Entity, EventKind as Ev, InvoiceId, PartnerId, Scenario, Symbol,
@@ -205,11 +205,7 @@ pub fn run(checked: &CheckedProgram, scenario: &Scenario, options: &SimOptions) 
         index: PolicyIndex::new(program),
     };
     engine.build_profiles();
-    let as_of = options
-        .as_of
-        .or(scenario.as_of)
-        .or_else(|| scenario.events.iter().map(|e| e.date).max())
-        .unwrap_or(NaiveDate::MIN);
+    let as_of = crate::simulation_date(scenario, options.as_of).unwrap_or(FIRST_DATE);
 
     // Stable sort by date: same-day events keep their input order.
     let mut order: Vec<u32> =

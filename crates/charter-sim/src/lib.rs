@@ -108,6 +108,17 @@ impl SimResult {
     }
 }
 
+/// The date a simulation runs up to: `as_of` (`--as-of`), else the
+/// scenario's `as_of`, else its last event's date. `None` for a scenario with
+/// no events and no `as_of`: there is nothing to simulate, and `charter
+/// simulate` says so instead of inventing a date. [`simulate`] then runs as
+/// of the first date Charter knows, 0001-01-01, where nothing has happened.
+pub fn simulation_date(scenario: &Scenario, as_of: Option<NaiveDate>) -> Option<NaiveDate> {
+    as_of
+        .or(scenario.as_of)
+        .or_else(|| scenario.events.iter().map(|e| e.date).max())
+}
+
 /// Runs `scenario` against `program`.
 pub fn simulate(program: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
     let mut result = engine::run(program, scenario, options);

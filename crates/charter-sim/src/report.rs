@@ -1,6 +1,8 @@
 //! One renderer per output format of `charter simulate`: table, JSON and CSV.
 
 use crate::SimResult;
+use charter_diagnostics::text::escape_control;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -50,10 +52,16 @@ pub fn to_csv(result: &SimResult) -> String {
     out
 }
 
-/// Aligned text columns; numbers right-aligned.
+/// Aligned text columns; numbers right-aligned. Cells hold scenario text
+/// (ids, names): their control characters are shown escaped (`\u{1b}`), so a
+/// scenario cannot drive the terminal.
 pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    let rows: Vec<Vec<Cow<str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape_control(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -61,7 +69,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String 
         }
     }
     let mut out = String::new();
-    let line = |cells: &[String], out: &mut String| {
+    let line = |cells: &[Cow<str>], out: &mut String| {
         let mut parts = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
             let pad = widths[i].saturating_sub(cell.chars().count());
@@ -75,14 +83,20 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String 
         out.push('\n');
     };
     line(
-        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        &headers
+            .iter()
+            .map(|h| Cow::Borrowed(*h))
+            .collect::<Vec<_>>(),
         &mut out,
     );
     line(
-        &widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>(),
+        &widths
+            .iter()
+            .map(|w| Cow::Owned("─".repeat(*w)))
+            .collect::<Vec<_>>(),
         &mut out,
     );
-    for row in rows {
+    for row in &rows {
         line(row, &mut out);
     }
     out
@@ -167,10 +181,10 @@ pub fn to_table(result: &SimResult) -> String {
                 "{}[{}]: {}",
                 f.severity.as_str(),
                 f.code.id(),
-                f.message
+                escape_control(&f.message)
             );
             if let Some(e) = &f.event {
-                let _ = write!(out, " (at {e})");
+                let _ = write!(out, " (at {})", escape_control(e));
             }
             out.push('\n');
         }
@@ -186,10 +200,17 @@ pub fn explain(result: &SimResult, id: &str) -> Option<String> {
         .find(|p| p.id.eq_ignore_ascii_case(id))?;
     let mut out = format!(
         "{} — {} {} to `{}` by `{}` (earned {}, due {}, {})\n",
-        p.id, p.amount, p.currency, p.partner, p.rule, p.earned, p.due, p.settlement
+        escape_control(&p.id),
+        p.amount,
+        p.currency,
+        escape_control(&p.partner),
+        p.rule,
+        p.earned,
+        p.due,
+        p.settlement
     );
     for line in &p.explain {
-        let _ = writeln!(out, "  {line}");
+        let _ = writeln!(out, "  {}", escape_control(line));
     }
     Some(out)
 }
@@ -199,6 +220,30 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::{Standing, Total};
+
+    #[test]
+    fn scenario_text_cannot_drive_the_terminal() {
+        let result = SimResult {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            payouts: Vec::new(),
+            totals: vec![Total {
+                partner: "acme\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}".into(),
+                currency: "EUR".into(),
+                amount: rust_decimal::Decimal::ONE,
+            }],
+            standings: Vec::new(),
+            findings: Vec::new(),
+        };
+        let text = to_table(&result);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("acme\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn each_total_shows_its_own_partners_standing() {
