@@ -71,8 +71,15 @@ impl Session {
     }
 
     async fn with_debounce(text: &str, debounce: Duration) -> Session {
-        let (service, socket) =
-            LspService::new(move |client| Backend::new(client, Config { debounce }));
+        let (service, socket) = LspService::new(move |client| {
+            Backend::new(
+                client,
+                Config {
+                    debounce,
+                    ..Config::default()
+                },
+            )
+        });
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(forward(socket, tx));
         let mut s = Session {

@@ -4,6 +4,7 @@
 //! [`SyntaxIndex`] of the root file. Every feature reads an `Analysis`; none
 //! parses or checks again.
 
+use crate::files::Reads;
 use crate::syntax_index::SyntaxIndex;
 use charter_check::{Compilation, FileReader, SymbolId};
 use charter_diagnostics::{FileId, SourceDb, Span};
@@ -35,11 +36,14 @@ struct FileLines {
 }
 
 impl Analysis {
-    /// Checks `text` as the policy at `uri`, with imports served from `open` first.
-    pub fn new(uri: Uri, version: i32, text: &str, open: &OpenBuffers) -> Analysis {
+    /// Checks `text` as the policy at `uri`, with imports served from `open`
+    /// first, then read from disk with `reads`.
+    ///
+    /// Reads files: call it off the request loop ([`crate::worker`]).
+    pub fn new(uri: Uri, version: i32, text: &str, open: &OpenBuffers, reads: &Reads) -> Analysis {
         let mut db = SourceDb::new();
         let root = db.add(uri_to_path(&uri), text);
-        let compilation = charter_check::compile(db, root, &mut BufferReader { open });
+        let compilation = charter_check::compile(db, root, &mut BufferReader { open, reads });
         let files = compilation
             .db
             .iter()
@@ -229,13 +233,14 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// Serves imports from open buffers, then from the file system.
 struct BufferReader<'a> {
     open: &'a OpenBuffers,
+    reads: &'a Reads,
 }
 
 impl FileReader for BufferReader<'_> {
     fn read(&mut self, path: &Path) -> std::io::Result<String> {
         match self.open.get(&normalize(path)) {
             Some(text) => Ok(text.to_string()),
-            None => std::fs::read_to_string(path),
+            None => Ok(self.reads.read_policy(path)?),
         }
     }
 }

@@ -56,6 +56,20 @@ fn code_description(code: Code) -> Option<lsp::CodeDescription> {
         .map(|href| lsp::CodeDescription { href })
 }
 
+/// The one diagnostic of a document that could not be checked (an import did
+/// not answer in time): at the start of the document, with the import code.
+pub fn unchecked(message: String) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String(Code::Import.id().to_string())),
+        code_description: code_description(Code::Import),
+        source: Some(SOURCE.to_string()),
+        message,
+        ..lsp::Diagnostic::default()
+    }
+}
+
 /// The diagnostics of the document itself (not of the files it imports), in LSP form.
 pub fn document_diagnostics(analysis: &Analysis) -> Vec<lsp::Diagnostic> {
     analysis

@@ -13,6 +13,11 @@
 //! - folding: [`folding`]; semantic tokens: [`semantic_tokens`]
 //! - formatting: [`formatting`]; quick fixes: [`code_actions`]
 //! - inlay hints: [`inlay_hints`]; the "simulate" lens: [`code_lens`], [`simulate`]
+//!
+//! The request loop never touches the disk: analyses, folder listings and
+//! simulations run on [`worker`] threads with a deadline, and every file the
+//! server reads goes through [`files`] (`charter-fs`: regular files only,
+//! bounded; scenarios only inside the workspace folders).
 
 pub mod analysis;
 pub mod code_actions;
@@ -20,6 +25,7 @@ pub mod code_lens;
 pub mod completion;
 pub mod convert;
 pub mod describe;
+pub mod files;
 pub mod folding;
 pub mod formatting;
 pub mod hover;
@@ -32,6 +38,7 @@ pub mod server;
 pub mod simulate;
 pub mod syntax_index;
 pub mod wire;
+pub mod worker;
 
 pub use server::{Backend, Config};
 use std::process::ExitCode;

@@ -1,17 +1,30 @@
 //! The [`LanguageServer`] implementation: open documents, debounced
 //! diagnostics, and one request handler per feature, each reading the latest
 //! [`Analysis`] of a document.
+//!
+//! Nothing that touches the file system runs on the request loop: an
+//! analysis (imports read, then checked), a code lens's folder listing and a
+//! simulation run on [`crate::worker`] threads, and requests wait for them
+//! with a deadline ([`Config::deadline`]). One analysis per document and
+//! generation is made, shared by every request that needs it; a request that
+//! waits past the deadline fails with an error naming the file being read,
+//! and diagnostics say the same, so a FIFO, a hung network drive or a huge
+//! import never stops other requests, `shutdown` and `exit` included.
 
 use crate::analysis::{self, Analysis, OpenBuffers};
+use crate::files::{ReadFile, Reads};
+use crate::worker::{self, JobError, Workers};
 use crate::{
     code_actions, code_lens, completion, convert, folding, formatting, hover, inlay_hints,
     navigation, outline, semantic_tokens,
 };
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+use tokio::sync::watch;
+use tokio::time::Instant;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -21,12 +34,23 @@ use tower_lsp_server::{Client, LanguageServer};
 pub struct Config {
     /// How long typing must pause before a document is checked again.
     pub debounce: Duration,
+    /// How long a request waits for an analysis (imports read and checked) or
+    /// a code lens's folder listing; past it, the request fails and the
+    /// diagnostics say which file did not answer.
+    pub deadline: Duration,
+    /// How long `charter.simulate` may take, reading the scenario included.
+    pub simulation_deadline: Duration,
+    /// How files are read from disk (tests stand in a drive that does not answer).
+    pub read_file: ReadFile,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             debounce: Duration::from_millis(75),
+            deadline: Duration::from_secs(10),
+            simulation_deadline: Duration::from_secs(60),
+            read_file: charter_fs::read_bytes,
         }
     }
 }
@@ -42,6 +66,7 @@ struct Shared {
     config: Config,
     state: Mutex<State>,
     shutdown: Arc<AtomicBool>,
+    workers: Workers,
 }
 
 #[derive(Default)]
@@ -49,6 +74,8 @@ struct State {
     documents: HashMap<Uri, Document>,
     /// Bumped by every edit of any document: analyses of an older generation are stale.
     generation: u64,
+    /// The workspace folders the client named: scenarios are read only inside them.
+    workspace_folders: Vec<PathBuf>,
 }
 
 struct Document {
@@ -56,8 +83,73 @@ struct Document {
     version: i32,
     /// The latest analysis and the generation it was made at.
     analysis: Option<(u64, Arc<Analysis>)>,
+    /// The analysis being made now, if any.
+    pending: Option<Pending>,
     /// The generation whose diagnostics were last published.
     published: Option<u64>,
+}
+
+/// An analysis being made on a worker thread, shared by every request that waits for it.
+#[derive(Clone)]
+struct Pending {
+    generation: u64,
+    result: watch::Receiver<Option<Arc<Analysis>>>,
+    reads: Arc<Reads>,
+}
+
+/// A document's analysis: made, or being made.
+enum Lookup {
+    Ready(u64, Arc<Analysis>),
+    Pending(Pending),
+}
+
+/// Why a request has no analysis to answer from.
+#[derive(Debug)]
+enum Unavailable {
+    /// The deadline passed while `reading` was being read (or while checking).
+    TimedOut {
+        reading: Option<PathBuf>,
+    },
+    Job(JobError),
+}
+
+impl Unavailable {
+    fn message(&self, deadline: Duration) -> String {
+        match self {
+            Unavailable::TimedOut {
+                reading: Some(path),
+            } => format!(
+                "the policy could not be checked within {}: reading `{}` did not finish",
+                seconds(deadline),
+                path.display()
+            ),
+            Unavailable::TimedOut { reading: None } => format!(
+                "the policy could not be checked within {}",
+                seconds(deadline)
+            ),
+            Unavailable::Job(e) => format!("the policy could not be checked: {}", job_problem(e)),
+        }
+    }
+}
+
+/// Why a job did not finish, for a message.
+fn job_problem(e: &JobError) -> String {
+    match e {
+        JobError::TimedOut => "it did not finish in time".to_string(),
+        JobError::Busy => format!(
+            "{} file reads are still waiting for a drive that does not answer",
+            worker::MAX_JOBS
+        ),
+        JobError::Failed(m) => m.clone(),
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
 }
 
 impl Backend {
@@ -77,6 +169,7 @@ impl Backend {
                 config,
                 state: Mutex::new(State::default()),
                 shutdown,
+                workers: Workers::default(),
             }),
         }
     }
@@ -88,40 +181,93 @@ impl Backend {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The analysis of the document's current text (computed now if stale);
-    /// `None` for a document that is not open.
-    pub fn analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
-        self.analysis_with_generation(uri).map(|(_, a)| a)
+    /// The analysis of the document's current text, waiting for it at most
+    /// [`Config::deadline`]; `None` for a document that is not open.
+    pub async fn analysis(&self, uri: &Uri) -> Result<Option<Arc<Analysis>>> {
+        let deadline = self.shared.config.deadline;
+        match self.analysis_by(uri, worker::after(deadline)).await {
+            Ok(found) => Ok(found.map(|(_, a)| a)),
+            Err(e) => Err(request_failed(e.message(deadline))),
+        }
     }
 
-    fn analysis_with_generation(&self, uri: &Uri) -> Option<(u64, Arc<Analysis>)> {
-        let (text, version, generation, open) = {
-            let state = self.state();
-            let doc = state.documents.get(uri)?;
-            if let Some((g, a)) = &doc.analysis {
-                if *g == state.generation {
-                    return Some((*g, a.clone()));
-                }
-            }
-            (
-                doc.text.clone(),
-                doc.version,
-                state.generation,
-                open_buffers(&state),
-            )
-        };
-        let analysis = Arc::new(Analysis::new(uri.clone(), version, &text, &open));
+    async fn analysis_by(
+        &self,
+        uri: &Uri,
+        deadline: Instant,
+    ) -> std::result::Result<Option<(u64, Arc<Analysis>)>, Unavailable> {
+        match self.lookup(uri)? {
+            None => Ok(None),
+            Some(Lookup::Ready(generation, a)) => Ok(Some((generation, a))),
+            Some(Lookup::Pending(p)) => Ok(Some((p.generation, wait(&p, Some(deadline)).await?))),
+        }
+    }
+
+    /// The document's analysis at the current generation, starting it on a
+    /// worker thread unless it is made or being made.
+    fn lookup(&self, uri: &Uri) -> std::result::Result<Option<Lookup>, Unavailable> {
         let mut state = self.state();
-        if state.generation == generation {
-            if let Some(doc) = state.documents.get_mut(uri) {
-                doc.analysis = Some((generation, analysis.clone()));
+        let generation = state.generation;
+        let Some(doc) = state.documents.get(uri) else {
+            return Ok(None);
+        };
+        if let Some((g, a)) = &doc.analysis {
+            if *g == generation {
+                return Ok(Some(Lookup::Ready(*g, a.clone())));
             }
         }
-        Some((generation, analysis))
+        if let Some(p) = &doc.pending {
+            if p.generation == generation {
+                return Ok(Some(Lookup::Pending(p.clone())));
+            }
+        }
+        let (text, version) = (doc.text.clone(), doc.version);
+        let open = open_buffers(&state);
+        let reads = Arc::new(Reads::new(self.shared.config.read_file));
+        let (tx, result) = watch::channel(None);
+        let pending = Pending {
+            generation,
+            result,
+            reads: reads.clone(),
+        };
+        let this = self.clone();
+        let key = uri.clone();
+        self.shared
+            .workers
+            .spawn(move || {
+                let analysis = Arc::new(Analysis::new(key.clone(), version, &text, &open, &reads));
+                this.store(&key, generation, analysis.clone());
+                let _ = tx.send(Some(analysis));
+            })
+            .map_err(Unavailable::Job)?;
+        if let Some(doc) = state.documents.get_mut(uri) {
+            doc.pending = Some(pending.clone());
+        }
+        Ok(Some(Lookup::Pending(pending)))
+    }
+
+    /// Keeps a finished analysis, unless the document has a newer one.
+    fn store(&self, uri: &Uri, generation: u64, analysis: Arc<Analysis>) {
+        let mut state = self.state();
+        let Some(doc) = state.documents.get_mut(uri) else {
+            return;
+        };
+        if doc
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.generation == generation)
+        {
+            doc.pending = None;
+        }
+        if doc.analysis.as_ref().is_none_or(|(g, _)| *g < generation) {
+            doc.analysis = Some((generation, analysis));
+        }
     }
 
     /// Checks a document after `delay` and publishes its diagnostics, unless a
-    /// newer edit came in meanwhile (the newest version wins).
+    /// newer edit came in meanwhile (the newest version wins). When the check
+    /// misses its deadline, a diagnostic says so, and the real ones follow if
+    /// the check ever ends.
     fn schedule_diagnostics(&self, uri: Uri, delay: Duration) {
         let this = self.clone();
         tokio::spawn(async move {
@@ -134,12 +280,26 @@ impl Backend {
                     return; // a newer edit scheduled its own check
                 }
             }
-            let worker = this.clone();
-            let key = uri.clone();
-            let Ok(Some((generation, analysis))) =
-                tokio::task::spawn_blocking(move || worker.analysis_with_generation(&key)).await
-            else {
-                return;
+            let deadline = this.shared.config.deadline;
+            let (generation, analysis) = match this.lookup(&uri) {
+                Ok(None) => return,
+                Ok(Some(Lookup::Ready(g, a))) => (g, a),
+                Ok(Some(Lookup::Pending(p))) => {
+                    match wait(&p, Some(worker::after(deadline))).await {
+                        Ok(a) => (p.generation, a),
+                        Err(e) => {
+                            this.publish_unavailable(&uri, p.generation, &e).await;
+                            match wait(&p, None).await {
+                                Ok(a) => (p.generation, a),
+                                Err(_) => return,
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    this.publish_unavailable(&uri, generation, &e).await;
+                    return;
+                }
             };
             let diagnostics = convert::document_diagnostics(&analysis);
             {
@@ -160,6 +320,22 @@ impl Backend {
                 .publish_diagnostics(uri, diagnostics, Some(analysis.version))
                 .await;
         });
+    }
+
+    /// Publishes one diagnostic saying why the document could not be checked.
+    async fn publish_unavailable(&self, uri: &Uri, generation: u64, why: &Unavailable) {
+        let version = {
+            let state = self.state();
+            match state.documents.get(uri) {
+                Some(doc) if state.generation == generation => doc.version,
+                _ => return,
+            }
+        };
+        let diagnostic = convert::unchecked(why.message(self.shared.config.deadline));
+        self.shared
+            .client
+            .publish_diagnostics(uri.clone(), vec![diagnostic], Some(version))
+            .await;
     }
 
     /// The document's current text and its latest analysis, however old.
@@ -203,11 +379,67 @@ impl Backend {
         }
     }
 
-    fn all_analyses(&self) -> Vec<Arc<Analysis>> {
+    /// The analyses of every open document that are ready within one deadline.
+    async fn all_analyses(&self) -> Vec<Arc<Analysis>> {
         let mut uris: Vec<Uri> = self.state().documents.keys().cloned().collect();
         uris.sort();
-        uris.iter().filter_map(|u| self.analysis(u)).collect()
+        let deadline = worker::after(self.shared.config.deadline);
+        let mut out = Vec::new();
+        for uri in &uris {
+            if let Ok(Some((_, a))) = self.analysis_by(uri, deadline).await {
+                out.push(a);
+            }
+        }
+        out
     }
+
+    /// The folders scenarios may be read from: the workspace folders, or when
+    /// the client named none (a single file opened), the policy's own folder.
+    fn scenario_folders(&self, policy_folder: Option<&Path>) -> Vec<PathBuf> {
+        let folders = self.state().workspace_folders.clone();
+        if folders.is_empty() {
+            policy_folder.map(Path::to_path_buf).into_iter().collect()
+        } else {
+            folders
+        }
+    }
+}
+
+/// Waits for a pending analysis, until `deadline` if there is one.
+async fn wait(
+    pending: &Pending,
+    deadline: Option<Instant>,
+) -> std::result::Result<Arc<Analysis>, Unavailable> {
+    let mut result = pending.result.clone();
+    let finished = async {
+        result
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|value| value.clone())
+    };
+    let finished = match deadline {
+        Some(deadline) => match tokio::time::timeout_at(deadline, finished).await {
+            Ok(finished) => finished,
+            Err(_) => {
+                return Err(Unavailable::TimedOut {
+                    reading: pending.reads.current(),
+                })
+            }
+        },
+        None => finished.await,
+    };
+    finished.ok_or_else(|| {
+        Unavailable::Job(JobError::Failed(
+            "the check stopped without a result".to_string(),
+        ))
+    })
+}
+
+/// The file path of a `file:` URI.
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let path = analysis::uri_to_path(uri);
+    Path::new(&path).is_absolute().then(|| PathBuf::from(path))
 }
 
 fn open_buffers(state: &State) -> OpenBuffers {
@@ -287,6 +519,13 @@ pub fn capabilities(simulate: bool) -> ServerCapabilities {
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         execute_command_provider: simulate.then(|| ExecuteCommandOptions {
             commands: vec![code_lens::SIMULATE.to_string()],
             ..ExecuteCommandOptions::default()
@@ -296,7 +535,21 @@ pub fn capabilities(simulate: bool) -> ServerCapabilities {
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| file_path(&f.uri))
+            .collect();
+        if folders.is_empty() {
+            #[expect(deprecated, reason = "clients without workspace folders send a root")]
+            let root = (params.root_uri.as_ref().and_then(file_path))
+                .or_else(|| params.root_path.as_ref().map(PathBuf::from))
+                .filter(|p| p.is_absolute());
+            folders.extend(root);
+        }
+        self.state().workspace_folders = folders;
         Ok(InitializeResult {
             capabilities: capabilities(crate::simulate::AVAILABLE),
             server_info: Some(ServerInfo {
@@ -312,6 +565,22 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut state = self.state();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| file_path(&f.uri))
+            .collect();
+        state.workspace_folders.retain(|f| !removed.contains(f));
+        for added in params.event.added.iter().filter_map(|f| file_path(&f.uri)) {
+            if !state.workspace_folders.contains(&added) {
+                state.workspace_folders.push(added);
+            }
+        }
+    }
+
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         {
@@ -323,6 +592,7 @@ impl LanguageServer for Backend {
                     text: doc.text.into(),
                     version: doc.version,
                     analysis: None,
+                    pending: None,
                     published: None,
                 },
             );
@@ -370,6 +640,7 @@ impl LanguageServer for Backend {
         let p = params.text_document_position_params;
         Ok(self
             .analysis(&p.text_document.uri)
+            .await?
             .and_then(|a| hover::hover(&a, p.position)))
     }
 
@@ -380,12 +651,13 @@ impl LanguageServer for Backend {
         let p = params.text_document_position_params;
         Ok(self
             .analysis(&p.text_document.uri)
+            .await?
             .and_then(|a| navigation::definition(&a, p.position)))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
-        Ok(self.analysis(&p.text_document.uri).and_then(|a| {
+        Ok(self.analysis(&p.text_document.uri).await?.and_then(|a| {
             navigation::references(&a, p.position, params.context.include_declaration)
         }))
     }
@@ -397,6 +669,7 @@ impl LanguageServer for Backend {
         let p = params.text_document_position_params;
         Ok(self
             .analysis(&p.text_document.uri)
+            .await?
             .and_then(|a| navigation::highlights(&a, p.position)))
     }
 
@@ -404,7 +677,7 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let Some(a) = self.analysis(&params.text_document.uri) else {
+        let Some(a) = self.analysis(&params.text_document.uri).await? else {
             return Ok(None);
         };
         navigation::prepare_rename(&a, params.position).map_err(|e| request_failed(e.0))
@@ -412,7 +685,7 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let p = params.text_document_position;
-        let Some(a) = self.analysis(&p.text_document.uri) else {
+        let Some(a) = self.analysis(&p.text_document.uri).await? else {
             return Ok(None);
         };
         navigation::rename(&a, p.position, &params.new_name).map_err(|e| request_failed(e.0))
@@ -429,8 +702,12 @@ impl LanguageServer for Backend {
         let Some((text, latest)) = self.text_and_latest_analysis(uri) else {
             return Ok(None);
         };
-        let Some(analysis) = latest.or_else(|| self.analysis(uri)) else {
-            return Ok(None);
+        let analysis = match latest {
+            Some(a) => a,
+            None => match self.analysis(uri).await? {
+                Some(a) => a,
+                None => return Ok(None),
+            },
         };
         Ok(completion::completion(
             &text,
@@ -446,6 +723,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .map(|a| DocumentSymbolResponse::Nested(outline::document_symbols(&a))))
     }
 
@@ -453,7 +731,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let analyses = self.all_analyses();
+        let analyses = self.all_analyses().await;
         Ok(Some(WorkspaceSymbolResponse::Nested(
             outline::workspace_symbols(analyses.iter().map(|a| a.as_ref()), &params.query),
         )))
@@ -462,6 +740,7 @@ impl LanguageServer for Backend {
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .map(|a| folding::folding_ranges(&a)))
     }
 
@@ -471,12 +750,14 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .map(|a| SemanticTokensResult::Tokens(semantic_tokens::semantic_tokens(&a))))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .and_then(|a| formatting::format(&a)))
     }
 
@@ -486,6 +767,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .and_then(|a| formatting::format_range(&a, params.range)))
     }
 
@@ -497,19 +779,41 @@ impl LanguageServer for Backend {
         }
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .map(|a| code_actions::code_actions(&a, params.range)))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         Ok(self
             .analysis(&params.text_document.uri)
+            .await?
             .map(|a| inlay_hints::inlay_hints(&a, params.range)))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(self
-            .analysis(&params.text_document.uri)
-            .map(|a| code_lens::code_lenses(&a)))
+        let Some(a) = self.analysis(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
+        // Listing the policy's folder touches the disk.
+        let deadline = self.shared.config.deadline;
+        let lenses = self
+            .shared
+            .workers
+            .run(worker::after(deadline), move || code_lens::code_lenses(&a))
+            .await
+            .map_err(|e| {
+                request_failed(match e {
+                    JobError::TimedOut => format!(
+                        "the policy's folder could not be listed within {}",
+                        seconds(deadline)
+                    ),
+                    other => format!(
+                        "the policy's folder could not be listed: {}",
+                        job_problem(&other)
+                    ),
+                })
+            })?;
+        Ok(Some(lenses))
     }
 
     async fn execute_command(
@@ -535,11 +839,40 @@ impl LanguageServer for Backend {
         let uri: Uri = policy
             .parse()
             .map_err(|_| Error::invalid_params(format!("`{policy}` is not a URI")))?;
-        let Some(a) = self.analysis(&uri) else {
+        let Some(a) = self.analysis(&uri).await? else {
             return Err(request_failed(format!("`{policy}` is not open")));
         };
-        let summary =
-            crate::simulate::run(&a, std::path::Path::new(scenario)).map_err(request_failed)?;
+        let base = file_path(&uri).and_then(|p| p.parent().map(Path::to_path_buf));
+        let request = crate::simulate::Request {
+            scenario: scenario.clone(),
+            folders: self.scenario_folders(base.as_deref()),
+            base,
+        };
+        let reads = Arc::new(Reads::new(self.shared.config.read_file));
+        let job_reads = reads.clone();
+        let deadline = self.shared.config.simulation_deadline;
+        let summary = self
+            .shared
+            .workers
+            .run(worker::after(deadline), move || {
+                crate::simulate::run(&a, &request, &job_reads)
+            })
+            .await
+            .map_err(|e| match e {
+                JobError::TimedOut => match reads.current() {
+                    Some(_) => format!(
+                        "cannot read `{scenario}`: the read did not finish within {}",
+                        seconds(deadline)
+                    ),
+                    None => format!(
+                        "the simulation of `{scenario}` did not finish within {}",
+                        seconds(deadline)
+                    ),
+                },
+                other => format!("cannot simulate `{scenario}`: {}", job_problem(&other)),
+            })
+            .and_then(|result| result)
+            .map_err(request_failed)?;
         self.shared
             .client
             .show_message(MessageType::INFO, crate::simulate::headline(&summary))

@@ -26,6 +26,10 @@ pub const MAX_BODY: usize = 256 * 1024 * 1024;
 /// The longest header block read.
 const MAX_HEADER: usize = 64 * 1024;
 const PIPE_CAPACITY: usize = 1024 * 1024;
+/// How many requests are handled at once. A request waiting for an analysis
+/// holds a slot until its deadline; tower-lsp-server's default of 4 would let
+/// four such requests hold back every other one, `shutdown` included.
+pub const MAX_CONCURRENT_REQUESTS: usize = 256;
 
 /// How a session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +56,7 @@ where
     let reader = tokio::spawn(forward_input(input, to_server, output.clone()));
     let copier = tokio::spawn(copy_output(from_server, output.clone()));
     Server::new(server_input, server_output, socket)
+        .concurrency_level(MAX_CONCURRENT_REQUESTS)
         .serve(service)
         .await;
     // The server dropped its output: the copier drains what is left and stops.
@@ -181,7 +186,8 @@ async fn write_frame<O: AsyncWrite + Unpin>(output: &Mutex<O>, body: &[u8]) -> s
 /// Why a message could not be framed.
 #[derive(Debug)]
 pub enum FrameError {
-    /// A header block without a usable `Content-Length`; the reader has skipped to the next one.
+    /// A header block without a usable `Content-Length`, or a body cut short
+    /// by the next message's header; the reader has moved on to the next header.
     Header(String),
     /// The input ended inside a message.
     Truncated,
@@ -189,14 +195,37 @@ pub enum FrameError {
 }
 
 /// Splits a byte stream into `Content-Length`-framed message bodies.
+///
+/// Header lines end with CRLF as LSP prescribes, or with a bare LF, which is
+/// accepted: a header block is the lines up to the first empty one, and a
+/// lenient reading cannot be mistaken for anything else. A frame that does not
+/// parse is reported once and the reader resynchronizes on the next
+/// `Content-Length` in the input, searched from just after the bad frame's
+/// start (not after its alleged body), so a wrong length never swallows the
+/// next message:
+/// - too small: the rest of the body is a malformed header line, skipped up
+///   to the next message's `Content-Length`;
+/// - too large: a body never holds a `Content-Length: N` header line (JSON
+///   has no raw line breaks in strings and no bare words outside them), so
+///   one found inside the alleged body ends the frame there.
 pub struct FrameReader<R> {
     input: R,
     buffer: Vec<u8>,
-    /// After a bad header: skip input up to the next `Content-Length`.
+    /// After a bad frame: skip input up to the next `Content-Length`.
     resync: bool,
 }
 
 const CONTENT_LENGTH: &[u8] = b"Content-Length";
+
+/// What the header block at the start of the buffer is, so far.
+enum HeaderScan {
+    /// No empty line yet.
+    Incomplete,
+    /// The header block is unusable, and why.
+    Bad(String),
+    /// A whole header block; the body starts at `body_start`.
+    Complete { body_start: usize, length: usize },
+}
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub fn new(input: R) -> FrameReader<R> {
@@ -219,14 +248,15 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub async fn next(&mut self) -> Result<Option<Vec<u8>>, FrameError> {
         loop {
             if self.resync {
-                match find(&self.buffer, CONTENT_LENGTH) {
+                // From 1: the bad frame's own `Content-Length` is not a new start.
+                match find_content_length(&self.buffer, 1) {
                     Some(at) => {
                         self.buffer.drain(..at);
                         self.resync = false;
                     }
                     None => {
                         // Keep a tail that may be the start of `Content-Length`.
-                        let keep = self.buffer.len().min(CONTENT_LENGTH.len() - 1);
+                        let keep = self.buffer.len().min(CONTENT_LENGTH.len());
                         self.buffer.drain(..self.buffer.len() - keep);
                         if !self.fill().await? {
                             return Ok(None);
@@ -241,68 +271,173 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
             self.buffer.drain(..blank);
-            let Some(end) = find(&self.buffer, b"\r\n\r\n") else {
-                if self.buffer.len() > MAX_HEADER {
-                    self.buffer.clear();
-                    self.resync = true;
-                    return Err(FrameError::Header("the header is too long".into()));
-                }
-                if !self.fill().await? {
-                    return if self.buffer.is_empty() {
-                        Ok(None)
-                    } else {
-                        Err(FrameError::Truncated)
-                    };
-                }
-                continue;
-            };
-            let length = content_length(&self.buffer[..end]);
-            let body_start = end + 4;
-            let length = match length {
-                Ok(n) if n <= MAX_BODY => n,
-                Ok(n) => {
-                    self.buffer.drain(..body_start);
-                    self.resync = true;
-                    return Err(FrameError::Header(format!(
-                        "a message of {n} bytes is larger than the {MAX_BODY} bytes read"
-                    )));
-                }
-                Err(message) => {
-                    self.buffer.drain(..body_start);
+            let (body_start, length) = match scan_header(&self.buffer) {
+                HeaderScan::Complete { body_start, length } => (body_start, length),
+                HeaderScan::Bad(message) => {
                     self.resync = true;
                     return Err(FrameError::Header(message));
                 }
+                HeaderScan::Incomplete => {
+                    if self.buffer.len() > MAX_HEADER {
+                        self.resync = true;
+                        return Err(FrameError::Header("the header is too long".into()));
+                    }
+                    if !self.fill().await? {
+                        return if self.buffer.is_empty() {
+                            Ok(None)
+                        } else {
+                            Err(FrameError::Truncated)
+                        };
+                    }
+                    continue;
+                }
             };
-            while self.buffer.len() < body_start + length {
+            if length > MAX_BODY {
+                self.resync = true;
+                return Err(FrameError::Header(format!(
+                    "a message of {length} bytes is larger than the {MAX_BODY} bytes read"
+                )));
+            }
+            // Wait for the body, watching for a header line starting inside it.
+            let body_end = body_start + length;
+            let mut scanned = body_start;
+            loop {
+                let window = self.buffer.len().min(body_end + HEADER_LINE_SPAN);
+                let found = find_header_line(&self.buffer[..window], scanned, body_end);
+                if let LineScan::Found(at) = found {
+                    self.buffer.drain(..at);
+                    return Err(FrameError::Header(format!(
+                        "the message is shorter than its Content-Length of {length} bytes: \
+                         another message starts after {} bytes",
+                        at - body_start
+                    )));
+                }
+                let undecided = matches!(found, LineScan::Partial)
+                    && self.buffer.len() < body_end + HEADER_LINE_SPAN;
+                if self.buffer.len() >= body_end && !undecided {
+                    break;
+                }
+                // A header line straddling the end is found on the next pass.
+                scanned = window.saturating_sub(HEADER_LINE_SPAN).max(scanned);
                 if !self.fill().await? {
+                    if self.buffer.len() >= body_end {
+                        break;
+                    }
                     return Err(FrameError::Truncated);
                 }
             }
-            let body = self.buffer[body_start..body_start + length].to_vec();
-            self.buffer.drain(..body_start + length);
+            let body = self.buffer[body_start..body_end].to_vec();
+            self.buffer.drain(..body_end);
             return Ok(Some(body));
         }
     }
 }
 
-/// The `Content-Length` of a header block, or why there is none.
-fn content_length(header: &[u8]) -> Result<usize, String> {
-    let text = String::from_utf8_lossy(header);
+/// Reads the header block at the start of `buffer`: lines ending with CRLF
+/// or LF, up to an empty one.
+fn scan_header(buffer: &[u8]) -> HeaderScan {
+    let mut start = 0;
     let mut length = None;
-    for line in text.split("\r\n") {
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(format!("malformed header line `{}`", truncate(line)));
+    while let Some(newline) = buffer[start..].iter().position(|&b| b == b'\n') {
+        let line = &buffer[start..start + newline];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        start += newline + 1;
+        if line.is_empty() {
+            return match length {
+                Some(length) => HeaderScan::Complete {
+                    body_start: start,
+                    length,
+                },
+                None => HeaderScan::Bad("missing Content-Length header".to_string()),
+            };
+        }
+        let text = String::from_utf8_lossy(line);
+        let Some((name, value)) = text.split_once(':').filter(|(name, _)| is_token(name)) else {
+            return HeaderScan::Bad(format!("malformed header line `{}`", truncate(&text)));
         };
-        if name.trim().eq_ignore_ascii_case("content-length") {
+        if name.eq_ignore_ascii_case("content-length") {
             let value = value.trim();
-            length = Some(
-                value
-                    .parse::<usize>()
-                    .map_err(|_| format!("invalid Content-Length `{}`", truncate(value)))?,
-            );
+            match value.parse::<usize>() {
+                Ok(n) => length = Some(n),
+                Err(_) => {
+                    return HeaderScan::Bad(format!("invalid Content-Length `{}`", truncate(value)))
+                }
+            }
         }
     }
-    length.ok_or_else(|| "missing Content-Length header".to_string())
+    HeaderScan::Incomplete
+}
+
+/// An HTTP header name (RFC 9110 `token`).
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The most bytes a `Content-Length: N` line spans (for scans across reads).
+const HEADER_LINE_SPAN: usize = 64;
+
+/// Where a `Content-Length` name starts in `bytes`, from `from`, in any case.
+fn find_content_length(bytes: &[u8], from: usize) -> Option<usize> {
+    let last = bytes.len().checked_sub(CONTENT_LENGTH.len())?;
+    (from..=last).find(|&i| bytes[i..i + CONTENT_LENGTH.len()].eq_ignore_ascii_case(CONTENT_LENGTH))
+}
+
+/// Whether a `Content-Length: N` line starts in `bytes` before `starts_before`.
+enum LineScan {
+    Found(usize),
+    /// The bytes end inside what may still become one.
+    Partial,
+    None,
+}
+
+/// Looks for a whole `Content-Length: N` line (ended by LF, name in any case)
+/// starting in `from..starts_before`. No JSON text holds one.
+fn find_header_line(bytes: &[u8], from: usize, starts_before: usize) -> LineScan {
+    for at in from..starts_before.min(bytes.len()) {
+        if !bytes[at].eq_ignore_ascii_case(&b'c') {
+            continue;
+        }
+        match header_line_at(&bytes[at..]) {
+            Some(true) => return LineScan::Found(at),
+            Some(false) => {}
+            None => return LineScan::Partial,
+        }
+    }
+    LineScan::None
+}
+
+/// Whether `s` starts with `Content-Length: N` and a line end; `None` when
+/// `s` ends before that is decided.
+fn header_line_at(s: &[u8]) -> Option<bool> {
+    for (i, expected) in CONTENT_LENGTH.iter().enumerate() {
+        if !s.get(i)?.eq_ignore_ascii_case(expected) {
+            return Some(false);
+        }
+    }
+    let mut i = CONTENT_LENGTH.len();
+    let skip_spaces = |mut i: usize| {
+        while matches!(s.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    i = skip_spaces(i);
+    if *s.get(i)? != b':' {
+        return Some(false);
+    }
+    i = skip_spaces(i + 1);
+    let digits = s[i.min(s.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    i = skip_spaces(i + digits);
+    if *s.get(i)? == b'\r' {
+        i += 1;
+    }
+    Some(digits > 0 && *s.get(i)? == b'\n')
 }
 
 fn truncate(s: &str) -> String {
@@ -311,10 +446,6 @@ fn truncate(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -361,6 +492,80 @@ mod tests {
         assert_eq!(got, ["{}", "truncated"]);
         let got = frames(b"Content-Length: 10").await;
         assert_eq!(got, ["truncated"]);
+    }
+
+    #[tokio::test]
+    async fn a_too_small_length_skips_the_rest_of_its_body() {
+        let got = frames(
+            b"Content-Length: 5\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1}Content-Length: 2\r\n\r\n{}",
+        )
+        .await;
+        assert_eq!(
+            got,
+            [
+                "{\"jso",
+                "header error: malformed header line `nrpc\":\"2.0\",\"id\":1}Content-Length: 2`",
+                "{}"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_too_large_length_ends_at_the_next_header() {
+        // The next message is already there.
+        let got =
+            frames(b"Content-Length: 500\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n{}Content-Length: 2\r\n\r\n[]")
+                .await;
+        assert_eq!(
+            got,
+            [
+                "header error: the message is shorter than its Content-Length of 500 bytes: another message starts after 7 bytes",
+                "{}",
+                "[]"
+            ]
+        );
+        // The length ends inside the next header.
+        let got = frames(b"Content-Length: 10\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\n{}").await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1], "{}");
+        // An LF-only header inside the body counts too.
+        let got = frames(b"Content-Length: 99\r\n\r\n{}content-length:2\n\n[]").await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1], "[]");
+    }
+
+    #[tokio::test]
+    async fn a_too_large_length_waits_for_a_header_cut_by_a_read() {
+        let (mut tx, rx) = tokio::io::duplex(1024);
+        let mut reader = FrameReader::new(rx);
+        let writer = tokio::spawn(async move {
+            tx.write_all(b"Content-Length: 9\r\n\r\n{\"a\":1}Co")
+                .await
+                .unwrap();
+            tx.flush().await.unwrap();
+            tokio::task::yield_now().await;
+            tx.write_all(b"ntent-Length: 2\r\n\r\n{}").await.unwrap();
+        });
+        assert!(matches!(reader.next().await, Err(FrameError::Header(_))));
+        assert_eq!(reader.next().await.unwrap().unwrap(), b"{}");
+        writer.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn lf_only_headers_are_accepted() {
+        let got =
+            frames(b"Content-Length: 2\n\n{}Content-Length: 2\r\nContent-Type: x\n\r\n[]").await;
+        assert_eq!(got, ["{}", "[]"]);
+    }
+
+    #[tokio::test]
+    async fn json_never_holds_a_header_line() {
+        // `Content-Length: 2` inside a string (no raw line break) is body text.
+        let body = br#"{"text":"Content-Length: 2\r\n\r\nxx"}"#;
+        let mut input = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        input.extend_from_slice(body);
+        let got = frames(Box::leak(input.into_boxed_slice())).await;
+        assert_eq!(got, [String::from_utf8(body.to_vec()).unwrap()]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! The framing layer on the wire: bad JSON, a missing or invalid header and a
-//! truncated body are answered or ended cleanly, and the server keeps serving.
+//! The framing layer on the wire: bad JSON, a missing or invalid header, a
+//! wrong Content-Length, an LF-only header and a truncated body are answered
+//! or ended cleanly, and the server keeps serving: the next valid request is
+//! answered.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,117 +10,33 @@
     reason = "tests"
 )]
 
-use charter_lsp::wire::{serve, FrameReader, Outcome};
-use charter_lsp::Config;
+mod support;
+
+use charter_lsp::wire::Outcome;
 use serde_json::{json, Value};
 use std::time::Duration;
-use tokio::io::{duplex, AsyncWriteExt, DuplexStream};
+use support::session::{frame, notification, request, Session};
 
-fn frame(body: &str) -> Vec<u8> {
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-}
-
-fn request(id: i64, method: &str, params: Value) -> Vec<u8> {
-    frame(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string())
-}
-
-fn notification(method: &str, params: Value) -> Vec<u8> {
-    frame(&json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string())
-}
-
-struct Session {
-    input: DuplexStream,
-    output: FrameReader<DuplexStream>,
-    done: tokio::task::JoinHandle<Outcome>,
-}
-
-impl Session {
-    fn start() -> Session {
-        let (input, server_input) = duplex(1 << 20);
-        let (server_output, output) = duplex(1 << 20);
-        let done = tokio::spawn(serve(
-            server_input,
-            server_output,
-            Config {
-                debounce: Duration::from_millis(10),
-            },
-        ));
-        Session {
-            input,
-            output: FrameReader::new(output),
-            done,
-        }
-    }
-
-    async fn send(&mut self, bytes: &[u8]) {
-        self.input.write_all(bytes).await.unwrap();
-    }
-
-    /// The next message from the server.
-    async fn receive(&mut self) -> Value {
-        let body = tokio::time::timeout(Duration::from_secs(10), self.output.next())
-            .await
-            .expect("a message within 10 s")
-            .unwrap()
-            .expect("the server is still writing");
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    /// The response to request `id`, skipping notifications.
-    async fn response(&mut self, id: i64) -> Value {
-        loop {
-            let message = self.receive().await;
-            if message["id"] == id {
-                return message;
-            }
-        }
-    }
-
-    async fn initialize(&mut self) {
-        self.send(&request(1, "initialize", json!({ "capabilities": {} })))
-            .await;
-        let init = self.response(1).await;
-        assert!(init["result"]["capabilities"].is_object(), "{init}");
-        self.send(&notification("initialized", json!({}))).await;
-    }
-
-    /// Sends `shutdown` and `exit`, and returns how the session ended.
-    async fn finish(mut self) -> Outcome {
-        self.send(&request(99, "shutdown", Value::Null)).await;
-        assert_eq!(self.response(99).await["result"], Value::Null);
-        self.send(&notification("exit", Value::Null)).await;
-        tokio::time::timeout(Duration::from_secs(10), self.done)
-            .await
-            .unwrap()
-            .unwrap()
-    }
-
-    async fn hover_answered(&mut self, id: i64) {
-        self.send(&request(
-            id,
-            "textDocument/hover",
-            json!({ "textDocument": { "uri": "file:///w.charter" }, "position": { "line": 1, "character": 7 } }),
-        ))
-        .await;
-        let hover = self.response(id).await;
-        assert!(
-            hover["result"]["contents"]["value"]
-                .as_str()
-                .is_some_and(|v| v.contains("rank 1 of 2")),
-            "{hover}"
-        );
-    }
+async fn hover_answered(s: &mut Session, id: i64) {
+    s.send(&request(
+        id,
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///w.charter" }, "position": { "line": 1, "character": 7 } }),
+    ))
+    .await;
+    let hover = s.response(id).await;
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("rank 1 of 2")),
+        "{hover}"
+    );
 }
 
 const POLICY: &str = "program \"W\" { currency EUR }\ntiers Silver < Gold\n";
 
 async fn open(session: &mut Session) {
-    session
-        .send(&notification(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": "file:///w.charter", "languageId": "charter", "version": 1, "text": POLICY } }),
-        ))
-        .await;
+    session.open("file:///w.charter", POLICY).await;
 }
 
 #[tokio::test]
@@ -139,7 +57,7 @@ async fn invalid_json_is_answered_with_a_parse_error_and_serving_goes_on() {
         .as_str()
         .unwrap()
         .starts_with("Parse error"));
-    s.hover_answered(2).await;
+    hover_answered(&mut s, 2).await;
     assert_eq!(
         s.finish().await,
         Outcome {
@@ -159,7 +77,7 @@ async fn json_that_is_not_json_rpc_is_an_invalid_request() {
     let error = s.response(5).await;
     assert_eq!(error["error"]["code"], -32600);
     s.send(&frame("[1, 2, 3]")).await;
-    s.hover_answered(3).await;
+    hover_answered(&mut s, 3).await;
     s.finish().await;
 }
 
@@ -198,7 +116,7 @@ async fn a_missing_or_invalid_content_length_is_reported_and_skipped() {
             .contains("invalid Content-Length"),
         "{error}"
     );
-    s.hover_answered(4).await;
+    hover_answered(&mut s, 4).await;
     s.finish().await;
 }
 
@@ -216,7 +134,7 @@ async fn a_truncated_message_ends_the_session_cleanly() {
     let mut s = Session::start();
     s.initialize().await;
     open(&mut s).await;
-    s.hover_answered(2).await;
+    hover_answered(&mut s, 2).await;
     s.send(b"Content-Length: 500\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":3,")
         .await;
     drop(s.input);
@@ -255,4 +173,116 @@ async fn messages_from_the_server_and_the_framing_layer_never_interleave() {
         }
     }
     s.finish().await;
+}
+
+#[tokio::test]
+async fn a_too_small_content_length_does_not_swallow_the_next_request() {
+    let mut s = Session::start();
+    s.initialize().await;
+    open(&mut s).await;
+    // A whole request announced 10 bytes short, directly followed by a valid one.
+    let body = json!({ "jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": { "textDocument": { "uri": "file:///w.charter" }, "position": { "line": 1, "character": 7 } } }).to_string();
+    let mut bytes = format!("Content-Length: {}\r\n\r\n{body}", body.len() - 10).into_bytes();
+    bytes.extend(request(
+        4,
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///w.charter" }, "position": { "line": 1, "character": 7 } }),
+    ));
+    s.send(&bytes).await;
+    assert_eq!(s.framing_error().await["error"]["code"], -32700);
+    let hover = s.response(4).await;
+    assert!(hover["result"]["contents"].is_object(), "{hover}");
+    hover_answered(&mut s, 5).await;
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn a_too_large_content_length_ends_where_the_next_message_starts() {
+    let mut s = Session::start();
+    s.initialize().await;
+    open(&mut s).await;
+    // Announced 1000 bytes, sent 60, then more frames that never add up to 1000.
+    let body = json!({ "jsonrpc": "2.0", "id": 3, "method": "shutdown" }).to_string();
+    let mut bytes = format!("Content-Length: 1000\r\n\r\n{body}").into_bytes();
+    bytes.extend(notification("$/setTrace", json!({ "value": "off" })));
+    s.send(&bytes).await;
+    let error = s.framing_error().await;
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("shorter than its Content-Length"),
+        "{error}"
+    );
+    hover_answered(&mut s, 4).await;
+    assert_eq!(
+        s.finish().await,
+        Outcome {
+            shutdown_requested: true,
+            truncated: false
+        }
+    );
+}
+
+#[tokio::test]
+async fn an_lf_only_header_is_accepted() {
+    let mut s = Session::start();
+    s.initialize().await;
+    open(&mut s).await;
+    let body = json!({ "jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": { "textDocument": { "uri": "file:///w.charter" }, "position": { "line": 1, "character": 7 } } }).to_string();
+    s.send(format!("Content-Length: {}\n\n{body}", body.len()).as_bytes())
+        .await;
+    let hover = s.response(3).await;
+    assert!(hover["result"]["contents"].is_object(), "{hover}");
+    hover_answered(&mut s, 4).await;
+    s.finish().await;
+}
+
+/// `tests/regressions/lsp/*_then_a_session.bin`: bad frames, then a whole
+/// session whose `shutdown` (id 3) must be answered. As a client must, the
+/// test waits for the answers to `initialize` and `shutdown` before sending
+/// what follows them.
+#[tokio::test]
+async fn regression_inputs_end_in_a_served_session() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/regressions/lsp");
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("_then_a_session.bin"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 4, "{cases:?}");
+    for case in cases {
+        let input = std::fs::read(&case).unwrap();
+        let frame_of = |method: &[u8]| {
+            let at = find(&input, method).unwrap();
+            rfind(&input[..at], b"Content-Length").unwrap()
+        };
+        let (initialized, exit) = (frame_of(br#""initialized""#), frame_of(br#""exit""#));
+        let mut s = Session::start();
+        s.send(&input[..initialized]).await;
+        assert!(s.response(1).await["result"]["capabilities"].is_object());
+        s.send(&input[initialized..exit]).await;
+        let shutdown = s.response(3).await;
+        assert_eq!(
+            shutdown.get("result"),
+            Some(&Value::Null),
+            "{}: {shutdown}",
+            case.display()
+        );
+        s.send(&input[exit..]).await;
+        let outcome = tokio::time::timeout(Duration::from_secs(10), s.done)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(outcome.shutdown_requested, "{}", case.display());
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }

@@ -9,6 +9,8 @@
     reason = "test support"
 )]
 
+pub mod session;
+
 use charter_lsp::{Backend, Config};
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -40,11 +42,32 @@ impl TestServer {
     pub async fn new() -> TestServer {
         TestServer::with_config(Config {
             debounce: Duration::from_millis(20),
+            ..Config::default()
         })
         .await
     }
 
     pub async fn with_config(config: Config) -> TestServer {
+        TestServer::with_init(
+            config,
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        )
+        .await
+    }
+
+    /// A server initialized with one workspace folder.
+    pub async fn with_workspace(config: Config, folder: &std::path::Path) -> TestServer {
+        let uri = format!("file://{}", folder.display());
+        TestServer::with_init(
+            config,
+            json!({ "processId": null, "rootUri": null, "capabilities": {},
+                    "workspaceFolders": [{ "uri": uri, "name": "w" }] }),
+        )
+        .await
+    }
+
+    /// A server initialized with `params`.
+    pub async fn with_init(config: Config, params: Value) -> TestServer {
         let (service, socket) = LspService::new(move |client| Backend::new(client, config));
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -60,12 +83,7 @@ impl TestServer {
             notifications: rx,
             next_id: 0,
         };
-        let init = server
-            .request(
-                "initialize",
-                json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-            )
-            .await;
+        let init = server.request("initialize", params).await;
         assert!(init.get("result").is_some(), "{init}");
         server.notify("initialized", json!({})).await;
         server
