@@ -203,7 +203,7 @@ pub fn compile_set(paths: &[PathBuf], reader: &mut dyn FileReader) -> PolicySet 
             None => match reader.read_file(path) {
                 Ok((text, key)) => match files.find(&key) {
                     Some(file) => file,
-                    None => files.add(path, text, key),
+                    None => files.add(&files::normalize(path), text, key),
                 },
                 Err(e) => {
                     unreadable.push((path.clone(), e));

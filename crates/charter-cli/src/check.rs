@@ -68,9 +68,11 @@ pub fn find_files(paths: &[PathBuf], extension: &str) -> FoundFiles {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => found
                 .errors
                 .push(format!("no such file or folder: `{}`", path.display())),
-            Err(e) => found
-                .errors
-                .push(format!("cannot read `{}`: {e}", path.display())),
+            Err(e) => found.errors.push(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                charter_fs::describe_io(&e)
+            )),
         }
     }
     found.files.sort();
@@ -96,7 +98,7 @@ fn walk(dir: &Path, extension: &str, found: &mut FoundFiles) {
                 let at = e.path().unwrap_or(dir);
                 let why = e
                     .io_error()
-                    .map_or_else(|| e.to_string(), std::io::Error::to_string);
+                    .map_or_else(|| e.to_string(), charter_fs::describe_io);
                 found
                     .errors
                     .push(format!("cannot read folder `{}`: {why}", at.display()));

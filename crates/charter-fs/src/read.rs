@@ -84,12 +84,27 @@ impl fmt::Display for ReadError {
                 write!(f, "it is not UTF-8 text (invalid byte at offset {offset})")
             }
             ReadError::NotPolicy => write!(f, "it is not a `.charter` file"),
-            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::Io(e) => f.write_str(&describe_io(e)),
         }
     }
 }
 
 impl std::error::Error for ReadError {}
+
+/// What an operating-system error says, in Charter's style: lowercase, no
+/// error number (`permission denied`, not `Permission denied (os error 13)`).
+pub fn describe_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
 
 impl From<std::io::Error> for ReadError {
     fn from(e: std::io::Error) -> Self {
@@ -243,6 +258,14 @@ mod tests {
             read_text(&dir.path().join("missing"), ReadLimit::POLICY),
             Err(ReadError::NotFound)
         ));
+    }
+
+    #[test]
+    fn operating_system_errors_read_like_charter_messages() {
+        let e = std::io::Error::from_raw_os_error(13);
+        assert_eq!(describe_io(&e), "permission denied");
+        let e = std::io::Error::other("Odd thing");
+        assert_eq!(describe_io(&e), "odd thing");
     }
 
     #[test]
