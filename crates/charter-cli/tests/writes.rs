@@ -147,6 +147,34 @@ fn fmt_keeps_the_mode_and_the_owner() {
 }
 
 #[test]
+fn fmt_refuses_a_file_the_user_may_not_write() {
+    // Renaming over a file needs write permission on its folder only: a user
+    // who may not write a file must not be able to replace it (and own it).
+    let dir = tempfile::tempdir().unwrap();
+    if !is_root(dir.path()) {
+        eprintln!("not root: cannot make a file another user may not write, nothing checked");
+        return;
+    }
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("root.charter");
+    fs::write(&path, MESSY).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_charter"));
+    std::os::unix::process::CommandExt::uid(&mut command, 1234);
+    std::os::unix::process::CommandExt::gid(&mut command, 1234);
+    command
+        .args(["fmt", "root.charter"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1");
+    let out = finish(command);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not writable"), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&path).unwrap(), MESSY);
+    assert_eq!(fs::metadata(&path).unwrap().uid(), 0);
+    assert_eq!(names(dir.path()), ["root.charter"]);
+}
+
+#[test]
 fn an_undecodable_or_unreadable_policy_is_exit_2_in_every_command() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
