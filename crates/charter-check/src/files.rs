@@ -193,7 +193,7 @@ impl Files {
                         }
                     },
                     Err(e) => {
-                        self.diagnostics.push(read_error(&value, &target, span, &e));
+                        self.diagnostics.push(read_error(&value, span, &e));
                         continue;
                     }
                 },
@@ -324,18 +324,18 @@ fn file_name(path: &str) -> &str {
 }
 
 /// The diagnostic of an import that could not be read. Nothing of the file
-/// is quoted: it may not be a policy.
-fn read_error(value: &str, target: &Path, span: Span, e: &ReadError) -> Diagnostic {
+/// is quoted: it may not be a policy. No path but the one written is named
+/// either: where the checkout lives is no part of a message.
+fn read_error(value: &str, span: Span, e: &ReadError) -> Diagnostic {
     let code = match e {
         ReadError::TooLarge { .. } => Code::Limit,
         _ => Code::Import,
     };
     let d = Diagnostic::new(code, format!("cannot read `{value}`: {e}"), span);
     match e {
-        ReadError::NotFound => d.with_help(format!(
-            "the path is relative to this file: {}",
-            target.display()
-        )),
+        ReadError::NotFound => d.with_help(
+            "the path is relative to the folder of the importing file, and names no file there",
+        ),
         ReadError::NotPolicy => d.with_help(
             "it leads (through a link) to a file whose name does not end in `.charter`; Charter reads no other file",
         ),
