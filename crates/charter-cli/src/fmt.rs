@@ -2,10 +2,10 @@
 //!
 //! Reads and writes go through `charter_fs`: a FIFO, device or folder is
 //! refused without blocking; a symlinked policy keeps its link and its target
-//! is formatted; a read-only file is refused; the mode and owner are kept.
+//! is formatted; a read-only file, or one the user may not write, is refused;
+//! the mode and owner are kept. Any of these is exit 2, as in every command.
 
 use crate::check::find_files;
-use charter_fs::ReadLimit;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +35,9 @@ pub fn run(args: &FmtArgs) -> ExitCode {
     // A file with syntax errors has no canonical layout: a finding, exit 1.
     let mut unparsable = 0;
     for file in &files {
-        let text = match charter_fs::read_text(file, ReadLimit::POLICY) {
+        // A policy like any other command reads it: a `*.charter` file once
+        // its links are followed, so a link to `.env` is neither read nor rewritten.
+        let text = match charter_fs::read_policy(file) {
             Ok((text, _)) => text,
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", file.display());

@@ -95,6 +95,23 @@ fn fmt_formats_the_target_of_a_symlink_and_keeps_the_link() {
 }
 
 #[test]
+fn fmt_rewrites_only_policies_even_through_a_link() {
+    // A link named like a policy that leads to another file is refused like
+    // an import of it: neither read nor rewritten.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    fs::write(&notes, MESSY).unwrap();
+    symlink("notes.txt", dir.path().join("notes.charter")).unwrap();
+    let out = charter(dir.path(), &["fmt", "notes.charter"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&notes).unwrap(), MESSY);
+    assert!(fs::symlink_metadata(dir.path().join("notes.charter"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
 fn fmt_refuses_a_fifo_without_hanging() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe.charter");
