@@ -104,7 +104,7 @@ const MAX_SYMLINKS: usize = 40;
 pub struct WriteTarget {
     /// The file to replace or create: its folder canonical, its name not a
     /// symbolic link.
-    pub path: PathBuf,
+    path: PathBuf,
     /// The file there now, if any (a regular file).
     existing: Option<Metadata>,
 }
@@ -172,6 +172,12 @@ impl WriteTarget {
         })
     }
 
+    /// The file a write replaces or creates: its folder canonical, its name
+    /// not a symbolic link.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The identity of the file there now, if there is one.
     pub fn identity(&self) -> Option<FileIdentity> {
         self.existing.as_ref().map(FileIdentity::from_metadata)
@@ -215,7 +221,7 @@ impl WriteTarget {
         if existing.is_none() {
             // Asking for 0666 lets the system apply the umask (or a default
             // ACL) as it does for any new file; the result is read back below
-            // and the file closed to 0600 before a byte is written.
+            // and the file narrowed to 0600 before a byte is written.
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
@@ -253,14 +259,18 @@ fn folder_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// `.NAME.` (the name cut to 100 characters, so that the temporary name stays
-/// within the 255 bytes a file name may have).
+/// `.NAME.`, the name cut to at most 100 bytes (on a character boundary) so
+/// that the temporary name stays within the 255 bytes a file name may have.
 fn temp_prefix(path: &Path) -> String {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().chars().take(100).collect::<String>())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    format!(".{name}.")
+    let mut end = name.len().min(100);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
 }
 
 /// Refuses to replace a file that is read-only, not writable by this user, or
@@ -597,6 +607,16 @@ mod tests {
             WriteTarget::resolve(&dir.path().join("hard")),
             Err(WriteError::HardLinked { links: 2 })
         ));
+    }
+
+    #[test]
+    fn a_file_with_the_longest_name_can_be_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        // 255 bytes: 85 three-byte characters.
+        let path = dir.path().join("\u{20ac}".repeat(85));
+        fs::write(&path, "old").unwrap();
+        write_bytes(&path, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
     }
 
     #[test]
