@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-mkdir -p "$out"/{parse,check,format_roundtrip,scenario,simulate,lsp_message}
+mkdir -p "$out"/{parse,check,format_roundtrip,scenario,simulate,lsp_message,imports}
 
 copy() { # copy TARGET FILE...
   local target=$1; shift
@@ -56,6 +56,24 @@ if [ -n "$charter" ]; then
 else
   echo "seed-corpus: no target/*/charter binary; skipping generated NDJSON seeds" >&2
 fi
+
+# Import graphs for the `imports` target: files split at U+0001 (f0, f1,
+# sub/f2, f3, ...), every folder holding a `loop` link to itself.
+python3 - "$out/imports" <<'PY'
+import hashlib, os, sys
+out = sys.argv[1]
+p = 'program "P" { currency EUR }\n'
+trees = [
+    [p + 'import "loop/f0.charter"\ntiers Gold\nbenefit b (marketing) for Gold\n'],
+    [p + 'import "f1.charter"\n', 'import "loop/f1.charter"\nimport "loop/loop/f1.charter"\nimport "sub/loop/../f1.charter"\n'],
+    [p + 'import "f1.charter"\n', 'import "sub/f2.charter"\n', 'import "../loop/f1.charter"\n'],
+    [p + 'import "f1.charter"\nimport "f3.charter"\ntiers Gold\n', 'import "f3.charter"\n', 'import "../f0.charter"\n', 'benefit b (marketing) for Gold\n'],
+    ['import "f1.charter"\n', 'import "f0.charter"\n' + p],
+]
+for files in trees:
+    data = "\x01".join(files).encode()
+    open(os.path.join(out, hashlib.sha1(data).hexdigest()[:16]), "wb").write(data)
+PY
 
 # Whole LSP sessions: initialize, open a policy, ask for hover, completion,
 # symbols and formatting, shut down, exit.

@@ -309,3 +309,80 @@ fn an_unreadable_named_file_is_reported_and_the_others_are_checked() {
     assert!(matches!(set.unreadable[0].1, ReadError::NotFound));
     assert_eq!(set.diagnostics.len(), 1);
 }
+
+mod random_graphs {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Whether the graph (file -> imported files) has a cycle.
+    fn has_cycle(edges: &[Vec<usize>]) -> bool {
+        let n = edges.len();
+        let mut reach = vec![vec![false; n]; n];
+        for (i, targets) in edges.iter().enumerate() {
+            for &j in targets {
+                reach[i][j] = true;
+            }
+        }
+        for k in 0..n {
+            for i in 0..n {
+                for j in 0..n {
+                    if reach[i][k] && reach[k][j] {
+                        reach[i][j] = true;
+                    }
+                }
+            }
+        }
+        (0..n).any(|i| reach[i][i])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any graph of imports, each through 0 to 2 `loop` aliases: each
+        /// file read once, cycles reported exactly when there is one, and no
+        /// import reported twice.
+        #[test]
+        fn any_import_graph(
+            imports in prop::collection::vec(
+                prop::collection::vec((0..6usize, 0..3usize), 0..4),
+                1..6,
+            )
+        ) {
+            let n = imports.len();
+            let edges: Vec<Vec<usize>> = imports
+                .iter()
+                .map(|targets| targets.iter().map(|&(j, _)| j % n).collect())
+                .collect();
+            let texts: Vec<(String, String)> = imports
+                .iter()
+                .enumerate()
+                .map(|(i, targets)| {
+                    let mut text = String::new();
+                    for &(j, aliases) in targets {
+                        let via = "loop/".repeat(aliases);
+                        text.push_str(&format!("import \"{via}f{}.charter\"\n", j % n));
+                    }
+                    (format!("f{i}.charter"), text)
+                })
+                .collect();
+            let refs: Vec<(&str, &str)> =
+                texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+            let mut fs = AliasFs::new(&refs);
+            let named: Vec<PathBuf> = texts.iter().map(|(p, _)| PathBuf::from(p)).collect();
+            let set = compile_set(&named, &mut fs);
+            prop_assert_eq!(fs.most_reads(), 1);
+            prop_assert_eq!(set.named.len(), n);
+            let cycles: Vec<&Diagnostic> = set
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::Import)
+                .collect();
+            prop_assert_eq!(!cycles.is_empty(), has_cycle(&edges), "{:#?}", cycles);
+            let mut spans: Vec<_> = cycles.iter().map(|d| d.primary.span).collect();
+            spans.sort();
+            spans.dedup();
+            prop_assert_eq!(spans.len(), cycles.len());
+            prop_assert!(set.diagnostics.iter().all(|d| d.code != Code::DuplicateDefinition));
+        }
+    }
+}
