@@ -1,25 +1,28 @@
 //! §4 **Bonuses.**
 //!
-//! > Bonuses are tested after each payment of the partner's customers.
+//! > Bonuses are tested after each payment of the partner's customers. A bonus
+//! > is paid, like a commission, only when the partner is in its tier, track,
+//! > module or benefit and meets the program's requirements and its track's or
+//! > module's. Its metric counts the payment just made.
 //!
-//! And §3 (`bonus`): "A fixed amount paid when a condition (as for `uplift`)
-//! holds: `once` (the default) pays it once ever, `once per year` once per
-//! calendar year." Read plainly: after a payment whose customer is the
-//! partner's at that moment, each bonus in the partner's scope whose
-//! condition holds with this payment counted, and whose program requirements
-//! are met, is paid unless it was already paid (ever, or in the payment's
-//! calendar year). It is earned on the payment's date and falls due by the
-//! payout of the bonus's scope.
+//! (The second sentence is the reference's decision, written into LANGUAGE.md
+//! by issue 16.) And §3 (`bonus`): "A fixed amount paid when a condition (as
+//! for `uplift`) holds: `once` (the default) pays it once ever, `once per
+//! year` once per calendar year." Read plainly: after a payment whose customer
+//! is the partner's at that moment, each such bonus whose condition holds is
+//! paid unless it was already paid (ever, or in the payment's calendar year).
+//! It is earned on the payment's date and falls due by the payout of the
+//! bonus's scope.
 
 use charter_ir::BonusFrequency;
 use charter_scenario::EventKind;
 use chrono::Datelike;
 
-use crate::commissions::{in_scope, Earning};
+use crate::commissions::{in_scope, requirements_met, Earning};
 use crate::exact::from_decimal;
 use crate::facts;
 use crate::world::World;
-use crate::{contest, due_dates, rates, standing, Unsupported};
+use crate::{contest, due_dates, rates, Unsupported};
 
 /// The bonuses earned after the payment at `now`, given everything earned before.
 pub fn after_payment(
@@ -54,7 +57,7 @@ pub fn after_payment(
         });
         if paid_before
             || !in_scope(world, now, &bonus.scope, &facts)?
-            || !standing::all_met(world, now, &facts, &world.program.requirements)?
+            || !requirements_met(world, now, &bonus.scope, &facts)?
             || !rates::holds(world, rates::Seen::With(now), &facts, &bonus.condition)?
         {
             continue;

@@ -3,12 +3,12 @@
 //! > A `notice` event ends the contract on the notice date plus the notice
 //! > period. Invoices issued later earn nothing. Later payments on earlier
 //! > invoices still earn — unless `stop commissions`, or the invoice is a
-//! > renewal and `waive renewals`.
+//! > renewal and `waive renewals`. The contract runs through its end date: an
+//! > invoice issued on that day still earns, and a payment made on it is not a
+//! > later one. Without a `notice` period it ends on the notice date.
 //!
-//! The end date is the last day the contract runs: an invoice issued on it
-//! still earns, one issued the day after does not; a payment on the end date is
-//! not "later". The first notice counts; without a `contract` block or a
-//! `notice` period the contract ends on the notice date itself.
+//! (The last two sentences are the reference's decision, written into
+//! LANGUAGE.md by issue 16.) The first notice counts.
 
 use charter_scenario::EventKind;
 use chrono::NaiveDate;

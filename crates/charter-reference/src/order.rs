@@ -31,11 +31,14 @@ pub fn rank(kind: &EventKind) -> u8 {
     }
 }
 
-/// The "as of" date: the one given, else the scenario's, else its last event's date.
+/// The "as of" date: the one given, else the scenario's, else its last event's
+/// date, else 0001-01-01 (§4 The date: "the first date Charter knows, where
+/// nothing has happened yet").
 pub fn as_of(scenario: &Scenario, given: Option<NaiveDate>) -> NaiveDate {
     given
         .or(scenario.as_of)
         .or_else(|| scenario.events.iter().map(|e| e.date).max())
+        .or_else(|| NaiveDate::from_ymd_opt(1, 1, 1))
         .unwrap_or(NaiveDate::MIN)
 }
 

@@ -15,6 +15,8 @@
 //! - "over trailing D" on a day is `(day − D, day]`;
 //! - a payment, refund or order counts for the partner whose customer it was
 //!   at that event (the owner then, see `contest`), in the program's currency;
+//!   a refund counts as what it takes back of the payments (§4 Refunds: "A
+//!   refund larger than P counts as P");
 //! - "before this payment" is the events taken before it (same-day ones
 //!   included, §4 Order); an uplift's condition is seen at the same moment;
 //! - `staff Q >= N` as a condition (not a requirement) counts a partner
@@ -30,7 +32,7 @@ use crate::exact::{from_decimal, from_percent, zero, Fraction};
 use crate::facts::{self, Facts};
 use crate::standing::{compare, tier};
 use crate::world::World;
-use crate::{contest, Unsupported};
+use crate::{contest, refunds, Unsupported};
 
 /// Which events a metric or condition sees.
 #[derive(Clone, Copy, Debug)]
@@ -90,11 +92,10 @@ pub fn metric(
                 }
                 let owner = contest::owner(world, position, declared.customer)?;
                 if owner.is_some_and(|c| c.partner == facts.id) {
-                    let amount = from_decimal(*amount);
                     if matches!(e.kind, EventKind::Refund { .. }) {
-                        value -= amount;
+                        value -= refunds::counted(world, position, *invoice);
                     } else {
-                        value += amount;
+                        value += from_decimal(*amount);
                     }
                 }
             }

@@ -17,12 +17,38 @@
 //! clawback is earned on the refund's date and falls due by the commission's
 //! payout schedule from that date. (Refunds lowering sales: see `rates`.)
 
-use charter_scenario::EventKind;
+use charter_scenario::{EventKind, InvoiceId};
 
 use crate::commissions::Earning;
 use crate::exact::{from_decimal, zero, Fraction};
 use crate::world::World;
 use crate::{due_dates, Unsupported};
+
+/// What the refund at `position` on `invoice` counts as: its amount, at most
+/// what is paid on the invoice less earlier refunds (never below zero).
+pub fn counted(world: &World, position: usize, invoice: InvoiceId) -> Fraction {
+    let Some(EventKind::Refund { amount, .. }) = world.events.get(position).map(|e| &e.kind) else {
+        return zero();
+    };
+    let paid = world
+        .payments_on(position, invoice)
+        .iter()
+        .fold(zero(), |sum, p| sum + from_decimal(p.amount));
+    let refunded_before = world
+        .refunds_on(position, invoice)
+        .iter()
+        .filter(|r| r.position < position)
+        .fold(zero(), |sum, r| sum + counted(world, r.position, invoice));
+    let left = paid - refunded_before;
+    let refund = from_decimal(*amount);
+    if left <= zero() {
+        zero()
+    } else if refund > left {
+        left
+    } else {
+        refund
+    }
+}
 
 /// The clawbacks of the refund at `now`, given everything earned before it.
 pub fn on_refund(
@@ -35,7 +61,7 @@ pub fn on_refund(
     };
     let EventKind::Refund {
         invoice: id,
-        amount,
+        amount: _,
     } = &event.kind
     else {
         return Ok(Vec::new());
@@ -48,16 +74,14 @@ pub fn on_refund(
     let paid = payments
         .iter()
         .fold(zero(), |sum, p| sum + from_decimal(p.amount));
+    // Earlier refunds and this one count as what they take back (at most what is paid).
     let refunded_before = world
         .refunds_on(now, *id)
         .iter()
         .filter(|r| r.position < now)
-        .fold(zero(), |sum, r| sum + from_decimal(r.amount));
+        .fold(zero(), |sum, r| sum + counted(world, r.position, *id));
     let paid = paid - refunded_before;
-    let mut refund = from_decimal(*amount);
-    if refund > paid {
-        refund = paid.clone();
-    }
+    let refund = counted(world, now, *id);
     if paid <= zero() || refund <= zero() {
         return Ok(Vec::new());
     }

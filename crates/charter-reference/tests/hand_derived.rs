@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use charter_check::CheckedProgram;
 
+mod support;
+
 /// Files whose expectations the reference does not meet, with the reason (a
 /// LANGUAGE.md decision the hand derivation predates).
 const DIFFERS: &[(&str, &str)] = &[];
@@ -55,59 +57,7 @@ fn check(file: &Path) -> Vec<String> {
     let Some(expect) = &scenario.expect else {
         return Vec::new();
     };
-    let mut problems = Vec::new();
-    for (partner, amount) in &expect.totals {
-        let got = outcome
-            .totals
-            .iter()
-            .find(|(p, _)| p == partner)
-            .map(|(_, a)| *a);
-        if got != Some(*amount) {
-            problems.push(format!(
-                "total of {partner}: expected {amount}, got {got:?}"
-            ));
-        }
-    }
-    for (partner, tier) in &expect.standings {
-        let got = outcome
-            .standings
-            .iter()
-            .find(|(p, _)| p == partner)
-            .map(|(_, t)| t.clone());
-        if got.as_ref() != Some(tier) {
-            problems.push(format!(
-                "standing of {partner}: expected {tier:?}, got {got:?}"
-            ));
-        }
-    }
-    let mut left = outcome.payouts.clone();
-    for want in expect.payouts.iter().flatten() {
-        let found = left.iter().position(|p| {
-            p.partner == want.partner
-                && p.invoice == want.invoice
-                && want.rule.as_ref().is_none_or(|r| *r == p.rule)
-                && p.amount == want.amount
-                && want.due.is_none_or(|d| d == p.due)
-        });
-        match found {
-            Some(i) => {
-                left.remove(i);
-            }
-            None => problems.push(format!(
-                "payout {} {:?} {:?} {} due {:?} not found",
-                want.partner, want.invoice, want.rule, want.amount, want.due
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        for p in &outcome.payouts {
-            problems.push(format!(
-                "  (reference: {} {:?} {} {} earned {} due {})",
-                p.partner, p.invoice, p.rule, p.amount, p.earned, p.due
-            ));
-        }
-    }
-    problems
+    support::unmet(&outcome, expect)
 }
 
 #[test]

@@ -1,0 +1,105 @@
+//! The engine (`charter_sim::simulate`) against the reference semantics
+//! (`charter_reference::simulate`) on generated, edge-heavy scenarios for each
+//! seed policy (`charter_reference::generate`): every payout's amount and due
+//! date per (partner, invoice, rule), every total, every standing must agree.
+//!
+//! 64 cases per policy by default; `PROPTEST_CASES` changes it. A case the
+//! reference does not cover is counted as unsupported; a disagreeing case is
+//! a failure (with the scenario and the differences, shrunk), unless a class
+//! of `KNOWN_DISAGREEMENTS` (support/mod.rs) applies to it, which is counted
+//! and named. Each test prints its count, e.g. `optimetriks: 64/64 agree`.
+//! `cargo test -p charter-reference --test agreement -- --nocapture` counts
+//! agreement over a fixed, larger sample.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use charter_reference::generate::{scenario_json, Seed};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use support::{checked, judge, Verdict, KNOWN_DISAGREEMENTS};
+
+fn config() -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+fn differential(seed: Seed) {
+    let mut runner = TestRunner::new(config());
+    let agree = Cell::new(0u32);
+    let unsupported: RefCell<BTreeMap<String, u32>> = RefCell::default();
+    let known: RefCell<BTreeMap<&str, u32>> = RefCell::default();
+    let result = runner.run(&prop::collection::vec(any::<u8>(), 0..600), |bytes| {
+        let text = scenario_json(seed, &bytes);
+        match judge(seed, &text) {
+            Verdict::Agree => agree.set(agree.get() + 1),
+            Verdict::Unsupported(why) => *unsupported.borrow_mut().entry(why).or_default() += 1,
+            Verdict::Disagree(differences) => {
+                let scenario = charter_scenario::parse_str(&text, "generated.json").unwrap();
+                let class = KNOWN_DISAGREEMENTS
+                    .iter()
+                    .find(|k| (k.applies)(checked(seed), &scenario));
+                match class {
+                    Some(k) => *known.borrow_mut().entry(k.class).or_default() += 1,
+                    None => {
+                        return Err(TestCaseError::fail(format!(
+                        "{}: the engine and the reference disagree:\n  {}\n--- scenario\n{text}",
+                        seed.name(),
+                        differences.join("\n  ")
+                    )))
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    let total = agree.get()
+        + unsupported.borrow().values().sum::<u32>()
+        + known.borrow().values().sum::<u32>();
+    println!("{}: {}/{total} agree", seed.name(), agree.get());
+    for (class, n) in known.borrow().iter() {
+        println!("  {n} known disagreement(s): {class}");
+    }
+    for (why, n) in unsupported.borrow().iter() {
+        println!("  {n} skipped, reference {why}");
+    }
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn optimetriks_engine_agrees_with_the_reference() {
+    differential(Seed::Optimetriks);
+}
+
+#[test]
+fn leadsender_engine_agrees_with_the_reference() {
+    differential(Seed::LeadSender);
+}
+
+#[test]
+fn cimpactpro_engine_agrees_with_the_reference() {
+    differential(Seed::CimpactPro);
+}
+
+#[test]
+fn simpro_engine_agrees_with_the_reference() {
+    differential(Seed::Simpro);
+}
+
+#[test]
+fn future_processing_engine_agrees_with_the_reference() {
+    differential(Seed::FutureProcessing);
+}

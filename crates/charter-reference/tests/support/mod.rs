@@ -1,0 +1,227 @@
+//! Shared by the differential test and the agreement count: the seed
+//! policies, checked once, and the engine's result as an [`Outcome`].
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use charter_check::CheckedProgram;
+use charter_reference::generate::Seed;
+use charter_reference::{Outcome, Payout};
+use charter_sim::{SimOptions, SimResult};
+
+/// The seed policies' text, read at build time (so the fuzz target, which
+/// includes this file, finds them too).
+const POLICIES: [(Seed, &str); 5] = [
+    (
+        Seed::Optimetriks,
+        include_str!("../../../../policies/optimetriks.charter"),
+    ),
+    (
+        Seed::LeadSender,
+        include_str!("../../../../policies/leadsender.charter"),
+    ),
+    (
+        Seed::CimpactPro,
+        include_str!("../../../../policies/cimpactpro.charter"),
+    ),
+    (
+        Seed::Simpro,
+        include_str!("../../../../policies/simpro.charter"),
+    ),
+    (
+        Seed::FutureProcessing,
+        include_str!("../../../../policies/future-processing.charter"),
+    ),
+];
+
+pub fn checked(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    let programs = PROGRAMS.get_or_init(|| {
+        POLICIES
+            .iter()
+            .map(|(s, text)| {
+                let mut db = charter_diagnostics::SourceDb::new();
+                let root = db.add(s.file(), text.to_string());
+                match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked()
+                {
+                    Ok((checked, _, _)) => checked,
+                    Err(c) => panic!("{} has errors: {:?}", s.file(), c.diagnostics),
+                }
+            })
+            .collect()
+    });
+    let index = POLICIES.iter().position(|(s, _)| *s == seed).unwrap();
+    &programs[index]
+}
+
+/// The engine's result in the reference's terms.
+pub fn engine_outcome(result: &SimResult) -> Outcome {
+    Outcome {
+        as_of: result.as_of,
+        payouts: result
+            .payouts
+            .iter()
+            .map(|p| Payout {
+                partner: p.partner.clone(),
+                customer: p.customer.clone(),
+                invoice: p.invoice.clone(),
+                rule: p.rule.clone(),
+                amount: p.amount,
+                earned: p.earned,
+                due: p.due,
+            })
+            .collect(),
+        totals: result
+            .totals
+            .iter()
+            .map(|t| (t.partner.clone(), t.amount))
+            .collect(),
+        standings: result
+            .standings
+            .iter()
+            .map(|s| (s.partner.clone(), s.tier.clone()))
+            .collect(),
+    }
+}
+
+/// How one generated scenario came out.
+pub enum Verdict {
+    Agree,
+    /// The reference does not cover something the scenario or policy uses.
+    Unsupported(String),
+    Disagree(Vec<String>),
+}
+
+/// Runs the engine and the reference on the scenario `text` for `seed`.
+pub fn judge(seed: Seed, text: &str) -> Verdict {
+    let scenario = charter_scenario::parse_str(text, "generated.json")
+        .unwrap_or_else(|e| panic!("the generated scenario does not load: {e}\n{text}"));
+    let program = checked(seed);
+    let engine = charter_sim::simulate(program, &scenario, &SimOptions::default());
+    match charter_reference::simulate(program, &scenario, None) {
+        Err(e) => Verdict::Unsupported(e.to_string()),
+        Ok(reference) => {
+            let differences =
+                charter_reference::compare::differences(&reference, &engine_outcome(&engine));
+            if differences.is_empty() {
+                Verdict::Agree
+            } else {
+                Verdict::Disagree(differences)
+            }
+        }
+    }
+}
+
+/// What in `expect` an outcome does not meet: every total and standing, and
+/// each listed payout (partner, invoice, rule, amount and due date) once.
+pub fn unmet(outcome: &Outcome, expect: &charter_scenario::Expectations) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (partner, amount) in &expect.totals {
+        let got = outcome
+            .totals
+            .iter()
+            .find(|(p, _)| p == partner)
+            .map(|(_, a)| *a);
+        if got != Some(*amount) {
+            problems.push(format!(
+                "total of {partner}: expected {amount}, got {got:?}"
+            ));
+        }
+    }
+    for (partner, tier) in &expect.standings {
+        let got = outcome
+            .standings
+            .iter()
+            .find(|(p, _)| p == partner)
+            .map(|(_, t)| t.clone());
+        if got.as_ref() != Some(tier) {
+            problems.push(format!(
+                "standing of {partner}: expected {tier:?}, got {got:?}"
+            ));
+        }
+    }
+    let mut left = outcome.payouts.clone();
+    for want in expect.payouts.iter().flatten() {
+        let found = left.iter().position(|p| {
+            p.partner == want.partner
+                && p.invoice == want.invoice
+                && want.rule.as_ref().is_none_or(|r| *r == p.rule)
+                && p.amount == want.amount
+                && want.due.is_none_or(|d| d == p.due)
+        });
+        match found {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => problems.push(format!(
+                "payout {} {:?} {:?} {} due {:?} not found",
+                want.partner, want.invoice, want.rule, want.amount, want.due
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        for p in &outcome.payouts {
+            problems.push(format!(
+                "  (has: {} {:?} {} {} earned {} due {})",
+                p.partner, p.invoice, p.rule, p.amount, p.earned, p.due
+            ));
+        }
+    }
+    problems
+}
+
+/// A class of disagreement between the engine and the reference that is
+/// known and not fixed yet: the differential test counts a disagreeing case
+/// whose scenario `applies` as known instead of failing, and the regression
+/// test expects the engine to miss the file's `expect`. Remove an entry once
+/// the engine is fixed (the regression test says when).
+pub struct KnownDisagreement {
+    pub class: &'static str,
+    /// Under `tests/regressions/semantics/`.
+    pub regression: &'static str,
+    /// Whether a scenario can show the class.
+    pub applies: fn(&CheckedProgram, &charter_scenario::Scenario) -> bool,
+}
+
+pub const KNOWN_DISAGREEMENTS: &[KnownDisagreement] = &[
+    KnownDisagreement {
+        class: "the engine treats a contract's end date as past (an invoice issued, or a payment made, on it)",
+        regression: "contract_end_day_still_runs.json",
+        applies: touches_a_contract_end_date,
+    },
+    KnownDisagreement {
+        class: "the engine pays bonuses to partners that fail the program's requirements",
+        regression: "bonus_needs_program_requirements.json",
+        applies: bonus_with_requirements,
+    },
+];
+
+/// A notice whose contract end date (notice + period) is the date of an
+/// invoice or a payment.
+fn touches_a_contract_end_date(
+    program: &CheckedProgram,
+    scenario: &charter_scenario::Scenario,
+) -> bool {
+    use charter_scenario::EventKind;
+    let program = program.program();
+    let period = program.contract.as_ref().and_then(|c| c.notice);
+    scenario.events.iter().any(|notice| {
+        let EventKind::Notice { .. } = notice.kind else {
+            return false;
+        };
+        let end = period.map_or(notice.date, |d| d.after(notice.date, &program.holidays));
+        scenario.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Invoice { .. } | EventKind::Payment { .. }
+            ) && e.date == end
+        })
+    })
+}
+
+/// A policy with bonuses and program requirements.
+fn bonus_with_requirements(program: &CheckedProgram, _: &charter_scenario::Scenario) -> bool {
+    let program = program.program();
+    !program.bonuses.is_empty() && !program.requirements.is_empty()
+}
