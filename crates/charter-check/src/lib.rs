@@ -9,6 +9,7 @@
 
 pub mod analyses;
 mod files;
+mod suggest;
 pub mod symbols;
 
 use charter_diagnostics::{sort_diagnostics, Diagnostic, FileId, Severity, SourceDb, Span};

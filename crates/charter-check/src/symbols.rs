@@ -1,6 +1,7 @@
 //! Name resolution: every definition becomes a [`Symbol`], every [`NameRef`] a
 //! [`Reference`] to one, or an unknown-name diagnostic with a "did you mean".
 
+use crate::suggest::NameIndex;
 use charter_diagnostics::{did_you_mean, Code, Diagnostic, Span, TextEdit};
 use charter_ir::countries::country_name;
 use charter_ir::*;
@@ -50,7 +51,7 @@ impl SymbolKind {
 }
 
 /// Which kinds of definition a name may refer to at one place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Namespace {
     /// Tiers, tracks and modules share one namespace (`for X` may name any).
     Member,
@@ -199,6 +200,7 @@ pub fn resolve(program: &Program) -> (SymbolTable, Vec<Diagnostic>) {
     let mut r = Resolver {
         table: SymbolTable::default(),
         diagnostics: Vec::new(),
+        suggestions: HashMap::new(),
     };
     r.define_all(program);
     r.resolve_all(program);
@@ -221,13 +223,15 @@ pub fn undeclared_tiers(files: &[&charter_syntax::ast::SourceFileAst]) -> Vec<Di
         })
         .flatten()
         .collect();
+    let is_declared: std::collections::HashSet<&str> = declared.iter().copied().collect();
+    let mut suggestions: Option<NameIndex> = None;
     let mut out = Vec::new();
     for item in items() {
         let ItemKind::Tier(block) = &item.kind else {
             continue;
         };
         let name = &block.name;
-        if declared.contains(&name.name.as_str()) {
+        if is_declared.contains(name.name.as_str()) {
             continue;
         }
         let mut d = Diagnostic::new(
@@ -237,7 +241,8 @@ pub fn undeclared_tiers(files: &[&charter_syntax::ast::SourceFileAst]) -> Vec<Di
         )
         .with_primary_label("not declared")
         .with_label(decl.span, "the tiers, lowest first");
-        d = match did_you_mean(&name.name, declared.iter().copied()) {
+        let index = suggestions.get_or_insert_with(|| NameIndex::new(declared.iter().copied()));
+        d = match index.closest(&name.name) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")).with_fix(
                 format!("replace with `{s}`"),
                 vec![TextEdit {
@@ -255,6 +260,17 @@ pub fn undeclared_tiers(files: &[&charter_syntax::ast::SourceFileAst]) -> Vec<Di
 struct Resolver {
     table: SymbolTable,
     diagnostics: Vec<Diagnostic>,
+    /// Per namespace, its names indexed for "did you mean" and the answers
+    /// given so far; built at the first unknown name of the namespace, once
+    /// every definition is known.
+    suggestions: HashMap<Namespace, Suggestions>,
+}
+
+/// The names of one namespace, indexed, and the suggestion for each unknown
+/// name already met (an unknown name is often repeated).
+struct Suggestions {
+    index: NameIndex,
+    answers: HashMap<String, Option<String>>,
 }
 
 impl Resolver {
@@ -482,13 +498,28 @@ impl Resolver {
             });
             return Some(id);
         }
-        let candidates: Vec<String> = self
-            .table
-            .symbols
-            .iter()
-            .filter(|s| ns.accepts(s.kind) && s.kind != SymbolKind::Country)
-            .map(|s| s.name.clone())
-            .collect();
+        let table = &self.table;
+        let suggestions = self.suggestions.entry(ns).or_insert_with(|| Suggestions {
+            index: NameIndex::new(
+                table
+                    .symbols
+                    .iter()
+                    .filter(|s| ns.accepts(s.kind) && s.kind != SymbolKind::Country)
+                    .map(|s| s.name.as_str()),
+            ),
+            answers: HashMap::new(),
+        });
+        let suggestion = match suggestions.answers.get(&name.name) {
+            Some(answer) => answer.clone(),
+            None => {
+                let answer = suggestions.index.closest(&name.name).map(str::to_string);
+                suggestions
+                    .answers
+                    .insert(name.name.clone(), answer.clone());
+                answer
+            }
+        };
+        let index = &suggestions.index;
         let mut d = Diagnostic::new(
             Code::UnknownName,
             format!("unknown {} `{}`", ns.describe(), name.name),
@@ -501,7 +532,7 @@ impl Resolver {
             .get(&name.name)
             .and_then(|ids| ids.first())
             .and_then(|id| self.table.get(*id));
-        if let Some(s) = did_you_mean(&name.name, candidates.iter().map(String::as_str)) {
+        if let Some(s) = suggestion {
             d = d.with_help(format!("did you mean `{s}`?")).with_fix(
                 format!("replace with `{s}`"),
                 vec![TextEdit {
@@ -528,11 +559,10 @@ impl Resolver {
                 "EL" => "the ISO code of Greece is `GR`".to_string(),
                 _ => "use two-letter ISO 3166-1 codes like `DE`, or define the region with `region NAME = [...]`".to_string(),
             });
-        } else if candidates.is_empty() {
+        } else if index.is_empty() {
             d = d.with_help(format!("no {} is defined in this policy", ns.describe()));
         } else {
-            let mut list = candidates.clone();
-            list.truncate(12);
+            let list: Vec<&str> = index.names().take(12).collect();
             d = d.with_help(format!("defined: {}", list.join(", ")));
         }
         self.diagnostics.push(d);

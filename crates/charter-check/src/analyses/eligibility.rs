@@ -77,6 +77,8 @@ pub(crate) fn check<'a>(
 }
 
 fn entity<'a>(cx: &Context<'a>, name: &str) -> Option<&'a EntityType> {
+    // At most the four entity types (more only when some repeat, an error):
+    // a search is as fast as a lookup.
     cx.program.entities.iter().find(|e| e.name.name == name)
 }
 
@@ -110,8 +112,8 @@ fn group_contract(g: &MemberGroup) -> Option<Span> {
 
 fn scope_group<'a>(cx: &Context<'a>, scope: &Scope) -> Option<&'a MemberGroup> {
     match scope {
-        Scope::Track(n) => cx.program.tracks.iter().find(|g| g.name.name == *n),
-        Scope::Module(n) => cx.program.modules.iter().find(|g| g.name.name == *n),
+        Scope::Track(n) => cx.membership.group(Member::Track(n)),
+        Scope::Module(n) => cx.membership.group(Member::Module(n)),
         _ => None,
     }
 }

@@ -7,7 +7,8 @@
 //! held together. Two conditions can hold for one partner when their
 //! conjunction keeps at least one consistent holding.
 
-use charter_ir::{Eligibility, NameRef, Program, Scope};
+use charter_ir::{Benefit, Eligibility, MemberGroup, NameRef, Program, Scope};
+use std::collections::{HashMap, HashSet};
 
 /// One membership: a tier, a track or a module, by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,7 +18,14 @@ pub(crate) enum Member<'a> {
     Module(&'a str),
 }
 
-impl Member<'_> {
+impl<'a> Member<'a> {
+    /// The name of the tier, track or module.
+    pub(crate) fn name(self) -> &'a str {
+        match self {
+            Member::Tier(n) | Member::Track(n) | Member::Module(n) => n,
+        }
+    }
+
     pub(crate) fn describe(self) -> String {
         match self {
             Member::Tier(n) => format!("tier `{n}`"),
@@ -52,40 +60,89 @@ impl<'a> Alternatives<'a> {
         self.0.is_empty()
     }
 
-    /// Partners satisfying either condition.
-    pub(crate) fn or(mut self, other: Alternatives<'a>) -> Alternatives<'a> {
-        for h in other.0 {
-            if !self.0.contains(&h) && self.0.len() < MAX_HOLDINGS {
-                self.0.push(h);
+    /// Partners satisfying any of the conditions: their holdings in order,
+    /// each once, at most [`MAX_HOLDINGS`].
+    pub(crate) fn any(conditions: impl IntoIterator<Item = Alternatives<'a>>) -> Alternatives<'a> {
+        let mut out: Vec<Holding<'a>> = Vec::new();
+        let mut seen: HashSet<Holding<'a>> = HashSet::new();
+        for condition in conditions {
+            for h in condition.0 {
+                if out.len() >= MAX_HOLDINGS {
+                    return Alternatives(out);
+                }
+                if seen.insert(h.clone()) {
+                    out.push(h);
+                }
             }
         }
-        self
+        Alternatives(out)
     }
 }
 
-/// The program's membership rules.
+/// The program's membership rules, with its tiers, tracks, modules, benefits
+/// and grants indexed by name once (the analyses ask per item; a search per
+/// question was quadratic in the size of the policy). Each index keeps the
+/// first definition of a name, as a search from the start did.
 pub(crate) struct Membership<'a> {
     program: &'a Program,
+    /// Name → membership: a tier first, then a track, then a module.
+    by_name: HashMap<&'a str, Member<'a>>,
+    tracks: HashMap<&'a str, &'a MemberGroup>,
+    modules: HashMap<&'a str, &'a MemberGroup>,
+    benefits: HashMap<&'a str, &'a Benefit>,
+    /// Benefit name → every `grant` of it: tiers, then tracks, then modules,
+    /// each in the order written.
+    granters: HashMap<&'a str, Vec<(Member<'a>, &'a NameRef)>>,
 }
 
 impl<'a> Membership<'a> {
     pub(crate) fn new(program: &'a Program) -> Membership<'a> {
-        Membership { program }
+        let mut by_name = HashMap::new();
+        let mut granters: HashMap<&str, Vec<(Member<'a>, &'a NameRef)>> = HashMap::new();
+        let tiers = program
+            .tiers
+            .iter()
+            .map(|t| (Member::Tier(t.name.name.as_str()), &t.grants));
+        let tracks = program
+            .tracks
+            .iter()
+            .map(|t| (Member::Track(t.name.name.as_str()), &t.grants));
+        let modules = program
+            .modules
+            .iter()
+            .map(|m| (Member::Module(m.name.name.as_str()), &m.grants));
+        for (member, grants) in tiers.chain(tracks).chain(modules) {
+            by_name.entry(member.name()).or_insert(member);
+            for g in grants {
+                granters
+                    .entry(g.name.as_str())
+                    .or_default()
+                    .push((member, g));
+            }
+        }
+        fn first<'a, T>(
+            items: &'a [T],
+            name: impl Fn(&'a T) -> &'a str,
+        ) -> HashMap<&'a str, &'a T> {
+            let mut out = HashMap::with_capacity(items.len());
+            for item in items {
+                out.entry(name(item)).or_insert(item);
+            }
+            out
+        }
+        Membership {
+            program,
+            by_name,
+            tracks: first(&program.tracks, |g| &g.name.name),
+            modules: first(&program.modules, |g| &g.name.name),
+            benefits: first(&program.benefits, |b| &b.name.name),
+            granters,
+        }
     }
 
     /// The membership a name stands for (tiers first, then tracks, then modules).
     pub(crate) fn classify(&self, name: &str) -> Option<Member<'a>> {
-        let p = self.program;
-        if let Some(t) = p.tiers.iter().find(|t| t.name.name == name) {
-            return Some(Member::Tier(&t.name.name));
-        }
-        if let Some(t) = p.tracks.iter().find(|t| t.name.name == name) {
-            return Some(Member::Track(&t.name.name));
-        }
-        p.modules
-            .iter()
-            .find(|m| m.name.name == name)
-            .map(|m| Member::Module(&m.name.name))
+        self.by_name.get(name).copied()
     }
 
     /// Whether one partner can hold all these memberships.
@@ -116,12 +173,13 @@ impl<'a> Membership<'a> {
     /// Partners satisfying both conditions.
     pub(crate) fn and(&self, a: &Alternatives<'a>, b: &Alternatives<'a>) -> Alternatives<'a> {
         let mut out: Vec<Holding<'a>> = Vec::new();
+        let mut seen: HashSet<Holding<'a>> = HashSet::new();
         'outer: for x in &a.0 {
             for y in &b.0 {
                 let mut h: Holding<'a> = x.iter().chain(y.iter()).copied().collect();
                 h.sort_unstable();
                 h.dedup();
-                if self.consistent(&h) && !out.contains(&h) {
+                if self.consistent(&h) && seen.insert(h.clone()) {
                     out.push(h);
                     if out.len() >= MAX_HOLDINGS {
                         break 'outer;
@@ -154,68 +212,43 @@ impl<'a> Membership<'a> {
         self.and(&self.and(&tiers, &tracks), &modules)
     }
 
+    /// The track or module of a membership (its first definition).
+    pub(crate) fn group(&self, member: Member<'_>) -> Option<&'a MemberGroup> {
+        match member {
+            Member::Tier(_) => None,
+            Member::Track(n) => self.tracks.get(n).copied(),
+            Member::Module(n) => self.modules.get(n).copied(),
+        }
+    }
+
     /// Partners holding a membership, including what the track's or module's `eligible` demands.
     pub(crate) fn holds(&self, member: Member<'a>) -> Alternatives<'a> {
         let alone = Alternatives(vec![vec![member]]);
-        let group = match member {
-            Member::Tier(_) => None,
-            Member::Track(n) => self.program.tracks.iter().find(|g| g.name.name == n),
-            Member::Module(n) => self.program.modules.iter().find(|g| g.name.name == n),
-        };
-        match group.and_then(|g| g.eligibility.as_ref()) {
+        match self.group(member).and_then(|g| g.eligibility.as_ref()) {
             Some(e) => self.and(&alone, &self.eligibility(e)),
             None => alone,
         }
     }
 
     /// Every membership that grants a benefit (`grant b` in a tier, track or module).
-    pub(crate) fn granters(&self, benefit: &str) -> Vec<(Member<'a>, &'a NameRef)> {
-        let p = self.program;
-        let tiers = p.tiers.iter().flat_map(|t| {
-            t.grants
-                .iter()
-                .map(move |g| (Member::Tier(&t.name.name), g))
-        });
-        let tracks = p.tracks.iter().flat_map(|t| {
-            t.grants
-                .iter()
-                .map(move |g| (Member::Track(&t.name.name), g))
-        });
-        let modules = p.modules.iter().flat_map(|t| {
-            t.grants
-                .iter()
-                .map(move |g| (Member::Module(&t.name.name), g))
-        });
-        tiers
-            .chain(tracks)
-            .chain(modules)
-            .filter(|(_, g)| g.name == benefit)
-            .collect()
+    pub(crate) fn granters(&self, benefit: &str) -> &[(Member<'a>, &'a NameRef)] {
+        self.granters.get(benefit).map_or(&[], Vec::as_slice)
     }
 
     /// Partners who can receive a benefit: its `for` list (everyone when empty) or a grant.
     pub(crate) fn benefit_holders(&self, benefit: &str) -> Alternatives<'a> {
-        let Some(b) = self
-            .program
-            .benefits
-            .iter()
-            .find(|b| b.name.name == benefit)
-        else {
+        let Some(b) = self.benefits.get(benefit).copied() else {
             return Alternatives::nobody();
         };
         if b.available_to.is_empty() {
             return Alternatives::everyone();
         }
-        let mut out = Alternatives::nobody();
-        for t in &b.available_to {
-            if let Some(m) = self.classify(&t.target.name) {
-                out = out.or(self.holds(m));
-            }
-        }
-        for (m, _) in self.granters(benefit) {
-            out = out.or(self.holds(m));
-        }
-        out
+        let by_for = b
+            .available_to
+            .iter()
+            .filter_map(|t| self.classify(&t.target.name));
+        let by_grant = self.granters(benefit).iter().map(|(m, _)| *m);
+        Alternatives::any(by_for.chain(by_grant).map(|m| self.holds(m)))
     }
 
     /// Partners a rule of this scope applies to.

@@ -36,6 +36,7 @@ use crate::symbols::SymbolTable;
 use charter_diagnostics::{Diagnostic, Severity, SourceDb, Span, TextEdit};
 use charter_ir::{ChooseOneGroup, NameRef, Program};
 use membership::Membership;
+use std::collections::HashMap;
 
 /// Runs every analysis. `sources` holds the policy's files (an empty database
 /// gives the same findings, without fixes); `earlier` are the findings of the
@@ -47,17 +48,7 @@ pub fn run(
     sources: &SourceDb,
     earlier: &[Diagnostic],
 ) -> Vec<Diagnostic> {
-    let cx = Context {
-        program,
-        symbols,
-        sources,
-        membership: Membership::new(program),
-        error_spans: earlier
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.primary.span)
-            .collect(),
-    };
+    let cx = Context::new(program, symbols, sources, earlier);
     let mut out = Vec::new();
     benefits::check(&cx, &mut out);
     regions::check(&cx, &mut out);
@@ -77,16 +68,54 @@ pub fn run(
     out
 }
 
-/// What every analysis reads.
+/// What every analysis reads. The lookups it answers (choose-one groups of a
+/// benefit, errors inside a span, memberships by name) are indexed once here:
+/// an analysis asks them per item, so a search per question would make it
+/// quadratic in the size of the policy.
 pub(crate) struct Context<'a> {
     pub program: &'a Program,
     pub symbols: &'a SymbolTable,
     pub membership: Membership<'a>,
     sources: &'a SourceDb,
+    /// The primary spans of earlier errors, sorted by file and start.
     error_spans: Vec<Span>,
+    /// Benefit name → the choose-one groups listing it (indices into
+    /// `program.choose_groups`, ascending, each once).
+    groups: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Context<'a> {
+    pub(crate) fn new(
+        program: &'a Program,
+        symbols: &'a SymbolTable,
+        sources: &'a SourceDb,
+        earlier: &[Diagnostic],
+    ) -> Context<'a> {
+        let mut error_spans: Vec<Span> = earlier
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.primary.span)
+            .collect();
+        error_spans.sort_unstable_by_key(|s| (s.file, s.start, s.end));
+        let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (g, group) in program.choose_groups.iter().enumerate() {
+            for b in &group.benefits {
+                let of = groups.entry(b.name.as_str()).or_default();
+                if of.last() != Some(&g) {
+                    of.push(g);
+                }
+            }
+        }
+        Context {
+            program,
+            symbols,
+            sources,
+            membership: Membership::new(program),
+            error_spans,
+            groups,
+        }
+    }
+
     /// The text a span covers, if the file is known.
     pub(crate) fn text(&self, span: Span) -> Option<&'a str> {
         self.sources.get(span.file)?.text.get(span.range())
@@ -112,29 +141,46 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Whether an earlier phase reported an error inside `span`.
+    /// Whether an earlier phase reported an error inside `span`: a binary
+    /// search for the errors starting inside it, then the first that also
+    /// ends inside it (an error starting inside a construct and ending past
+    /// it is rare, so the scan stops almost at once).
     pub(crate) fn has_error_within(&self, span: Span) -> bool {
-        self.error_spans
+        let from = self
+            .error_spans
+            .partition_point(|e| (e.file, e.start) < (span.file, span.start));
+        self.error_spans[from..]
             .iter()
-            .any(|e| e.file == span.file && span.start <= e.start && e.end <= span.end)
+            .take_while(|e| e.file == span.file && e.start <= span.end)
+            .any(|e| e.end <= span.end)
     }
 
-    /// The choose-one groups listing a benefit.
-    pub(crate) fn groups_of(&self, benefit: &str) -> impl Iterator<Item = &'a ChooseOneGroup> {
-        let benefit = benefit.to_string();
-        self.program
-            .choose_groups
-            .iter()
-            .filter(move |g| g.benefits.iter().any(|b| b.name == benefit))
+    /// The indices of the choose-one groups listing a benefit, ascending.
+    pub(crate) fn group_indices(&self, benefit: &str) -> &[usize] {
+        self.groups.get(benefit).map_or(&[], Vec::as_slice)
     }
 
-    /// A choose-one group of both benefits, if any.
+    /// Whether a benefit is in some choose-one group.
+    pub(crate) fn is_grouped(&self, benefit: &str) -> bool {
+        !self.group_indices(benefit).is_empty()
+    }
+
+    /// The first choose-one group of `a` that also lists `b`, if any.
     pub(crate) fn shared_group(&self, a: &str, b: &str) -> Option<&'a ChooseOneGroup> {
+        self.shared_group_index(a, b)
+            .and_then(|g| self.program.choose_groups.get(g))
+    }
+
+    /// [`Context::shared_group`], as an index into `program.choose_groups`.
+    pub(crate) fn shared_group_index(&self, a: &str, b: &str) -> Option<usize> {
         if a == b {
             return None;
         }
-        self.groups_of(a)
-            .find(|g| g.benefits.iter().any(|x| x.name == b))
+        let of_b = self.group_indices(b);
+        self.group_indices(a)
+            .iter()
+            .copied()
+            .find(|g| of_b.binary_search(g).is_ok())
     }
 }
 
@@ -252,13 +298,7 @@ mod tests {
         let symbols = SymbolTable::default();
         let mut sources = SourceDb::new();
         sources.add("test.charter", text.to_string());
-        let cx = Context {
-            program: &program,
-            symbols: &symbols,
-            membership: Membership::new(&program),
-            sources: &sources,
-            error_spans: Vec::new(),
-        };
+        let cx = Context::new(&program, &symbols, &sources, &[]);
         test(&cx);
     }
 

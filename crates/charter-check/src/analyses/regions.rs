@@ -165,6 +165,8 @@ fn expand_regions<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> RegionSets
         Done,
     }
     let mut state = vec![Visit::New; regions.len()];
+    // Where an open region sits on the stack, to cut a cycle out of it at once.
+    let mut depth = vec![0usize; regions.len()];
     let mut sets = vec![CountrySet::default(); regions.len()];
     for root in 0..regions.len() {
         if state[root] != Visit::New {
@@ -173,6 +175,7 @@ fn expand_regions<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> RegionSets
         // Depth-first, without recursion: (region, next member to follow).
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         state[root] = Visit::Open;
+        depth[root] = 0;
         while let Some(&mut (r, ref mut next)) = stack.last_mut() {
             let Some(member) = regions[r].members.get(*next) else {
                 state[r] = Visit::Done;
@@ -188,9 +191,10 @@ fn expand_regions<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> RegionSets
                 Some(&k) => match state[k] {
                     Visit::New => {
                         state[k] = Visit::Open;
+                        depth[k] = stack.len();
                         stack.push((k, 0));
                     }
-                    Visit::Open => out.push(cycle(cx, &stack, k, member)),
+                    Visit::Open => out.push(cycle(cx, &stack[depth[k]..], member)),
                     Visit::Done => {
                         let child = sets[k];
                         sets[r].union_with(&child);
@@ -205,37 +209,42 @@ fn expand_regions<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> RegionSets
     RegionSets { index, sets }
 }
 
-fn cycle(
-    cx: &Context<'_>,
-    stack: &[(usize, usize)],
-    start: usize,
-    closing: &NameRef,
-) -> Diagnostic {
+/// How many regions a cycle's message names (and labels) before "N more".
+const LISTED_REGIONS: usize = 8;
+
+/// The cycle closed by `closing`, a member of the last region of `path` that
+/// names its first: `path` is the part of the depth-first stack from the
+/// first region of the cycle on. The message names at most
+/// [`LISTED_REGIONS`] of its regions, so that reporting every cycle stays
+/// linear however long the cycles are.
+fn cycle(cx: &Context<'_>, path: &[(usize, usize)], closing: &NameRef) -> Diagnostic {
     let regions = &cx.program.regions;
-    let from = stack.iter().position(|(r, _)| *r == start).unwrap_or(0);
-    let path: Vec<&(usize, usize)> = stack[from..].iter().collect();
-    let mut names: Vec<&str> = path
-        .iter()
-        .map(|(r, _)| regions[*r].name.name.as_str())
-        .collect();
-    names.push(&regions[start].name.name);
+    let name = |r: usize| format!("`{}`", regions[r].name.name);
+    let start = path.first().map_or(0, |(r, _)| *r);
+    let mut names: Vec<String> = Vec::new();
+    if path.len() <= LISTED_REGIONS {
+        names.extend(path.iter().map(|(r, _)| name(*r)));
+    } else {
+        let head = LISTED_REGIONS - 2;
+        names.extend(path[..head].iter().map(|(r, _)| name(*r)));
+        names.push(format!("… ({} more)", path.len() - head - 1));
+        names.extend(path.last().map(|(r, _)| name(*r)));
+    }
+    names.push(name(start));
     let mut d = Diagnostic::new(
         Code::RegionCycle,
         format!(
             "region `{}` contains itself: {}",
             regions[start].name.name,
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" → ")
+            names.join(" → ")
         ),
         closing.span,
     )
     .with_primary_label("closes the cycle")
     .with_help("a region lists countries and smaller regions: remove one of the references");
     // The other references of the cycle: the member each open region was following.
-    for (r, next) in &path[..path.len().saturating_sub(1)] {
+    let followed = &path[..path.len().saturating_sub(1)];
+    for (r, next) in followed.iter().take(LISTED_REGIONS - 1) {
         if let Some(m) = next.checked_sub(1).and_then(|i| regions[*r].members.get(i)) {
             d = d.with_label(
                 m.span,

@@ -46,12 +46,41 @@ fn reachable_rates(c: &CommissionRule) -> Vec<(Percent, Span, Option<&str>)> {
 
 fn stacking(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = &cx.membership;
+    let commissions = &cx.program.commissions;
+    // Every commission's rates, highest first, computed once; and the
+    // commissions by their highest rate, highest first. A discount is
+    // compared only with the commissions whose highest rate it can push
+    // past 100% (all pairs of commissions and discounts was quadratic).
+    let rates: Vec<Vec<(Percent, Span, Option<&str>)>> = commissions
+        .iter()
+        .map(|c| {
+            let mut rates = reachable_rates(c);
+            rates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
+            rates
+        })
+        .collect();
+    let mut by_rate: Vec<(Decimal, usize)> = rates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.first().map(|(rate, _, _)| (rate.0, i)))
+        .collect();
+    by_rate.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for benefit in &cx.program.benefits {
-        if benefit.discounts.is_empty() {
+        let Some(discount) = benefit.discounts.iter().map(|d| d.rate.0).max() else {
+            continue;
+        };
+        let mut candidates: Vec<usize> = by_rate
+            .iter()
+            .take_while(|(rate, _)| *rate + discount > Decimal::ONE_HUNDRED)
+            .map(|(_, i)| *i)
+            .collect();
+        if candidates.is_empty() {
             continue;
         }
+        candidates.sort_unstable();
         let holders = m.benefit_holders(&benefit.name.name);
-        for c in &cx.program.commissions {
+        for i in candidates {
+            let c = &commissions[i];
             if let Scope::Benefit(b) = &c.scope {
                 if cx.shared_group(b, &benefit.name.name).is_some() {
                     continue;
@@ -64,9 +93,7 @@ fn stacking(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if applies.is_nobody() {
                 continue;
             }
-            let mut rates = reachable_rates(c);
-            rates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.start.cmp(&b.1.start)));
-            let highest = rates.into_iter().find(|(_, _, tier)| match tier {
+            let highest = rates[i].iter().copied().find(|(_, _, tier)| match tier {
                 None => true,
                 Some(t) => m
                     .classify(t)

@@ -25,7 +25,8 @@ use charter_ir::{
     RevenueThreshold, Scope, Tier,
 };
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Tiers, tracks and modules no partner can reach, with where and why.
 pub(crate) type Unreachable<'a> = BTreeMap<Member<'a>, (Span, String)>;
@@ -214,17 +215,26 @@ fn read(cx: &Context<'_>, r: &Requirement) -> Option<Reading> {
 
 type Requirements<'a> = BTreeMap<Measure, Interval<'a>>;
 
-/// Adds a requirement to what is already required; reports (and returns the
-/// span of) a contradiction it creates.
+/// Adds a requirement to what is already required: `so_far`, on top of
+/// `base` (what every partner must meet, never copied whole: a measure is
+/// copied from it when first tightened). Reports (and returns the span of) a
+/// contradiction it creates.
 fn tighten<'a>(
     cx: &Context<'a>,
     owner: Owner<'a>,
     r: &'a Requirement,
+    base: &Requirements<'a>,
     so_far: &mut Requirements<'a>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Span> {
     let reading = read(cx, r)?;
-    let entry = so_far.entry(reading.measure).or_default();
+    let entry = match so_far.entry(reading.measure) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
+            let start = base.get(e.key()).cloned().unwrap_or_default();
+            e.insert(start)
+        }
+    };
     let was_empty = entry.is_empty();
     let limit = |bound| Limit {
         bound,
@@ -315,9 +325,10 @@ fn tighten<'a>(
 
 pub(crate) fn check<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> Unreachable<'a> {
     let mut unreachable = Unreachable::new();
+    let nothing = Requirements::new();
     let mut base = Requirements::new();
     for r in &cx.program.requirements {
-        tighten(cx, Owner::Program, r, &mut base, out);
+        tighten(cx, Owner::Program, r, &nothing, &mut base, out);
     }
     // A tier missing from the `tiers` list has no real rank (reported by name resolution).
     let mut tiers: Vec<&Tier> = cx
@@ -332,11 +343,14 @@ pub(crate) fn check<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> Unreacha
     let mut inherited_cause: Option<(Span, String)> = None;
     for t in &tiers {
         let member = Member::Tier(&t.name.name);
-        let inherited = running.clone();
+        // Against what the tiers below require, before this tier adds to it
+        // (never a copy of it per tier: that was quadratic in long chains).
+        for r in &t.requirements {
+            less_than_inherited(cx, member, r, &running, out);
+        }
         let mut cause = None;
         for r in &t.requirements {
-            less_than_inherited(cx, member, r, &inherited, out);
-            if let Some(span) = tighten(cx, Owner::Member(member), r, &mut running, out) {
+            if let Some(span) = tighten(cx, Owner::Member(member), r, &nothing, &mut running, out) {
                 cause.get_or_insert((
                     span,
                     format!("{} contradicts its requirements here", member.describe()),
@@ -360,9 +374,9 @@ pub(crate) fn check<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> Unreacha
                 .map(|g| (Member::Module(g.name.name.as_str()), g)),
         );
     for (member, g) in groups {
-        let mut own = base.clone();
+        let mut own = Requirements::new();
         for r in &g.requirements {
-            if let Some(span) = tighten(cx, Owner::Member(member), r, &mut own, out) {
+            if let Some(span) = tighten(cx, Owner::Member(member), r, &base, &mut own, out) {
                 unreachable.entry(member).or_insert((
                     span,
                     format!("{} contradicts its requirements here", member.describe()),
@@ -421,60 +435,72 @@ fn less_than_inherited(
 
 /// C0701: a benefit a lower tier has and a higher one lacks.
 fn benefits_carry_up(cx: &Context<'_>, tiers: &[&Tier], out: &mut Vec<Diagnostic>) {
-    // By name, the first definition winning: a scan per lookup was quadratic
-    // in the number of benefits.
+    // Per benefit, where each tier first receives it (by `for`, else by
+    // `grant`), and per choose-one group, the tiers any of its benefits
+    // reaches: each question below is a lookup, where searching the lists
+    // per tier was quadratic in long tier chains and large groups.
+    let tier_names: HashSet<&str> = tiers.iter().map(|t| t.name.name.as_str()).collect();
+    // By name, the first definition winning.
     let mut by_name: HashMap<&str, &Benefit> = HashMap::new();
     for b in &cx.program.benefits {
         by_name.entry(b.name.name.as_str()).or_insert(b);
     }
-    let has = |tier: &str, benefit: &str| -> bool {
-        let Some(b) = by_name.get(benefit) else {
-            return false;
-        };
-        b.available_to.is_empty()
-            || b.available_to.iter().any(|t| t.target.name == tier)
-            || cx
-                .membership
-                .granters(benefit)
-                .iter()
-                .any(|(m, _)| *m == Member::Tier(tier))
-    };
+    // Group → (whether a benefit of it is for everyone, the tiers it reaches).
+    let mut group_reach: HashMap<usize, (bool, HashSet<&str>)> = HashMap::new();
+    for (g, group) in cx.program.choose_groups.iter().enumerate() {
+        let mut everyone = false;
+        let mut reached = HashSet::new();
+        for name in &group.benefits {
+            let Some(b) = by_name.get(name.name.as_str()) else {
+                continue;
+            };
+            everyone |= b.available_to.is_empty();
+            reached.extend(
+                reach_of(cx, b)
+                    .into_keys()
+                    .filter(|t| tier_names.contains(t)),
+            );
+        }
+        group_reach.insert(g, (everyone, reached));
+    }
     for b in &cx.program.benefits {
         if b.available_to.is_empty() {
             continue;
         }
         // The lowest tier the benefit reaches, and where that is written.
-        let mut lowest: Option<(&Tier, Span)> = None;
-        for t in tiers {
-            let by_for = b
-                .available_to
-                .iter()
-                .find(|x| x.target.name == t.name.name)
-                .map(|x| x.target.span);
-            let by_grant = cx
-                .membership
-                .granters(&b.name.name)
-                .into_iter()
-                .find(|(m, _)| *m == Member::Tier(&t.name.name))
-                .map(|(_, g)| g.span);
-            if let Some(span) = by_for.or(by_grant) {
-                lowest = Some((t, span));
-                break;
-            }
-        }
-        let Some((low, low_span)) = lowest else {
+        let own = reach_of(cx, b);
+        let Some((low, low_span)) = tiers
+            .iter()
+            .find_map(|t| own.get(t.name.name.as_str()).map(|span| (*t, *span)))
+        else {
             continue;
         };
-        let siblings: Vec<&str> = cx
-            .groups_of(&b.name.name)
-            .flat_map(|g| g.benefits.iter().map(|x| x.name.as_str()))
-            .filter(|x| *x != b.name.name)
+        // Which tiers have it: by its first definition (a second one is an error).
+        let first = by_name.get(b.name.name.as_str()).copied().unwrap_or(b);
+        if first.available_to.is_empty() {
+            continue;
+        }
+        let reach = if std::ptr::eq(first, b) {
+            own
+        } else {
+            reach_of(cx, first)
+        };
+        // A tier has the benefit, or another of its choose-one groups.
+        let groups: Vec<&(bool, HashSet<&str>)> = cx
+            .group_indices(&b.name.name)
+            .iter()
+            .filter_map(|g| group_reach.get(g))
             .collect();
+        if groups.iter().any(|(everyone, _)| *everyone) {
+            continue;
+        }
         let missing: Vec<&str> = tiers
             .iter()
             .filter(|t| t.rank > low.rank)
             .map(|t| t.name.name.as_str())
-            .filter(|t| !has(t, &b.name.name) && !siblings.iter().any(|s| has(t, s)))
+            .filter(|t| {
+                !reach.contains_key(t) && !groups.iter().any(|(_, reached)| reached.contains(t))
+            })
             .collect();
         if missing.is_empty() {
             continue;
@@ -505,13 +531,32 @@ fn benefits_carry_up(cx: &Context<'_>, tiers: &[&Tier], out: &mut Vec<Diagnostic
     }
 }
 
+/// Where each tier (or track or module, by `for`) receives a benefit: its
+/// `for` list first, then the tiers' grants.
+fn reach_of<'a>(cx: &Context<'a>, b: &'a Benefit) -> HashMap<&'a str, Span> {
+    let mut reach = HashMap::new();
+    for x in &b.available_to {
+        reach.entry(x.target.name.as_str()).or_insert(x.target.span);
+    }
+    for (m, g) in cx.membership.granters(&b.name.name) {
+        if let Member::Tier(t) = m {
+            reach.entry(*t).or_insert(g.span);
+        }
+    }
+    reach
+}
+
 /// C0701: `rate by tier` paying a higher tier less than a lower one, or nothing.
 fn tier_rates_carry_up(cx: &Context<'_>, tiers: &[&Tier], out: &mut Vec<Diagnostic>) {
     for c in &cx.program.commissions {
         let RateSpec::ByTier { rates } = &c.rate else {
             continue;
         };
-        let rate_of = |tier: &str| rates.iter().find(|r| r.tier.name == tier);
+        let mut by_tier: HashMap<&str, &charter_ir::TierRate> = HashMap::new();
+        for r in rates {
+            by_tier.entry(r.tier.name.as_str()).or_insert(r);
+        }
+        let rate_of = |tier: &str| by_tier.get(tier).copied();
         let mut best_below: Option<&charter_ir::TierRate> = None;
         let mut missing: Vec<&str> = Vec::new();
         let mut missing_above: Option<&charter_ir::TierRate> = None;

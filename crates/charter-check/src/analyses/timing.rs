@@ -20,11 +20,13 @@ use charter_diagnostics::{Code, Diagnostic, Span, TextEdit};
 use charter_ir::{
     BaseKind, CommissionRule, DurationUnit, PayoutAnchor, PayoutSchedule, PayoutTiming, Scope,
 };
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    two_schedules(cx, out);
+    let first = two_schedules(cx, out);
     for c in &cx.program.commissions {
-        let Some(payout) = schedule(cx, c) else {
+        let Some(payout) = schedule(&first, c) else {
             continue;
         };
         before_collection(cx, c, payout, out);
@@ -32,20 +34,40 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The schedule a commission is paid on.
-fn schedule<'a>(cx: &Context<'a>, c: &'a CommissionRule) -> Option<&'a PayoutSchedule> {
-    let payouts = &cx.program.payouts;
-    c.payout
-        .as_ref()
-        .or_else(|| payouts.iter().find(|p| p.scope == c.scope))
-        .or_else(|| payouts.iter().find(|p| p.scope == Scope::Program))
+/// A scope as a key: its kind and name.
+type ScopeKey<'a> = (u8, &'a str);
+
+fn scope_key(scope: &Scope) -> ScopeKey<'_> {
+    match scope {
+        Scope::Program => (0, ""),
+        Scope::Tier(n) => (1, n),
+        Scope::Track(n) => (2, n),
+        Scope::Module(n) => (3, n),
+        Scope::Benefit(n) => (4, n),
+    }
 }
 
-fn two_schedules(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let payouts = &cx.program.payouts;
-    for (i, p) in payouts.iter().enumerate() {
-        let Some(first) = payouts[..i].iter().find(|q| q.scope == p.scope) else {
-            continue;
+/// The first payout schedule of each scope.
+type FirstSchedules<'a> = HashMap<ScopeKey<'a>, &'a PayoutSchedule>;
+
+/// The schedule a commission is paid on.
+fn schedule<'a>(first: &FirstSchedules<'a>, c: &'a CommissionRule) -> Option<&'a PayoutSchedule> {
+    c.payout
+        .as_ref()
+        .or_else(|| first.get(&scope_key(&c.scope)).copied())
+        .or_else(|| first.get(&scope_key(&Scope::Program)).copied())
+}
+
+/// Reports a second schedule of one scope; returns the first of each.
+fn two_schedules<'a>(cx: &Context<'a>, out: &mut Vec<Diagnostic>) -> FirstSchedules<'a> {
+    let mut firsts: FirstSchedules<'a> = HashMap::new();
+    for p in &cx.program.payouts {
+        let first = match firsts.entry(scope_key(&p.scope)) {
+            Entry::Vacant(e) => {
+                e.insert(p);
+                continue;
+            }
+            Entry::Occupied(e) => *e.get(),
         };
         let whose = match &p.scope {
             Scope::Program => "the program".to_string(),
@@ -64,6 +86,7 @@ fn two_schedules(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+    firsts
 }
 
 fn before_collection(
