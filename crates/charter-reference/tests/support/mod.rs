@@ -220,8 +220,15 @@ fn touches_a_contract_end_date(
     })
 }
 
-/// A policy with bonuses and program requirements.
-fn bonus_with_requirements(program: &CheckedProgram, _: &charter_scenario::Scenario) -> bool {
+/// A policy with bonuses and program requirements, and a partner without a
+/// signed contract (the program requirements of the seed policies are
+/// agreements, met by a signed contract).
+fn bonus_with_requirements(
+    program: &CheckedProgram,
+    scenario: &charter_scenario::Scenario,
+) -> bool {
     let program = program.program();
-    !program.bonuses.is_empty() && !program.requirements.is_empty()
+    !program.bonuses.is_empty()
+        && !program.requirements.is_empty()
+        && scenario.partners.iter().any(|p| !p.contract)
 }
