@@ -2191,7 +2191,7 @@ impl<'a> Engine<'a> {
             let Some((partner, r, before)) = self.invoices[invoice.0 as usize]
                 .as_ref()
                 .and_then(|inv| inv.commissions.get(k))
-                .map(|c| (c.partner, c.rule, c.account.total()))
+                .map(|c| (c.partner, c.rule, c.account.refundable()))
             else {
                 continue;
             };
@@ -2231,7 +2231,7 @@ impl<'a> Engine<'a> {
                     self.currency, self.currency
                 ),
                 format!(
-                    "amount: −{before} commission × {refunded} / {paid_before} = −{taken}; {} ({})",
+                    "amount: −{before} commission × {refunded} refunded / {paid_before} paid = −{taken}; {} ({})",
                     settlement.describe(&self.currency),
                     self.rounding.describe()
                 ),

@@ -345,6 +345,11 @@ impl Account {
         self.live.add(&self.kept)
     }
 
+    /// The earnings a refund takes its share of (all but what was kept for good).
+    pub fn refundable(&self) -> Exact {
+        self.live.clone()
+    }
+
     /// Adds exact earnings and pays the rounded total less what was paid.
     pub fn earn(&mut self, amount: &Exact, rounding: Rounding) -> Settlement {
         self.live = self.live.add(amount);
