@@ -100,6 +100,10 @@ pub(crate) struct Files {
     pub imports: Vec<Vec<FileId>>,
     /// Parse and import diagnostics, each reported once.
     pub diagnostics: Vec<Diagnostic>,
+    /// Imports that named a policy file that could not be read: not a regular
+    /// file, too large, not UTF-8, or an operating-system error. (A missing
+    /// file or one that is not a policy is the importing policy's mistake.)
+    pub unreadable_imports: usize,
     keys: HashMap<FileKey, FileId>,
     walk: Vec<Walk>,
 }
@@ -119,6 +123,7 @@ impl Files {
             asts: (0..count).map(|_| None).collect(),
             imports: vec![Vec::new(); count],
             diagnostics: Vec::new(),
+            unreadable_imports: 0,
             keys: HashMap::new(),
             walk: vec![Walk::Done; count],
         }
@@ -193,6 +198,9 @@ impl Files {
                         }
                     },
                     Err(e) => {
+                        if !matches!(e, ReadError::NotFound | ReadError::NotPolicy) {
+                            self.unreadable_imports += 1;
+                        }
                         self.diagnostics.push(read_error(&value, span, &e));
                         continue;
                     }

@@ -61,6 +61,10 @@ pub struct Compilation {
     pub symbols: SymbolTable,
     /// Every finding, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Imports that name a policy file that could not be read (not a regular
+    /// file, too large, not UTF-8, an operating-system error): each is also a
+    /// C0102 diagnostic, and commands exit 2 as for a file named to them.
+    pub unreadable_imports: usize,
 }
 
 impl Compilation {
@@ -126,6 +130,7 @@ fn compile_files(mut files: Files, root: FileId, reader: &mut dyn FileReader) ->
         program: checked.program,
         symbols: checked.symbols,
         diagnostics,
+        unreadable_imports: files.unreadable_imports,
     }
 }
 
@@ -173,6 +178,9 @@ pub struct PolicySet {
     pub diagnostics: Vec<Diagnostic>,
     /// The named files that could not be read, and why.
     pub unreadable: Vec<(PathBuf, ReadError)>,
+    /// Imports that name a policy file that could not be read; see
+    /// [`Compilation::unreadable_imports`].
+    pub unreadable_imports: usize,
 }
 
 /// One policy of a [`PolicySet`].
@@ -262,6 +270,7 @@ pub fn compile_set(paths: &[PathBuf], reader: &mut dyn FileReader) -> PolicySet 
         policies,
         diagnostics,
         unreadable,
+        unreadable_imports: files.unreadable_imports,
     }
 }
 

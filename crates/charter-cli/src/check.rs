@@ -128,7 +128,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for (path, e) in &set.unreadable {
         eprintln!("error: cannot read `{}`: {e}", path.display());
     }
-    let unreadable = !found.errors.is_empty() || !set.unreadable.is_empty();
+    // An import that names a policy that cannot be read is an I/O problem
+    // too (it is also a C0102 diagnostic, at the import).
+    let unreadable =
+        !found.errors.is_empty() || !set.unreadable.is_empty() || set.unreadable_imports > 0;
     if args.emit.is_some() {
         let programs: Vec<_> = set.policies.iter().map(|p| &p.program).collect();
         let json = if programs.len() == 1 {
@@ -199,7 +202,11 @@ pub fn ir(path: &Path) -> ExitCode {
             if c.has_errors() {
                 let text = render_human(&c.db, &c.diagnostics, HumanStyle::default());
                 eprint!("{text}");
-                ExitCode::from(crate::EXIT_FINDINGS)
+                if c.unreadable_imports > 0 {
+                    ExitCode::from(crate::EXIT_USAGE)
+                } else {
+                    ExitCode::from(crate::EXIT_FINDINGS)
+                }
             } else {
                 ExitCode::SUCCESS
             }

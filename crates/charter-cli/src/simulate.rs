@@ -121,7 +121,13 @@ pub fn load_policy(path: &Path) -> Result<(CheckedProgram, SourceDb), ExitCode> 
                 "error: `{}` has errors; fix them before simulating",
                 path.display()
             );
-            Err(ExitCode::from(crate::EXIT_FINDINGS))
+            // An import that cannot be read is an I/O problem, as the policy
+            // itself would be.
+            Err(ExitCode::from(if c.unreadable_imports > 0 {
+                crate::EXIT_USAGE
+            } else {
+                crate::EXIT_FINDINGS
+            }))
         }
     }
 }
@@ -338,6 +344,9 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
                     render_human(&c.db, &c.diagnostics, HumanStyle::default())
                 );
                 failed += 1;
+                if c.unreadable_imports > 0 {
+                    unreadable += 1;
+                }
                 continue;
             }
             Err(e) => {
