@@ -175,3 +175,53 @@ async def diagnostics_until(client: LanguageClient, done) -> list[types.Diagnost
             return list(published)
         await asyncio.sleep(0.01)
     raise AssertionError(f"diagnostics never settled: {client.diagnostics.get(URI)}")
+
+
+async def test_blocking_files_and_paths_outside_the_workspace(client: LanguageClient, tmp_path):
+    """An import of a FIFO is refused at once (the server keeps answering and
+    shuts down cleanly), and `charter.simulate` refuses a scenario outside the
+    workspace folders without reading it."""
+    os.mkfifo(tmp_path / "pipe.charter")
+    policy = tmp_path / "main.charter"
+    uri = policy.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri,
+                language_id="charter",
+                version=1,
+                text='import "pipe.charter"\nprogram "W" { currency EUR }\ntiers Silver < Gold\n',
+            )
+        )
+    )
+    for _ in range(1000):
+        if uri in client.diagnostics:
+            break
+        await asyncio.sleep(0.01)
+    messages = [d.message for d in client.diagnostics.get(uri, [])]
+    assert any("FIFO" in m for m in messages), messages
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=2, character=7),
+        )
+    )
+    assert hover is not None and "rank 1 of 2" in hover.contents.value
+
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=URI, language_id="charter", version=1, text=TEXT
+            )
+        )
+    )
+    secret = tmp_path / "secret.json"
+    secret.write_text('{ "DB_PASSWORD": "hunter2" }', encoding="utf-8")
+    with pytest.raises(Exception) as refused:
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="charter.simulate", arguments=[str(secret), URI]
+            )
+        )
+    assert "outside the workspace folders" in str(refused.value)
+    assert "hunter2" not in str(refused.value)

@@ -6,7 +6,7 @@
 
 use crate::files::Reads;
 use crate::syntax_index::SyntaxIndex;
-use charter_check::{Compilation, FileReader, SymbolId};
+use charter_check::{Compilation, FileKey, FileReader, ReadError, SymbolId};
 use charter_diagnostics::{FileId, SourceDb, Span};
 use charter_syntax::ast::SourceFileAst;
 use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
@@ -238,9 +238,25 @@ struct BufferReader<'a> {
 
 impl FileReader for BufferReader<'_> {
     fn read(&mut self, path: &Path) -> std::io::Result<String> {
+        Ok(self.read_file(path)?.0)
+    }
+
+    /// The file on disk when there is one (so a link to a file is that
+    /// file), else the normalized path (an unsaved buffer).
+    fn key(&mut self, path: &Path) -> FileKey {
+        match self.reads.identity(path) {
+            Some(identity) => FileKey::Disk(identity),
+            None => FileKey::Name(normalize(path)),
+        }
+    }
+
+    fn read_file(&mut self, path: &Path) -> Result<(String, FileKey), ReadError> {
         match self.open.get(&normalize(path)) {
-            Some(text) => Ok(text.to_string()),
-            None => Ok(self.reads.read_policy(path)?),
+            Some(text) => Ok((text.to_string(), self.key(path))),
+            None => {
+                let (text, identity) = self.reads.read_policy(path)?;
+                Ok((text, FileKey::Disk(identity)))
+            }
         }
     }
 }

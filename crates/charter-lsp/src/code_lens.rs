@@ -2,6 +2,8 @@
 //! Scenarios whose name starts with the policy's (`simpro.json`,
 //! `simpro-q1.json` for `simpro.charter`) are preferred; when there are none,
 //! every scenario in the folder is offered.
+//!
+//! Lists the policy's folder: the server calls it off the request loop.
 
 use crate::analysis::Analysis;
 use charter_syntax::ast::ItemKind;

@@ -2,29 +2,141 @@
 //! scenarios of `charter.simulate`. Reads go through `charter-fs` (regular
 //! files only, opened without blocking, bounded), and each analysis records
 //! the path it is reading, so a missed deadline can name the file that does
-//! not answer. Scenario paths come from the client, so they are checked
+//! not answer; a file that does not answer is not read again until its read
+//! returns ([`InFlight`]). Scenario paths come from the client, so they are checked
 //! against the workspace folders before anything is read.
 
 use charter_fs::{FileIdentity, ReadError, ReadLimit};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
-/// How a file is read from disk: [`charter_fs::read_bytes`], except in tests
-/// that stand in for a drive that does not answer.
-pub type ReadFile = fn(&Path, ReadLimit) -> Result<(Vec<u8>, FileIdentity), ReadError>;
+/// Reads a policy: a `*.charter` regular file once links are followed.
+pub type ReadPolicy = fn(&Path) -> Result<(String, FileIdentity), ReadError>;
+/// Reads any regular file, at most `limit` bytes.
+pub type ReadBytes = fn(&Path, ReadLimit) -> Result<(Vec<u8>, FileIdentity), ReadError>;
+
+/// How files are read from disk: `charter-fs`, except in tests that stand
+/// in a drive that does not answer.
+#[derive(Clone, Copy, Debug)]
+pub struct FileSystem {
+    pub read_policy: ReadPolicy,
+    pub read_bytes: ReadBytes,
+}
+
+impl Default for FileSystem {
+    fn default() -> FileSystem {
+        FileSystem {
+            read_policy: charter_fs::read_policy,
+            read_bytes: charter_fs::read_bytes,
+        }
+    }
+}
+
+/// The reads in progress across the server, by path. A file whose read has
+/// not returned within the patience it was given (the server's deadline) is
+/// not read again until that read returns: later reads of it fail at once, so
+/// a drive that does not answer holds one thread per file, not one per edit.
+/// When such a read returns, [`InFlight::returned`] changes, and the server
+/// checks its documents again.
+#[derive(Debug)]
+pub struct InFlight {
+    reads: Mutex<HashMap<PathBuf, Vec<(u64, Instant)>>>,
+    next: AtomicU64,
+    returned: watch::Sender<u64>,
+}
+
+impl Default for InFlight {
+    fn default() -> InFlight {
+        InFlight {
+            reads: Mutex::new(HashMap::new()),
+            next: AtomicU64::new(0),
+            returned: watch::channel(0).0,
+        }
+    }
+}
+
+impl InFlight {
+    /// Changes whenever a read that outlasted its patience returns.
+    pub fn returned(&self) -> watch::Receiver<u64> {
+        self.returned.subscribe()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<(u64, Instant)>>> {
+        self.reads.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a read of `path`, unless an earlier one has been running
+    /// longer than `patience` (then how long it has been running).
+    fn begin(&self, path: &Path, patience: Duration) -> Result<u64, Duration> {
+        let mut reads = self.lock();
+        let running = reads.entry(path.to_path_buf()).or_default();
+        if let Some(longest) = running.iter().map(|(_, start)| start.elapsed()).max() {
+            if longest > patience {
+                return Err(longest);
+            }
+        }
+        let token = self.next.fetch_add(1, Ordering::SeqCst);
+        running.push((token, Instant::now()));
+        Ok(token)
+    }
+
+    fn end(&self, path: &Path, token: u64, patience: Duration) {
+        let mut outlasted = false;
+        {
+            let mut reads = self.lock();
+            if let Some(running) = reads.get_mut(path) {
+                if let Some(at) = running.iter().position(|(t, _)| *t == token) {
+                    outlasted = running[at].1.elapsed() > patience;
+                    running.swap_remove(at);
+                }
+                if running.is_empty() {
+                    reads.remove(path);
+                }
+            }
+        }
+        if outlasted {
+            self.returned.send_modify(|n| *n += 1);
+        }
+    }
+}
+
+/// Ends a registered read however its thread leaves it.
+struct ReadGuard<'a> {
+    reads: &'a Reads,
+    path: &'a Path,
+    token: u64,
+}
+
+impl Drop for ReadGuard<'_> {
+    fn drop(&mut self) {
+        *self.reads.lock() = None;
+        self.reads
+            .in_flight
+            .end(self.path, self.token, self.reads.patience);
+    }
+}
 
 /// The reads of one analysis or one simulation.
 #[derive(Debug)]
 pub struct Reads {
-    read_file: ReadFile,
+    fs: FileSystem,
+    in_flight: Arc<InFlight>,
+    /// How long a read may run before the file counts as not answering.
+    patience: Duration,
     /// The file being read now, if any.
     current: Mutex<Option<PathBuf>>,
 }
 
 impl Reads {
-    pub fn new(read_file: ReadFile) -> Reads {
+    pub fn new(fs: FileSystem, in_flight: Arc<InFlight>, patience: Duration) -> Reads {
         Reads {
-            read_file,
+            fs,
+            in_flight,
+            patience,
             current: Mutex::new(None),
         }
     }
@@ -38,26 +150,58 @@ impl Reads {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Reads a regular file whole, at most `limit` bytes.
-    pub fn read_bytes(&self, path: &Path, limit: ReadLimit) -> Result<Vec<u8>, ReadError> {
+    /// Runs `read` on `path`, recording that `path` is being read; refuses at
+    /// once a file whose earlier read has not returned.
+    fn reading<T>(
+        &self,
+        path: &Path,
+        read: impl FnOnce() -> Result<T, ReadError>,
+    ) -> Result<T, ReadError> {
+        let token = self
+            .in_flight
+            .begin(path, self.patience)
+            .map_err(|running| {
+                ReadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "an earlier read of it has not returned after {}",
+                        crate::worker::seconds(running)
+                    ),
+                ))
+            })?;
         *self.lock() = Some(path.to_path_buf());
-        let read = (self.read_file)(path, limit);
-        *self.lock() = None;
-        read.map(|(bytes, _)| bytes)
+        let _guard = ReadGuard {
+            reads: self,
+            path,
+            token,
+        };
+        read()
     }
 
-    /// Reads a policy file as UTF-8 text.
-    pub fn read_policy(&self, path: &Path) -> Result<String, ReadError> {
-        let bytes = self.read_bytes(path, ReadLimit::POLICY)?;
-        String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
-            offset: e.utf8_error().valid_up_to(),
-        })
+    /// Reads a regular file whole, at most `limit` bytes.
+    pub fn read_bytes(&self, path: &Path, limit: ReadLimit) -> Result<Vec<u8>, ReadError> {
+        self.reading(path, || (self.fs.read_bytes)(path, limit))
+            .map(|(bytes, _)| bytes)
+    }
+
+    /// Reads a policy file (a `*.charter` regular file once links are followed).
+    pub fn read_policy(&self, path: &Path) -> Result<(String, FileIdentity), ReadError> {
+        self.reading(path, || (self.fs.read_policy)(path))
+    }
+
+    /// Which file on disk `path` names, if it names one (links followed).
+    pub fn identity(&self, path: &Path) -> Option<FileIdentity> {
+        self.reading(path, || Ok(FileIdentity::of(path)?)).ok()
     }
 }
 
 impl Default for Reads {
     fn default() -> Reads {
-        Reads::new(charter_fs::read_bytes)
+        Reads::new(
+            FileSystem::default(),
+            Arc::default(),
+            Duration::from_secs(10),
+        )
     }
 }
 
@@ -169,10 +313,39 @@ mod tests {
     }
 
     #[test]
+    fn a_file_whose_read_has_not_returned_is_not_read_again() {
+        let in_flight = Arc::new(InFlight::default());
+        let returned = in_flight.returned();
+        let path = Path::new("/slow/roster.charter");
+        let first = in_flight.begin(path, Duration::ZERO).unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+        // Within its patience, a second read runs beside the first.
+        let second = in_flight.begin(path, Duration::from_secs(60)).unwrap();
+        in_flight.end(path, second, Duration::from_secs(60));
+        assert!(!returned.has_changed().unwrap());
+        // Past it, the file is refused at once.
+        let reads = Reads::new(FileSystem::default(), in_flight.clone(), Duration::ZERO);
+        let e = reads.read_policy(path).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("an earlier read of it has not returned after"),
+            "{e}"
+        );
+        // When the slow read returns, the file is read again, and it is said.
+        in_flight.end(path, first, Duration::ZERO);
+        assert!(returned.has_changed().unwrap());
+        assert!(matches!(reads.read_policy(path), Err(ReadError::NotFound)));
+    }
+
+    #[test]
     fn reads_refuse_what_is_not_a_regular_file() {
         let dir = tempfile::tempdir().unwrap();
         let reads = Reads::default();
-        let e = reads.read_policy(dir.path()).unwrap_err();
+        let folder = dir.path().join("folder.charter");
+        std::fs::create_dir(&folder).unwrap();
+        let e = reads.read_policy(&folder).unwrap_err();
+        assert_eq!(e.to_string(), "it is a folder, not a regular file");
+        let e = reads.read_bytes(&folder, ReadLimit::SCENARIO).unwrap_err();
         assert_eq!(e.to_string(), "it is a folder, not a regular file");
         assert_eq!(reads.current(), None);
     }

@@ -12,8 +12,8 @@
 //! import never stops other requests, `shutdown` and `exit` included.
 
 use crate::analysis::{self, Analysis, OpenBuffers};
-use crate::files::{ReadFile, Reads};
-use crate::worker::{self, JobError, Workers};
+use crate::files::{FileSystem, InFlight, Reads};
+use crate::worker::{self, seconds, JobError, Workers};
 use crate::{
     code_actions, code_lens, completion, convert, folding, formatting, hover, inlay_hints,
     navigation, outline, semantic_tokens,
@@ -41,7 +41,7 @@ pub struct Config {
     /// How long `charter.simulate` may take, reading the scenario included.
     pub simulation_deadline: Duration,
     /// How files are read from disk (tests stand in a drive that does not answer).
-    pub read_file: ReadFile,
+    pub file_system: FileSystem,
 }
 
 impl Default for Config {
@@ -50,7 +50,7 @@ impl Default for Config {
             debounce: Duration::from_millis(75),
             deadline: Duration::from_secs(10),
             simulation_deadline: Duration::from_secs(60),
-            read_file: charter_fs::read_bytes,
+            file_system: FileSystem::default(),
         }
     }
 }
@@ -67,6 +67,7 @@ struct Shared {
     state: Mutex<State>,
     shutdown: Arc<AtomicBool>,
     workers: Workers,
+    in_flight: Arc<InFlight>,
 }
 
 #[derive(Default)]
@@ -93,6 +94,8 @@ struct Document {
 #[derive(Clone)]
 struct Pending {
     generation: u64,
+    /// When the analysis started: it has [`Config::deadline`] from then.
+    started: Instant,
     result: watch::Receiver<Option<Arc<Analysis>>>,
     reads: Arc<Reads>,
 }
@@ -144,14 +147,6 @@ fn job_problem(e: &JobError) -> String {
     }
 }
 
-fn seconds(d: Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{} s", d.as_secs_f64())
-    }
-}
-
 impl Backend {
     pub fn new(client: Client, config: Config) -> Backend {
         Backend::with_shutdown_flag(client, config, Arc::new(AtomicBool::new(false)))
@@ -170,8 +165,19 @@ impl Backend {
                 state: Mutex::new(State::default()),
                 shutdown,
                 workers: Workers::default(),
+                in_flight: Arc::default(),
             }),
         }
+    }
+
+    /// The reads of a new analysis or simulation.
+    fn reads(&self) -> Reads {
+        let config = &self.shared.config;
+        Reads::new(
+            config.file_system,
+            self.shared.in_flight.clone(),
+            config.deadline,
+        )
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -199,7 +205,10 @@ impl Backend {
         match self.lookup(uri)? {
             None => Ok(None),
             Some(Lookup::Ready(generation, a)) => Ok(Some((generation, a))),
-            Some(Lookup::Pending(p)) => Ok(Some((p.generation, wait(&p, Some(deadline)).await?))),
+            Some(Lookup::Pending(p)) => {
+                let deadline = deadline.min(p.started + self.shared.config.deadline);
+                Ok(Some((p.generation, wait(&p, Some(deadline)).await?)))
+            }
         }
     }
 
@@ -223,10 +232,11 @@ impl Backend {
         }
         let (text, version) = (doc.text.clone(), doc.version);
         let open = open_buffers(&state);
-        let reads = Arc::new(Reads::new(self.shared.config.read_file));
+        let reads = Arc::new(self.reads());
         let (tx, result) = watch::channel(None);
         let pending = Pending {
             generation,
+            started: Instant::now(),
             result,
             reads: reads.clone(),
         };
@@ -284,18 +294,16 @@ impl Backend {
             let (generation, analysis) = match this.lookup(&uri) {
                 Ok(None) => return,
                 Ok(Some(Lookup::Ready(g, a))) => (g, a),
-                Ok(Some(Lookup::Pending(p))) => {
-                    match wait(&p, Some(worker::after(deadline))).await {
-                        Ok(a) => (p.generation, a),
-                        Err(e) => {
-                            this.publish_unavailable(&uri, p.generation, &e).await;
-                            match wait(&p, None).await {
-                                Ok(a) => (p.generation, a),
-                                Err(_) => return,
-                            }
+                Ok(Some(Lookup::Pending(p))) => match wait(&p, Some(p.started + deadline)).await {
+                    Ok(a) => (p.generation, a),
+                    Err(e) => {
+                        this.publish_unavailable(&uri, p.generation, &e).await;
+                        match wait(&p, None).await {
+                            Ok(a) => (p.generation, a),
+                            Err(_) => return,
                         }
                     }
-                }
+                },
                 Err(e) => {
                     this.publish_unavailable(&uri, generation, &e).await;
                     return;
@@ -336,6 +344,25 @@ impl Backend {
             .client
             .publish_diagnostics(uri.clone(), vec![diagnostic], Some(version))
             .await;
+    }
+
+    /// Checks every open document again whenever a read that did not answer
+    /// in time returns: their diagnostics may say it did not.
+    fn recheck_when_reads_return(&self) {
+        let this = self.clone();
+        let mut returned = self.shared.in_flight.returned();
+        tokio::spawn(async move {
+            while returned.changed().await.is_ok() {
+                let uris: Vec<Uri> = {
+                    let mut state = this.state();
+                    state.generation += 1;
+                    state.documents.keys().cloned().collect()
+                };
+                for uri in uris {
+                    this.schedule_diagnostics(uri, Duration::ZERO);
+                }
+            }
+        });
     }
 
     /// The document's current text and its latest analysis, however old.
@@ -558,6 +585,10 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.recheck_when_reads_return();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -848,7 +879,7 @@ impl LanguageServer for Backend {
             folders: self.scenario_folders(base.as_deref()),
             base,
         };
-        let reads = Arc::new(Reads::new(self.shared.config.read_file));
+        let reads = Arc::new(self.reads());
         let job_reads = reads.clone();
         let deadline = self.shared.config.simulation_deadline;
         let summary = self

@@ -86,6 +86,15 @@ impl Drop for LiveJob {
     }
 }
 
+/// A duration for a message: `300 ms`, `10 s`, `1.5 s`.
+pub fn seconds(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", (d.as_millis() / 100) as f64 / 10.0)
+    }
+}
+
 /// `duration` from now.
 pub fn after(duration: Duration) -> Instant {
     Instant::now() + duration

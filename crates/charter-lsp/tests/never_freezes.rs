@@ -15,7 +15,8 @@
 
 mod support;
 
-use charter_fs::{FileIdentity, ReadError, ReadLimit};
+use charter_fs::{FileIdentity, ReadError};
+use charter_lsp::files::FileSystem;
 use charter_lsp::wire::Outcome;
 use charter_lsp::Config;
 use serde_json::{json, Value};
@@ -125,21 +126,29 @@ async fn an_import_of_a_fifo_is_refused_and_every_request_is_answered() {
 
 // ------------------------------------------------------------ a drive that does not answer
 
-/// Files named `stuck*` do not answer until the test releases them by name;
-/// then they do not exist. Everything else is read from disk.
-fn stuck_read(path: &Path, limit: ReadLimit) -> Result<(Vec<u8>, FileIdentity), ReadError> {
+/// Policies named `stuck*` do not answer until the test releases them by
+/// name; then they do not exist. Everything else is read from disk.
+fn stuck_read(path: &Path) -> Result<(String, FileIdentity), ReadError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     if !name.starts_with("stuck") {
-        return charter_fs::read_bytes(path, limit);
+        return charter_fs::read_policy(path);
     }
     let mut released = RELEASED.lock().unwrap();
     while !released.contains(&name) {
         released = WAKE.wait(released).unwrap();
     }
     Err(ReadError::NotFound)
+}
+
+/// A drive where `stuck*` policies do not answer.
+fn stuck_drive() -> FileSystem {
+    FileSystem {
+        read_policy: stuck_read,
+        ..FileSystem::default()
+    }
 }
 
 static RELEASED: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -163,7 +172,7 @@ async fn an_import_that_does_not_answer_times_out_into_a_diagnostic() {
     let mut s = TestServer::with_config(Config {
         debounce: Duration::from_millis(10),
         deadline: Duration::from_millis(300),
-        read_file: stuck_read,
+        file_system: stuck_drive(),
         ..Config::default()
     })
     .await;
@@ -187,21 +196,35 @@ async fn an_import_that_does_not_answer_times_out_into_a_diagnostic() {
     // Requests that need no analysis are answered as usual.
     let symbols = s.result("workspace/symbol", json!({ "query": "" })).await;
     assert_eq!(symbols, json!([]));
-    // When the read returns, the real diagnostics follow.
+    // An edit is checked at once: the file that did not answer is not read again.
+    s.change(&uri, 2, json!([{ "text": importing("stuck-a.charter") }]))
+        .await;
+    let published = s.diagnostics(&uri).await;
+    assert!(
+        messages(&published).iter().any(|m| m.starts_with(
+            "cannot read `stuck-a.charter`: an earlier read of it has not returned after"
+        )),
+        "{published}"
+    );
+    // When the read returns, the document is checked again.
     drop(release);
     let published = s.diagnostics(&uri).await;
     assert!(
-        published["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("cannot read `stuck-a.charter`"))),
+        messages(&published).contains(&"cannot read `stuck-a.charter`: no such file".to_string()),
         "{published}"
     );
     let hover = s.result("textDocument/hover", hover_params(&uri)).await;
     assert!(hover["contents"].is_object(), "{hover}");
+}
+
+fn messages(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .map(|m| m.lines().next().unwrap_or_default().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -213,7 +236,7 @@ async fn shutdown_and_exit_are_answered_while_requests_wait_for_a_read() {
     let mut s = Session::with_config(Config {
         debounce: Duration::from_millis(10),
         deadline: Duration::from_secs(600),
-        read_file: stuck_read,
+        file_system: stuck_drive(),
         ..Config::default()
     });
     s.initialize().await;
