@@ -310,7 +310,16 @@ impl Files {
             .iter()
             .map(|f| format!("`{}`", file_name(self.db.path(*f))))
             .collect();
-        names.push(names[0].clone());
+        let first = names.first().cloned().unwrap_or_default();
+        // A cycle through hundreds of files is named by its ends.
+        if names.len() > 6 {
+            let hidden = names.len() - 5;
+            let tail = names.split_off(names.len() - 2);
+            names.truncate(3);
+            names.push(format!("{hidden} more files"));
+            names.extend(tail);
+        }
+        names.push(first);
         Diagnostic::new(
             Code::Import,
             format!("importing `{value}` closes a cycle of imports"),

@@ -142,6 +142,31 @@ fn a_cycle_that_does_not_pass_through_the_root_is_reported_once() {
 }
 
 #[test]
+fn a_long_cycle_is_named_by_its_ends() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..100 {
+        let mut text = if i == 0 {
+            PROGRAM.to_string()
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("import \"f{}.charter\"\n", (i + 1) % 100));
+        files.push((format!("f{i}.charter"), text));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut fs = AliasFs::new(&refs);
+    let diagnostics = check_root(&mut fs, "f0.charter");
+    assert_eq!(diagnostics.len(), 1, "{:#?}", messages(&diagnostics));
+    assert_eq!(
+        diagnostics[0].help.as_deref(),
+        Some("`f0.charter` imports `f1.charter` imports `f2.charter` imports 95 more files imports `f98.charter` imports `f99.charter` imports `f0.charter`; a file cannot import a file that imports it, directly or not: remove one of these imports")
+    );
+}
+
+#[test]
 fn a_diamond_is_not_a_cycle() {
     let a = format!("{PROGRAM}import \"b.charter\"\nimport \"c.charter\"\ntiers Gold\n");
     let mut fs = AliasFs::new(&[
