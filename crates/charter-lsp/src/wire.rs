@@ -4,10 +4,11 @@
 //! framed reader ends after an error), so a client sending one bad body would
 //! kill the server. Here the input is read and framed first: every body must
 //! be JSON (else a `-32700` parse error is answered) and a JSON-RPC request,
-//! notification or response (else `-32600`); a missing or invalid
-//! `Content-Length` is answered with `-32700` and the reader resynchronizes on
-//! the next header; a message cut off by the end of input ends the session
-//! cleanly. Valid messages are re-framed into an in-memory pipe to the server,
+//! notification or response (else `-32600`); a missing, invalid, too small or
+//! too large `Content-Length` is answered with `-32700` and the reader
+//! resynchronizes on the next header, so the next valid message is served
+//! ([`FrameReader`] says how); header lines may end with LF alone; a message
+//! cut off by the end of input ends the session cleanly. Valid messages are re-framed into an in-memory pipe to the server,
 //! and the server's output is copied to the real output one whole message at
 //! a time, behind the same lock the framing layer answers errors with, so
 //! messages never interleave.

@@ -372,3 +372,27 @@ async fn simulate_refuses_what_is_not_a_scenario_file_without_quoting_it() {
         "cannot read `pipe.json`: it is a FIFO, not a regular file"
     );
 }
+
+#[tokio::test]
+async fn simulate_follows_the_workspace_folders_as_they_change() {
+    let (w, mut s) = workspace().await;
+    let outside = w.outside.join("rates.json").display().to_string();
+    let folder = |path: &Path| json!([{ "uri": file_uri(path), "name": "f" }]);
+    s.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": folder(&w.outside), "removed": [] } }),
+    )
+    .await;
+    let added = simulate(&mut s, &outside, &w.policy_uri).await;
+    assert!(added["result"]["totals"].is_array(), "{added}");
+    s.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": folder(&w.outside) } }),
+    )
+    .await;
+    let removed = simulate(&mut s, &outside, &w.policy_uri).await;
+    assert!(
+        error_message(&removed).contains("outside the workspace folders"),
+        "{removed}"
+    );
+}
