@@ -5,10 +5,9 @@
 //! folder that cannot be read is reported by name, the rest is still checked,
 //! and the exit code is then 2.
 
-use charter_check::{compile_path, compile_set, FsReader};
+use charter_check::{compile_path, compile_set, FileKey, FileReader, FsReader};
 use charter_diagnostics::render::{render_human, render_json, render_sarif, summary, HumanStyle};
 use charter_diagnostics::Severity;
-use charter_fs::FileIdentity;
 use clap::{Args, ValueEnum};
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -77,10 +76,12 @@ pub fn find_files(paths: &[PathBuf], extension: &str) -> FoundFiles {
     }
     found.files.sort();
     // One file reached through two paths (a link, `a/../a`) is read once.
+    // `FsReader::key` is the one definition of "the same file": device and
+    // inode, or the canonical path where those are not known.
     let mut seen = HashSet::new();
-    found.files.retain(|path| match FileIdentity::of(path) {
-        Ok(identity) => seen.insert(identity),
-        Err(_) => true,
+    found.files.retain(|path| match FsReader.key(path) {
+        key @ FileKey::Disk(_) => seen.insert(key),
+        FileKey::Name(name) => name.is_relative() || seen.insert(FileKey::Name(name)),
     });
     found.files.dedup();
     found
