@@ -144,6 +144,9 @@ impl Exact {
     /// The nearest decimal with up to 28 places, for explanations and
     /// reported rates only; money is never computed from it.
     pub fn to_decimal(&self) -> Decimal {
+        if let Some(d) = self.small_decimal() {
+            return d;
+        }
         let r = self.big();
         for scale in 0..=28u32 {
             let scaled = r.numer() * BigInt::from(10).pow(scale);
@@ -162,8 +165,26 @@ impl Exact {
         Decimal::ZERO
     }
 
+    /// The value as a decimal, when it is a small fraction that is one.
+    fn small_decimal(&self) -> Option<Decimal> {
+        let Exact::Small(r) = self else {
+            return None;
+        };
+        let mut scaled = *r.numer();
+        for scale in 0..=28u32 {
+            if scaled % *r.denom() == 0 {
+                return Decimal::try_from_i128_with_scale(scaled / *r.denom(), scale).ok();
+            }
+            scaled = scaled.checked_mul(10)?;
+        }
+        None
+    }
+
     /// Whether the value is a decimal with at most 28 places.
     fn terminates(&self) -> bool {
+        if self.small_decimal().is_some() {
+            return true;
+        }
         let r = self.big();
         let mut d = r.denom().clone();
         let (two, five) = (BigInt::from(2), BigInt::from(5));
@@ -216,7 +237,9 @@ impl Ord for Exact {
 /// Exact decimals as written; other fractions as `≈` and 12 places.
 impl fmt::Display for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.terminates() {
+        if let Some(d) = self.small_decimal() {
+            write!(f, "{}", d.normalize())
+        } else if self.terminates() {
             write!(f, "{}", self.to_decimal().normalize())
         } else {
             write!(f, "≈{}", self.to_decimal().round_dp(12).normalize())
