@@ -10,6 +10,7 @@ use charter_diagnostics::{Code, Diagnostic, Span};
 use charter_syntax::ast::{self, QuantityKind, UnitSuffix};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::collections::{HashMap, VecDeque};
 
 /// The IR of a policy and the unit errors found while lowering it.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
             ..Program::default()
         },
         diagnostics: Vec::new(),
+        awaiting: Awaiting::default(),
     };
     lowerer.lower_program_block(files);
     // The orders (`tiers A < B`, `tracks ...`, `modules ...`) first, so a block
@@ -103,6 +105,30 @@ enum DurationUse {
 struct Lowerer {
     program: Program,
     diagnostics: Vec<Diagnostic>,
+    /// Tiers, tracks and modules named in a list whose block has not come
+    /// yet, by name, in list order: a block finds its entry at once (a search
+    /// per block was quadratic in the length of the list).
+    awaiting: Awaiting,
+}
+
+#[derive(Default)]
+struct Awaiting {
+    tiers: HashMap<String, VecDeque<usize>>,
+    tracks: HashMap<String, VecDeque<usize>>,
+    modules: HashMap<String, VecDeque<usize>>,
+}
+
+/// Records that `list[index]` waits for its block.
+fn await_block(awaiting: &mut HashMap<String, VecDeque<usize>>, name: &str, index: usize) {
+    awaiting
+        .entry(name.to_string())
+        .or_default()
+        .push_back(index);
+}
+
+/// The first entry named `name` still waiting for its block, taken.
+fn take_awaiting(awaiting: &mut HashMap<String, VecDeque<usize>>, name: &str) -> Option<usize> {
+    awaiting.get_mut(name)?.pop_front()
 }
 
 impl Lowerer {
@@ -279,6 +305,7 @@ impl Lowerer {
                 self.program.tiers_span = Some(item.span);
                 for ident in names {
                     let rank = self.program.tiers.len();
+                    await_block(&mut self.awaiting.tiers, &ident.name, rank);
                     self.program.tiers.push(Tier {
                         name: named(ident, &item.docs),
                         rank,
@@ -292,24 +319,28 @@ impl Lowerer {
             ast::ItemKind::Tier(block) => self.tier_block(item, block),
             ast::ItemKind::TracksDecl(names) => {
                 for ident in names {
+                    let index = self.program.tracks.len();
+                    await_block(&mut self.awaiting.tracks, &ident.name, index);
                     self.program.tracks.push(group(named(ident, &item.docs)));
                 }
             }
             ast::ItemKind::Track(block) => {
                 let scope = Scope::Track(block.name.name.clone());
                 let g = self.member_group(item, block, scope);
-                merge_group(&mut self.program.tracks, g);
+                merge_group(&mut self.program.tracks, &mut self.awaiting.tracks, g);
             }
             ast::ItemKind::ModulesDecl(decl) => {
                 self.program.modules_several = decl.several.unwrap_or(true);
                 for ident in &decl.names {
+                    let index = self.program.modules.len();
+                    await_block(&mut self.awaiting.modules, &ident.name, index);
                     self.program.modules.push(group(named(ident, &item.docs)));
                 }
             }
             ast::ItemKind::Module(block) => {
                 let scope = Scope::Module(block.name.name.clone());
                 let g = self.member_group(item, block, scope);
-                merge_group(&mut self.program.modules, g);
+                merge_group(&mut self.program.modules, &mut self.awaiting.modules, g);
             }
             ast::ItemKind::Benefit(b) => self.benefit(item, b),
             ast::ItemKind::ChooseOne(c) => {
@@ -366,12 +397,8 @@ impl Lowerer {
             .iter()
             .find(|c| matches!(c.kind, ast::MemberClauseKind::InviteOnly))
             .map(|c| c.span);
-        if let Some(tier) = self
-            .program
-            .tiers
-            .iter_mut()
-            .find(|t| t.name.name == block.name.name && t.block_span.is_none())
-        {
+        let waiting = take_awaiting(&mut self.awaiting.tiers, &block.name.name);
+        if let Some(tier) = waiting.and_then(|i| self.program.tiers.get_mut(i)) {
             tier.invite_only = invite_only;
             tier.requirements = g.requirements;
             tier.grants = g.grants;
@@ -1492,11 +1519,13 @@ fn is_power_of_ten(step: Decimal) -> bool {
 
 /// A `track X { ... }` or `module X { ... }` block fills in a group named in a
 /// `tracks`/`modules` list; otherwise it defines a new one.
-fn merge_group(groups: &mut Vec<MemberGroup>, g: MemberGroup) {
-    if let Some(existing) = groups
-        .iter_mut()
-        .find(|m| m.name.name == g.name.name && m.block_span.is_none())
-    {
+fn merge_group(
+    groups: &mut Vec<MemberGroup>,
+    awaiting: &mut HashMap<String, VecDeque<usize>>,
+    g: MemberGroup,
+) {
+    let waiting = take_awaiting(awaiting, &g.name.name);
+    if let Some(existing) = waiting.and_then(|i| groups.get_mut(i)) {
         existing.requirements = g.requirements;
         existing.grants = g.grants;
         existing.eligibility = g.eligibility;
@@ -1589,6 +1618,7 @@ impl LiteralChecker {
             lowerer: Lowerer {
                 program,
                 diagnostics: Vec::new(),
+                awaiting: Awaiting::default(),
             },
         }
     }

@@ -56,43 +56,56 @@ pub fn to_csv(result: &SimResult) -> String {
 /// (ids, names): their control characters are shown escaped (`\u{1b}`), so a
 /// scenario cannot drive the terminal.
 pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
-    let rows: Vec<Vec<Cow<str>>> = rows
+    // Each cell escaped and measured once; lines written straight into the
+    // output (a table of 100,000 payouts has over a million cells).
+    let rows: Vec<Vec<(Cow<str>, usize)>> = rows
         .iter()
-        .map(|row| row.iter().map(|cell| escape_control(cell)).collect())
+        .map(|row| {
+            row.iter()
+                .map(|cell| measure(escape_control(cell)))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
+        for (i, (_, count)) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(*count);
             }
         }
     }
-    let mut out = String::new();
-    let line = |cells: &[Cow<str>], out: &mut String| {
-        let mut parts = Vec::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
+    let line_bytes: usize = widths.iter().map(|w| w + 2).sum();
+    let mut out = String::with_capacity((rows.len() + 2) * line_bytes);
+    let line = |cells: &[(Cow<str>, usize)], out: &mut String| {
+        let start = out.len();
+        for (i, (cell, count)) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            let pad = widths.get(i).map_or(0, |w| w.saturating_sub(*count));
             if right.contains(&i) {
-                parts.push(format!("{}{cell}", " ".repeat(pad)));
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
             } else {
-                parts.push(format!("{cell}{}", " ".repeat(pad)));
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        out.push_str(parts.join("  ").trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     };
     line(
         &headers
             .iter()
-            .map(|h| Cow::Borrowed(*h))
+            .map(|h| measure(Cow::Borrowed(*h)))
             .collect::<Vec<_>>(),
         &mut out,
     );
     line(
         &widths
             .iter()
-            .map(|w| Cow::Owned("─".repeat(*w)))
+            .map(|w| (Cow::Owned("─".repeat(*w)), *w))
             .collect::<Vec<_>>(),
         &mut out,
     );
@@ -100,6 +113,12 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String 
         line(row, &mut out);
     }
     out
+}
+
+/// A cell and its width in characters.
+fn measure(cell: Cow<'_, str>) -> (Cow<'_, str>, usize) {
+    let count = cell.chars().count();
+    (cell, count)
 }
 
 /// The human report: payouts, totals, standings and findings.
