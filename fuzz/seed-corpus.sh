@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-mkdir -p "$out"/{parse,check,format_roundtrip,scenario,simulate,lsp_message,imports}
+mkdir -p "$out"/{parse,check,format_roundtrip,scenario,simulate,lsp_message,imports,render}
 
 copy() { # copy TARGET FILE...
   local target=$1; shift
@@ -16,8 +16,8 @@ copy() { # copy TARGET FILE...
   done
 }
 
-policies=$(find policies tests/check crates/charter-fmt/tests/data -name '*.charter' -o -name '*.formatted' | sort)
-for t in parse check format_roundtrip; do
+policies=$(find policies tests/check tests/regressions/policy crates/charter-fmt/tests/data -name '*.charter' -o -name '*.formatted' | sort)
+for t in parse check format_roundtrip render; do
   # shellcheck disable=SC2086
   copy "$t" $policies
 done
@@ -56,6 +56,26 @@ if [ -n "$charter" ]; then
 else
   echo "seed-corpus: no target/*/charter binary; skipping generated NDJSON seeds" >&2
 fi
+
+# Long lines for the `render` target, written short: `\x01 n` repeats the four
+# characters before it n × 256 times (so `DE, \x01P` is 81,920 characters), and
+# a label lands past column 65,536; with escape sequences and bidirectional
+# controls in comments and strings.
+python3 - "$out/render" <<'PY'
+import hashlib, os, sys
+out = sys.argv[1]
+p = 'program "P" { currency EUR }\n'
+seeds = [
+    p + 'region R = [DE, \x01P XX]\npartner a { region R }\n',
+    p + '// \x1b[2J\x01P\u202e\ncommission c: 5% of payments // \x01H\n',
+    p + 'partner a "\x1b]0;t\x07 \u2067 ab \x01D" { }\npartner \u0430cme { }\npartner acme { }\n',
+    p + 'commission c: 100.0000\x01D' + '1% of payments\n',
+    p + 'tiers A < B < C < D < \x01A',
+]
+for text in seeds:
+    data = text.encode()
+    open(os.path.join(out, hashlib.sha1(data).hexdigest()[:16]), "wb").write(data)
+PY
 
 # Import graphs for the `imports` target: files split at U+0001 (f0, f1,
 # sub/f2, f3, ...), every folder holding a `loop` link to itself.

@@ -3,7 +3,7 @@
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{floor_char_boundary, SourceDb, SourceFile, Span};
-use crate::text::{escape_control, needs_escape, push_escaped};
+use crate::text::{escape_control, needs_escape};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use serde_json::json;
@@ -32,9 +32,12 @@ pub fn render_human(db: &SourceDb, diagnostics: &[Diagnostic], style: HumanStyle
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Words are separated by spaces only: Unicode line breaking costs more
+    // than the rest of a report, and messages are words and `quoted` input.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let report = MietteReport::new(db, diagnostic);
@@ -247,9 +250,7 @@ impl Snippet {
             if shown.start > line.start {
                 snippet.text.push('…');
             }
-            for c in text[shown.clone()].chars() {
-                push_escaped(&mut snippet.text, c);
-            }
+            snippet.text.push_str(&escape_control(&text[shown.clone()]));
             if shown.end < line.end {
                 snippet.text.push('…');
             }
@@ -439,51 +440,67 @@ impl miette::Diagnostic for MietteReport {
     }
 }
 
+// The JSON form's fields are declared in alphabetical order, the order in
+// which they have always been printed.
+
 #[derive(Serialize)]
 struct JsonPosition {
-    line: usize,
     column: usize,
+    line: usize,
 }
 
 #[derive(Serialize)]
 struct JsonSpan {
-    start: u32,
     end: u32,
-    start_pos: JsonPosition,
     end_pos: JsonPosition,
+    start: u32,
+    start_pos: JsonPosition,
 }
 
 #[derive(Serialize)]
-struct JsonLabel {
-    file: String,
+struct JsonLabel<'a> {
+    file: &'a str,
+    message: &'a str,
     span: JsonSpan,
-    message: String,
 }
 
 #[derive(Serialize)]
-struct JsonFix {
-    title: String,
-    edits: Vec<JsonEdit>,
+struct JsonFix<'a> {
+    edits: Vec<JsonEdit<'a>>,
+    title: &'a str,
 }
 
 #[derive(Serialize)]
-struct JsonEdit {
-    file: String,
+struct JsonEdit<'a> {
+    file: &'a str,
+    replacement: &'a str,
     span: JsonSpan,
-    replacement: String,
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic {
+struct JsonDiagnostic<'a> {
     code: &'static str,
+    file: &'a str,
+    fixes: Vec<JsonFix<'a>>,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+    message: &'a str,
     name: &'static str,
     severity: Severity,
-    message: String,
-    file: String,
     span: JsonSpan,
-    labels: Vec<JsonLabel>,
-    help: Option<String>,
-    fixes: Vec<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    infos: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
 }
 
 fn json_span(db: &SourceDb, span: Span) -> JsonSpan {
@@ -510,31 +527,31 @@ pub fn render_json(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
             code: d.code.id(),
             name: d.code.name(),
             severity: d.severity,
-            message: d.message.clone(),
-            file: db.path(d.primary.span.file).to_string(),
+            message: &d.message,
+            file: db.path(d.primary.span.file),
             span: json_span(db, d.primary.span),
             labels: d
                 .secondary
                 .iter()
                 .map(|l| JsonLabel {
-                    file: db.path(l.span.file).to_string(),
+                    file: db.path(l.span.file),
                     span: json_span(db, l.span),
-                    message: l.message.clone(),
+                    message: &l.message,
                 })
                 .collect(),
-            help: d.help.clone(),
+            help: d.help.as_deref(),
             fixes: d
                 .fixes
                 .iter()
                 .map(|f| JsonFix {
-                    title: f.title.clone(),
+                    title: &f.title,
                     edits: f
                         .edits
                         .iter()
                         .map(|e| JsonEdit {
-                            file: db.path(e.span.file).to_string(),
+                            file: db.path(e.span.file),
                             span: json_span(db, e.span),
-                            replacement: e.replacement.clone(),
+                            replacement: &e.replacement,
                         })
                         .collect(),
                 })
@@ -542,11 +559,15 @@ pub fn render_json(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     let summary = summary(diagnostics);
-    let value = json!({
-        "diagnostics": list,
-        "summary": { "errors": summary.errors, "warnings": summary.warnings, "infos": summary.infos },
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    let report = JsonReport {
+        diagnostics: list,
+        summary: JsonSummary {
+            errors: summary.errors,
+            infos: summary.infos,
+            warnings: summary.warnings,
+        },
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
 
 /// Counts by severity.

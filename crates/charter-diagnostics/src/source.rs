@@ -82,8 +82,12 @@ impl SourceFile {
         let index = self.index();
         let line = index.line_of(offset);
         let line_start = index.line_starts[line] as usize;
-        let col =
-            index.chars_before(&self.text, offset) - index.chars_before(&self.text, line_start);
+        // Most columns are near their line's start; a long line uses the checkpoints.
+        let col = if offset - line_start <= CHECKPOINT_BYTES {
+            self.text[line_start..offset].chars().count()
+        } else {
+            index.chars_before(&self.text, offset) - index.chars_before(&self.text, line_start)
+        };
         (line + 1, col + 1)
     }
 

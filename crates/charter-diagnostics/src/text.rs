@@ -40,7 +40,11 @@ pub fn needs_escape(c: char) -> bool {
 /// `text` with every character of [`needs_escape`] written as Rust writes it,
 /// `\u{1b}`; borrowed when there is none.
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // Printable ASCII and tabs need no look at characters.
+    let plain = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t');
+    if plain || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
