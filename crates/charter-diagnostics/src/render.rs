@@ -27,6 +27,35 @@ impl Default for HumanStyle {
 
 /// Renders diagnostics with source snippets, as `charter check` prints them.
 pub fn render_human(db: &SourceDb, diagnostics: &[Diagnostic], style: HumanStyle) -> String {
+    // Diagnostics render independently: large batches are split over the
+    // machine's cores, the pieces joined in order, so the output is the same.
+    const PER_THREAD: usize = 512;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(diagnostics.len() / PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return render_human_serial(db, diagnostics, style);
+    }
+    let chunk = diagnostics.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let pieces: Vec<_> = diagnostics
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || render_human_serial(db, part, style)))
+            .collect();
+        let mut out = String::new();
+        for (piece, part) in pieces.into_iter().zip(diagnostics.chunks(chunk)) {
+            // A piece whose thread failed is rendered again here.
+            match piece.join() {
+                Ok(text) => out.push_str(&text),
+                Err(_) => out.push_str(&render_human_serial(db, part, style)),
+            }
+        }
+        out
+    })
+}
+
+fn render_human_serial(db: &SourceDb, diagnostics: &[Diagnostic], style: HumanStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -38,7 +67,7 @@ pub fn render_human(db: &SourceDb, diagnostics: &[Diagnostic], style: HumanStyle
         .with_width(style.width)
         .with_links(false)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace);
-    let mut out = String::new();
+    let mut out = String::with_capacity(diagnostics.len() * 512);
     for diagnostic in diagnostics {
         let report = MietteReport::new(db, diagnostic);
         if handler.render_report(&mut out, &report).is_err() {
@@ -54,12 +83,12 @@ pub fn render_plain(db: &SourceDb, diagnostic: &Diagnostic) -> String {
     let (line, col) = line_col(db, diagnostic.primary.span);
     format!(
         "{}:{}:{}: {}[{}]: {}\n",
-        db.path(diagnostic.primary.span.file),
+        escape_control(db.path(diagnostic.primary.span.file)),
         line,
         col,
         diagnostic.severity.as_str(),
         diagnostic.code.id(),
-        diagnostic.message
+        escape_control(&diagnostic.message)
     )
 }
 
@@ -806,6 +835,30 @@ mod tests {
             )]
         });
         assert!(out.contains("no program"), "{out}");
+    }
+
+    #[test]
+    fn many_diagnostics_render_as_one_by_one() {
+        let text: String = (0..3000).map(|i| format!("region R{i} = [DE]\n")).collect();
+        let mut db = SourceDb::new();
+        let file = db.add("p.charter", text.clone());
+        let mut diagnostics = Vec::new();
+        let mut at = 0;
+        for line in text.lines() {
+            diagnostics.push(Diagnostic::new(
+                Code::Unused,
+                "unused",
+                Span::new(file, at + 7, at + 9),
+            ));
+            at += line.len() + 1;
+        }
+        let style = HumanStyle::default();
+        let whole = render_human(&db, &diagnostics, style);
+        let one_by_one: String = diagnostics
+            .iter()
+            .map(|d| render_human(&db, std::slice::from_ref(d), style))
+            .collect();
+        assert_eq!(whole, one_by_one);
     }
 
     #[test]
