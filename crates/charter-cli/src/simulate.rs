@@ -27,7 +27,7 @@ pub struct ScenarioArgs {
     #[arg(long)]
     partners: Option<PathBuf>,
     /// Simulate as of this date (default: the scenario's `as_of`, else its last event).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = charter_scenario::parse_date)]
     as_of: Option<NaiveDate>,
 }
 

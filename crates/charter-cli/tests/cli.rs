@@ -357,4 +357,16 @@ fn a_scenario_without_a_date_is_refused_unless_as_of_is_given() {
         "{}",
         stdout(&out)
     );
+    // Year 0000 is no date, on the command line either.
+    let out = charter(&[
+        "simulate",
+        "policies/optimetriks.charter",
+        "--scenario",
+        scenario,
+        "--as-of",
+        "0000-01-01",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("before the first date"), "{stderr}");
 }

@@ -71,6 +71,7 @@ pub use model::{
     ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source, SourceFormat, Symbol,
 };
 pub use names::Names;
+pub use value::parse_date;
 
 /// The JSON Schema (draft 2020-12) of the scenario format; `$defs/event` is
 /// also the shape of one NDJSON event line.

@@ -86,8 +86,10 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
-/// Parses a strict `YYYY-MM-DD` date, explaining what is wrong otherwise.
-pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
+/// Parses a strict `YYYY-MM-DD` date from 0001-01-01 to 9999-12-31,
+/// explaining what is wrong otherwise. Every date a user writes (scenario
+/// files, `--as-of`) goes through it.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let b = text.as_bytes();
     let shape_ok = b.len() == 10
         && b[4] == b'-'
