@@ -243,8 +243,25 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let before = run_with_progress(&old, &scenario, &old_db, args.scenario.as_of);
-    let after = run_with_progress(&new, &scenario, &new_db, args.scenario.as_of);
+    // The two runs are independent: the second runs on a thread of its own
+    // (without a progress bar), so a diff takes about one simulation's time
+    // where two cores are free.
+    let (before, after) = std::thread::scope(|threads| {
+        let after = threads.spawn(|| {
+            let options = SimOptions {
+                as_of: args.scenario.as_of,
+                sources: Some(&new_db),
+                progress: None,
+            };
+            simulate(&new, &scenario, &options)
+        });
+        let before = run_with_progress(&old, &scenario, &old_db, args.scenario.as_of);
+        (before, after.join())
+    });
+    let after = match after {
+        Ok(after) => after,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     let d = charter_sim::diff::diff(&before, &after);
     match args.format {
         DiffFormat::Table => print!("{}", charter_sim::diff::to_table(&d)),

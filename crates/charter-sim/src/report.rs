@@ -55,14 +55,14 @@ pub fn to_csv(result: &SimResult) -> String {
 /// Aligned text columns; numbers right-aligned. Cells hold scenario text
 /// (ids, names): their control characters are shown escaped (`\u{1b}`), so a
 /// scenario cannot drive the terminal.
-pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
     // Each cell escaped and measured once; lines written straight into the
     // output (a table of 100,000 payouts has over a million cells).
     let rows: Vec<Vec<(Cow<str>, usize)>> = rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|cell| measure(escape_control(cell)))
+                .map(|cell| measure(escape_control(cell.as_ref())))
                 .collect()
         })
         .collect();
@@ -128,22 +128,23 @@ pub fn to_table(result: &SimResult) -> String {
     if result.payouts.is_empty() {
         out.push_str("no payouts\n");
     } else {
-        let rows: Vec<Vec<String>> = result
+        // Text fields borrowed, only numbers and dates written out.
+        let rows: Vec<Vec<Cow<str>>> = result
             .payouts
             .iter()
             .map(|p| {
                 vec![
-                    p.id.clone(),
-                    p.partner.clone(),
-                    p.customer.clone().unwrap_or_default(),
-                    p.invoice.clone().unwrap_or_default(),
-                    p.rule.clone(),
-                    p.base.to_string(),
-                    p.rate.map(|r| format!("{r}%")).unwrap_or_default(),
-                    format!("{} {}", p.amount, p.currency),
-                    p.earned.to_string(),
-                    p.due.to_string(),
-                    p.settlement.to_string(),
+                    Cow::Borrowed(p.id.as_str()),
+                    Cow::Borrowed(p.partner.as_str()),
+                    Cow::Borrowed(p.customer.as_deref().unwrap_or_default()),
+                    Cow::Borrowed(p.invoice.as_deref().unwrap_or_default()),
+                    Cow::Borrowed(p.rule.as_str()),
+                    Cow::Owned(p.base.to_string()),
+                    Cow::Owned(p.rate.map(|r| format!("{r}%")).unwrap_or_default()),
+                    Cow::Owned(format!("{} {}", p.amount, p.currency)),
+                    Cow::Owned(p.earned.to_string()),
+                    Cow::Owned(p.due.to_string()),
+                    Cow::Borrowed(p.settlement),
                 ]
             })
             .collect();
@@ -174,7 +175,7 @@ pub fn to_table(result: &SimResult) -> String {
             .entry(s.partner.as_str())
             .or_insert(s.tier.as_deref());
     }
-    let rows: Vec<Vec<String>> = result
+    let rows: Vec<Vec<Cow<str>>> = result
         .totals
         .iter()
         .map(|t| {
@@ -182,12 +183,11 @@ pub fn to_table(result: &SimResult) -> String {
                 .get(t.partner.as_str())
                 .copied()
                 .flatten()
-                .unwrap_or("—")
-                .to_string();
+                .unwrap_or("—");
             vec![
-                t.partner.clone(),
-                format!("{} {}", t.amount, t.currency),
-                tier,
+                Cow::Borrowed(t.partner.as_str()),
+                Cow::Owned(format!("{} {}", t.amount, t.currency)),
+                Cow::Borrowed(tier),
             ]
         })
         .collect();
