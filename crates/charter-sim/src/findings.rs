@@ -95,11 +95,19 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding; like a diagnostic's, its message quotes scenario text in
+    /// backticks and every quoted part is cut to 60 characters
+    /// (`charter_diagnostics::text::cut_quotes`).
     pub fn new(code: FindingCode, message: impl Into<String>) -> Finding {
+        let message = message.into();
+        let message = match charter_diagnostics::text::cut_quotes(&message) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(cut) => cut,
+        };
         Finding {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message,
             partner: None,
             customer: None,
             event: None,
@@ -169,4 +177,22 @@ pub(crate) fn too_precise_amounts(
         )
         .event(scenario.event_location(event)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_id_is_quoted_cut() {
+        let id = "p".repeat(10_000_000);
+        let f = Finding::new(
+            FindingCode::UnknownPartner,
+            format!("an event names partner `{id}`, which the scenario does not declare"),
+        );
+        assert!(f.message.len() < 200, "{} bytes", f.message.len());
+        assert!(f
+            .message
+            .ends_with("…`, which the scenario does not declare"));
+    }
 }
