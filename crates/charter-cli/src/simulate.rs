@@ -20,10 +20,10 @@ pub enum SimFormat {
 
 #[derive(Args)]
 pub struct ScenarioArgs {
-    /// The scenario: a JSON file, or an NDJSON file of events (with --partners).
+    /// The scenario: a JSON file, or a file of events (`.ndjson`, `.csv`, `.parquet`; with --partners).
     #[arg(long, short = 's')]
     scenario: PathBuf,
-    /// The partners file (JSON array or NDJSON) that goes with an NDJSON events file.
+    /// The partners file (JSON array, NDJSON, `.csv` or `.parquet`) that goes with an events file.
     #[arg(long)]
     partners: Option<PathBuf>,
     /// Simulate as of this date (default: the scenario's `as_of`, else its last event).
@@ -133,15 +133,8 @@ pub fn load_policy(path: &Path) -> Result<(CheckedProgram, SourceDb), ExitCode> 
 }
 
 fn load_scenario(args: &ScenarioArgs) -> Result<Scenario, ExitCode> {
-    let ndjson = args
-        .scenario
-        .extension()
-        .is_some_and(|e| e == "ndjson" || e == "jsonl");
-    let loaded = if ndjson || args.partners.is_some() {
-        charter_scenario::load_ndjson(&args.scenario, args.partners.as_deref(), args.as_of)
-    } else {
-        charter_scenario::load_path(&args.scenario)
-    };
+    // Each file's format is decided by its name (`SourceFormat::of_path`).
+    let loaded = charter_scenario::load_files(&args.scenario, args.partners.as_deref(), args.as_of);
     let scenario = loaded.map_err(usage_error)?;
     if charter_sim::simulation_date(&scenario, args.as_of).is_none() {
         return Err(usage_error(format!(

@@ -61,11 +61,12 @@ pub(crate) struct Loaded {
 }
 
 /// The events of one chunk, with chunk-relative indexes and lines.
-struct Chunk<'a> {
-    events: Vec<Event>,
-    tables: EventTables<'a>,
-    /// `\n` bytes from where the chunk counts lines to where the next begins.
-    newlines: usize,
+pub(crate) struct Chunk<'a> {
+    pub events: Vec<Event>,
+    pub tables: EventTables<'a>,
+    /// `\n` bytes from where the chunk counts lines to where the next begins
+    /// (rows, for a file without lines).
+    pub newlines: usize,
 }
 
 /// Loads the NDJSON events in `src`. `seed` holds the declared partners.
@@ -92,7 +93,9 @@ pub(crate) fn load_lines(src: &[u8], seed: &Interner) -> Result<Loaded, Problem>
         };
         lines_chunk(src, (start, end), capacity, seed)
     });
-    merge(src, Layout::Lines, seed, results)
+    merge(src, seed, results, &|dup| {
+        duplicate_json_invoice(src, Layout::Lines, dup)
+    })
 }
 
 /// Loads the items of a scenario's `events` array. `seed` holds the declared
@@ -133,13 +136,21 @@ pub(crate) fn load_array(
     let results = run_parallel(&jobs, |&(first, part, from, end)| {
         array_chunk(src, part, items.len(), first, from, end, seed)
     });
-    merge(src, Layout::Array, seed, results)
+    merge(src, seed, results, &|dup| {
+        duplicate_json_invoice(src, Layout::Array, dup)
+    })
 }
 
-fn threads_for(bytes: usize) -> usize {
+/// How many threads to load `bytes` of input on.
+pub(crate) fn threads_for(bytes: usize) -> usize {
     if bytes < PARALLEL_BYTES {
         return 1;
     }
+    threads()
+}
+
+/// How many threads to load a large input on.
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS)
@@ -147,10 +158,10 @@ fn threads_for(bytes: usize) -> usize {
 
 /// Runs `work` on every job, the first on this thread and the others on
 /// their own, and returns the results in job order.
-fn run_parallel<'a, J: Sync>(
+pub(crate) fn run_parallel<J: Sync, R: Send + From<ThreadFailed>>(
     jobs: &[J],
-    work: impl Fn(&J) -> Result<Chunk<'a>, Problem> + Sync,
-) -> Vec<Result<Chunk<'a>, Problem>> {
+    work: impl Fn(&J) -> R + Sync,
+) -> Vec<R> {
     let Some((first, rest)) = jobs.split_first() else {
         return Vec::new();
     };
@@ -162,16 +173,23 @@ fn run_parallel<'a, J: Sync>(
             .collect();
         let mut results = vec![work(first)];
         for handle in handles {
-            results.push(handle.join().unwrap_or_else(|_| {
-                Err(Problem::new(
-                    0,
-                    String::new(),
-                    "internal error: a loader thread failed".to_owned(),
-                ))
-            }));
+            results.push(handle.join().unwrap_or_else(|_| R::from(ThreadFailed)));
         }
         results
     })
+}
+
+/// A loader thread that panicked (a bug).
+pub(crate) struct ThreadFailed;
+
+impl<T> From<ThreadFailed> for Result<T, Problem> {
+    fn from(_: ThreadFailed) -> Self {
+        Err(Problem::new(
+            0,
+            String::new(),
+            "internal error: a loader thread failed".to_owned(),
+        ))
+    }
 }
 
 fn lines_chunk<'a>(
@@ -317,13 +335,21 @@ fn rejection_problem(src: &[u8], text: &[u8], prefix: &str, rejection: Rejection
     }
 }
 
+/// A second `invoice` event declaring an invoice id.
+pub(crate) struct DuplicateInvoice<'e> {
+    pub decl: InvoiceDecl,
+    /// The event that declared it first.
+    pub first: Option<&'e Event>,
+    pub name: &'e str,
+}
+
 /// Joins the chunks in order, interning their names, and checks invoice ids
-/// across them.
-fn merge(
+/// across them; `duplicate` places a second declaration of an invoice.
+pub(crate) fn merge(
     src: &[u8],
-    layout: Layout,
     seed: &Interner,
     results: Vec<Result<Chunk, Problem>>,
+    duplicate: &dyn Fn(DuplicateInvoice) -> Problem,
 ) -> Result<Loaded, Problem> {
     let mut chunks = Vec::with_capacity(results.len());
     for result in results {
@@ -390,7 +416,7 @@ fn merge(
     }
     // Give back the room reserved for a worst-case number of events.
     events.shrink_to_fit();
-    let invoice_events = invoice_events(src, layout, &events, &invoices.names, &invoice_decls)?;
+    let invoice_events = invoice_events(&events, &invoices.names, &invoice_decls, duplicate)?;
     Ok(Loaded {
         events,
         partners,
@@ -439,37 +465,45 @@ fn resolve_all(chunks: &[Chunk]) -> Result<(Resolved, Resolved, Resolved), Probl
 
 /// The declaring event of each invoice; a second declaration is an error.
 fn invoice_events(
-    src: &[u8],
-    layout: Layout,
     events: &[Event],
     invoices: &Interner,
     decls: &[InvoiceDecl],
+    duplicate: &dyn Fn(DuplicateInvoice) -> Problem,
 ) -> Result<Vec<Option<u32>>, Problem> {
     let mut declared = vec![None; invoices.len()];
     for decl in decls {
         let slot = &mut declared[decl.invoice.0 as usize];
         if let Some(first) = *slot {
-            let text = &src[decl.start..decl.end];
-            let first_line = events.get(first as usize).map_or(0, |e| e.line);
-            let name = invoices.name(decl.invoice.0);
-            let rejection = Rejection {
-                field: Some("id".to_owned()),
-                at_key: false,
-                message: format!(
-                    "duplicate invoice id {}, first declared at line {first_line}",
-                    quoted(name)
-                ),
-            };
-            return Err(rejection_problem(
-                src,
-                text,
-                &layout.prefix(decl.event as usize),
-                rejection,
-            ));
+            return Err(duplicate(DuplicateInvoice {
+                decl: *decl,
+                first: events.get(first as usize),
+                name: invoices.name(decl.invoice.0),
+            }));
         }
         *slot = Some(decl.event);
     }
     Ok(declared)
+}
+
+/// A second declaration of an invoice in JSON, placed at its `id`.
+#[cold]
+fn duplicate_json_invoice(src: &[u8], layout: Layout, dup: DuplicateInvoice) -> Problem {
+    let first_line = dup.first.map_or(0, |e| e.line);
+    let rejection = Rejection {
+        field: Some("id".to_owned()),
+        at_key: false,
+        missing: None,
+        message: format!(
+            "duplicate invoice id {}, first declared at line {first_line}",
+            quoted(dup.name)
+        ),
+    };
+    rejection_problem(
+        src,
+        &src[dup.decl.start..dup.decl.end],
+        &layout.prefix(dup.decl.event as usize),
+        rejection,
+    )
 }
 
 /// How one chunk's ids become final ones: partner ids through a map (none

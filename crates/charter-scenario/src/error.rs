@@ -19,13 +19,15 @@ use serde_json::value::RawValue;
 pub struct ScenarioError {
     /// The file as named by the caller.
     pub file: String,
-    /// 1-based line; 0 when the error concerns the whole file (unreadable).
+    /// 1-based line; 0 when the error concerns the whole file (unreadable)
+    /// or the file has no lines (Parquet: `path` names the row).
     pub line: u32,
     /// 1-based column in characters; 0 together with `line`.
     pub column: u32,
     /// Byte offset of the position in the file.
     pub offset: usize,
-    /// JSON path of the offending value, like `$.events[3].amount`; empty
+    /// JSON path of the offending value, like `$.events[3].amount`, or its
+    /// row and column in a table, like `row 3, column `amount``; empty
     /// when the error concerns the whole file.
     pub path: String,
     /// What is wrong, lowercase, without a final period.
@@ -77,6 +79,19 @@ impl Problem {
             offset,
             path: charter_diagnostics::text::bound_message(&path),
             message: charter_diagnostics::text::bound_message(&message),
+        }
+    }
+
+    /// Names the file of a problem in a file without lines (Parquet): the
+    /// path alone (row and column) says where it is.
+    pub(crate) fn into_unplaced_error(self, file: &str) -> ScenarioError {
+        ScenarioError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            offset: 0,
+            path: self.path,
+            message: self.message,
         }
     }
 

@@ -19,6 +19,7 @@ use crate::model::{
     CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, Symbol,
 };
 use crate::names::Interner;
+use crate::tabular::Cell;
 use crate::value::{Amount, Count, Currency, DateValue, Text};
 
 /// A field of an event object.
@@ -45,8 +46,8 @@ pub(crate) enum Field {
     Count,
 }
 
-/// What a field holds; the schema test checks the schema says the same.
-#[cfg(test)]
+/// What a field holds; the schema test checks the schema says the same,
+/// and table columns (CSV, Parquet) are typed by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ValueKind {
     Date,
@@ -106,7 +107,7 @@ impl Field {
         }
     }
 
-    fn from_name(name: &str) -> Option<Field> {
+    pub(crate) fn from_name(name: &str) -> Option<Field> {
         Some(match name {
             "date" => Field::Date,
             "type" => Field::Type,
@@ -131,7 +132,6 @@ impl Field {
         })
     }
 
-    #[cfg(test)]
     pub(crate) fn value_kind(self) -> ValueKind {
         match self {
             Field::Date | Field::Decided => ValueKind::Date,
@@ -221,6 +221,15 @@ impl EventType {
     }
 }
 
+/// Why `name` is not an event type.
+pub(crate) fn unknown_event_type(name: &str) -> String {
+    format!(
+        "unknown event type {}, expected one of {}",
+        crate::value::quoted(name),
+        type_list()
+    )
+}
+
 /// Every event type, as a message fragment.
 fn type_list() -> String {
     let names: Vec<String> = EventType::ALL
@@ -239,13 +248,7 @@ impl<'de> Deserialize<'de> for EventType {
                 f.write_str("an event type")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                EventType::from_name(v).ok_or_else(|| {
-                    E::custom(format!(
-                        "unknown event type {}, expected one of {}",
-                        crate::value::quoted(v),
-                        type_list()
-                    ))
-                })
+                EventType::from_name(v).ok_or_else(|| E::custom(unknown_event_type(v)))
             }
         }
         deserializer.deserialize_str(TypeVisitor)
@@ -365,6 +368,37 @@ impl<'de> Visitor<'de> for RawEventVisitor {
     }
 }
 
+impl<'a> RawEvent<'a> {
+    /// Fills `field` from a non-empty table cell (CSV, Parquet), checking
+    /// its value as the JSON reader does; a table has no unknown or
+    /// duplicate fields (its header is checked once).
+    pub(crate) fn set_cell(&mut self, field: Field, cell: Cell<'a>) -> Result<(), String> {
+        self.present |= field.bit();
+        match field {
+            Field::Date => self.date = Some(cell.date()?),
+            Field::Type => self.event_type = Some(cell.event_type()?),
+            Field::Id => self.id = Some(cell.name()?),
+            Field::Customer => self.customer = Some(cell.name()?),
+            Field::Partner => self.partner = Some(cell.name()?),
+            Field::Opportunity => self.opportunity = Some(cell.name()?),
+            Field::Approved => self.approved = Some(cell.boolean()?),
+            Field::Decided => self.decided = Some(cell.date()?),
+            Field::RequestedByCustomer => self.requested_by_customer = Some(cell.boolean()?),
+            Field::Product => self.product = Some(cell.name()?),
+            Field::Invoice => self.invoice = Some(cell.name()?),
+            Field::Amount => self.amount = Some(cell.amount()?),
+            Field::Currency => self.currency = Some(cell.currency()?),
+            Field::Renewal => self.renewal = Some(cell.boolean()?),
+            Field::CollectedBy => self.collected_by = Some(cell.collected_by()?),
+            Field::Kind => self.kind = Some(cell.name()?),
+            Field::Tier => self.tier = Some(cell.name()?),
+            Field::Qualification => self.qualification = Some(cell.name()?),
+            Field::Count => self.count = Some(cell.count()?),
+        }
+        Ok(())
+    }
+}
+
 /// Why a well-formed event object is not a valid event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rejection {
@@ -372,6 +406,9 @@ pub(crate) struct Rejection {
     pub field: Option<String>,
     /// Whether to point at the field's key rather than its value.
     pub at_key: bool,
+    /// The required field that is absent, if that is the fault (a table
+    /// points at its empty cell).
+    pub missing: Option<Field>,
     pub message: String,
 }
 
@@ -380,6 +417,7 @@ impl Rejection {
         Rejection {
             field: None,
             at_key: false,
+            missing: None,
             message,
         }
     }
@@ -388,7 +426,19 @@ impl Rejection {
         Rejection {
             field: Some(name.to_owned()),
             at_key: true,
+            missing: None,
             message,
+        }
+    }
+
+    fn missing(field: Field, t: EventType) -> Rejection {
+        Rejection {
+            missing: Some(field),
+            ..Rejection::whole(format!(
+                "missing field `{}`, required in {} event",
+                field.name(),
+                t.with_article()
+            ))
         }
     }
 }
@@ -502,14 +552,9 @@ impl<'a> RawEvent<'a> {
                 format!("duplicate field `{}`", field.name()),
             ));
         }
-        let missing = |field: Field| {
-            Rejection::whole(format!(
-                "missing field `{}`, required in {} event",
-                field.name(),
-                t.with_article()
-            ))
-        };
-        let date = self.date.ok_or_else(|| missing(Field::Date))?;
+        let date = self
+            .date
+            .ok_or_else(|| Rejection::missing(Field::Date, t))?;
         let kind = match t {
             EventType::VendorContact => EventKind::VendorContact {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
@@ -538,7 +583,10 @@ impl<'a> RawEvent<'a> {
             },
             EventType::Invoice => {
                 // An invoice's id names its `InvoiceId`, not the event.
-                let id = self.id.take().ok_or_else(|| missing(Field::Id))?;
+                let id = self
+                    .id
+                    .take()
+                    .ok_or_else(|| Rejection::missing(Field::Id, t))?;
                 let invoice = tables.invoice(id);
                 EventKind::Invoice {
                     invoice,
@@ -590,13 +638,7 @@ impl<'a> RawEvent<'a> {
 }
 
 fn required<T>(value: Option<T>, field: Field, t: EventType) -> Result<T, Rejection> {
-    value.ok_or_else(|| {
-        Rejection::whole(format!(
-            "missing field `{}`, required in {} event",
-            field.name(),
-            t.with_article()
-        ))
-    })
+    value.ok_or_else(|| Rejection::missing(field, t))
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

@@ -46,15 +46,19 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod batch;
+mod csv_file;
 mod error;
 mod event;
+mod files;
 mod generate;
 mod json;
 mod model;
 mod names;
 mod ndjson;
+mod parquet_file;
 mod partner;
 mod resolve;
+mod tabular;
 mod value;
 
 #[cfg(test)]
@@ -101,25 +105,79 @@ pub fn parse_ndjson(
     partners: Option<SourceText<'_>>,
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
-    ndjson::parse(events, partners, as_of)
+    files::parse(
+        events,
+        SourceFormat::Ndjson,
+        partners.map(|file| (file, SourceFormat::Json)),
+        as_of,
+    )
 }
 
-/// Loads a single scenario file: `.ndjson` and `.jsonl` files as NDJSON
-/// events without partners, anything else as a scenario document.
+/// Loads events held in memory in `events_format` with the partners file,
+/// if any, in its format; a `Json` events file is read as NDJSON (a
+/// scenario document is read by [`parse_bytes`]), a `Json` or `Ndjson`
+/// partners file as a JSON array or NDJSON. `as_of` is the date to
+/// simulate up to.
+pub fn parse_files(
+    events: SourceText<'_>,
+    events_format: SourceFormat,
+    partners: Option<(SourceText<'_>, SourceFormat)>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    files::parse(events, events_format, partners, as_of)
+}
+
+/// Loads a single scenario file: a scenario document, or events without
+/// partners (see [`load_files`]).
 pub fn load_path(path: &Path) -> Result<Scenario, ScenarioError> {
-    let name = path.display().to_string();
-    let bytes = read(path, &name)?;
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("ndjson" | "jsonl") => parse_ndjson(
+    load_files(path, None, None)
+}
+
+/// Loads the scenario in `events_path`, with the partners in
+/// `partners_path` if given, each file read in the format its name says
+/// ([`SourceFormat::of_path`]): `.csv`, `.parquet`, `.ndjson`/`.jsonl`,
+/// else JSON. A JSON file alone is a scenario document; beside a partners
+/// file it holds NDJSON events. `as_of`, when given, replaces the
+/// document's.
+pub fn load_files(
+    events_path: &Path,
+    partners_path: Option<&Path>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    let events_name = events_path.display().to_string();
+    let events_format = SourceFormat::of_path(events_path);
+    let Some(partners_path) = partners_path else {
+        let bytes = read(events_path, &events_name)?;
+        let events = SourceText {
+            name: &events_name,
+            text: &bytes,
+        };
+        return match events_format {
+            SourceFormat::Json => json::parse_bytes(&bytes, &events_name).map(|mut scenario| {
+                scenario.as_of = as_of.or(scenario.as_of);
+                scenario
+            }),
+            format => files::parse(events, format, None, as_of),
+        };
+    };
+    let partners_name = partners_path.display().to_string();
+    let partner_bytes = read(partners_path, &partners_name)?;
+    let event_bytes = read(events_path, &events_name)?;
+    files::parse(
+        SourceText {
+            name: &events_name,
+            text: &event_bytes,
+        },
+        events_format,
+        Some((
             SourceText {
-                name: &name,
-                text: &bytes,
+                name: &partners_name,
+                text: &partner_bytes,
             },
-            None,
-            None,
-        ),
-        _ => json::parse_bytes(&bytes, &name),
-    }
+            SourceFormat::of_path(partners_path),
+        )),
+        as_of,
+    )
 }
 
 /// Loads NDJSON events from `events_path` with the partners in

@@ -64,15 +64,16 @@ impl Scenario {
         }
     }
 
-    /// Where `event` was written, for reports: `events.ndjson:17` or
-    /// `scenario.json:14 ($.events[3])`.
+    /// Where `event` was written, for reports: `events.ndjson:17`,
+    /// `scenario.json:14 ($.events[3])`, `events.csv:5 (row 4)` or
+    /// `events.parquet (row 4)`; rows of a table count from 1 after the header.
     pub fn event_location(&self, event: &Event) -> String {
+        let file = &self.source.events_file;
         match self.source.format {
-            SourceFormat::Json => format!(
-                "{}:{} ($.events[{}])",
-                self.source.events_file, event.line, event.index
-            ),
-            SourceFormat::Ndjson => format!("{}:{}", self.source.events_file, event.line),
+            SourceFormat::Json => format!("{file}:{} ($.events[{}])", event.line, event.index),
+            SourceFormat::Ndjson => format!("{file}:{}", event.line),
+            SourceFormat::Csv => format!("{file}:{} (row {})", event.line, event.index + 1),
+            SourceFormat::Parquet => format!("{file} (row {})", event.index + 1),
         }
     }
 }
@@ -87,13 +88,41 @@ pub struct Source {
     pub partners_file: Option<String>,
 }
 
-/// The two accepted layouts.
+/// The accepted layouts of a scenario file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceFormat {
-    /// One JSON document with `partners`, `events` and the rest.
+    /// One JSON document with `partners`, `events` and the rest; as a
+    /// partners file, a JSON array of partner objects (or NDJSON).
     Json,
-    /// One event object per line, partners in a separate file.
+    /// One event (or partner) object per line, partners in a separate file.
     Ndjson,
+    /// A table with a header row, one event (or partner) per row, partners
+    /// in a separate file.
+    Csv,
+    /// A Parquet table, one event (or partner) per row, partners in a
+    /// separate file.
+    Parquet,
+}
+
+impl SourceFormat {
+    /// The format a file's name says: `.csv`, `.parquet`, `.ndjson` or
+    /// `.jsonl` (in any case); anything else is JSON.
+    pub fn of_path(path: &std::path::Path) -> SourceFormat {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        let is = |name: &str| extension.eq_ignore_ascii_case(name);
+        if is("csv") {
+            SourceFormat::Csv
+        } else if is("parquet") {
+            SourceFormat::Parquet
+        } else if is("ndjson") || is("jsonl") {
+            SourceFormat::Ndjson
+        } else {
+            SourceFormat::Json
+        }
+    }
 }
 
 /// A partner as declared in the scenario.
@@ -117,7 +146,8 @@ pub struct Partner {
     pub staff: BTreeMap<String, u32>,
     /// An individually agreed revenue requirement.
     pub revenue_target: Option<Decimal>,
-    /// Line of the partner's object in its file.
+    /// Line of the partner's object or row in its file (its row number,
+    /// counted from 1, in a Parquet file).
     pub line: u32,
 }
 
@@ -186,7 +216,8 @@ pub struct Event {
     pub kind: EventKind,
     /// Position in the input (array index, or count of event lines before).
     pub index: u32,
-    /// Line where the event starts in its file.
+    /// Line where the event starts in its file (its row number, counted
+    /// from 1, in a Parquet file).
     pub line: u32,
     /// The event's `id` field, naming it in reports. For `invoice` events
     /// the id is the invoice's and lives in [`Names`] instead: use

@@ -2,42 +2,15 @@
 //! line, blank lines ignored) and partners in a second file, either a JSON
 //! array or NDJSON.
 
-use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
 use crate::batch;
-use crate::error::{count_newlines, offset_in, parse_json, utf8, Problem, ScenarioError};
-use crate::model::{Scenario, Source, SourceFormat};
+use crate::error::{count_newlines, offset_in, parse_json, utf8, Problem};
 use crate::names::Interner;
 use crate::partner::PartnerList;
-use crate::SourceText;
 
-/// Loads NDJSON `events` with the partners declared in `partners`.
-pub(crate) fn parse(
-    events: SourceText<'_>,
-    partners: Option<SourceText<'_>>,
-    as_of: Option<NaiveDate>,
-) -> Result<Scenario, ScenarioError> {
-    let list = match &partners {
-        Some(file) => load_partners(file.text).map_err(|p| p.into_error(file.name, file.text))?,
-        None => PartnerList::default(),
-    };
-    let loaded =
-        load_events(events.text, &list.ids).map_err(|p| p.into_error(events.name, events.text))?;
-    Ok(crate::assemble(
-        as_of,
-        list,
-        loaded,
-        None,
-        Source {
-            format: SourceFormat::Ndjson,
-            events_file: events.name.to_owned(),
-            partners_file: partners.map(|file| file.name.to_owned()),
-        },
-    ))
-}
-
-fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
+/// Loads NDJSON events; `seed` holds the declared partners.
+pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
     if src.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::new(
             0,
@@ -50,7 +23,7 @@ fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
 
 /// Reads a partners file: a JSON array of partner objects, or one partner
 /// object per line.
-fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
+pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
     let mut list = PartnerList::default();
     match src.iter().find(|b| !b.is_ascii_whitespace()) {
         None => {

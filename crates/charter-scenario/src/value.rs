@@ -202,30 +202,97 @@ pub(crate) fn parse_amount(json: &str, sign: Sign) -> Result<Decimal, String> {
         Some(b'-' | b'0'..=b'9') => (Cow::Borrowed(json), false),
         _ => return Err(malformed(json)),
     };
-    let value = match parse_decimal(&digits, !is_string) {
-        Ok(value) => value,
-        Err(DecimalError::Malformed) => return Err(malformed(json)),
-        Err(DecimalError::TooPrecise) => {
-            return Err(format!(
-                "amount {} is too precise: at most {MAX_AMOUNT_DIGITS} significant digits \
-                 and {MAX_AMOUNT_DIGITS} decimal places are allowed",
-                shorten(json)
-            ))
+    match parse_decimal(&digits, !is_string) {
+        Ok(value) => checked_amount(value, sign, json),
+        Err(DecimalError::Malformed) => Err(malformed(json)),
+        Err(DecimalError::TooPrecise) => Err(too_precise(json)),
+    }
+}
+
+/// Reads an amount exactly from a table cell's text (CSV, a Parquet
+/// string): `100.00`, `-2.5` or `1.5e3`, without quotes or spaces.
+pub(crate) fn parse_amount_text(text: &str, sign: Sign) -> Result<Decimal, String> {
+    let shown = || quoted(text);
+    match parse_decimal(text, true) {
+        Ok(value) => checked_amount(value, sign, &shown()),
+        Err(DecimalError::Malformed) => Err(malformed(&shown())),
+        Err(DecimalError::TooPrecise) => Err(too_precise(&shown())),
+    }
+}
+
+/// The exact amount `unscaled × 10^-scale` (a Parquet decimal or integer).
+/// Trailing zeros beyond what a `Decimal` holds are dropped; nothing else.
+pub(crate) fn amount_from_unscaled(
+    unscaled: i128,
+    scale: i32,
+    sign: Sign,
+) -> Result<Decimal, String> {
+    let shown = || {
+        let digits = unscaled.unsigned_abs().to_string();
+        let minus = if unscaled < 0 { "-" } else { "" };
+        match scale {
+            0 => format!("{minus}{digits}"),
+            s if s < 0 => format!("{minus}{digits}e{}", -s),
+            s => {
+                let s = s as usize;
+                let padded = format!("{digits:0>width$}", width = s + 1);
+                let (int, frac) = padded.split_at(padded.len() - s);
+                format!("{minus}{int}.{frac}")
+            }
         }
     };
+    let (mut mantissa, mut scale) = (unscaled, scale);
+    // A negative scale multiplies; a scale beyond 28 must shed zeros.
+    while scale < 0 {
+        mantissa = mantissa
+            .checked_mul(10)
+            .ok_or_else(|| too_large(&shown()))?;
+        scale += 1;
+    }
+    let limit = MAX_AMOUNT_DIGITS as i32;
+    while scale > 0 && mantissa % 10 == 0 && (scale > limit || mantissa.unsigned_abs() >= 1 << 96) {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if scale > limit {
+        return Err(too_precise(&shown()));
+    }
+    // `scale` is at most 28 here, and 10^28 fits an i128.
+    if mantissa.unsigned_abs() / 10u128.pow(scale as u32) > MAX_AMOUNT as u128 {
+        return Err(too_large(&shown()));
+    }
+    let value = Decimal::try_from_i128_with_scale(mantissa, scale as u32)
+        .map_err(|_| too_precise(&shown()))?;
+    checked_amount(value, sign, &shown())
+}
+
+/// `value` if its sign and size are allowed; `shown` is how the input wrote it.
+fn checked_amount(value: Decimal, sign: Sign, shown: &str) -> Result<Decimal, String> {
     if sign == Sign::NonNegative && value.is_sign_negative() && !value.is_zero() {
         return Err(format!(
             "amount must not be negative, found {}",
-            shorten(json)
+            shorten(shown)
         ));
     }
     if value.abs() > Decimal::from(MAX_AMOUNT) {
-        return Err(format!(
-            "amount {} is larger than the largest amount accepted ({MAX_AMOUNT})",
-            shorten(json)
-        ));
+        return Err(too_large(shown));
     }
     Ok(value)
+}
+
+fn too_large(shown: &str) -> String {
+    format!(
+        "amount {} is larger than the largest amount accepted ({MAX_AMOUNT})",
+        shorten(shown)
+    )
+}
+
+fn too_precise(shown: &str) -> String {
+    format!(
+        "amount {} is too precise: at most {MAX_AMOUNT_DIGITS} significant digits \
+         and {MAX_AMOUNT_DIGITS} decimal places are allowed",
+        shorten(shown)
+    )
 }
 
 fn malformed(json: &str) -> String {

@@ -1,0 +1,68 @@
+//! A scenario in two files, as warehouses export one: the events (NDJSON,
+//! CSV or Parquet) and, if any, the partners (a JSON array, NDJSON, CSV or
+//! Parquet), each file in its own format. Every format yields the same
+//! `Scenario` for the same events: names interned in the same order,
+//! `events[i]` the `i`-th event of the file, the same validation.
+
+use chrono::NaiveDate;
+
+use crate::error::{Problem, ScenarioError};
+use crate::model::{Scenario, Source, SourceFormat};
+use crate::partner::PartnerList;
+use crate::{csv_file, ndjson, parquet_file, SourceText};
+
+/// Loads `events` (a `Json` events file is read as NDJSON) with the
+/// partners declared in `partners`.
+pub(crate) fn parse(
+    events: SourceText<'_>,
+    events_format: SourceFormat,
+    partners: Option<(SourceText<'_>, SourceFormat)>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    let list = match &partners {
+        Some((file, format)) => {
+            load_partners(file.text, *format).map_err(|p| place(p, file, *format))?
+        }
+        None => PartnerList::default(),
+    };
+    let format = match events_format {
+        SourceFormat::Json | SourceFormat::Ndjson => SourceFormat::Ndjson,
+        other => other,
+    };
+    let loaded = match format {
+        SourceFormat::Json | SourceFormat::Ndjson => ndjson::load_events(events.text, &list.ids),
+        SourceFormat::Csv => csv_file::load_events(events.text, &list.ids),
+        SourceFormat::Parquet => parquet_file::load_events(events.text, &list.ids),
+    }
+    .map_err(|p| place(p, &events, format))?;
+    Ok(crate::assemble(
+        as_of,
+        list,
+        loaded,
+        None,
+        Source {
+            format,
+            events_file: events.name.to_owned(),
+            partners_file: partners.map(|(file, _)| file.name.to_owned()),
+        },
+    ))
+}
+
+fn load_partners(src: &[u8], format: SourceFormat) -> Result<PartnerList, Problem> {
+    match format {
+        SourceFormat::Json | SourceFormat::Ndjson => ndjson::load_partners(src),
+        SourceFormat::Csv => csv_file::load_partners(src),
+        SourceFormat::Parquet => parquet_file::load_partners(src),
+    }
+}
+
+/// The error of `problem` in `file`: at a line and column in a text file,
+/// by its row and column alone in a Parquet file.
+fn place(problem: Problem, file: &SourceText<'_>, format: SourceFormat) -> ScenarioError {
+    match format {
+        SourceFormat::Parquet => problem.into_unplaced_error(file.name),
+        SourceFormat::Json | SourceFormat::Ndjson | SourceFormat::Csv => {
+            problem.into_error(file.name, file.text)
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Parquet scenario files, read into Arrow arrays with the `parquet` crate:
+//! columns named as in a CSV file (see `tabular`), a null or an empty
+//! string being an absent field.
+//!
+//! Column types are checked once, before any row is read: dates are `DATE`
+//! or text like `2025-03-05`; amounts are `DECIMAL` (read exactly, at the
+//! column's scale), integers or text like `100.00`, never floating point
+//! (a `DOUBLE` has already lost the cents it was meant to hold, so the
+//! column is refused rather than rounded); names are text or integers;
+//! flags are `BOOLEAN` or text. The types come from the Parquet schema
+//! (the Arrow schema some writers embed is ignored), so a file reads the
+//! same whatever wrote it.
+//!
+//! The row groups are cut into contiguous parts decoded on parallel
+//! threads, then each part's rows become events on its own thread, and the
+//! parts are joined in order as `batch` joins NDJSON chunks.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Decimal256Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+
+use crate::batch::{self, Chunk, DuplicateInvoice, Loaded};
+use crate::error::Problem;
+use crate::event::{Field, RawEvent, ValueKind};
+use crate::names::Interner;
+use crate::partner::PartnerList;
+use crate::tabular::{
+    event_columns, partner_columns, rejected_column, Cell, CellProblem, EventRows, PartnerColumn,
+    PartnerRow, PartnerValue,
+};
+use crate::value::quoted;
+
+/// Rows decoded at a time.
+const BATCH_ROWS: usize = 32 * 1024;
+
+/// Files with fewer rows are read on the calling thread.
+const PARALLEL_ROWS: usize = 16 * 1024;
+
+/// Loads the events of a Parquet file; `seed` holds the declared partners.
+/// Problems carry no byte offset: their path names the row and column.
+pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem> {
+    let file = open(src)?;
+    let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
+    let fields = event_columns(&names).map_err(|e| column_problem(&names, e))?;
+    for (field, column) in fields.iter().zip(file.columns()) {
+        check_type(
+            column.name(),
+            column.data_type(),
+            Expect::Event(field.value_kind()),
+        )
+        .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
+    }
+    let parts = file.parts(if file.rows() < PARALLEL_ROWS {
+        1
+    } else {
+        batch::threads()
+    });
+    let decoded = batch::run_parallel(&parts, |part| file.decode(part));
+    let mut batches = Vec::with_capacity(decoded.len());
+    for result in decoded {
+        batches.push(result?);
+    }
+    let jobs: Vec<(&Part, &Vec<RecordBatch>)> = parts.iter().zip(&batches).collect();
+    let results = batch::run_parallel(&jobs, |&(part, batches)| {
+        read_events(part, batches, &fields, seed)
+    });
+    batch::merge(src, seed, results, &duplicate_invoice)
+}
+
+/// Loads the partners of a Parquet file.
+pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
+    let file = open(src)?;
+    let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
+    let columns = partner_columns(&names).map_err(|e| column_problem(&names, e))?;
+    for (column, field) in columns.iter().zip(file.columns()) {
+        check_type(
+            field.name(),
+            field.data_type(),
+            Expect::Partner(column.value_kind()),
+        )
+        .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
+    }
+    let whole = Part {
+        row_groups: (0..file.meta.metadata().num_row_groups()).collect(),
+        first_row: 0,
+        rows: 0,
+    };
+    let mut list = PartnerList::default();
+    let id_column = columns.iter().position(|c| *c == PartnerColumn::Id);
+    let mut row = 0;
+    for batch in file.decode(&whole)? {
+        let cells = batch
+            .columns()
+            .iter()
+            .map(CellReader::new)
+            .collect::<Vec<_>>();
+        for i in 0..batch.num_rows() {
+            let place = |column: Option<usize>, message: String| {
+                let name = column.and_then(|c| names.get(c)).copied();
+                CellProblem::new(0, Some(row), name, message).into_problem(0)
+            };
+            let mut partner = PartnerRow::new(row as u32 + 1);
+            for (c, reader) in cells.iter().enumerate() {
+                let cell = reader
+                    .cell(i, columns[c].is_list())
+                    .map_err(|m| place(Some(c), m))?;
+                if let Some(cell) = cell {
+                    partner
+                        .set(&columns[c], cell)
+                        .map_err(|m| place(Some(c), m))?;
+                }
+            }
+            partner
+                .declare(&mut list, "row")
+                .map_err(|(at_id, m)| place(id_column.filter(|_| at_id), m))?;
+            row += 1;
+        }
+    }
+    Ok(list)
+}
+
+/// An open Parquet file: its bytes and footer.
+struct ParquetFile {
+    bytes: Bytes,
+    meta: ArrowReaderMetadata,
+}
+
+/// Contiguous row groups read together, and the rows before them.
+struct Part {
+    row_groups: Vec<usize>,
+    first_row: usize,
+    rows: usize,
+}
+
+fn open(src: &[u8]) -> Result<ParquetFile, Problem> {
+    let bytes = Bytes::copy_from_slice(src);
+    let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+    let meta = ArrowReaderMetadata::load(&bytes, options).map_err(|e| {
+        Problem::new(
+            0,
+            String::new(),
+            format!("not a readable Parquet file: {e}"),
+        )
+    })?;
+    Ok(ParquetFile { bytes, meta })
+}
+
+impl ParquetFile {
+    fn columns(&self) -> &arrow_schema::Fields {
+        self.meta.schema().fields()
+    }
+
+    fn rows(&self) -> usize {
+        usize::try_from(self.meta.metadata().file_metadata().num_rows()).unwrap_or(0)
+    }
+
+    /// The row groups in at most `parts` contiguous parts of similar size.
+    fn parts(&self, parts: usize) -> Vec<Part> {
+        let groups: Vec<usize> = self
+            .meta
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| usize::try_from(g.num_rows()).unwrap_or(0))
+            .collect();
+        let total: usize = groups.iter().sum();
+        let per_part = total.div_ceil(parts.max(1)).max(1);
+        let mut result: Vec<Part> = Vec::new();
+        let mut first_row = 0;
+        for (g, &rows) in groups.iter().enumerate() {
+            match result.last_mut() {
+                Some(part) if part.rows < per_part => {
+                    part.row_groups.push(g);
+                    part.rows += rows;
+                }
+                _ => result.push(Part {
+                    row_groups: vec![g],
+                    first_row,
+                    rows,
+                }),
+            }
+            first_row += rows;
+        }
+        if result.is_empty() {
+            result.push(Part {
+                row_groups: Vec::new(),
+                first_row: 0,
+                rows: 0,
+            });
+        }
+        result
+    }
+
+    /// Decodes the row groups of `part`.
+    fn decode(&self, part: &Part) -> Result<Vec<RecordBatch>, Problem> {
+        let damaged = |e: &dyn std::fmt::Display| {
+            let last = part.first_row + part.rows;
+            Problem::new(
+                0,
+                format!("rows {} to {last}", part.first_row + 1),
+                format!("cannot decode the Parquet data: {e}"),
+            )
+        };
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            self.bytes.clone(),
+            self.meta.clone(),
+        )
+        .with_row_groups(part.row_groups.clone())
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| damaged(&e))?;
+        reader.map(|batch| batch.map_err(|e| damaged(&e))).collect()
+    }
+}
+
+/// A problem with a column of the schema, or with the schema as a whole.
+fn column_problem(names: &[&str], (at, message): (Option<usize>, String)) -> Problem {
+    let name = at.and_then(|i| names.get(i)).copied();
+    CellProblem::new(0, None, name, message).into_problem(0)
+}
+
+fn read_events<'a>(
+    part: &Part,
+    batches: &'a [RecordBatch],
+    fields: &[Field],
+    seed: &Interner,
+) -> Result<Chunk<'a>, Problem> {
+    let mut events = EventRows::new(seed, part.rows);
+    for batch in batches {
+        let cells: Vec<CellReader> = batch.columns().iter().map(CellReader::new).collect();
+        for i in 0..batch.num_rows() {
+            let row = events.len();
+            let place = |column: Option<usize>, message: String| {
+                let name = column.and_then(|c| fields.get(c)).map(|f| f.name());
+                CellProblem::new(0, Some(row), name, message).into_problem(part.first_row)
+            };
+            let mut raw = RawEvent::default();
+            for (c, reader) in cells.iter().enumerate() {
+                if let Some(cell) = reader.cell(i, false).map_err(|m| place(Some(c), m))? {
+                    raw.set_cell(fields[c], cell)
+                        .map_err(|m| place(Some(c), m))?;
+                }
+            }
+            events
+                .push(raw, row, (0, 0))
+                .map_err(|r| place(rejected_column(&r, fields), r.message))?;
+        }
+    }
+    // Each row counts as a line: an event's line is its row number.
+    let rows = events.len();
+    Ok(events.finish(rows))
+}
+
+/// A second declaration of an invoice, placed at its row.
+#[cold]
+fn duplicate_invoice(dup: DuplicateInvoice) -> Problem {
+    let first = dup.first.map_or(0, |e| e.index + 1);
+    CellProblem::new(
+        0,
+        Some(dup.decl.event as usize),
+        Some("id"),
+        format!(
+            "duplicate invoice id {}, first declared at row {first}",
+            quoted(dup.name)
+        ),
+    )
+    .into_problem(0)
+}
+
+/// What a column must hold.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Event(ValueKind),
+    Partner(PartnerValue),
+}
+
+/// Whether a column of type `data_type` can hold what it is named for.
+fn check_type(name: &str, data_type: &DataType, expect: Expect) -> Result<(), String> {
+    use DataType as T;
+    let text = matches!(data_type, T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Binary);
+    let integer = data_type.is_integer();
+    let (ok, wanted) = match expect {
+        Expect::Event(ValueKind::Date) | Expect::Partner(PartnerValue::Date) => (
+            text || *data_type == T::Date32,
+            "a DATE or text like \"2025-03-05\"",
+        ),
+        Expect::Event(ValueKind::Name) | Expect::Partner(PartnerValue::Name) => {
+            (text || integer, "text or integers")
+        }
+        Expect::Event(ValueKind::Bool) | Expect::Partner(PartnerValue::Bool) => {
+            (text || *data_type == T::Boolean, "BOOLEAN or text")
+        }
+        Expect::Event(ValueKind::Amount) | Expect::Partner(PartnerValue::Amount) => (
+            text || integer || matches!(data_type, T::Decimal128(..) | T::Decimal256(..)),
+            "DECIMAL, integers or text like \"100.00\"",
+        ),
+        Expect::Event(ValueKind::Count) | Expect::Partner(PartnerValue::Count) => {
+            (text || integer, "integers or text")
+        }
+        Expect::Event(ValueKind::EventType | ValueKind::Currency | ValueKind::CollectedBy)
+        | Expect::Partner(PartnerValue::Code) => (text, "text"),
+        Expect::Partner(PartnerValue::Names) => (
+            text || matches!(data_type, T::List(item) | T::LargeList(item)
+                if matches!(item.data_type(), T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Binary)),
+            "a list of strings or text with `;` between names",
+        ),
+    };
+    if ok {
+        return Ok(());
+    }
+    let money = matches!(
+        expect,
+        Expect::Event(ValueKind::Amount) | Expect::Partner(PartnerValue::Amount)
+    );
+    if money && data_type.is_floating() {
+        return Err(format!(
+            "column `{}` holds floating-point numbers ({data_type}), which cannot hold money \
+             exactly; write it as DECIMAL (such as DECIMAL(18, 2)) or as text",
+            crate::value::shorten(name)
+        ));
+    }
+    Err(format!(
+        "column `{}` has type {data_type}; expected {wanted}",
+        crate::value::shorten(name)
+    ))
+}
+
+/// Reads the cells of one column of a batch.
+enum CellReader<'b> {
+    Utf8(&'b arrow_array::StringArray),
+    LargeUtf8(&'b arrow_array::LargeStringArray),
+    Utf8View(&'b arrow_array::StringViewArray),
+    Binary(&'b arrow_array::BinaryArray),
+    Bool(&'b arrow_array::BooleanArray),
+    Date32(&'b arrow_array::Date32Array),
+    Int(Integers<'b>),
+    Decimal128(&'b arrow_array::Decimal128Array, i32),
+    Decimal256(&'b arrow_array::Decimal256Array, i32),
+    List(&'b arrow_array::ListArray),
+    LargeList(&'b arrow_array::LargeListArray),
+    /// A type `check_type` refused; never read.
+    Other,
+}
+
+/// An integer column of any width.
+enum Integers<'b> {
+    I8(&'b arrow_array::Int8Array),
+    I16(&'b arrow_array::Int16Array),
+    I32(&'b arrow_array::Int32Array),
+    I64(&'b arrow_array::Int64Array),
+    U8(&'b arrow_array::UInt8Array),
+    U16(&'b arrow_array::UInt16Array),
+    U32(&'b arrow_array::UInt32Array),
+    U64(&'b arrow_array::UInt64Array),
+}
+
+impl<'b> CellReader<'b> {
+    fn new(array: &'b ArrayRef) -> CellReader<'b> {
+        Self::of(array.as_ref())
+    }
+
+    fn of(array: &'b dyn Array) -> CellReader<'b> {
+        use DataType as T;
+        let int = |i: Option<Integers<'b>>| i.map_or(CellReader::Other, CellReader::Int);
+        match array.data_type() {
+            T::Utf8 => array
+                .as_string_opt()
+                .map_or(CellReader::Other, CellReader::Utf8),
+            T::LargeUtf8 => array
+                .as_string_opt()
+                .map_or(CellReader::Other, CellReader::LargeUtf8),
+            T::Utf8View => array
+                .as_string_view_opt()
+                .map_or(CellReader::Other, CellReader::Utf8View),
+            T::Binary => array
+                .as_binary_opt()
+                .map_or(CellReader::Other, CellReader::Binary),
+            T::Boolean => array
+                .as_boolean_opt()
+                .map_or(CellReader::Other, CellReader::Bool),
+            T::Date32 => array
+                .as_primitive_opt::<Date32Type>()
+                .map_or(CellReader::Other, CellReader::Date32),
+            T::Int8 => int(array.as_primitive_opt::<Int8Type>().map(Integers::I8)),
+            T::Int16 => int(array.as_primitive_opt::<Int16Type>().map(Integers::I16)),
+            T::Int32 => int(array.as_primitive_opt::<Int32Type>().map(Integers::I32)),
+            T::Int64 => int(array.as_primitive_opt::<Int64Type>().map(Integers::I64)),
+            T::UInt8 => int(array.as_primitive_opt::<UInt8Type>().map(Integers::U8)),
+            T::UInt16 => int(array.as_primitive_opt::<UInt16Type>().map(Integers::U16)),
+            T::UInt32 => int(array.as_primitive_opt::<UInt32Type>().map(Integers::U32)),
+            T::UInt64 => int(array.as_primitive_opt::<UInt64Type>().map(Integers::U64)),
+            T::Decimal128(_, scale) => array
+                .as_primitive_opt::<Decimal128Type>()
+                .map_or(CellReader::Other, |a| {
+                    CellReader::Decimal128(a, i32::from(*scale))
+                }),
+            T::Decimal256(_, scale) => array
+                .as_primitive_opt::<Decimal256Type>()
+                .map_or(CellReader::Other, |a| {
+                    CellReader::Decimal256(a, i32::from(*scale))
+                }),
+            T::List(_) => array
+                .as_list_opt()
+                .map_or(CellReader::Other, CellReader::List),
+            T::LargeList(_) => array
+                .as_list_opt()
+                .map_or(CellReader::Other, CellReader::LargeList),
+            _ => CellReader::Other,
+        }
+    }
+
+    /// The cell in row `i`, `None` when null or an empty string; `list`
+    /// when the column holds names.
+    fn cell(&self, i: usize, list: bool) -> Result<Option<Cell<'b>>, String> {
+        let text = |s: &'b str| (!s.is_empty()).then(|| Cell::Text(s.into()));
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        Ok(match self {
+            CellReader::Utf8(a) => text(a.value(i)),
+            CellReader::LargeUtf8(a) => text(a.value(i)),
+            CellReader::Utf8View(a) => text(a.value(i)),
+            CellReader::Binary(a) => text(utf8(a.value(i))?),
+            CellReader::Bool(a) => Some(Cell::Bool(a.value(i))),
+            CellReader::Date32(a) => Some(Cell::Date(a.value_as_date(i).ok_or_else(|| {
+                format!("day {} is outside the dates Charter knows", a.value(i))
+            })?)),
+            CellReader::Int(a) => Some(Cell::Integer(a.value(i))),
+            CellReader::Decimal128(a, scale) => Some(Cell::Decimal {
+                unscaled: a.value(i),
+                scale: *scale,
+            }),
+            CellReader::Decimal256(a, scale) => Some(Cell::Decimal {
+                unscaled: a.value(i).to_i128().ok_or_else(|| {
+                    format!(
+                        "amount {} is larger than the largest amount accepted",
+                        a.value(i)
+                    )
+                })?,
+                scale: *scale,
+            }),
+            CellReader::List(a) if list => Some(Cell::List(names(a.value(i))?)),
+            CellReader::LargeList(a) if list => Some(Cell::List(names(a.value(i))?)),
+            CellReader::List(_) | CellReader::LargeList(_) | CellReader::Other => None,
+        })
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            CellReader::Utf8(a) => a.is_null(i),
+            CellReader::LargeUtf8(a) => a.is_null(i),
+            CellReader::Utf8View(a) => a.is_null(i),
+            CellReader::Binary(a) => a.is_null(i),
+            CellReader::Bool(a) => a.is_null(i),
+            CellReader::Date32(a) => a.is_null(i),
+            CellReader::Int(a) => a.is_null(i),
+            CellReader::Decimal128(a, _) => a.is_null(i),
+            CellReader::Decimal256(a, _) => a.is_null(i),
+            CellReader::List(a) => a.is_null(i),
+            CellReader::LargeList(a) => a.is_null(i),
+            CellReader::Other => true,
+        }
+    }
+}
+
+impl Integers<'_> {
+    fn value(&self, i: usize) -> i128 {
+        match self {
+            Integers::I8(a) => a.value(i).into(),
+            Integers::I16(a) => a.value(i).into(),
+            Integers::I32(a) => a.value(i).into(),
+            Integers::I64(a) => a.value(i).into(),
+            Integers::U8(a) => a.value(i).into(),
+            Integers::U16(a) => a.value(i).into(),
+            Integers::U32(a) => a.value(i).into(),
+            Integers::U64(a) => a.value(i).into(),
+        }
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Integers::I8(a) => a.is_null(i),
+            Integers::I16(a) => a.is_null(i),
+            Integers::I32(a) => a.is_null(i),
+            Integers::I64(a) => a.is_null(i),
+            Integers::U8(a) => a.is_null(i),
+            Integers::U16(a) => a.is_null(i),
+            Integers::U32(a) => a.is_null(i),
+            Integers::U64(a) => a.is_null(i),
+        }
+    }
+}
+
+/// The strings of a list cell (owned: the list's array lives only here).
+fn names(items: ArrayRef) -> Result<Vec<std::borrow::Cow<'static, str>>, String> {
+    let reader = CellReader::new(&items);
+    let mut names = Vec::with_capacity(items.len());
+    for i in 0..items.len() {
+        match reader.cell(i, false)? {
+            Some(Cell::Text(name)) => names.push(std::borrow::Cow::Owned(name.into_owned())),
+            _ => return Err("empty name in a list".to_owned()),
+        }
+    }
+    Ok(names)
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 (byte 0x{:02X}); scenario files must be UTF-8",
+            bytes.get(e.valid_up_to()).copied().unwrap_or(0)
+        )
+    })
+}
