@@ -185,6 +185,63 @@ fn lsp_regressions_end_the_session_cleanly() {
     }
 }
 
+/// The semantics regressions (`tests/regressions/semantics/*.json`), run
+/// through `charter test` as a user runs them: the engine must meet every
+/// file's `expect`, except a file listed in `KNOWN_DISAGREEMENTS`
+/// (`crates/charter-reference/tests/support/mod.rs`, read here as text: this
+/// crate does not depend on the reference), which it must still miss.
+/// `crates/charter-reference/tests/regressions.rs` runs the same files through
+/// the reference and the engine's library.
+#[test]
+fn semantics_regressions_pass_charter_test() {
+    let support =
+        std::fs::read_to_string(root().join("crates/charter-reference/tests/support/mod.rs"))
+            .unwrap();
+    let known: Vec<&str> = support
+        .split("regression: \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let files: Vec<PathBuf> = cases("semantics")
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert!(!files.is_empty());
+    let out = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["test", "tests/regressions/semantics"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut problems = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy();
+        let path = format!("tests/regressions/semantics/{name}");
+        let passed = text.lines().any(|l| l == format!("ok   {path}"));
+        let failed = text.lines().any(|l| l == format!("FAIL {path}"));
+        match (known.contains(&name.as_ref()), passed, failed) {
+            (false, true, false) | (true, false, true) => {}
+            (false, _, _) => problems.push(format!("{name}: the engine misses its `expect`")),
+            (true, _, _) => problems.push(format!(
+                "{name}: listed in KNOWN_DISAGREEMENTS, and `charter test` does not fail it"
+            )),
+        }
+    }
+    let summary = format!(
+        "{} passed, {} failed",
+        files.len() - known.len(),
+        known.len()
+    );
+    if text.lines().last() != Some(summary.as_str()) {
+        problems.push(format!("the summary is not `{summary}`"));
+    }
+    let expected_code = if known.is_empty() { 0 } else { 1 };
+    if out.status.code() != Some(expected_code) {
+        problems.push(format!("exit {:?}, not {expected_code}", out.status.code()));
+    }
+    assert!(problems.is_empty(), "{}\n{text}", problems.join("\n"));
+}
+
 // ------------------------------------------------------------ limits
 
 #[test]

@@ -30,6 +30,7 @@ pub(crate) struct Profile {
     pub staff_changes: Vec<(NaiveDate, String, u32)>,
     pub revenue_target: Option<Decimal>,
     pub joined: Option<NaiveDate>,
+    /// The last day the contract runs (notice date + notice period), once notice is given.
     pub contract_end: Option<NaiveDate>,
     pub invitations: Vec<(NaiveDate, usize)>,
     pub activities: Vec<(NaiveDate, Symbol)>,
@@ -1237,20 +1238,16 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// Why a commission rule is closed to a partner, if it is.
-    fn ineligible(
-        &self,
-        rule: &CommissionRule,
-        partner: PartnerId,
-        date: NaiveDate,
-    ) -> Option<String> {
+    /// Why commission rule `r` is closed to a partner, if it is.
+    fn ineligible(&self, r: usize, partner: PartnerId, date: NaiveDate) -> Option<String> {
+        let rule = &self.program.commissions[r];
         let profile = &self.profiles[partner.0 as usize];
         let entity_def = self
             .program
             .entities
             .iter()
             .find(|e| e.name.name == profile.entity);
-        if rule.settlement == Settlement::Transfer
+        if self.settlement_of(r) == Settlement::Transfer
             && entity_def.is_some_and(|e| e.netted_only.is_some())
         {
             return Some(format!(
@@ -1321,7 +1318,13 @@ impl<'a> Engine<'a> {
         None
     }
 
-    /// The requirements a commission in `scope` depends on that the partner fails.
+    /// The requirements a commission or bonus in `scope` depends on that the
+    /// partner fails: the program's, and its track's or module's (a tier's
+    /// are met by standing in it).
+    ///
+    /// The contract's end does not touch them: `require contract` and
+    /// `require agreement` ask for a signed contract, which a partner that
+    /// gave notice still has (LANGUAGE.md §4, Tier standing).
     fn unmet_requirements(
         &mut self,
         scope: &Scope,
@@ -1464,7 +1467,7 @@ impl<'a> Engine<'a> {
                     index,
                 );
             }
-            self.bonuses(claim.partner, date);
+            self.bonuses(claim.partner, date, index);
         }
     }
 
@@ -1507,7 +1510,7 @@ impl<'a> Engine<'a> {
         let pname = self.partner_name(partner).to_string();
         let cust = self.customer_name(customer).to_string();
         let inv_name = self.scenario.names.invoice(invoice).to_string();
-        if let Some(why) = self.ineligible(rule, partner, date) {
+        if let Some(why) = self.ineligible(r, partner, date) {
             let location = self.event_location(index);
             self.report_once(
                 (partner.0, r as u32, 0),
@@ -1598,13 +1601,15 @@ impl<'a> Engine<'a> {
             }
         ));
         explain.extend(window_line);
-        // After the partner's contract ended.
+        // After the partner's contract ended. The contract runs through its
+        // end date (LANGUAGE.md §4, Contract end): an invoice issued on that
+        // day still earns, and a payment made on it is not a later one.
         if let Some(end) = self.profiles[partner.0 as usize].contract_end {
-            if date >= end {
+            if date > end {
                 let terms = program.contract.as_ref();
                 let waive = terms.is_some_and(|t| t.waive_renewals);
                 let stop = terms.is_some_and(|t| t.stop_commissions);
-                let why = if invoice_date >= end {
+                let why = if invoice_date > end {
                     Some(format!("invoice `{inv_name}` of {invoice_date} was issued after the contract ended on {end}"))
                 } else if renewal && waive {
                     Some(format!("on termination the partner waives renewal income; the contract ended on {end}"))
@@ -1633,7 +1638,7 @@ impl<'a> Engine<'a> {
                     return;
                 }
                 explain.push(format!(
-                    "the contract ended on {end}; income on invoices issued before it is kept"
+                    "the contract ended on {end}; income on invoices issued by then is kept"
                 ));
             }
         }
@@ -2071,7 +2076,11 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn bonuses(&mut self, partner: PartnerId, date: NaiveDate) {
+    /// The bonuses the partner earns after a payment of one of its customers
+    /// (`index`, the payment event). LANGUAGE.md §4, Bonuses: like a
+    /// commission, a bonus needs the partner in its scope and the program's
+    /// requirements and its track's or module's met.
+    fn bonuses(&mut self, partner: PartnerId, date: NaiveDate, index: u32) {
         let program = self.program;
         for (b, bonus) in program.bonuses.iter().enumerate() {
             if !self.in_scope(&bonus.scope, partner, date) {
@@ -2086,6 +2095,24 @@ impl<'a> Engine<'a> {
                     .any(|(x, y)| *x == b && *y == date.year()),
             };
             if already || !self.condition_holds(&bonus.condition, partner, date) {
+                continue;
+            }
+            if let Some(why) = self.unmet_requirements(&bonus.scope, partner, date) {
+                // Keyed apart from the commissions' S0302 (whose third part is 0).
+                let pname = self.partner_name(partner).to_string();
+                let location = self.event_location(index);
+                self.report_once(
+                    (partner.0, b as u32, 1),
+                    Finding::new(
+                        FindingCode::RequirementNotMet,
+                        format!(
+                            "`{pname}` earns nothing from bonus `{}` on {date}: {why}",
+                            bonus.name.name
+                        ),
+                    )
+                    .partner(pname)
+                    .event(location),
+                );
                 continue;
             }
             self.profiles[partner.0 as usize]
@@ -2273,8 +2300,22 @@ impl<'a> Engine<'a> {
             .or_else(|| program.payouts.iter().find(|p| p.scope == Scope::Program))
     }
 
+    /// How rule `r` is settled: `settle netted`, or netted because the
+    /// `payout netted at source` it is paid on (its own, its scope's or the
+    /// program's, as [`Engine::schedule`] finds it) implies `settle netted`
+    /// (LANGUAGE.md §3, `commission`).
+    fn settlement_of(&self, r: usize) -> Settlement {
+        match self.schedule(r) {
+            Some(PayoutSchedule {
+                timing: PayoutTiming::NettedAtSource,
+                ..
+            }) => Settlement::Netted,
+            _ => self.program.commissions[r].settlement,
+        }
+    }
+
     fn settlement(&self, r: usize) -> &'static str {
-        self.program.commissions[r].settlement.as_str()
+        self.settlement_of(r).as_str()
     }
 
     fn due(

@@ -107,6 +107,28 @@ impl Engine<'_> {
         (standing.max(invited), uninvited)
     }
 
+    /// Why the partner has no signed contract, if it has none: the scenario
+    /// (or roster) says so, or its entity type is one the program signs no
+    /// contract with (`entities … (no contract)`, LANGUAGE.md §3 `program`) —
+    /// as `eligible … with contract` reads it.
+    fn unsigned(&self, partner: PartnerId) -> Option<String> {
+        let profile = &self.profiles[partner.0 as usize];
+        if !profile.contract {
+            return Some("the partner has no signed contract".to_string());
+        }
+        let no_contract = self
+            .program
+            .entities
+            .iter()
+            .any(|e| e.name.name == profile.entity && e.no_contract.is_some());
+        no_contract.then(|| {
+            format!(
+                "the program signs no contract with `{}` partners",
+                profile.entity
+            )
+        })
+    }
+
     /// Why a partner fails a requirement on a date; `None` when met, assumed met,
     /// or not applicable to the partner (`for` another module).
     pub(crate) fn requirement_fails(
@@ -127,15 +149,10 @@ impl Engine<'_> {
             return None;
         }
         match &req.kind {
-            RequirementKind::Contract => {
-                (!profile.contract).then(|| "it has no signed partner contract".to_string())
-            }
-            RequirementKind::Agreement { agreement } => (!profile.contract).then(|| {
-                format!(
-                    "agreement `{}` is not signed (the partner has no signed contract)",
-                    agreement.name
-                )
-            }),
+            RequirementKind::Contract => self.unsigned(partner),
+            RequirementKind::Agreement { agreement } => self
+                .unsigned(partner)
+                .map(|why| format!("agreement `{}` is not signed ({why})", agreement.name)),
             RequirementKind::Staff {
                 qualification,
                 comparator,

@@ -316,3 +316,175 @@ commission c {
     let r = run(policy, &one_invoice("100.10", &[("payment", "100.10")]));
     assert_eq!(r.payouts[0].amount, d("10.02"));
 }
+
+/// Each payout as `partner invoice rule amount due`, in order.
+fn payout_lines(r: &SimResult) -> Vec<String> {
+    r.payouts
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {} {} {}",
+                p.partner,
+                p.invoice.as_deref().unwrap_or("-"),
+                p.rule,
+                p.amount,
+                p.due
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_contract_runs_through_its_end_date() {
+    // LANGUAGE.md §4, Contract end. Notice 2026-02-01 + 10 days: the contract
+    // ends on 2026-02-11 and runs through it; `stop commissions` stops what is
+    // earned from 2026-02-12 on.
+    let policy = r#"program "P" { currency EUR }
+attribute customer by partner_sale
+commission pay: 10% of payments
+commission inv: 1% of invoices, while contract active
+contract {
+  notice 10 days
+  on termination stop commissions
+}
+"#;
+    let scenario = r#"{ "partners": [{"id": "p"}], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" },
+        { "date": "2026-01-20", "type": "invoice", "id": "i1", "customer": "c", "amount": "1000.00" },
+        { "date": "2026-01-25", "type": "invoice", "id": "i2", "customer": "c", "amount": "1000.00" },
+        { "date": "2026-02-01", "type": "notice", "partner": "p" },
+        { "date": "2026-02-11", "type": "payment", "invoice": "i1", "amount": "1000.00" },
+        { "date": "2026-02-11", "type": "invoice", "id": "i3", "customer": "c", "amount": "2000.00" },
+        { "date": "2026-02-11", "type": "payment", "invoice": "i3", "amount": "500.00" },
+        { "date": "2026-02-12", "type": "payment", "invoice": "i2", "amount": "1000.00" },
+        { "date": "2026-02-12", "type": "payment", "invoice": "i3", "amount": "1500.00" },
+        { "date": "2026-02-12", "type": "invoice", "id": "i4", "customer": "c", "amount": "3000.00" },
+        { "date": "2026-02-13", "type": "payment", "invoice": "i4", "amount": "3000.00" } ] }"#;
+    let r = run(policy, scenario);
+    // i3, issued on the end date, earns `inv` (while contract active); the
+    // payments made on the end date earn `pay`; every payment after it is
+    // stopped, and i4, issued after it, earns nothing.
+    assert_eq!(
+        payout_lines(&r),
+        [
+            "p i1 inv 10.00 2026-01-20",
+            "p i2 inv 10.00 2026-01-25",
+            "p i3 inv 20.00 2026-02-11",
+            "p i1 pay 100.00 2026-02-11",
+            "p i3 pay 50.00 2026-02-11",
+        ]
+    );
+    assert_eq!(r.total_of("p"), d("190.00"));
+}
+
+#[test]
+fn a_bonus_needs_the_programs_and_its_tracks_requirements() {
+    // LANGUAGE.md §4, Bonuses: like a commission.
+    let policy = r#"program "P" {
+  currency EUR
+  agreements terms
+}
+require agreement terms
+attribute customer by partner_sale
+commission c: 10% of payments
+bonus b: 100 EUR when sales over trailing 12 months >= 1000 EUR
+track T {
+  require staff sales >= 2
+  bonus tb: 50 EUR when sales over trailing 12 months >= 1000 EUR
+}
+"#;
+    let scenario = r#"{ "partners": [
+        {"id": "ok", "track": "T", "staff": {"sales": 2}},
+        {"id": "unsigned", "track": "T", "contract": false, "staff": {"sales": 2}},
+        {"id": "understaffed", "track": "T", "staff": {"sales": 1}} ], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "a", "partner": "ok" },
+        { "date": "2026-01-02", "type": "order", "customer": "b", "partner": "unsigned" },
+        { "date": "2026-01-02", "type": "order", "customer": "c", "partner": "understaffed" },
+        { "date": "2026-01-02", "type": "invoice", "id": "a1", "customer": "a", "amount": "1000.00" },
+        { "date": "2026-01-02", "type": "invoice", "id": "b1", "customer": "b", "amount": "1000.00" },
+        { "date": "2026-01-02", "type": "invoice", "id": "c1", "customer": "c", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "a1", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "b1", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "c1", "amount": "1000.00" } ] }"#;
+    let r = run(policy, scenario);
+    assert_eq!(
+        payout_lines(&r),
+        [
+            "ok a1 c 100.00 2026-01-10",
+            "ok - b 100.00 2026-01-10",
+            "ok - tb 50.00 2026-01-10",
+            "understaffed c1 c 100.00 2026-01-10",
+            "understaffed - b 100.00 2026-01-10",
+        ]
+    );
+    let refused: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("from bonus"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+}
+
+#[test]
+fn an_entity_the_program_signs_no_contract_with_fails_require_contract() {
+    // LANGUAGE.md §3, `program`: `no contract` — the program signs none with
+    // it, whatever the scenario says; so `require contract` fails, for the
+    // commission and the bonus alike.
+    let policy = r#"program "P" {
+  currency EUR
+  entities company, individual (no contract)
+}
+attribute customer by partner_sale
+track T {
+  require contract
+  commission c: 10% of payments
+  bonus b: 100 EUR when sales over trailing 12 months >= 1000 EUR
+}
+"#;
+    let scenario = r#"{ "partners": [
+        {"id": "co", "entity": "company", "track": "T"},
+        {"id": "ind", "entity": "individual", "contract": true, "track": "T"} ], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "a", "partner": "co" },
+        { "date": "2026-01-02", "type": "order", "customer": "b", "partner": "ind" },
+        { "date": "2026-01-02", "type": "invoice", "id": "a1", "customer": "a", "amount": "1000.00" },
+        { "date": "2026-01-02", "type": "invoice", "id": "b1", "customer": "b", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "a1", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "b1", "amount": "1000.00" } ] }"#;
+    let r = run(policy, scenario);
+    assert_eq!(
+        payout_lines(&r),
+        ["co a1 c 100.00 2026-01-10", "co - b 100.00 2026-01-10"]
+    );
+    assert_eq!(r.total_of("ind"), d("0.00"));
+}
+
+#[test]
+fn a_netted_at_source_payout_of_any_scope_settles_netted() {
+    // LANGUAGE.md §3, `commission`: `payout netted at source` implies `settle
+    // netted`; a commission paid on the program's `payout netted at source`
+    // is netted, so a `netted only` entity may receive it.
+    let policy = r#"program "P" {
+  currency EUR
+  entities company, individual (netted only)
+}
+attribute customer by partner_sale
+commission c: 50% of payments where collected_by partner
+payout netted at source
+"#;
+    let scenario = r#"{ "partners": [
+        {"id": "co", "entity": "company"},
+        {"id": "ind", "entity": "individual"} ], "events": [
+        { "date": "2026-01-02", "type": "order", "customer": "a", "partner": "co" },
+        { "date": "2026-01-02", "type": "order", "customer": "b", "partner": "ind" },
+        { "date": "2026-01-02", "type": "invoice", "id": "a1", "customer": "a", "amount": "1000.00" },
+        { "date": "2026-01-02", "type": "invoice", "id": "b1", "customer": "b", "amount": "1000.00" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "a1", "amount": "1000.00", "collected_by": "partner" },
+        { "date": "2026-01-10", "type": "payment", "invoice": "b1", "amount": "1000.00", "collected_by": "partner" } ] }"#;
+    let r = run(policy, scenario);
+    assert_eq!(
+        payout_lines(&r),
+        ["co a1 c 500.00 2026-01-10", "ind b1 c 500.00 2026-01-10"]
+    );
+    assert!(r.payouts.iter().all(|p| p.settlement == "netted"));
+}
