@@ -123,6 +123,7 @@ policies! {
         exclusive_regions_disjoint,
         monotone_tiers,
         netted_and_transfer_paths,
+        netted_by_program_payout,
         names_in_cyrillic_and_polish_with_roster_import,
     ],
 }

@@ -83,6 +83,31 @@ pub struct Program {
     pub requirements: Vec<Requirement>,
 }
 
+impl Program {
+    /// The payout timing commission `rule` is paid on: its own `payout`, else
+    /// its scope's (track, module, tier…), else the program's.
+    pub fn schedule_of<'p>(&'p self, rule: &'p CommissionRule) -> Option<&'p PayoutSchedule> {
+        rule.payout.as_ref().or_else(|| {
+            self.payouts
+                .iter()
+                .find(|p| p.scope == rule.scope)
+                .or_else(|| self.payouts.iter().find(|p| p.scope == Scope::Program))
+        })
+    }
+
+    /// How commission `rule` is settled: `settle netted`, or netted because the
+    /// schedule it is paid on is `payout netted at source`.
+    pub fn settlement_of(&self, rule: &CommissionRule) -> Settlement {
+        match self.schedule_of(rule) {
+            Some(PayoutSchedule {
+                timing: PayoutTiming::NettedAtSource,
+                ..
+            }) => Settlement::Netted,
+            _ => rule.settlement,
+        }
+    }
+}
+
 /// A kind of partner entity (`company`, `individual`, ...) and what the program forbids it.
 #[derive(Clone, Debug, Serialize)]
 pub struct EntityType {

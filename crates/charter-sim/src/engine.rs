@@ -2288,30 +2288,13 @@ impl<'a> Engine<'a> {
     // ------------------------------------------------------------ timing and money
 
     fn schedule(&self, r: usize) -> Option<&'a PayoutSchedule> {
-        let program = self.program;
-        let rule = &program.commissions[r];
-        if let Some(p) = &rule.payout {
-            return Some(p);
-        }
-        program
-            .payouts
-            .iter()
-            .find(|p| p.scope == rule.scope)
-            .or_else(|| program.payouts.iter().find(|p| p.scope == Scope::Program))
+        self.program.schedule_of(&self.program.commissions[r])
     }
 
-    /// How rule `r` is settled: `settle netted`, or netted because the
-    /// `payout netted at source` it is paid on (its own, its scope's or the
-    /// program's, as [`Engine::schedule`] finds it) implies `settle netted`
-    /// (LANGUAGE.md §3, `commission`).
+    /// How rule `r` is settled (LANGUAGE.md §3, `commission`): see
+    /// [`Program::settlement_of`].
     fn settlement_of(&self, r: usize) -> Settlement {
-        match self.schedule(r) {
-            Some(PayoutSchedule {
-                timing: PayoutTiming::NettedAtSource,
-                ..
-            }) => Settlement::Netted,
-            _ => self.program.commissions[r].settlement,
-        }
+        self.program.settlement_of(&self.program.commissions[r])
     }
 
     fn settlement(&self, r: usize) -> &'static str {

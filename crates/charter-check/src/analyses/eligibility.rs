@@ -127,7 +127,9 @@ fn commission(cx: &Context<'_>, c: &CommissionRule, out: &mut Vec<Diagnostic>) {
         .as_ref()
         .and_then(|e| e.with_contract)
         .or_else(|| group.and_then(group_contract));
-    let transfer = c.settlement == Settlement::Transfer;
+    // The settlement the simulator pays it with: a `payout netted at source`
+    // it is paid on (its own, its scope's or the program's) settles it netted.
+    let transfer = cx.program.settlement_of(c) == Settlement::Transfer;
     let own_list = c.eligibility.as_ref().filter(|e| !e.entities.is_empty());
     // A list inherited from the track or module: its contract requirement is
     // the group's own business (checked there), only the settlement is ours.
