@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 pub fn run(code: Option<&str>) -> ExitCode {
     let Some(text) = code else {
+        // Both families: the checker's C-codes, then the simulator's S-codes.
         for c in Code::ALL {
             let info = c.info();
             println!(
@@ -35,6 +36,18 @@ pub fn run(code: Option<&str>) -> ExitCode {
 /// The long explanation of a code, as printed.
 pub fn explanation(code: Code) -> String {
     let info = code.info();
+    if code.is_simulation() {
+        // A scenario reports it, not a policy: no policy example to show.
+        return format!(
+            "{} ({}) — {}\ndefault severity: {}\n\n{}\n\nA simulation finding: `charter simulate` and `charter test` report it on a scenario, \
+with the policy rule and the scenario event involved where there is one (LANGUAGE.md §4 and §5).\n",
+            info.id,
+            info.name,
+            info.summary,
+            info.severity.as_str(),
+            info.explanation,
+        );
+    }
     // Examples are shown escaped: C0104's holds the control characters it is about.
     let indent = |s: &str| {
         s.lines()

@@ -26,7 +26,7 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, with a bad and a fixed example.
     Explain {
-        /// A code like `C0401` or its name like `dual-financial-benefit`; omit to list all.
+        /// A code like `C0401` or `S0105`, or its name like `dual-financial-benefit`; omit to list all.
         code: Option<String>,
     },
     /// Print the typed IR of a policy as JSON.

@@ -97,9 +97,22 @@ fn explain_answers_for_every_code() {
         assert_eq!(out.status.code(), Some(0));
         let text = stdout(&out);
         assert!(text.starts_with(code.id()), "{text}");
-        assert!(text.contains("For example, this is reported"), "{text}");
+        if code.is_simulation() {
+            assert!(text.contains("A simulation finding"), "{text}");
+            assert!(!text.contains("For example"), "{text}");
+        } else {
+            assert!(text.contains("For example, this is reported"), "{text}");
+        }
     }
     assert_eq!(charter(&["explain", "C9999"]).status.code(), Some(2));
+    // S-codes by id and by name; the list shows both families.
+    let s0105 = stdout(&charter(&["explain", "dual-elected-benefits"]));
+    assert!(
+        s0105.starts_with("S0105 (dual-elected-benefits)"),
+        "{s0105}"
+    );
+    let list = stdout(&charter(&["explain"]));
+    assert!(list.contains("C0401") && list.contains("S0105"), "{list}");
 }
 
 #[test]

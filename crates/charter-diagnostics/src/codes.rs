@@ -3,6 +3,10 @@
 //!
 //! To add a diagnostic: add a variant here with its [`CodeInfo`], then report it
 //! from the phase that detects it, and add a failing policy under `tests/check/`.
+//! Simulation findings (`S0101`…, [`Code::is_simulation`]) are in the same
+//! registry, so `charter explain` knows them; the simulator reports them
+//! (`charter_sim::FindingCode` maps onto these codes), and LANGUAGE.md §5 lists
+//! both families (a test compares its tables with this registry).
 
 use crate::diagnostic::Severity;
 use serde::{Serialize, Serializer};
@@ -48,6 +52,14 @@ impl Code {
 
     pub fn name(self) -> &'static str {
         self.info().name
+    }
+
+    /// A simulation finding (`S0105`), reported by `charter simulate` and
+    /// `charter test` on a scenario, not by `charter check` on a policy.
+    /// Such a code has an explanation but no policy examples (`bad` and `good`
+    /// are empty): what reports it is a scenario.
+    pub fn is_simulation(self) -> bool {
+        self.id().starts_with('S')
     }
 
     /// Looks a code up by its id (`C0401`) or name (`dual-financial-benefit`), case-insensitively.
@@ -293,5 +305,173 @@ codes! {
         explanation: "When a refund within N days claws a commission back, paying it out earlier than N days leaves the vendor recovering money from the partner. Hold payouts at least as long as the clawback window.",
         bad: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment",
         good: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment, hold 60 days",
+    }
+    SimUnknownTrack => {
+        id: "S0101", name: "unknown-track", severity: Error,
+        summary: "a partner's track is not defined by the policy",
+        explanation: "The scenario puts a partner in a track (`\"track\": \"Resellers\"`) that no `tracks` line of the policy declares. The scenario contradicts the policy, so no payout of that partner can be trusted: correct the export or declare the track.",
+        bad: "",
+        good: "",
+    }
+    SimUnknownTier => {
+        id: "S0102", name: "unknown-tier", severity: Error,
+        summary: "a tier named by the scenario is not defined by the policy",
+        explanation: "The scenario grants a partner a tier (`\"tier\": \"Platinum\"`) that the policy's `tiers` line does not declare. Tiers decide rates and benefits, so the partner's payouts would be guesses: correct the export or declare the tier.",
+        bad: "",
+        good: "",
+    }
+    SimUnknownModule => {
+        id: "S0103", name: "unknown-module", severity: Error,
+        summary: "a partner's module is not defined by the policy",
+        explanation: "The scenario lists a module for a partner that no `modules` line of the policy declares. Correct the export or declare the module.",
+        bad: "",
+        good: "",
+    }
+    SimUnknownBenefit => {
+        id: "S0104", name: "unknown-benefit", severity: Error,
+        summary: "a partner elected a benefit the policy does not define",
+        explanation: "A partner's `elected` list names a benefit no `benefit` item of the policy defines, so the election cannot be honoured. Correct the export or define the benefit.",
+        bad: "",
+        good: "",
+    }
+    SimDualElectedBenefits => {
+        id: "S0105", name: "dual-elected-benefits", severity: Error,
+        summary: "a partner elected two benefits of one choose-one group",
+        explanation: "A `choose one of a, b` group lets a partner receive at most one of its benefits. The scenario has a partner electing two benefits of one group (`\"elected\": [\"referral_fee\", \"subscription_discount\"]`): it contradicts the policy, `charter simulate` and `charter test` exit 1, and no payout figure of that partner is meaningful. The checker reports the same contradiction in a policy's roster as C0401 (dual-financial-benefit).",
+        bad: "",
+        good: "",
+    }
+    SimUnknownPartner => {
+        id: "S0106", name: "unknown-partner", severity: Error,
+        summary: "an event names a partner the scenario does not declare",
+        explanation: "A referral, registration or other event names a partner that neither the scenario's partners nor the policy's roster declare. The event is not attributed; declare the partner or correct the event.",
+        bad: "",
+        good: "",
+    }
+    SimUnknownInvoice => {
+        id: "S0107", name: "unknown-invoice", severity: Error,
+        summary: "a payment or refund names an invoice no event issued",
+        explanation: "Payments and refunds refer to an invoice by id; the invoice must be issued by an earlier or same-day `invoice` event of the scenario. Money on an unknown invoice earns no commission.",
+        bad: "",
+        good: "",
+    }
+    SimCurrencyMismatch => {
+        id: "S0108", name: "invoice-currency-mismatch", severity: Error,
+        summary: "an invoice is in another currency than the program's",
+        explanation: "Every amount is in the currency of the program block. An invoice in another currency would compare euros with dollars, so it earns nothing: convert it in the export. The checker's C0302 (currency-mismatch) is the same rule for amounts written in a policy.",
+        bad: "",
+        good: "",
+    }
+    SimEntityNotAdmitted => {
+        id: "S0109", name: "entity-not-admitted", severity: Error,
+        summary: "the program does not admit the partner's entity type",
+        explanation: "The program block's `entities` line lists the entity types it admits (`company`, `individual`, ...). A partner of another type is outside the program; correct the export or admit the type.",
+        bad: "",
+        good: "",
+    }
+    SimOverpayment => {
+        id: "S0110", name: "overpayment", severity: Warning,
+        summary: "payments exceed the invoice amount",
+        explanation: "The payments on an invoice add up to more than its amount. Commission is computed on what was paid, so check the export for a duplicated payment.",
+        bad: "",
+        good: "",
+    }
+    SimRefundExceedsPayments => {
+        id: "S0111", name: "refund-exceeds-payments", severity: Warning,
+        summary: "a refund is larger than what was paid on the invoice",
+        explanation: "A refund returns more than was paid on its invoice. At most what was paid is clawed back; check the export.",
+        bad: "",
+        good: "",
+    }
+    SimUnknownQualification => {
+        id: "S0112", name: "unknown-qualification", severity: Warning,
+        summary: "a partner's staff qualification is not one the policy counts",
+        explanation: "The scenario gives a partner staff with a qualification no `require staff` line of the policy counts; the staff count is not used for it. Check the spelling in the export.",
+        bad: "",
+        good: "",
+    }
+    SimAmountTooPrecise => {
+        id: "S0113", name: "amount-too-precise", severity: Warning,
+        summary: "amounts have more decimals than the currency's minor unit; they are used as written",
+        explanation: "An invoice, payment or refund amount is written with more decimals than the program's currency has (`10.005` EUR). The simulator uses such amounts exactly as written and rounds each payout once, so the finding only points at the export; one finding names the first such amount and counts the others.",
+        bad: "",
+        good: "",
+    }
+    SimContestedCustomer => {
+        id: "S0201", name: "contested-customer", severity: Warning,
+        summary: "two partners claim one customer; the policy's claims rule decided",
+        explanation: "Two partners referred or registered one customer. The program's `claims` rule (first, last, split, ...) decided who is paid; the finding names the partners so the decision can be reviewed.",
+        bad: "",
+        good: "",
+    }
+    SimAttributionRejected => {
+        id: "S0202", name: "attribution-rejected", severity: Info,
+        summary: "a claim on a customer did not meet the policy's attribution rule",
+        explanation: "A partner's referral or registration did not meet `attribute customer` (a window, an approval, a first order...), so it does not attribute the customer.",
+        bad: "",
+        good: "",
+    }
+    SimUnattributed => {
+        id: "S0203", name: "unattributed-customer", severity: Info,
+        summary: "a customer paid but is attributed to no partner",
+        explanation: "A customer paid an invoice, but no partner's claim attributes that customer: no commission is due on it.",
+        bad: "",
+        good: "",
+    }
+    SimLateDecision => {
+        id: "S0204", name: "late-decision", severity: Info,
+        summary: "the vendor decided on a registration after its own deadline; the decision still counts",
+        explanation: "The policy gives the vendor a deadline to approve or reject a registration; the scenario's decision came later. The decision still counts as recorded.",
+        bad: "",
+        good: "",
+    }
+    SimNotEligible => {
+        id: "S0301", name: "not-eligible", severity: Warning,
+        summary: "a commission path is closed to this partner (entity type, contract, tier or elected benefit)",
+        explanation: "A commission's `eligible` clause, `for` scope or benefit election excludes the partner (its entity type, a missing contract, its tier, or a benefit it did not elect), so the payment earns that partner nothing on this path.",
+        bad: "",
+        good: "",
+    }
+    SimRequirementNotMet => {
+        id: "S0302", name: "requirement-not-met", severity: Warning,
+        summary: "the partner does not meet its track's or module's requirements",
+        explanation: "The partner lacks what its program, track or module requires (`require contract`, `require staff sales >= 2`, ...), so commissions and bonuses that need them are not paid; the message names the requirement.",
+        bad: "",
+        good: "",
+    }
+    SimContractEnded => {
+        id: "S0303", name: "contract-ended", severity: Info,
+        summary: "income after the end of the partner's contract is not paid",
+        explanation: "The partner's contract ended (its end date or notice date passed); invoices issued or payments made after it earn no commission.",
+        bad: "",
+        good: "",
+    }
+    SimPendingFullPayment => {
+        id: "S0304", name: "pending-full-payment", severity: Info,
+        summary: "the invoice is not paid in full, so its commission is not yet earned",
+        explanation: "A payout `after full payment` waits until its invoice is paid in full; as of the simulation date part of the invoice is still open, so its commission is not yet earned.",
+        bad: "",
+        good: "",
+    }
+    SimAssumedMet => {
+        id: "S0401", name: "requirement-assumed-met", severity: Info,
+        summary: "the scenario carries no data for a requirement, so it is assumed met",
+        explanation: "A requirement (training, certification, staff...) has no data in the scenario; the simulator assumes it is met rather than withholding every payout. Add the data to the export to have it checked.",
+        bad: "",
+        good: "",
+    }
+    SimInviteOnly => {
+        id: "S0402", name: "invitation-missing", severity: Info,
+        summary: "the partner meets an invite-only tier's requirements but was not invited",
+        explanation: "An `invite only` tier is granted only on invitation. The partner meets its requirements but the scenario does not grant the tier, so it stays in the tier below.",
+        bad: "",
+        good: "",
+    }
+    SimTrackAssumed => {
+        id: "S0403", name: "track-assumed", severity: Info,
+        summary: "a partner without a track is taken to be in the only track its claim fits",
+        explanation: "The scenario gives the partner no track; exactly one track of the policy fits its claim (a referral, a registration...), so the simulator assumes that one. Add the track to the export to make it explicit.",
+        bad: "",
+        good: "",
     }
 }

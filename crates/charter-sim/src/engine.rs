@@ -468,6 +468,7 @@ impl<'a> Engine<'a> {
                                 ),
                             )
                             .partner(&name)
+                            .rule(group.span)
                             .event(&location),
                         );
                     }
@@ -1520,6 +1521,7 @@ impl<'a> Engine<'a> {
                 )
                 .partner(pname)
                 .customer(cust)
+                .rule(rule.span)
                 .event(location),
             );
             return;
@@ -1537,6 +1539,7 @@ impl<'a> Engine<'a> {
                 )
                 .partner(pname)
                 .customer(cust)
+                .rule(rule.span)
                 .event(location),
             );
             return;
@@ -1633,6 +1636,7 @@ impl<'a> Engine<'a> {
                         )
                         .partner(pname)
                         .customer(cust)
+                        .rule(rule.span)
                         .event(location),
                     );
                     return;
@@ -1694,6 +1698,7 @@ impl<'a> Engine<'a> {
                 )
                 .partner(pname)
                 .customer(cust)
+                .rule(rule.span)
                 .event(location),
             );
             return;
@@ -2111,6 +2116,7 @@ impl<'a> Engine<'a> {
                         ),
                     )
                     .partner(pname)
+                    .rule(bonus.span)
                     .event(location),
                 );
                 continue;

@@ -1,7 +1,7 @@
 //! The findings a simulation reports: scenario contradictions (errors), claims
 //! and eligibility decisions (warnings), and assumptions (infos).
 
-use charter_diagnostics::Severity;
+use charter_diagnostics::{Code, Severity, SourceDb, Span};
 use charter_ir::units::minor_units;
 use charter_ir::Program;
 use charter_scenario::{EventKind, Scenario};
@@ -9,62 +9,71 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 macro_rules! finding_codes {
-    ($( $variant:ident = $id:literal, $name:literal, $sev:ident, $summary:literal; )*) => {
-        /// A simulation finding code.
+    ($( $variant:ident = $code:ident; )*) => {
+        /// A simulation finding code: one of the S-codes of the one registry
+        /// ([`charter_diagnostics::Code`]), which holds its id, name, severity
+        /// and explanation (`charter explain S0105`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum FindingCode { $( $variant ),* }
 
         impl FindingCode {
             pub const ALL: &'static [FindingCode] = &[ $( FindingCode::$variant ),* ];
 
-            pub fn id(self) -> &'static str {
-                match self { $( FindingCode::$variant => $id ),* }
-            }
-
-            pub fn name(self) -> &'static str {
-                match self { $( FindingCode::$variant => $name ),* }
-            }
-
-            pub fn severity(self) -> Severity {
-                match self { $( FindingCode::$variant => Severity::$sev ),* }
-            }
-
-            pub fn summary(self) -> &'static str {
-                match self { $( FindingCode::$variant => $summary ),* }
+            /// The registry's code.
+            pub fn code(self) -> Code {
+                match self { $( FindingCode::$variant => Code::$code ),* }
             }
         }
     };
 }
 
+impl FindingCode {
+    pub fn id(self) -> &'static str {
+        self.code().id()
+    }
+
+    pub fn name(self) -> &'static str {
+        self.code().name()
+    }
+
+    pub fn severity(self) -> Severity {
+        self.code().info().severity
+    }
+
+    pub fn summary(self) -> &'static str {
+        self.code().info().summary
+    }
+}
+
 finding_codes! {
-    UnknownTrack = "S0101", "unknown-track", Error, "a partner's track is not defined by the policy";
-    UnknownTier = "S0102", "unknown-tier", Error, "a tier named by the scenario is not defined by the policy";
-    UnknownModule = "S0103", "unknown-module", Error, "a partner's module is not defined by the policy";
-    UnknownBenefit = "S0104", "unknown-benefit", Error, "a partner elected a benefit the policy does not define";
-    DualFinancialBenefit = "S0105", "dual-financial-benefit", Error, "a partner elected two benefits of one choose-one group";
-    UnknownPartner = "S0106", "unknown-partner", Error, "an event names a partner the scenario does not declare";
-    UnknownInvoice = "S0107", "unknown-invoice", Error, "a payment or refund names an invoice no event issued";
-    CurrencyMismatch = "S0108", "currency-mismatch", Error, "an invoice is in another currency than the program's";
-    EntityNotAdmitted = "S0109", "entity-not-admitted", Error, "the program does not admit the partner's entity type";
-    Overpayment = "S0110", "overpayment", Warning, "payments exceed the invoice amount";
-    RefundExceedsPayments = "S0111", "refund-exceeds-payments", Warning, "a refund is larger than what was paid on the invoice";
-    ContestedCustomer = "S0201", "contested-customer", Warning, "two partners claim one customer; the policy's claims rule decided";
-    AttributionRejected = "S0202", "attribution-rejected", Info, "a claim on a customer did not meet the policy's attribution rule";
-    Unattributed = "S0203", "unattributed-customer", Info, "a customer paid but is attributed to no partner";
-    LateDecision = "S0204", "late-decision", Info, "the vendor decided on a registration after its own deadline; the decision still counts";
-    NotEligible = "S0301", "not-eligible", Warning, "a commission path is closed to this partner (entity type, contract, tier or elected benefit)";
-    RequirementNotMet = "S0302", "requirement-not-met", Warning, "the partner does not meet its track's or module's requirements";
-    ContractEnded = "S0303", "contract-ended", Info, "income after the end of the partner's contract is not paid";
-    PendingFullPayment = "S0304", "pending-full-payment", Info, "the invoice is not paid in full, so its commission is not yet earned";
-    UnknownQualification = "S0112", "unknown-qualification", Warning, "a partner's staff qualification is not one the policy counts";
-    AmountTooPrecise = "S0113", "amount-too-precise", Warning, "amounts have more decimals than the currency's minor unit; they are used as written";
-    TrackAssumed = "S0403", "track-assumed", Info, "a partner without a track is taken to be in the only track its claim fits";
-    AssumedMet = "S0401", "requirement-assumed-met", Info, "the scenario carries no data for a requirement, so it is assumed met";
-    InviteOnly = "S0402", "invitation-missing", Info, "the partner meets an invite-only tier's requirements but was not invited";
+    UnknownTrack = SimUnknownTrack;
+    UnknownTier = SimUnknownTier;
+    UnknownModule = SimUnknownModule;
+    UnknownBenefit = SimUnknownBenefit;
+    DualFinancialBenefit = SimDualElectedBenefits;
+    UnknownPartner = SimUnknownPartner;
+    UnknownInvoice = SimUnknownInvoice;
+    CurrencyMismatch = SimCurrencyMismatch;
+    EntityNotAdmitted = SimEntityNotAdmitted;
+    Overpayment = SimOverpayment;
+    RefundExceedsPayments = SimRefundExceedsPayments;
+    ContestedCustomer = SimContestedCustomer;
+    AttributionRejected = SimAttributionRejected;
+    Unattributed = SimUnattributed;
+    LateDecision = SimLateDecision;
+    NotEligible = SimNotEligible;
+    RequirementNotMet = SimRequirementNotMet;
+    ContractEnded = SimContractEnded;
+    PendingFullPayment = SimPendingFullPayment;
+    UnknownQualification = SimUnknownQualification;
+    AmountTooPrecise = SimAmountTooPrecise;
+    TrackAssumed = SimTrackAssumed;
+    AssumedMet = SimAssumedMet;
+    InviteOnly = SimInviteOnly;
 }
 
 impl FindingCode {
-    /// Looks a code up by id (`S0105`) or name (`dual-financial-benefit`).
+    /// Looks a code up by id (`S0105`) or name (`dual-elected-benefits`).
     pub fn lookup(text: &str) -> Option<FindingCode> {
         FindingCode::ALL
             .iter()
@@ -92,6 +101,14 @@ pub struct Finding {
     /// Where the event is in the scenario (`file:line`) or its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+    /// The policy rule involved (a commission, bonus, choose-one group...):
+    /// its primary span, for editors; not in the JSON report.
+    #[serde(skip)]
+    pub rule_span: Option<Span>,
+    /// Where that rule is written (`policy.charter:12:1`), named by
+    /// [`Finding::locate`] from the policy's sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_location: Option<String>,
 }
 
 impl Finding {
@@ -111,6 +128,29 @@ impl Finding {
             partner: None,
             customer: None,
             event: None,
+            rule_span: None,
+            rule_location: None,
+        }
+    }
+
+    /// The registry's code (`charter explain` explains it).
+    pub fn diagnostic_code(&self) -> Code {
+        self.code.code()
+    }
+
+    /// The policy rule involved, by its span.
+    pub fn rule(mut self, span: Span) -> Finding {
+        self.rule_span = Some(span);
+        self
+    }
+
+    /// Names where the rule involved is written (`file:line:col`), if any.
+    pub fn locate(&mut self, db: &SourceDb) {
+        if let (Some(span), None) = (self.rule_span, &self.rule_location) {
+            let (line, col) = db
+                .get(span.file)
+                .map_or((0, 0), |f| f.line_col(span.start as usize));
+            self.rule_location = Some(format!("{}:{line}:{col}", db.path(span.file)));
         }
     }
 

@@ -33,7 +33,8 @@ pub struct SimOptions<'a> {
     /// The date standings are computed at and after which events are ignored;
     /// default: the scenario's `as_of`, else its last event's date.
     pub as_of: Option<NaiveDate>,
-    /// The policy's sources, to name rule locations (`file:line:col`) in explanations.
+    /// The policy's sources, to name rule locations (`file:line:col`) in
+    /// explanations and findings.
     pub sources: Option<&'a SourceDb>,
     /// Called every 65,536 events with (events done, events in all), for progress bars.
     pub progress: Option<&'a dyn Fn(usize, usize)>,
@@ -125,6 +126,11 @@ pub fn simulate(program: &CheckedProgram, scenario: &Scenario, options: &SimOpti
     if let Some(finding) = findings::too_precise_amounts(program.program(), scenario, result.as_of)
     {
         result.findings.push(finding);
+    }
+    if let Some(db) = options.sources {
+        for finding in &mut result.findings {
+            finding.locate(db);
+        }
     }
     result
 }

@@ -205,6 +205,9 @@ pub fn to_table(result: &SimResult) -> String {
             if let Some(e) = &f.event {
                 let _ = write!(out, " (at {})", escape_control(e));
             }
+            if let Some(r) = &f.rule_location {
+                let _ = write!(out, " (rule at {})", escape_control(r));
+            }
             out.push('\n');
         }
     }
