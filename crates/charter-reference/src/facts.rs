@@ -12,6 +12,12 @@
 //! LANGUAGE.md §3 (`program`, `entities`): an entity type with `no contract`
 //! is one "the program signs none with": the reference takes such a partner's
 //! contract as unsigned, whatever the scenario says.
+//!
+//! LANGUAGE.md §4 (**Conflicting elections**): "A partner that elects two or
+//! more benefits of one `choose one` group has made no valid election in that
+//! group: until it is resolved it receives none of them". The reference drops
+//! such elections from the facts, so neither the benefit nor an `elected`
+//! condition holds for them.
 
 use std::collections::BTreeMap;
 
@@ -41,6 +47,23 @@ pub struct Facts {
 
 fn roster<'a>(world: &World<'a>, name: &str) -> Option<&'a RosterPartner> {
     world.program.partners.iter().find(|p| p.id.name == name)
+}
+
+/// The elections that stand: those of a `choose one` group in which the
+/// partner elected more than one benefit are void.
+fn valid_elections(world: &World, elected: Vec<String>) -> Vec<String> {
+    let conflicting = |name: &String| {
+        world.program.choose_groups.iter().any(|g| {
+            g.benefits.iter().any(|b| b.name == *name)
+                && elected
+                    .iter()
+                    .filter(|e| g.benefits.iter().any(|b| b.name == **e))
+                    .count()
+                    > 1
+        })
+    };
+    let void: Vec<String> = elected.iter().filter(|e| conflicting(e)).cloned().collect();
+    elected.into_iter().filter(|e| !void.contains(e)).collect()
 }
 
 /// The facts of `partner` from the roster and the scenario.
@@ -83,10 +106,13 @@ pub fn facts(world: &World, partner: PartnerId) -> Facts {
             .or_else(|| listed.and_then(|r| r.tier.as_ref()).map(|t| t.name.clone())),
         entity,
         contract: signed && !no_contract,
-        elected: match declared {
-            Some(p) if !p.elected.is_empty() => p.elected.clone(),
-            _ => listed.map(|r| names(&r.elected)).unwrap_or_default(),
-        },
+        elected: valid_elections(
+            world,
+            match declared {
+                Some(p) if !p.elected.is_empty() => p.elected.clone(),
+                _ => listed.map(|r| names(&r.elected)).unwrap_or_default(),
+            },
+        ),
         staff: match declared {
             Some(p) if !p.staff.is_empty() => p.staff.clone(),
             _ => roster_staff,

@@ -109,8 +109,20 @@ fn count(
         }
         return Ok(customers.len() as u32);
     }
+    // A customer-side event counts for the partner that owned the customer
+    // when it happened (LANGUAGE.md §3 `require`, What `count` counts).
+    let owned = |position: usize, customer: charter_scenario::CustomerId| {
+        contest::owner(world, position, customer).map(|c| c.is_some_and(|c| c.partner == facts.id))
+    };
+    // The customer of an invoice in the program's currency declared by then.
+    let billed = |position: usize, invoice: charter_scenario::InvoiceId| {
+        world
+            .invoice(position, invoice)
+            .filter(|i| i.in_currency)
+            .map(|i| i.customer)
+    };
     let mut n = 0;
-    for e in history {
+    for (position, e) in history.iter().enumerate() {
         let counted = match (&e.kind, event) {
             (EventKind::Activity { partner, kind }, RuleEvent::Activity) => {
                 *partner == facts.id
@@ -123,14 +135,37 @@ fn count(
             | (EventKind::Invitation { partner, .. }, RuleEvent::Invitation) => {
                 *partner == facts.id
             }
-            (EventKind::Order { partner, .. }, RuleEvent::Order) => *partner == Some(facts.id),
+            // The partner's own sale, or an order of a customer it owns.
             (
-                _,
-                RuleEvent::Invoice
-                | RuleEvent::Payment
-                | RuleEvent::Refund
-                | RuleEvent::VendorContact,
-            ) => return Err(Unsupported::Feature("`count` of customer events")),
+                EventKind::Order {
+                    partner, customer, ..
+                },
+                RuleEvent::Order,
+            ) => match partner {
+                Some(p) => *p == facts.id,
+                None => owned(position, *customer)?,
+            },
+            (EventKind::VendorContact { customer }, RuleEvent::VendorContact) => {
+                owned(position, *customer)?
+            }
+            (
+                EventKind::Invoice {
+                    invoice, customer, ..
+                },
+                RuleEvent::Invoice,
+            ) => {
+                world
+                    .invoice(position, *invoice)
+                    .is_some_and(|i| i.position == position && i.in_currency)
+                    && owned(position, *customer)?
+            }
+            (EventKind::Payment { invoice, .. }, RuleEvent::Payment)
+            | (EventKind::Refund { invoice, .. }, RuleEvent::Refund) => {
+                match billed(position, *invoice) {
+                    Some(customer) => owned(position, customer)?,
+                    None => false,
+                }
+            }
             _ => false,
         };
         if counted && in_period(world, period, e.date, day) {

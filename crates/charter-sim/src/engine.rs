@@ -43,9 +43,31 @@ pub(crate) struct Profile {
     /// Referrals made: (customer, date).
     pub referrals: Vec<(CustomerId, NaiveDate)>,
     pub registrations: Vec<NaiveDate>,
+    /// The dates of the other events `require count` counts for the partner.
+    pub counted: Counted,
     /// For retroactive brackets: earlier commissions by rule.
     pub ledger: Vec<LedgerEntry>,
     pub bonuses_paid: Vec<(usize, i32)>,
+}
+
+/// Dates of events a `require count` counts for a partner that no other
+/// field of [`Profile`] keeps (LANGUAGE.md §3 `require`, "What each event
+/// counts"): customer-side events of the partner's attributed customers and
+/// partner-side events naming it.
+#[derive(Default)]
+pub(crate) struct Counted {
+    /// Vendor contacts with a customer attributed to the partner on that day.
+    pub vendor_contacts: Vec<NaiveDate>,
+    /// Attachment events naming the partner (accepted or not).
+    pub attachments: Vec<NaiveDate>,
+    /// Payments on invoices of customers attributed to the partner on that day.
+    pub payments: Vec<NaiveDate>,
+    /// Refunds on invoices of customers attributed to the partner on that day.
+    pub refunds: Vec<NaiveDate>,
+    /// Notices the partner gave.
+    pub notices: Vec<NaiveDate>,
+    /// Invitation events naming the partner (whatever the tier).
+    pub invitations: Vec<NaiveDate>,
 }
 
 pub(crate) struct LedgerEntry {
@@ -293,6 +315,7 @@ impl<'a> Engine<'a> {
                 claims: Vec::new(),
                 referrals: Vec::new(),
                 registrations: Vec::new(),
+                counted: Counted::default(),
                 ledger: Vec::new(),
                 bonuses_paid: Vec::new(),
             };
@@ -442,7 +465,10 @@ impl<'a> Engine<'a> {
                         .event(&location),
                     );
                 }
-                // Two elected benefits of one choose-one group.
+                // Two elected benefits of one choose-one group: the election is
+                // void until resolved, so the partner receives none of them
+                // (LANGUAGE.md §4, Conflicting elections).
+                let mut void: Vec<usize> = Vec::new();
                 let mut chosen_in: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
                 for &b in &profile.elected {
                     let b = program.benefits[b].name.name.as_str();
@@ -453,11 +479,12 @@ impl<'a> Engine<'a> {
                 for (g, chosen) in chosen_in {
                     let group = &program.choose_groups[g];
                     if chosen.len() > 1 {
+                        void.extend(chosen.iter().filter_map(|b| self.index.benefit(b)));
                         self.findings.push(
                             Finding::new(
                                 FindingCode::DualFinancialBenefit,
                                 format!(
-                                    "partner `{name}` elected `{}` together, but the policy lets a partner choose one of {}",
+                                    "partner `{name}` elected `{}` together, but the policy lets a partner choose one of {}; until the election is resolved it receives none of them",
                                     chosen.join("` and `"),
                                     group
                                         .benefits
@@ -473,6 +500,7 @@ impl<'a> Engine<'a> {
                         );
                     }
                 }
+                profile.elected.retain(|b| !void.contains(b));
             }
             self.profiles.push(profile);
         }
@@ -501,9 +529,17 @@ impl<'a> Engine<'a> {
             }
         }
         match &event.kind {
-            Ev::VendorContact { customer } => self.customers[customer.0 as usize]
-                .vendor_contacts
-                .push(date),
+            Ev::VendorContact { customer } => {
+                self.customers[customer.0 as usize]
+                    .vendor_contacts
+                    .push(date);
+                for (claim, _) in self.owners(*customer, date) {
+                    self.profiles[claim.partner.0 as usize]
+                        .counted
+                        .vendor_contacts
+                        .push(date);
+                }
+            }
             Ev::Referral { partner, customer } => self.referral(*partner, *customer, date, index),
             Ev::Registration {
                 partner,
@@ -516,7 +552,13 @@ impl<'a> Engine<'a> {
                 partner,
                 customer,
                 requested_by_customer,
-            } => self.attachment(*partner, *customer, date, *requested_by_customer, index),
+            } => {
+                self.profiles[partner.0 as usize]
+                    .counted
+                    .attachments
+                    .push(date);
+                self.attachment(*partner, *customer, date, *requested_by_customer, index)
+            }
             Ev::Order {
                 customer,
                 product,
@@ -547,7 +589,7 @@ impl<'a> Engine<'a> {
                         );
                         true
                     }
-                    _ => false,
+                    Some(_) | None => false,
                 };
                 if !ignored && self.customers[customer.0 as usize].first_purchase.is_none() {
                     // No order event came first: the first invoice closes the lead.
@@ -598,11 +640,16 @@ impl<'a> Engine<'a> {
                     .unwrap_or(Duration::days(0));
                 let end = notice.after(date, &self.program.holidays);
                 let profile = &mut self.profiles[partner.0 as usize];
+                profile.counted.notices.push(date);
                 if profile.contract_end.is_none_or(|e| end < e) {
                     profile.contract_end = Some(end);
                 }
             }
             Ev::Invitation { partner, tier } => {
+                self.profiles[partner.0 as usize]
+                    .counted
+                    .invitations
+                    .push(date);
                 let tier_name = scenario.names.symbol(*tier);
                 match self.tiers.index_of(tier_name) {
                     Some(t) => self.profiles[partner.0 as usize]
@@ -1344,7 +1391,7 @@ impl<'a> Engine<'a> {
                 .iter()
                 .find(|t| t.name.name == *name)
                 .map_or(&[], |t| &t.requirements),
-            _ => &[],
+            Scope::Program | Scope::Tier(_) | Scope::Benefit(_) => &[],
         };
         for req in program.requirements.iter().chain(group) {
             if let Some(why) = self.requirement_fails(req, partner, date, "") {
@@ -1439,7 +1486,9 @@ impl<'a> Engine<'a> {
             return;
         }
         for (claim, _) in &owners {
-            self.profiles[claim.partner.0 as usize].add_sale(date, amount);
+            let profile = &mut self.profiles[claim.partner.0 as usize];
+            profile.add_sale(date, amount);
+            profile.counted.payments.push(date);
         }
         let program = self.program;
         for (claim, share) in &owners {
@@ -1497,7 +1546,7 @@ impl<'a> Engine<'a> {
         match rule.base.invoices {
             InvoiceFilter::New if renewal => return,
             InvoiceFilter::Renewal if !renewal => return,
-            _ => {}
+            InvoiceFilter::Any | InvoiceFilter::New | InvoiceFilter::Renewal => {}
         }
         if !rule.base.products.is_empty() {
             let name = product.map(|p| self.scenario.names.symbol(p));
@@ -1842,7 +1891,7 @@ impl<'a> Engine<'a> {
                 let after = self.metric_value(partner, &table.metric, date);
                 let before = match table.metric.kind {
                     MetricKind::Sales => after - base,
-                    _ => after,
+                    MetricKind::Orders | MetricKind::Customers => after,
                 };
                 let unit = if table.metric.kind == MetricKind::Sales {
                     format!(" {}", self.currency)
@@ -2206,6 +2255,13 @@ impl<'a> Engine<'a> {
                 .event(location),
             );
         }
+        // The refund counts for `count refunds` whatever it takes back.
+        for (claim, _) in self.owners(customer, date) {
+            self.profiles[claim.partner.0 as usize]
+                .counted
+                .refunds
+                .push(date);
+        }
         let Some(share) = Exact::from_decimal(refunded).div(&Exact::from_decimal(paid_before))
         else {
             return;
@@ -2236,7 +2292,7 @@ impl<'a> Engine<'a> {
                 (Some(clawback), Some(last)) => clawback
                     .within
                     .is_some_and(|within| date > within.after(last, &program.holidays)),
-                _ => false,
+                (Some(_), None) | (None, _) => false,
             };
             let rounding = self.rounding;
             let Some(c) = self.invoices[invoice.0 as usize]
@@ -2332,8 +2388,10 @@ impl<'a> Engine<'a> {
             } => {
                 let (from, what) = match anchor {
                     PayoutAnchor::Invoice => (invoice_date.max(held), "the invoice"),
-                    _ if *full => (held, "the full payment"),
-                    _ => (held, "the payment"),
+                    PayoutAnchor::Payment | PayoutAnchor::Collection if *full => {
+                        (held, "the full payment")
+                    }
+                    PayoutAnchor::Payment | PayoutAnchor::Collection => (held, "the payment"),
                 };
                 let due = delay.after(from, holidays);
                 (

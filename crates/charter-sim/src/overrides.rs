@@ -237,7 +237,12 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                                 count,
                                 ..
                             } if q.name == *qualification => Some(count),
-                            _ => None,
+                            RequirementKind::Staff { .. }
+                            | RequirementKind::Contract
+                            | RequirementKind::Agreement { .. }
+                            | RequirementKind::Count { .. }
+                            | RequirementKind::Revenue { .. }
+                            | RequirementKind::Text { .. } => None,
                         })
                         .ok_or_else(unknown)?;
                     *req = n;
@@ -248,7 +253,11 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                         .iter_mut()
                         .find_map(|r| match &mut r.kind {
                             RequirementKind::Count { count, .. } => Some(count),
-                            _ => None,
+                            RequirementKind::Contract
+                            | RequirementKind::Agreement { .. }
+                            | RequirementKind::Staff { .. }
+                            | RequirementKind::Revenue { .. }
+                            | RequirementKind::Text { .. } => None,
                         })
                         .ok_or_else(unknown)?;
                     *req = n;

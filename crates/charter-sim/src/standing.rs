@@ -5,7 +5,7 @@
 use crate::engine::{compare, Engine};
 use crate::findings::{Finding, FindingCode};
 use charter_ir::*;
-use charter_scenario::PartnerId;
+use charter_scenario::{EventType, PartnerId};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -29,6 +29,25 @@ impl TierContext {
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.get(name).copied()
+    }
+}
+
+/// The scenario event type a counting word of the IR names: the one place the
+/// two vocabularies meet, exhaustive both ways so a new kind on either side
+/// fails to compile here rather than counting 0.
+pub(crate) fn scenario_type(kind: EventKind) -> EventType {
+    match kind {
+        EventKind::VendorContact => EventType::VendorContact,
+        EventKind::Referral => EventType::Referral,
+        EventKind::Registration => EventType::Registration,
+        EventKind::Attachment => EventType::Attachment,
+        EventKind::Order => EventType::Order,
+        EventKind::Invoice => EventType::Invoice,
+        EventKind::Payment => EventType::Payment,
+        EventKind::Refund => EventType::Refund,
+        EventKind::Activity => EventType::Activity,
+        EventKind::Notice => EventType::Notice,
+        EventKind::Invitation => EventType::Invitation,
     }
 }
 
@@ -181,8 +200,11 @@ impl Engine<'_> {
             } => {
                 let from = period_bounds(period.as_ref(), date, &program.holidays);
                 let inside = |d: &NaiveDate| *d > from && *d <= date;
-                let n = match event {
-                    EventKind::Activity => profile
+                let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
+                // One vocabulary: the IR's counting word names a scenario event type,
+                // and each type counts what it names (LANGUAGE.md §3 `require`).
+                let n = match scenario_type(*event) {
+                    EventType::Activity => profile
                         .activities
                         .iter()
                         .filter(|(d, k)| {
@@ -192,13 +214,11 @@ impl Engine<'_> {
                                     .is_none_or(|a| self.scenario.names.symbol(*k) == a.name)
                         })
                         .count(),
-                    EventKind::Referral => {
+                    EventType::Referral => {
                         profile.referrals.iter().filter(|(_, d)| inside(d)).count()
                     }
-                    EventKind::Registration => {
-                        profile.registrations.iter().filter(|d| inside(d)).count()
-                    }
-                    EventKind::Order => match within_after {
+                    EventType::Registration => dates(&profile.registrations),
+                    EventType::Order => match within_after {
                         Some((window, EventKind::Referral)) => {
                             let mut customers: Vec<u32> = profile
                                 .referrals
@@ -216,14 +236,32 @@ impl Engine<'_> {
                             customers.dedup();
                             customers.len()
                         }
-                        _ => profile.orders.iter().filter(|d| inside(d)).count(),
+                        None
+                        | Some((
+                            _,
+                            EventKind::VendorContact
+                            | EventKind::Registration
+                            | EventKind::Attachment
+                            | EventKind::Order
+                            | EventKind::Invoice
+                            | EventKind::Payment
+                            | EventKind::Refund
+                            | EventKind::Activity
+                            | EventKind::Notice
+                            | EventKind::Invitation,
+                        )) => dates(&profile.orders),
                     },
-                    EventKind::Payment | EventKind::Invoice => profile
-                        .sales
-                        .iter()
-                        .filter(|(d, a, _)| inside(d) && *a > Decimal::ZERO)
-                        .count(),
-                    _ => 0,
+                    EventType::Invoice => {
+                        profile.invoiced.iter().filter(|(d, ..)| inside(d)).count()
+                    }
+                    EventType::Payment => dates(&profile.counted.payments),
+                    EventType::Refund => dates(&profile.counted.refunds),
+                    EventType::VendorContact => dates(&profile.counted.vendor_contacts),
+                    EventType::Attachment => dates(&profile.counted.attachments),
+                    EventType::Notice => dates(&profile.counted.notices),
+                    EventType::Invitation => dates(&profile.counted.invitations),
+                    // No counting word names a staff event (`scenario_type` never returns it).
+                    EventType::Staff => 0,
                 };
                 let n = u32::try_from(n).unwrap_or(u32::MAX);
                 (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
@@ -336,7 +374,13 @@ impl Engine<'_> {
                             ));
                         }
                     }
-                    _ => {}
+                    RequirementKind::Contract
+                    | RequirementKind::Agreement { .. }
+                    | RequirementKind::Count { .. }
+                    | RequirementKind::Revenue {
+                        threshold: RevenueThreshold::Amount { .. },
+                        ..
+                    } => {}
                 }
             }
         }

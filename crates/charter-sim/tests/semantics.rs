@@ -488,3 +488,234 @@ payout netted at source
     );
     assert!(r.payouts.iter().all(|p| p.settlement == "netted"));
 }
+
+// ------------------------------------------------ what each counting word counts
+// LANGUAGE.md §3 `require`, "What `count` counts": every counting word counts
+// the events it names (issue 9: several counted 0, `invoices` counted payments).
+
+/// Partner `p`'s tier when `tier Gold` requires `count WORD >= 2`, after the
+/// `setup` events and `n` events made by `event(k)`, k = 1..=n.
+fn tier_with(word: &str, setup: &[&str], event: impl Fn(usize) -> String, n: usize) -> String {
+    let policy = format!(
+        r#"program "P" {{ currency EUR }}
+attribute customer by partner_sale
+commission c: 10% of payments
+tiers Base < Gold
+tier Gold {{
+  require count {word} >= 2
+}}
+"#
+    );
+    let mut events: Vec<String> = setup.iter().map(|e| e.to_string()).collect();
+    events.extend((1..=n).map(event));
+    let scenario = format!(
+        r#"{{ "partners": [{{"id": "p"}}, {{"id": "q"}}], "events": [ {} ] }}"#,
+        events.join(",\n")
+    );
+    let r = run(&policy, &scenario);
+    r.standing_of("p").unwrap_or("none").to_string()
+}
+
+/// One event short of the requirement stays in Base; the requirement's number reaches Gold.
+fn assert_counts(word: &str, setup: &[&str], event: impl Fn(usize) -> String) {
+    assert_eq!(
+        tier_with(word, setup, &event, 1),
+        "Base",
+        "`count {word}` with 1 event"
+    );
+    assert_eq!(
+        tier_with(word, setup, &event, 2),
+        "Gold",
+        "`count {word}` with 2 events"
+    );
+}
+
+/// Customer `c` sold by `p` on 2026-01-02 (a `partner_sale` claim).
+const P_SOLD_C: &str =
+    r#"{ "date": "2026-01-02", "type": "order", "customer": "c", "partner": "p" }"#;
+/// Customer `x` sold by `q`: its events never count for `p`.
+const Q_SOLD_X: &str =
+    r#"{ "date": "2026-01-02", "type": "order", "customer": "x", "partner": "q" }"#;
+const C_INVOICED: &str = r#"{ "date": "2026-01-02", "type": "invoice", "id": "i0", "customer": "c", "amount": "1000.00" }"#;
+const X_INVOICED: &str = r#"{ "date": "2026-01-02", "type": "invoice", "id": "x0", "customer": "x", "amount": "1000.00" }"#;
+const C_PAID: &str =
+    r#"{ "date": "2026-01-03", "type": "payment", "invoice": "i0", "amount": "1000.00" }"#;
+const X_PAID: &str =
+    r#"{ "date": "2026-01-03", "type": "payment", "invoice": "x0", "amount": "1000.00" }"#;
+
+fn day(k: usize) -> String {
+    format!("2026-02-{:02}", k + 1)
+}
+
+#[test]
+fn count_vendor_contacts_counts_vendor_contacts_with_the_partners_customers() {
+    assert_counts(
+        "vendor_contacts",
+        &[
+            P_SOLD_C,
+            Q_SOLD_X,
+            r#"{ "date": "2026-01-05", "type": "vendor_contact", "customer": "x" }"#,
+        ],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "vendor_contact", "customer": "c" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_referrals_counts_referrals_by_the_partner() {
+    assert_counts(
+        "referrals",
+        &[r#"{ "date": "2026-01-05", "type": "referral", "partner": "q", "customer": "x" }"#],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "referral", "partner": "p", "customer": "r{k}" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_registrations_counts_registrations_by_the_partner() {
+    assert_counts(
+        "registrations",
+        &[
+            r#"{ "date": "2026-01-05", "type": "registration", "partner": "q", "customer": "x", "approved": true }"#,
+        ],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "registration", "partner": "p", "customer": "r{k}", "approved": true }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_attachments_counts_attachments_by_the_partner() {
+    assert_counts(
+        "attachments",
+        &[r#"{ "date": "2026-01-05", "type": "attachment", "partner": "q", "customer": "x" }"#],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "attachment", "partner": "p", "customer": "a{k}" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_orders_counts_the_partners_sales() {
+    assert_counts("orders", &[Q_SOLD_X], |k| {
+        format!(
+            r#"{{ "date": "{}", "type": "order", "partner": "p", "customer": "o{k}" }}"#,
+            day(k)
+        )
+    });
+}
+
+#[test]
+fn count_invoices_counts_invoices_not_payments() {
+    // Each invoice of the partner's customer is paid twice: payments are not
+    // invoices (they were counted as such).
+    assert_counts("invoices", &[P_SOLD_C, Q_SOLD_X, X_INVOICED], |k| {
+        format!(
+            r#"{{ "date": "{d}", "type": "invoice", "id": "i{k}", "customer": "c", "amount": "10.00" }},
+            {{ "date": "{d}", "type": "payment", "invoice": "i{k}", "amount": "5.00" }},
+            {{ "date": "{d}", "type": "payment", "invoice": "i{k}", "amount": "5.00" }}"#,
+            d = day(k)
+        )
+    });
+}
+
+#[test]
+fn count_payments_counts_payments_not_invoices() {
+    // Two invoices of the partner's customer, paid k times: invoices are not payments.
+    assert_counts(
+        "payments",
+        &[
+            P_SOLD_C,
+            C_INVOICED,
+            r#"{ "date": "2026-01-02", "type": "invoice", "id": "i9", "customer": "c", "amount": "5.00" }"#,
+            Q_SOLD_X,
+            X_INVOICED,
+            X_PAID,
+        ],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "payment", "invoice": "i0", "amount": "100.00" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_refunds_counts_refunds_on_the_partners_customers() {
+    assert_counts(
+        "refunds",
+        &[
+            P_SOLD_C,
+            C_INVOICED,
+            C_PAID,
+            Q_SOLD_X,
+            X_INVOICED,
+            X_PAID,
+            r#"{ "date": "2026-01-05", "type": "refund", "invoice": "x0", "amount": "10.00" }"#,
+        ],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "refund", "invoice": "i0", "amount": "10.00" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_activity_counts_the_partners_activities() {
+    assert_counts(
+        "activity",
+        &[r#"{ "date": "2026-01-05", "type": "activity", "partner": "q", "kind": "webinar" }"#],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "activity", "partner": "p", "kind": "webinar" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_notices_counts_notices_the_partner_gave() {
+    assert_counts(
+        "notices",
+        &[r#"{ "date": "2026-01-05", "type": "notice", "partner": "q" }"#],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "notice", "partner": "p" }}"#,
+                day(k)
+            )
+        },
+    );
+}
+
+#[test]
+fn count_invitations_counts_invitations_of_the_partner() {
+    // Invitations to Base: they count, and do not lift the partner to Gold themselves.
+    assert_counts(
+        "invitations",
+        &[r#"{ "date": "2026-01-05", "type": "invitation", "partner": "q", "tier": "Base" }"#],
+        |k| {
+            format!(
+                r#"{{ "date": "{}", "type": "invitation", "partner": "p", "tier": "Base" }}"#,
+                day(k)
+            )
+        },
+    );
+}
