@@ -277,7 +277,10 @@ fn read_events<'a>(
         }
         events
             .push(raw, rows.line, (record.start, record.end))
-            .map_err(|r| place(rejected_column(&r, columns), r.message))?;
+            .map_err(|r| {
+                let (column, message) = rejected_column(r, columns);
+                place(column, message)
+            })?;
     }
     let newlines = count_newlines(&src[job.count_from.min(job.to)..job.to]);
     Ok(events.finish(newlines))

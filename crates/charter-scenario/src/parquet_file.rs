@@ -14,6 +14,14 @@
 //! The row groups are cut into contiguous parts decoded on parallel
 //! threads, then each part's rows become events on its own thread, and the
 //! parts are joined in order as `batch` joins NDJSON chunks.
+//!
+//! The `parquet` crate panics on some damaged files (a negative column
+//! offset in the footer, say): every call into it goes through [`guarded`],
+//! which turns such a panic into a "damaged file" error without printing it.
+
+use std::cell::Cell as Counter;
+use std::panic::AssertUnwindSafe;
+use std::sync::Once;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -51,12 +59,8 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
     let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
     let fields = event_columns(&names).map_err(|e| column_problem(&names, e))?;
     for (field, column) in fields.iter().zip(file.columns()) {
-        check_type(
-            column.name(),
-            column.data_type(),
-            Expect::Event(field.value_kind()),
-        )
-        .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
+        check_type(column.data_type(), Expect::Event(field.value_kind()))
+            .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
     }
     let parts = file.parts(if file.rows() < PARALLEL_ROWS {
         1
@@ -70,7 +74,7 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
     }
     let jobs: Vec<(&Part, &Vec<RecordBatch>)> = parts.iter().zip(&batches).collect();
     let results = batch::run_parallel(&jobs, |&(part, batches)| {
-        read_events(part, batches, &fields, seed)
+        guarded(|| read_events(part, batches, &fields, seed)).unwrap_or_else(|| Err(damaged_data()))
     });
     batch::merge(src, seed, results, &duplicate_invoice)
 }
@@ -81,22 +85,35 @@ pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
     let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
     let columns = partner_columns(&names).map_err(|e| column_problem(&names, e))?;
     for (column, field) in columns.iter().zip(file.columns()) {
-        check_type(
-            field.name(),
-            field.data_type(),
-            Expect::Partner(column.value_kind()),
-        )
-        .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
+        check_type(field.data_type(), Expect::Partner(column.value_kind()))
+            .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
     }
     let whole = Part {
         row_groups: (0..file.meta.metadata().num_row_groups()).collect(),
         first_row: 0,
         rows: 0,
     };
+    let batches = file.decode(&whole)?;
+    guarded(|| read_partners(&batches, &columns, &names)).unwrap_or_else(|| Err(damaged_data()))
+}
+
+fn damaged_data() -> Problem {
+    Problem::new(
+        0,
+        String::new(),
+        "cannot read the Parquet data: the file is damaged".to_owned(),
+    )
+}
+
+fn read_partners(
+    batches: &[RecordBatch],
+    columns: &[PartnerColumn],
+    names: &[&str],
+) -> Result<PartnerList, Problem> {
     let mut list = PartnerList::default();
     let id_column = columns.iter().position(|c| *c == PartnerColumn::Id);
     let mut row = 0;
-    for batch in file.decode(&whole)? {
+    for batch in batches {
         let cells = batch
             .columns()
             .iter()
@@ -143,14 +160,18 @@ struct Part {
 fn open(src: &[u8]) -> Result<ParquetFile, Problem> {
     let bytes = Bytes::copy_from_slice(src);
     let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
-    let meta = ArrowReaderMetadata::load(&bytes, options).map_err(|e| {
+    let unreadable = |why: String| {
         Problem::new(
             0,
             String::new(),
-            format!("not a readable Parquet file: {e}"),
+            format!("not a readable Parquet file: {why}"),
         )
-    })?;
-    Ok(ParquetFile { bytes, meta })
+    };
+    match guarded(|| ArrowReaderMetadata::load(&bytes, options)) {
+        Some(Ok(meta)) => Ok(ParquetFile { bytes, meta }),
+        Some(Err(e)) => Err(unreadable(parquet_words(&e))),
+        None => Err(unreadable("its footer is damaged".to_owned())),
+    }
 }
 
 impl ParquetFile {
@@ -201,24 +222,56 @@ impl ParquetFile {
 
     /// Decodes the row groups of `part`.
     fn decode(&self, part: &Part) -> Result<Vec<RecordBatch>, Problem> {
-        let damaged = |e: &dyn std::fmt::Display| {
+        let damaged = |why: String| {
             let last = part.first_row + part.rows;
             Problem::new(
                 0,
                 format!("rows {} to {last}", part.first_row + 1),
-                format!("cannot decode the Parquet data: {e}"),
+                format!("cannot decode the Parquet data: {why}"),
             )
         };
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
-            self.bytes.clone(),
-            self.meta.clone(),
-        )
-        .with_row_groups(part.row_groups.clone())
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(|e| damaged(&e))?;
-        reader.map(|batch| batch.map_err(|e| damaged(&e))).collect()
+        let decode = || {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(
+                self.bytes.clone(),
+                self.meta.clone(),
+            )
+            .with_row_groups(part.row_groups.clone())
+            .with_batch_size(BATCH_ROWS)
+            .build()?
+            .collect::<Result<Vec<RecordBatch>, _>>()
+            .map_err(parquet::errors::ParquetError::from)
+        };
+        match guarded(decode) {
+            Some(Ok(batches)) => Ok(batches),
+            Some(Err(e)) => Err(damaged(parquet_words(&e))),
+            None => Err(damaged("the data is damaged".to_owned())),
+        }
     }
+}
+
+thread_local! {
+    /// How many [`guarded`] calls this thread is inside.
+    static GUARDED: Counter<u32> = const { Counter::new(0) };
+}
+
+/// Runs `f`, which calls into the `parquet` crate; `None` if it panicked.
+/// The panic is not printed: the first call wraps the process's panic hook
+/// in one that stays silent on a thread inside `guarded` and defers to the
+/// previous hook everywhere else.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(Counter::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|depth| depth.set(depth.get() + 1));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    result.ok()
 }
 
 /// A problem with a column of the schema, or with the schema as a whole.
@@ -249,9 +302,10 @@ fn read_events<'a>(
                         .map_err(|m| place(Some(c), m))?;
                 }
             }
-            events
-                .push(raw, row, (0, 0))
-                .map_err(|r| place(rejected_column(&r, fields), r.message))?;
+            events.push(raw, row, (0, 0)).map_err(|r| {
+                let (column, message) = rejected_column(r, fields);
+                place(column, message)
+            })?;
         }
     }
     // Each row counts as a line: an event's line is its row number.
@@ -283,7 +337,7 @@ enum Expect {
 }
 
 /// Whether a column of type `data_type` can hold what it is named for.
-fn check_type(name: &str, data_type: &DataType, expect: Expect) -> Result<(), String> {
+fn check_type(data_type: &DataType, expect: Expect) -> Result<(), String> {
     use DataType as T;
     let text = matches!(data_type, T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Binary);
     let integer = data_type.is_integer();
@@ -322,14 +376,12 @@ fn check_type(name: &str, data_type: &DataType, expect: Expect) -> Result<(), St
     );
     if money && data_type.is_floating() {
         return Err(format!(
-            "column `{}` holds floating-point numbers ({data_type}), which cannot hold money \
-             exactly; write it as DECIMAL (such as DECIMAL(18, 2)) or as text",
-            crate::value::shorten(name)
+            "floating-point numbers ({data_type}) cannot hold money exactly; \
+             write the column as DECIMAL (such as DECIMAL(18, 2)) or as text"
         ));
     }
     Err(format!(
-        "column `{}` has type {data_type}; expected {wanted}",
-        crate::value::shorten(name)
+        "the column has type {data_type}; expected {wanted}"
     ))
 }
 
@@ -510,6 +562,23 @@ fn names(items: ArrayRef) -> Result<Vec<std::borrow::Cow<'static, str>>, String>
         }
     }
     Ok(names)
+}
+
+/// The `parquet` crate's words for an error, without its category prefix
+/// and final period.
+fn parquet_words(error: &dyn std::error::Error) -> String {
+    let text = error.to_string();
+    let text = ["Parquet error: ", "EOF: ", "External: ", "Arrow: "]
+        .iter()
+        .fold(text.as_str(), |t, prefix| {
+            t.strip_prefix(prefix).unwrap_or(t)
+        })
+        .trim_end_matches('.');
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, String> {

@@ -110,14 +110,14 @@ impl<'a> Cell<'a> {
             _ => None,
         };
         match value {
-            Some(v) => u32::try_from(v).map_err(|_| {
+            Some(v) if v >= 0 => u32::try_from(v).map_err(|_| {
                 format!(
-                    "expected a non-negative whole number of at most {}, found {}",
+                    "expected a whole number of at most {}, found {}",
                     u32::MAX,
                     self.describe()
                 )
             }),
-            None => Err(self.expected("a non-negative whole number")),
+            _ => Err(self.expected("a non-negative whole number")),
         }
     }
 
@@ -547,14 +547,20 @@ impl<'a> EventRows<'a> {
     }
 }
 
-/// The column a rejection is about: the field it names, else the required
-/// field that is missing.
-pub(crate) fn rejected_column(rejection: &Rejection, columns: &[Field]) -> Option<usize> {
+/// The column a rejection is about (the field it names, else the required
+/// field that is missing) and its message, which says so when a required
+/// field has no column at all.
+pub(crate) fn rejected_column(rejection: Rejection, columns: &[Field]) -> (Option<usize>, String) {
     let field = match (&rejection.field, rejection.missing) {
         (Some(name), _) => Field::from_name(name),
         (None, missing) => missing,
-    }?;
-    columns.iter().position(|&c| c == field)
+    };
+    let column = field.and_then(|f| columns.iter().position(|&c| c == f));
+    let mut message = rejection.message;
+    if let (Some(missing), None) = (rejection.missing, column) {
+        message.push_str(&format!("; the file has no `{}` column", missing.name()));
+    }
+    (column, message)
 }
 
 #[cfg(test)]
