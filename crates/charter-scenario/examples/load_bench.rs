@@ -2,7 +2,9 @@
 //! (the same events and partners, written with the `csv` and `parquet`
 //! writers): `cargo run --release -p charter-scenario --example load_bench
 //! -- [events] [formats]`, formats a comma-separated list of `ndjson`,
-//! `csv`, `parquet` (default: all three). `BENCH_ROUNDS` sets the rounds.
+//! `csv`, `parquet` (default: all three). `BENCH_ROUNDS` sets the rounds;
+//! with `BENCH_DIR` the files are kept there and reused by the next run
+//! (to profile the loading alone).
 
 #[path = "../tests/support/tables.rs"]
 mod tables;
@@ -20,6 +22,75 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let formats = std::env::args()
         .nth(2)
         .unwrap_or_else(|| "ndjson,csv,parquet".to_owned());
+    let kept = std::env::var_os("BENCH_DIR").map(PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("charter-load-bench-{}", std::process::id()))
+    });
+    std::fs::create_dir_all(&dir)?;
+    let path = |name: &str| dir.join(format!("{events}-{name}"));
+    let all = [
+        (
+            "NDJSON",
+            "ndjson",
+            path("events.ndjson"),
+            path("partners.json"),
+        ),
+        ("CSV", "csv", path("events.csv"), path("partners.csv")),
+        (
+            "Parquet",
+            "parquet",
+            path("events.parquet"),
+            path("partners.parquet"),
+        ),
+    ];
+    let files: Vec<_> = all
+        .into_iter()
+        .filter(|(_, key, _, _)| formats.contains(key))
+        .collect();
+    if files.iter().any(|(_, _, e, p)| !e.exists() || !p.exists()) {
+        write_files(events, &files)?;
+    }
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let mut summary = Vec::new();
+    for (name, _, events_path, partners_path) in &files {
+        println!("{name}: {} MB", size_mb(events_path));
+        let mut walls = Vec::new();
+        let mut cpus = Vec::new();
+        for _ in 0..rounds {
+            let cpu = cpu_ms();
+            let started = Instant::now();
+            let scenario = load_files(events_path, Some(partners_path), None)?;
+            let elapsed = started.elapsed();
+            let cpu = cpu_ms() - cpu;
+            println!(
+                "  loaded {} events, {} customers, {} invoices in {elapsed:?} ({cpu} ms of CPU)",
+                scenario.events.len(),
+                scenario.names.customer_count(),
+                scenario.names.invoice_count(),
+            );
+            walls.push(elapsed.as_millis() as u64);
+            cpus.push(cpu);
+        }
+        summary.push((name, median(&mut walls), median(&mut cpus)));
+    }
+    println!("median of {rounds} rounds:");
+    for (name, wall, cpu) in summary {
+        println!(
+            "  {name:8} {wall:5} ms wall {cpu:5} ms CPU ({} ns of wall per event)",
+            wall * 1_000_000 / events.max(1) as u64
+        );
+    }
+    if kept.is_none() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    Ok(())
+}
+
+/// Generates `events` events and writes them in each format of `files`.
+fn write_files(events: usize, files: &[(&str, &str, PathBuf, PathBuf)]) -> std::io::Result<()> {
     let config = GenConfig {
         events,
         partners: 2_000,
@@ -33,68 +104,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         generated.events_ndjson.len() / 1_000_000,
         started.elapsed()
     );
-    let dir = std::env::temp_dir().join(format!("charter-load-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let mut files: Vec<(&str, PathBuf, PathBuf)> = Vec::new();
-    let write = |name: &str, bytes: &[u8]| -> std::io::Result<PathBuf> {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes)?;
-        Ok(path)
-    };
-    if formats.contains("ndjson") {
-        files.push((
-            "NDJSON",
-            write("events.ndjson", generated.events_ndjson.as_bytes())?,
-            write("partners.json", generated.partners_json.as_bytes())?,
-        ));
+    let started = Instant::now();
+    let objects = tables::objects_of_ndjson(&generated.events_ndjson);
+    let partners = tables::objects_of_array(&generated.partners_json);
+    let style = tables::ParquetStyle::default();
+    for (_, key, events_path, partners_path) in files {
+        let (events, partners) = match *key {
+            "ndjson" => (
+                generated.events_ndjson.clone().into_bytes(),
+                generated.partners_json.clone().into_bytes(),
+            ),
+            "csv" => (
+                tables::events_csv(&objects),
+                tables::partners_csv(&partners),
+            ),
+            _ => (
+                tables::events_parquet(&objects, style),
+                tables::partners_parquet(&partners, style),
+            ),
+        };
+        std::fs::write(events_path, events)?;
+        std::fs::write(partners_path, partners)?;
     }
-    if formats.contains("csv") || formats.contains("parquet") {
-        let started = Instant::now();
-        let events = tables::objects_of_ndjson(&generated.events_ndjson);
-        let partners = tables::objects_of_array(&generated.partners_json);
-        if formats.contains("csv") {
-            files.push((
-                "CSV",
-                write("events.csv", &tables::events_csv(&events))?,
-                write("partners.csv", &tables::partners_csv(&partners))?,
-            ));
-        }
-        if formats.contains("parquet") {
-            let style = tables::ParquetStyle::default();
-            files.push((
-                "Parquet",
-                write("events.parquet", &tables::events_parquet(&events, style))?,
-                write(
-                    "partners.parquet",
-                    &tables::partners_parquet(&partners, style),
-                )?,
-            ));
-        }
-        println!("wrote CSV and Parquet in {:?}", started.elapsed());
-    }
-    drop(generated);
-    let rounds: usize = std::env::var("BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(3);
-    for (name, events_path, partners_path) in &files {
-        println!("{name}: {} MB", size_mb(events_path));
-        for _ in 0..rounds {
-            let cpu = cpu_ms();
-            let started = Instant::now();
-            let scenario = load_files(events_path, Some(partners_path), None)?;
-            let elapsed = started.elapsed();
-            println!(
-                "  loaded {} events, {} customers, {} invoices in {elapsed:?} ({} ms of CPU)",
-                scenario.events.len(),
-                scenario.names.customer_count(),
-                scenario.names.invoice_count(),
-                cpu_ms() - cpu,
-            );
-        }
-    }
-    std::fs::remove_dir_all(&dir)?;
+    println!("wrote the files in {:?}", started.elapsed());
     Ok(())
+}
+
+fn median(values: &mut [u64]) -> u64 {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or(0)
 }
 
 fn size_mb(path: &Path) -> u64 {

@@ -24,6 +24,9 @@ use crate::tabular::{
 };
 use crate::value::quoted;
 
+/// Bytes the CSV reader copies from the file at a time.
+const READ_BUFFER: usize = 256 * 1024;
+
 /// Loads the events of a CSV file; `seed` holds the declared partners.
 pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem> {
     let header = read_header(src, "an events file")?;
@@ -248,6 +251,12 @@ fn read_events<'a>(
     // About 40 bytes a row at the least.
     let mut events = EventRows::new(seed, (job.to - job.from) / 40);
     let mut rows = Rows::new(src, job.from, job.count_from);
+    // Checked at once (fast); cells are then cut from it. A chunk that is
+    // not UTF-8 is checked cell by cell, to find the bad one.
+    let text = Text {
+        from: job.from,
+        text: std::str::from_utf8(&src[job.from..job.to]).ok(),
+    };
     while let Some(record) = rows.next_record() {
         if record.start >= job.to {
             break;
@@ -269,8 +278,11 @@ fn read_events<'a>(
         let mut at = start;
         for (i, bytes) in rows.record.iter().enumerate() {
             if !bytes.is_empty() {
-                let text = cell_text(src, at, bytes).map_err(|m| place(Some(i), m))?;
-                raw.set_cell(columns[i], Cell::Text(text))
+                let cell = match text.cell(at, bytes) {
+                    Some(cell) => Cow::Borrowed(cell),
+                    None => cell_text(src, at, bytes).map_err(|m| place(Some(i), m))?,
+                };
+                raw.set_cell(columns[i], Cell::Text(cell))
                     .map_err(|m| place(Some(i), m))?;
             }
             at += bytes.len() + 1;
@@ -282,7 +294,12 @@ fn read_events<'a>(
                 place(column, message)
             })?;
     }
-    let newlines = count_newlines(&src[job.count_from.min(job.to)..job.to]);
+    // Line breaks up to the last row read, then to the chunk's end.
+    let newlines = if rows.cursor <= job.to {
+        rows.line + count_newlines(&src[rows.cursor..job.to])
+    } else {
+        count_newlines(&src[job.count_from..job.to])
+    };
     Ok(events.finish(newlines))
 }
 
@@ -331,6 +348,7 @@ impl<'s> Rows<'s> {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
+                .buffer_capacity(READ_BUFFER)
                 .from_reader(&src[from..]),
             base: from,
             record: csv::ByteRecord::new(),
@@ -365,6 +383,22 @@ impl<'s> Rows<'s> {
             end: self.base + self.reader.position().byte() as usize,
             width: self.record.len(),
         })
+    }
+}
+
+/// A chunk of the file known to be UTF-8, if it is.
+struct Text<'a> {
+    from: usize,
+    text: Option<&'a str>,
+}
+
+impl<'a> Text<'a> {
+    /// The cell whose unquoted bytes are `bytes` as written at byte `at`
+    /// of the file, if it is written there as is.
+    fn cell(&self, at: usize, bytes: &[u8]) -> Option<&'a str> {
+        let start = at.checked_sub(self.from)?;
+        let cell = self.text?.get(start..start + bytes.len())?;
+        (cell.as_bytes() == bytes).then_some(cell)
     }
 }
 

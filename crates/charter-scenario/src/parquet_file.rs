@@ -29,6 +29,7 @@ use arrow_array::types::{
     UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_buffer::NullBuffer;
 use arrow_schema::DataType;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
@@ -288,7 +289,14 @@ fn read_events<'a>(
 ) -> Result<Chunk<'a>, Problem> {
     let mut events = EventRows::new(seed, part.rows);
     for batch in batches {
-        let cells: Vec<CellReader> = batch.columns().iter().map(CellReader::new).collect();
+        // Columns with no value in the batch are skipped.
+        let cells: Vec<(usize, CellReader)> = batch
+            .columns()
+            .iter()
+            .map(CellReader::new)
+            .enumerate()
+            .filter(|(_, reader)| !reader.is_empty())
+            .collect();
         for i in 0..batch.num_rows() {
             let row = events.len();
             let place = |column: Option<usize>, message: String| {
@@ -296,7 +304,7 @@ fn read_events<'a>(
                 CellProblem::new(0, Some(row), name, message).into_problem(part.first_row)
             };
             let mut raw = RawEvent::default();
-            for (c, reader) in cells.iter().enumerate() {
+            for &(c, ref reader) in &cells {
                 if let Some(cell) = reader.cell(i, false).map_err(|m| place(Some(c), m))? {
                     raw.set_cell(fields[c], cell)
                         .map_err(|m| place(Some(c), m))?;
@@ -386,24 +394,20 @@ fn check_type(data_type: &DataType, expect: Expect) -> Result<(), String> {
 }
 
 /// Reads the cells of one column of a batch.
-enum CellReader<'b> {
+struct CellReader<'b> {
+    /// Which rows are null, when any is.
+    nulls: Option<&'b NullBuffer>,
+    values: Values<'b>,
+}
+
+/// The values of a column, by type.
+enum Values<'b> {
     Utf8(&'b arrow_array::StringArray),
     LargeUtf8(&'b arrow_array::LargeStringArray),
     Utf8View(&'b arrow_array::StringViewArray),
     Binary(&'b arrow_array::BinaryArray),
     Bool(&'b arrow_array::BooleanArray),
     Date32(&'b arrow_array::Date32Array),
-    Int(Integers<'b>),
-    Decimal128(&'b arrow_array::Decimal128Array, i32),
-    Decimal256(&'b arrow_array::Decimal256Array, i32),
-    List(&'b arrow_array::ListArray),
-    LargeList(&'b arrow_array::LargeListArray),
-    /// A type `check_type` refused; never read.
-    Other,
-}
-
-/// An integer column of any width.
-enum Integers<'b> {
     I8(&'b arrow_array::Int8Array),
     I16(&'b arrow_array::Int16Array),
     I32(&'b arrow_array::Int32Array),
@@ -412,6 +416,12 @@ enum Integers<'b> {
     U16(&'b arrow_array::UInt16Array),
     U32(&'b arrow_array::UInt32Array),
     U64(&'b arrow_array::UInt64Array),
+    Decimal128(&'b arrow_array::Decimal128Array, i32),
+    Decimal256(&'b arrow_array::Decimal256Array, i32),
+    List(&'b arrow_array::ListArray),
+    LargeList(&'b arrow_array::LargeListArray),
+    /// A type `check_type` refused, or a column with no value: never read.
+    Nothing,
 }
 
 impl<'b> CellReader<'b> {
@@ -421,76 +431,84 @@ impl<'b> CellReader<'b> {
 
     fn of(array: &'b dyn Array) -> CellReader<'b> {
         use DataType as T;
-        let int = |i: Option<Integers<'b>>| i.map_or(CellReader::Other, CellReader::Int);
-        match array.data_type() {
-            T::Utf8 => array
-                .as_string_opt()
-                .map_or(CellReader::Other, CellReader::Utf8),
-            T::LargeUtf8 => array
-                .as_string_opt()
-                .map_or(CellReader::Other, CellReader::LargeUtf8),
-            T::Utf8View => array
-                .as_string_view_opt()
-                .map_or(CellReader::Other, CellReader::Utf8View),
-            T::Binary => array
-                .as_binary_opt()
-                .map_or(CellReader::Other, CellReader::Binary),
-            T::Boolean => array
-                .as_boolean_opt()
-                .map_or(CellReader::Other, CellReader::Bool),
-            T::Date32 => array
-                .as_primitive_opt::<Date32Type>()
-                .map_or(CellReader::Other, CellReader::Date32),
-            T::Int8 => int(array.as_primitive_opt::<Int8Type>().map(Integers::I8)),
-            T::Int16 => int(array.as_primitive_opt::<Int16Type>().map(Integers::I16)),
-            T::Int32 => int(array.as_primitive_opt::<Int32Type>().map(Integers::I32)),
-            T::Int64 => int(array.as_primitive_opt::<Int64Type>().map(Integers::I64)),
-            T::UInt8 => int(array.as_primitive_opt::<UInt8Type>().map(Integers::U8)),
-            T::UInt16 => int(array.as_primitive_opt::<UInt16Type>().map(Integers::U16)),
-            T::UInt32 => int(array.as_primitive_opt::<UInt32Type>().map(Integers::U32)),
-            T::UInt64 => int(array.as_primitive_opt::<UInt64Type>().map(Integers::U64)),
-            T::Decimal128(_, scale) => array
-                .as_primitive_opt::<Decimal128Type>()
-                .map_or(CellReader::Other, |a| {
-                    CellReader::Decimal128(a, i32::from(*scale))
-                }),
-            T::Decimal256(_, scale) => array
-                .as_primitive_opt::<Decimal256Type>()
-                .map_or(CellReader::Other, |a| {
-                    CellReader::Decimal256(a, i32::from(*scale))
-                }),
-            T::List(_) => array
-                .as_list_opt()
-                .map_or(CellReader::Other, CellReader::List),
-            T::LargeList(_) => array
-                .as_list_opt()
-                .map_or(CellReader::Other, CellReader::LargeList),
-            _ => CellReader::Other,
+        use Values as V;
+        fn or_nothing<'b, A: 'b>(a: Option<A>, f: impl FnOnce(A) -> Values<'b>) -> Values<'b> {
+            a.map_or(Values::Nothing, f)
         }
+        let values = if array.null_count() == array.len() {
+            V::Nothing
+        } else {
+            match array.data_type() {
+                T::Utf8 => or_nothing(array.as_string_opt(), V::Utf8),
+                T::LargeUtf8 => or_nothing(array.as_string_opt(), V::LargeUtf8),
+                T::Utf8View => or_nothing(array.as_string_view_opt(), V::Utf8View),
+                T::Binary => or_nothing(array.as_binary_opt(), V::Binary),
+                T::Boolean => or_nothing(array.as_boolean_opt(), V::Bool),
+                T::Date32 => or_nothing(array.as_primitive_opt::<Date32Type>(), V::Date32),
+                T::Int8 => or_nothing(array.as_primitive_opt::<Int8Type>(), V::I8),
+                T::Int16 => or_nothing(array.as_primitive_opt::<Int16Type>(), V::I16),
+                T::Int32 => or_nothing(array.as_primitive_opt::<Int32Type>(), V::I32),
+                T::Int64 => or_nothing(array.as_primitive_opt::<Int64Type>(), V::I64),
+                T::UInt8 => or_nothing(array.as_primitive_opt::<UInt8Type>(), V::U8),
+                T::UInt16 => or_nothing(array.as_primitive_opt::<UInt16Type>(), V::U16),
+                T::UInt32 => or_nothing(array.as_primitive_opt::<UInt32Type>(), V::U32),
+                T::UInt64 => or_nothing(array.as_primitive_opt::<UInt64Type>(), V::U64),
+                T::Decimal128(_, scale) => {
+                    or_nothing(array.as_primitive_opt::<Decimal128Type>(), |a| {
+                        V::Decimal128(a, i32::from(*scale))
+                    })
+                }
+                T::Decimal256(_, scale) => {
+                    or_nothing(array.as_primitive_opt::<Decimal256Type>(), |a| {
+                        V::Decimal256(a, i32::from(*scale))
+                    })
+                }
+                T::List(_) => or_nothing(array.as_list_opt(), V::List),
+                T::LargeList(_) => or_nothing(array.as_list_opt(), V::LargeList),
+                _ => V::Nothing,
+            }
+        };
+        CellReader {
+            nulls: array.nulls(),
+            values,
+        }
+    }
+
+    /// Whether no row of the column has a value.
+    fn is_empty(&self) -> bool {
+        matches!(self.values, Values::Nothing)
     }
 
     /// The cell in row `i`, `None` when null or an empty string; `list`
     /// when the column holds names.
     fn cell(&self, i: usize, list: bool) -> Result<Option<Cell<'b>>, String> {
-        let text = |s: &'b str| (!s.is_empty()).then(|| Cell::Text(s.into()));
-        if self.is_null(i) {
+        if self.nulls.is_some_and(|nulls| nulls.is_null(i)) {
             return Ok(None);
         }
-        Ok(match self {
-            CellReader::Utf8(a) => text(a.value(i)),
-            CellReader::LargeUtf8(a) => text(a.value(i)),
-            CellReader::Utf8View(a) => text(a.value(i)),
-            CellReader::Binary(a) => text(utf8(a.value(i))?),
-            CellReader::Bool(a) => Some(Cell::Bool(a.value(i))),
-            CellReader::Date32(a) => Some(Cell::Date(a.value_as_date(i).ok_or_else(|| {
+        let text = |s: &'b str| (!s.is_empty()).then(|| Cell::Text(s.into()));
+        let int = |i: i128| Some(Cell::Integer(i));
+        Ok(match &self.values {
+            Values::Utf8(a) => text(a.value(i)),
+            Values::LargeUtf8(a) => text(a.value(i)),
+            Values::Utf8View(a) => text(a.value(i)),
+            Values::Binary(a) => text(utf8(a.value(i))?),
+            Values::Bool(a) => Some(Cell::Bool(a.value(i))),
+            Values::Date32(a) => Some(Cell::Date(a.value_as_date(i).ok_or_else(|| {
                 format!("day {} is outside the dates Charter knows", a.value(i))
             })?)),
-            CellReader::Int(a) => Some(Cell::Integer(a.value(i))),
-            CellReader::Decimal128(a, scale) => Some(Cell::Decimal {
+            Values::I8(a) => int(a.value(i).into()),
+            Values::I16(a) => int(a.value(i).into()),
+            Values::I32(a) => int(a.value(i).into()),
+            Values::I64(a) => int(a.value(i).into()),
+            Values::U8(a) => int(a.value(i).into()),
+            Values::U16(a) => int(a.value(i).into()),
+            Values::U32(a) => int(a.value(i).into()),
+            Values::U64(a) => int(a.value(i).into()),
+            Values::Decimal128(a, scale) => Some(Cell::Decimal {
                 unscaled: a.value(i),
                 scale: *scale,
             }),
-            CellReader::Decimal256(a, scale) => Some(Cell::Decimal {
+            Values::Decimal256(a, scale) => Some(Cell::Decimal {
                 unscaled: a.value(i).to_i128().ok_or_else(|| {
                     format!(
                         "amount {} is larger than the largest amount accepted",
@@ -499,55 +517,10 @@ impl<'b> CellReader<'b> {
                 })?,
                 scale: *scale,
             }),
-            CellReader::List(a) if list => Some(Cell::List(names(a.value(i))?)),
-            CellReader::LargeList(a) if list => Some(Cell::List(names(a.value(i))?)),
-            CellReader::List(_) | CellReader::LargeList(_) | CellReader::Other => None,
+            Values::List(a) if list => Some(Cell::List(names(a.value(i))?)),
+            Values::LargeList(a) if list => Some(Cell::List(names(a.value(i))?)),
+            Values::List(_) | Values::LargeList(_) | Values::Nothing => None,
         })
-    }
-
-    fn is_null(&self, i: usize) -> bool {
-        match self {
-            CellReader::Utf8(a) => a.is_null(i),
-            CellReader::LargeUtf8(a) => a.is_null(i),
-            CellReader::Utf8View(a) => a.is_null(i),
-            CellReader::Binary(a) => a.is_null(i),
-            CellReader::Bool(a) => a.is_null(i),
-            CellReader::Date32(a) => a.is_null(i),
-            CellReader::Int(a) => a.is_null(i),
-            CellReader::Decimal128(a, _) => a.is_null(i),
-            CellReader::Decimal256(a, _) => a.is_null(i),
-            CellReader::List(a) => a.is_null(i),
-            CellReader::LargeList(a) => a.is_null(i),
-            CellReader::Other => true,
-        }
-    }
-}
-
-impl Integers<'_> {
-    fn value(&self, i: usize) -> i128 {
-        match self {
-            Integers::I8(a) => a.value(i).into(),
-            Integers::I16(a) => a.value(i).into(),
-            Integers::I32(a) => a.value(i).into(),
-            Integers::I64(a) => a.value(i).into(),
-            Integers::U8(a) => a.value(i).into(),
-            Integers::U16(a) => a.value(i).into(),
-            Integers::U32(a) => a.value(i).into(),
-            Integers::U64(a) => a.value(i).into(),
-        }
-    }
-
-    fn is_null(&self, i: usize) -> bool {
-        match self {
-            Integers::I8(a) => a.is_null(i),
-            Integers::I16(a) => a.is_null(i),
-            Integers::I32(a) => a.is_null(i),
-            Integers::I64(a) => a.is_null(i),
-            Integers::U8(a) => a.is_null(i),
-            Integers::U16(a) => a.is_null(i),
-            Integers::U32(a) => a.is_null(i),
-            Integers::U64(a) => a.is_null(i),
-        }
     }
 }
 

@@ -203,7 +203,7 @@ pub(crate) fn parse_amount(json: &str, sign: Sign) -> Result<Decimal, String> {
         _ => return Err(malformed(json)),
     };
     match parse_decimal(&digits, !is_string) {
-        Ok(value) => checked_amount(value, sign, json),
+        Ok(value) => checked_amount(value, sign, || json.to_owned()),
         Err(DecimalError::Malformed) => Err(malformed(json)),
         Err(DecimalError::TooPrecise) => Err(too_precise(json)),
     }
@@ -214,7 +214,7 @@ pub(crate) fn parse_amount(json: &str, sign: Sign) -> Result<Decimal, String> {
 pub(crate) fn parse_amount_text(text: &str, sign: Sign) -> Result<Decimal, String> {
     let shown = || quoted(text);
     match parse_decimal(text, true) {
-        Ok(value) => checked_amount(value, sign, &shown()),
+        Ok(value) => checked_amount(value, sign, shown),
         Err(DecimalError::Malformed) => Err(malformed(&shown())),
         Err(DecimalError::TooPrecise) => Err(too_precise(&shown())),
     }
@@ -263,19 +263,24 @@ pub(crate) fn amount_from_unscaled(
     }
     let value = Decimal::try_from_i128_with_scale(mantissa, scale as u32)
         .map_err(|_| too_precise(&shown()))?;
-    checked_amount(value, sign, &shown())
+    checked_amount(value, sign, shown)
 }
 
-/// `value` if its sign and size are allowed; `shown` is how the input wrote it.
-fn checked_amount(value: Decimal, sign: Sign, shown: &str) -> Result<Decimal, String> {
+/// `value` if its sign and size are allowed; `shown` says how the input
+/// wrote it (only called for a message).
+fn checked_amount(
+    value: Decimal,
+    sign: Sign,
+    shown: impl Fn() -> String,
+) -> Result<Decimal, String> {
     if sign == Sign::NonNegative && value.is_sign_negative() && !value.is_zero() {
         return Err(format!(
             "amount must not be negative, found {}",
-            shorten(shown)
+            shorten(&shown())
         ));
     }
     if value.abs() > Decimal::from(MAX_AMOUNT) {
-        return Err(too_large(shown));
+        return Err(too_large(&shown()));
     }
     Ok(value)
 }
