@@ -35,7 +35,7 @@ fn limit(name: &str) -> usize {
 
 /// Defined names of one namespace, in definition order, indexed for
 /// [`NameIndex::closest`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NameIndex {
     names: Vec<String>,
     /// Lowercase names and their lengths in characters.
@@ -43,6 +43,11 @@ pub struct NameIndex {
     /// (key, name index) sorted by key: the hash of each lowercase name and
     /// of each of its one-character deletions.
     keys: Vec<(u64, u32)>,
+    /// Where the keys starting with each value of their top `bits` bits
+    /// begin in `keys` (and, last, its length): a lookup reads one short run
+    /// instead of searching the whole list.
+    starts: Vec<u32>,
+    bits: u32,
     /// Each lowercase name's [`Histogram`], in a namespace small enough for
     /// step 3 (empty otherwise).
     histograms: Vec<Histogram>,
@@ -78,7 +83,14 @@ fn histogram_bound(a: &Histogram, b: &Histogram) -> usize {
 
 impl NameIndex {
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
-        let mut index = NameIndex::default();
+        let mut index = NameIndex {
+            names: Vec::new(),
+            lower: Vec::new(),
+            keys: Vec::new(),
+            starts: Vec::new(),
+            bits: 1,
+            histograms: Vec::new(),
+        };
         for name in names {
             let Ok(at) = u32::try_from(index.names.len()) else {
                 break;
@@ -94,6 +106,20 @@ impl NameIndex {
         }
         index.keys.sort_unstable();
         index.keys.dedup();
+        // About one key per directory entry.
+        index.bits = index.keys.len().max(2).ilog2().clamp(1, 24);
+        let entries = 1usize << index.bits;
+        let mut at = 0usize;
+        for prefix in 0..=entries {
+            while index
+                .keys
+                .get(at)
+                .is_some_and(|(k, _)| ((k >> (64 - index.bits)) as usize) < prefix)
+            {
+                at += 1;
+            }
+            index.starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+        }
         if index.names.len() <= EXHAUSTIVE {
             index.histograms = index
                 .lower
@@ -141,13 +167,7 @@ impl NameIndex {
         let mut found: Vec<u32> = Vec::new();
         for skip in std::iter::once(None).chain((0..chars.len()).map(Some)) {
             let k = key(&chars, skip);
-            let from = self.keys.partition_point(|(x, _)| *x < k);
-            found.extend(
-                self.keys[from..]
-                    .iter()
-                    .take_while(|(x, _)| *x == k)
-                    .map(|(_, i)| *i),
-            );
+            found.extend(self.with_key(k));
         }
         found.sort_unstable();
         found.dedup();
@@ -161,6 +181,21 @@ impl NameIndex {
         }
         best.and_then(|(_, i)| self.names.get(i as usize))
             .map(String::as_str)
+    }
+}
+
+impl NameIndex {
+    /// The names indexed under a key.
+    fn with_key(&self, k: u64) -> impl Iterator<Item = u32> + '_ {
+        let prefix = (k >> (64 - self.bits)) as usize;
+        let start = self.starts.get(prefix).map_or(0, |&i| i as usize);
+        let end = self.starts.get(prefix + 1).map_or(0, |&i| i as usize);
+        self.keys
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |(x, _)| *x == k)
+            .map(|(_, i)| *i)
     }
 }
 
