@@ -1,18 +1,24 @@
 //! Scenario files: analysts' exported data (partners and dated events) that
 //! the simulator runs against a policy.
 //!
-//! Two layouts are accepted, both described by the JSON Schema in
-//! [`SCHEMA`] (`schema/scenario.schema.json`):
+//! Accepted layouts, all with the fields of the JSON Schema in [`SCHEMA`]
+//! (`schema/scenario.schema.json`):
 //!
 //! - one JSON document `{ "as_of", "partners", "events", "expect" }`, read by
 //!   [`parse_str`], [`parse_bytes`] or [`load_path`];
-//! - for large exports, events as NDJSON (one object per line) plus a
-//!   partners file holding a JSON array or NDJSON, read by [`parse_ndjson`]
-//!   or [`load_ndjson`].
+//! - for large exports, a file of events plus, if any, a partners file, each
+//!   as NDJSON (one object per line; partners also as a JSON array), CSV or
+//!   Parquet (a table whose columns are the fields: see `tabular`), read by
+//!   [`load_files`] (the format from each file's name,
+//!   [`SourceFormat::of_path`]) or [`parse_files`]; [`parse_ndjson`] and
+//!   [`load_ndjson`] read NDJSON.
 //!
-//! Loading either yields a [`Scenario`] or the first [`ScenarioError`], which
-//! names the file, line, column and JSON path of the offending value.
-//! Malformed input never panics.
+//! Loading yields a [`Scenario`] or the first [`ScenarioError`] in file
+//! order, which names the file, line, column and JSON path of the offending
+//! value (a table's row and column; a Parquet file has no lines). Every
+//! format yields the same `Scenario` for the same events, but for where
+//! each was written (`Event::line`, [`Source`]). Malformed input never
+//! panics.
 //!
 //! Invariants of a loaded scenario:
 //! - money is an exact `Decimal`, read from the source text, never a float;
@@ -28,13 +34,19 @@
 //!
 //! [`generate`] writes synthetic scenarios for tests and benchmarks.
 //!
-//! How loading is organised (a million NDJSON events load in a few hundred
-//! milliseconds on two cores; `examples/load_bench.rs` measures it):
+//! How loading is organised (a million events load in a few hundred
+//! milliseconds on two cores from NDJSON, CSV or Parquet alike;
+//! `examples/load_bench.rs` measures it):
 //! - `value`: scalar values (dates, exact amounts, codes) checked inside
 //!   their `Deserialize` impls, so serde knows the path of a bad one;
 //! - `event`: the field table of every event type and a flat raw event read
 //!   by a hand-written visitor (no buffering tagged enum), then validated;
-//! - `partner`, `json`, `ndjson`: partners, `expect` and the two layouts;
+//! - `partner`, `json`, `ndjson`: partners, `expect` and the JSON layouts;
+//! - `files`: an events file and a partners file, each in its format;
+//!   `tabular`: tables' columns and cells, checked into the same raw event
+//!   (`event`) and partner as JSON; `csv_file` (the `csv` crate; chunks
+//!   cut outside quotes, read in parallel) and `parquet_file` (Arrow arrays
+//!   from the `parquet` crate; row groups decoded in parallel);
 //! - `batch`: events split into chunks parsed on parallel threads, then
 //!   joined in order; `resolve`: all customer, invoice and other name
 //!   occurrences interned at once, partitioned by hash to stay in cache;
