@@ -78,12 +78,15 @@ pub struct TestArgs {
 
 #[derive(Args)]
 pub struct GenArgs {
-    /// How many events.
+    /// How many events (the billing export: at least this many, in whole customers).
     #[arg(long, default_value_t = 10_000)]
     events: usize,
-    /// How many partners.
-    #[arg(long, default_value_t = 100)]
-    partners: usize,
+    /// How many partners [default: 100; the billing export: one per 100 events].
+    #[arg(long)]
+    partners: Option<usize>,
+    /// What to generate.
+    #[arg(long, value_enum, default_value = "mixed")]
+    shape: GenShape,
     /// The random seed (same seed, same scenario).
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -99,6 +102,16 @@ pub struct GenArgs {
     /// Partners hold tracks only: no tiers, modules, elected benefits or invitations.
     #[arg(long)]
     tracks_only: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum GenShape {
+    /// Every event type, around deals of every kind.
+    Mixed,
+    /// An Optimetriks billing export: referrals or partner-sold Starter
+    /// orders, then 1 to 8 monthly invoices of 100.00, each paid 5 days
+    /// later (the DuckDB benchmark's shape; tracks only).
+    BillingExport,
 }
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
@@ -426,12 +439,20 @@ pub fn run_gen(args: &GenArgs) -> ExitCode {
             args.partners_out.display()
         ));
     }
+    let (shape, default_partners) = match args.shape {
+        GenShape::Mixed => (charter_scenario::GenShape::Mixed, 100),
+        GenShape::BillingExport => (
+            charter_scenario::GenShape::BillingExport,
+            (args.events / 100).max(1),
+        ),
+    };
     let config = charter_scenario::GenConfig {
         seed: args.seed,
         events: args.events,
-        partners: args.partners,
+        partners: args.partners.unwrap_or(default_partners),
         currency: args.currency.clone(),
         tiers_and_modules: !args.tracks_only,
+        shape,
         ..charter_scenario::GenConfig::default()
     };
     let generated = charter_scenario::generate(&config);

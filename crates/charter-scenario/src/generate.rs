@@ -9,11 +9,15 @@
 //! refunds and renewals; around partners, activities, staff changes,
 //! invitations and the odd notice. The same [`GenConfig`] always yields the
 //! same bytes (a seeded SplitMix64, no outside randomness).
+//!
+//! [`GenShape::BillingExport`] is instead the plain, regular shape of a real
+//! billing export (the simulation benchmark against DuckDB): referrals or
+//! partner-sold orders, then monthly invoices each paid once.
 
 use std::fmt;
 use std::io::{self, Write};
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
 /// What to generate.
@@ -32,8 +36,38 @@ pub struct GenConfig {
     /// The currency of every invoice.
     pub currency: String,
     /// Whether partners hold tiers, modules and elected benefits and receive
-    /// invitations; off for programs with tracks only (Optimetriks).
+    /// invitations; off for programs with tracks only (Optimetriks). The
+    /// billing export never has them.
     pub tiers_and_modules: bool,
+    /// What kind of scenario to generate.
+    pub shape: GenShape,
+}
+
+/// The kind of scenario [`generate`] writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GenShape {
+    /// Every event type, around deals of every kind: vendor contacts,
+    /// registrations, attachments, partial and partner-collected payments,
+    /// refunds, renewals, activities, staff changes, invitations and the odd
+    /// notice. Exactly `events` events, none after the period.
+    #[default]
+    Mixed,
+    /// A billing export of an Optimetriks-like program (the shape of the
+    /// simulation benchmark against DuckDB, `crates/charter-sim/benches/`).
+    /// Partners alternate between `Referral` (no contract, no staff data)
+    /// and `Affiliate` (a signed contract and one `trained` person). Each
+    /// customer starts on a day of the period with one partner picked at
+    /// random: a `Referral` partner's referral, then the customer's order 30
+    /// days later (Starter, Pro or Enterprise, no partner named), or an
+    /// `Affiliate` partner's own order of `Starter`; then 1 to 8 monthly
+    /// invoices of 100.00 from the order's day, each paid in full by the
+    /// vendor 5 days after it was issued (no `collected_by`: the vendor, by
+    /// default). About 10.5 events per customer, 112 bytes per event;
+    /// customers are whole, so there are `events` events or up to 17 more
+    /// (a customer's invoices may run up to eight months past the period).
+    /// Every claim is valid and every payment earns a commission under
+    /// `policies/optimetriks.charter`.
+    BillingExport,
 }
 
 impl Default for GenConfig {
@@ -46,6 +80,7 @@ impl Default for GenConfig {
             days: 365,
             currency: "USD".to_string(),
             tiers_and_modules: true,
+            shape: GenShape::Mixed,
         }
     }
 }
@@ -78,11 +113,22 @@ pub fn write_scenario(
     events: &mut impl Write,
 ) -> io::Result<()> {
     let mut rng = Rng::new(config.seed);
-    let roster = make_partners(config, &mut rng);
-    write_partners(config, &roster, partners)?;
-    let mut plan = plan_events(config, &roster, &mut rng);
+    let mut plan = match config.shape {
+        GenShape::Mixed => {
+            let roster = make_partners(config, &mut rng);
+            write_partners(config, &roster, partners)?;
+            plan_events(config, &roster, &mut rng)
+        }
+        GenShape::BillingExport => {
+            let roster = billing_partners(config);
+            write_partners(config, &roster, partners)?;
+            plan_billing_export(config, &roster, &mut rng)
+        }
+    };
     plan.sort_by_key(|e| (e.day, e.seq));
-    plan.truncate(config.events);
+    if config.shape == GenShape::Mixed {
+        plan.truncate(config.events);
+    }
     let dates = DateTable::new(config);
     let mut out = io::BufWriter::with_capacity(1 << 16, events);
     for event in &plan {
@@ -220,10 +266,18 @@ fn write_partners(
             region: p.region,
             joined: dates.get(p.joined),
             elected: (p.referral_fee && config.tiers_and_modules).then_some(["referral_fee"]),
-            staff: (p.track == Track::Affiliate).then_some(Staff {
-                sales: p.staff[0],
-                technical: p.staff[1],
-                trained: p.staff[2],
+            staff: (p.track == Track::Affiliate).then(|| match config.shape {
+                GenShape::Mixed => Staff {
+                    sales: Some(p.staff[0]),
+                    technical: Some(p.staff[1]),
+                    trained: p.staff[2],
+                },
+                // Only the qualification Optimetriks counts.
+                GenShape::BillingExport => Staff {
+                    sales: None,
+                    technical: None,
+                    trained: p.staff[2],
+                },
             }),
             revenue_target: p.revenue_target_cents.map(Cents),
         };
@@ -259,8 +313,10 @@ struct PartnerLine<'a> {
 
 #[derive(Serialize)]
 struct Staff {
-    sales: u32,
-    technical: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sales: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    technical: Option<u32>,
     trained: u32,
 }
 
@@ -581,6 +637,122 @@ fn plan_partner_event(
     plan.add(day, kind);
 }
 
+/// The billing export's partners: even-numbered ones on `Referral` (no
+/// contract, no staff data), odd-numbered ones on `Affiliate` (a signed
+/// contract and one trained person); companies, joined a year before the
+/// period.
+fn billing_partners(config: &GenConfig) -> Vec<GenPartner> {
+    (0..config.partners.max(1))
+        .map(|i| {
+            let affiliate = i % 2 == 1;
+            GenPartner {
+                track: if affiliate {
+                    Track::Affiliate
+                } else {
+                    Track::Referral
+                },
+                entity: "company",
+                contract: affiliate,
+                region: REGIONS[i % REGIONS.len()],
+                joined: -365,
+                tier: None,
+                service_provider: false,
+                referral_fee: false,
+                staff: [0, 0, 1],
+                revenue_target_cents: None,
+            }
+        })
+        .collect()
+}
+
+/// The billing export's events (see [`GenShape::BillingExport`]), whole
+/// customers until there are at least `config.events`.
+fn plan_billing_export(config: &GenConfig, roster: &[GenPartner], rng: &mut Rng) -> Vec<Planned> {
+    /// Days from a referral to the order it brings.
+    const REFERRAL_TO_ORDER: i64 = 30;
+    /// Days from an invoice to its payment.
+    const INVOICE_TO_PAYMENT: i64 = 5;
+    const INVOICE_CENTS: u64 = 10_000;
+    let mut plan = Planner {
+        events: Vec::with_capacity(config.events + 16),
+        last_day: i64::MAX,
+        seq: 0,
+        customers: 0,
+        invoices: 0,
+    };
+    // The day offset of a date.
+    let offset = |date: NaiveDate| (date - config.start).num_days();
+    let last_start = i64::from(config.days.max(1)) - 1;
+    while plan.events.len() < config.events {
+        plan.customers += 1;
+        let customer = plan.customers;
+        let partner = rng.below(roster.len() as u64) as u32;
+        let day = rng.between(0, last_start);
+        let (order_day, product) = match roster[partner as usize].track {
+            Track::Referral => {
+                plan.add(day, Kind::Referral { partner, customer });
+                let product = match rng.below(100) {
+                    0..=49 => 0,
+                    50..=84 => 1,
+                    _ => 2,
+                };
+                let order_day = day + REFERRAL_TO_ORDER;
+                plan.add(
+                    order_day,
+                    Kind::Order {
+                        customer,
+                        product,
+                        opportunity: None,
+                        partner: None,
+                    },
+                );
+                (order_day, product)
+            }
+            Track::Affiliate => {
+                plan.add(
+                    day,
+                    Kind::Order {
+                        customer,
+                        product: 0,
+                        opportunity: None,
+                        partner: Some(partner),
+                    },
+                );
+                (day, 0)
+            }
+        };
+        let ordered = config
+            .start
+            .checked_add_days(Days::new(order_day.unsigned_abs()))
+            .unwrap_or(config.start);
+        for month in 0..=rng.below(8) as u32 {
+            let issued = ordered
+                .checked_add_months(Months::new(month))
+                .map_or(order_day, offset);
+            let invoice = plan.next_invoice();
+            plan.add(
+                issued,
+                Kind::Invoice {
+                    invoice,
+                    customer,
+                    cents: INVOICE_CENTS,
+                    product,
+                    renewal: false,
+                },
+            );
+            plan.add(
+                issued + INVOICE_TO_PAYMENT,
+                Kind::Payment {
+                    invoice,
+                    cents: INVOICE_CENTS,
+                    by_partner: false,
+                },
+            );
+        }
+    }
+    plan.events
+}
+
 /// `YYYY-MM-DD` text for every day offset the generator can produce.
 struct DateTable {
     first: i64,
@@ -726,7 +898,8 @@ enum EventFields<'a> {
     Payment {
         invoice: InvoiceId,
         amount: Cents,
-        collected_by: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        collected_by: Option<&'static str>,
     },
     Refund {
         invoice: InvoiceId,
@@ -818,7 +991,11 @@ fn write_event(
         } => EventFields::Payment {
             invoice: InvoiceId(*invoice),
             amount: Cents(*cents),
-            collected_by: if *by_partner { "partner" } else { "vendor" },
+            // A billing export leaves out who collected: the vendor, the default.
+            collected_by: match config.shape {
+                GenShape::Mixed => Some(if *by_partner { "partner" } else { "vendor" }),
+                GenShape::BillingExport => None,
+            },
         },
         Kind::Refund { invoice, cents } => EventFields::Refund {
             invoice: InvoiceId(*invoice),

@@ -81,7 +81,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use error::ScenarioError;
-pub use generate::{generate, write_scenario, GenConfig, GeneratedScenario};
+pub use generate::{generate, write_scenario, GenConfig, GenShape, GeneratedScenario};
 pub use model::{
     CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventType, Expectations,
     ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source, SourceFormat, Symbol,

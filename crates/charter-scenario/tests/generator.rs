@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use charter_scenario::{generate, parse_ndjson, EventKind, EventType, GenConfig, SourceText};
+use charter_scenario::{
+    generate, parse_ndjson, EventKind, EventType, GenConfig, GenShape, SourceText,
+};
 
 fn config(seed: u64, events: usize) -> GenConfig {
     GenConfig {
@@ -118,4 +120,94 @@ fn every_string_written_is_escaped_json() {
     assert_eq!(generated.events_ndjson.lines().count(), 300);
     let partners: serde_json::Value = serde_json::from_str(&generated.partners_json).unwrap();
     assert_eq!(partners.as_array().unwrap().len(), 40);
+}
+
+#[test]
+fn billing_export_has_the_benchmark_shape() {
+    let cfg = GenConfig {
+        seed: 7,
+        events: 20_000,
+        partners: 200,
+        tiers_and_modules: false,
+        shape: GenShape::BillingExport,
+        ..GenConfig::default()
+    };
+    let generated = generate(&cfg);
+    assert_eq!(generated, generate(&cfg), "deterministic");
+    let s = parse_ndjson(
+        SourceText {
+            name: "events.ndjson",
+            text: generated.events_ndjson.as_bytes(),
+        },
+        Some(SourceText {
+            name: "partners.json",
+            text: generated.partners_json.as_bytes(),
+        }),
+        None,
+    )
+    .unwrap();
+    // Whole customers: at least the events asked, at most one customer more.
+    assert!(s.events.len() >= cfg.events && s.events.len() < cfg.events + 18);
+    assert!(
+        s.events.windows(2).all(|w| w[0].date <= w[1].date),
+        "date order"
+    );
+    // Half Referral without a contract, half Affiliate with a contract and one trained person.
+    assert_eq!(s.partners.len(), 200);
+    for (i, p) in s.partners.iter().enumerate() {
+        let affiliate = i % 2 == 1;
+        assert_eq!(
+            p.track.as_deref(),
+            Some(if affiliate { "Affiliate" } else { "Referral" })
+        );
+        assert_eq!(p.contract, affiliate);
+        let staff: Vec<(&str, u32)> = p.staff.iter().map(|(q, n)| (q.as_str(), *n)).collect();
+        assert_eq!(
+            staff,
+            if affiliate {
+                vec![("trained", 1)]
+            } else {
+                vec![]
+            }
+        );
+    }
+    let mut referrals = 0;
+    let mut orders = 0;
+    let mut sales = 0;
+    let mut invoices = 0;
+    let mut payments = 0;
+    for event in &s.events {
+        match &event.kind {
+            EventKind::Referral { .. } => referrals += 1,
+            EventKind::Order { partner, .. } => {
+                orders += 1;
+                sales += usize::from(partner.is_some());
+            }
+            EventKind::Invoice { amount, .. } => {
+                invoices += 1;
+                assert_eq!(amount.to_string(), "100.00");
+            }
+            EventKind::Payment {
+                amount, invoice, ..
+            } => {
+                payments += 1;
+                assert_eq!(amount.to_string(), "100.00");
+                let declared = s.names.invoice_event(*invoice).unwrap();
+                let issued = s.events[declared as usize].date;
+                assert_eq!(event.date, issued + chrono::Days::new(5));
+            }
+            other => panic!("unexpected event {:?}", other.event_type()),
+        }
+    }
+    // Every customer orders once: by a referral 30 days before, or a partner's sale.
+    assert_eq!(orders, referrals + sales);
+    assert_eq!(invoices, payments);
+    // 1 to 8 invoices per customer, 4.5 on average.
+    let per_customer = invoices as f64 / orders as f64;
+    assert!((4.0..5.0).contains(&per_customer), "{per_customer}");
+    let events_per_customer = s.events.len() as f64 / orders as f64;
+    assert!(
+        (10.0..11.0).contains(&events_per_customer),
+        "{events_per_customer}"
+    );
 }

@@ -1,26 +1,59 @@
 #!/usr/bin/env python3
 """Optimetriks commissions in one DuckDB SQL query, for comparison with
-`charter simulate policies/optimetriks.charter` (see compare.sh).
+`charter simulate policies/optimetriks.charter` (duckdb_side_by_side.sh).
 
     python3 duckdb_optimetriks.py EVENTS.ndjson PARTNERS.json [--totals OUT.json]
 
-Prints the wall time of the whole run (reading the NDJSON included) and, with
---totals, writes {partner: total} as JSON. Needs `pip install duckdb`.
+Prints the wall time of the query (reading the NDJSON included) and, with
+--totals, writes {partner: total} as JSON, every partner of PARTNERS.json
+included (0.00 when it earned nothing). Needs DuckDB from PyPI
+(`pip install duckdb`; tested with 2.0).
 
-The query encodes the policy's main rules, not all of Charter's semantics:
-- Referral track: a referral attributes the customer when the customer's
-  first order or first invoice (whichever comes first) falls within 3 months
-  after it, and the vendor had no contact with the customer in the year
-  before it;
-- Affiliate track: the partner's own order of `Starter` attributes the
-  customer; its commission needs a contract and at least one trained person
-  (the staff count on the date the invoice was paid in full);
-- `claims first`: the earliest claim (then the earliest event) wins;
-- 5% (Referral) or 20% (Affiliate) of the payments, less refunds, on
-  invoices issued within 12 months from the customer's first invoice and
-  before the partner's notice, once the invoice has been paid in full
-  (payments less refunds reached its amount); rounded half-up to the cent
-  per invoice.
+The query follows LANGUAGE.md §4 for `policies/optimetriks.charter`
+(`claims first`, no `rounding` setting, no contract terms):
+
+- Replay order: by date; within a day vendor contacts, then claims and
+  partner facts (referrals, staff…), then orders, invoices, payments,
+  refunds, notices; then the file's order.
+- A customer's first purchase is its first order, or its first invoice
+  when no order came first (invoices in another currency than USD are
+  left out, as Charter leaves them out).
+- Referral track: a `Referral` partner's referral claims the customer
+  when the first purchase comes on or after the referral day and at most
+  3 months after it, and the vendor had no contact with the customer from
+  1 year before the referral to the referral day; the claim dates from the
+  purchase, its anchor is the referral.
+- Affiliate track: an `Affiliate` partner's own order (`partner` set) of
+  `Starter` (or of no named product) claims the customer when that order
+  is the customer's first purchase (`new customers only`); the claim dates
+  from the order.
+- `claims first`: the earliest claim wins: by claim date, then anchor, then
+  the order the replay made the claims (a purchase decides its waiting
+  referrals, in replay order, before its own sale claim).
+- Commissions: the owner's track rule — 5% (`referral_share`) or 20%
+  (`affiliate_share`) of payments on invoices issued within 12 months from
+  the customer's first invoice ([first, first + 12 months)), and not after
+  the partner's contract ended (the earliest `notice` date: Optimetriks has
+  no notice period; an invoice issued on the end day still earns).
+- Affiliate requirements, on each payment's date: a signed contract (which
+  also stands for `agreement partner_contract`) and at least one `trained`
+  person — the latest `staff` event for `trained` up to that date, else the
+  partner's `staff.trained`, else 0; met by assumption when the partner has
+  no staff data at all (no `staff` object, no `staff` event so far).
+- `payout within 30 days after full payment`: nothing is earned on an
+  invoice until a payment that the rule accepts brings payments less
+  refunds to the invoice's amount; that payment earns on everything
+  received so far, and each later accepted payment on its own amount.
+- Money exact, rounded cumulatively per (invoice, rule, partner): the
+  payouts on an invoice add up to round_half_even(rate × base, 0.01), so a
+  partner's total is the sum of that over its invoices.
+
+What the query does not model (none of it occurs in the billing-export
+shape; each is a finding or a rare path in Charter): refunds larger than
+what is paid (Charter caps them), a refund after the full payment followed
+by a payment the rule refuses, partners without a track (Charter may assume
+one, S0403), events naming undeclared partners beyond ignoring them, and
+amounts with more than 2 decimals (read as DECIMAL(18,2)).
 """
 import json
 import sys
@@ -30,84 +63,121 @@ import duckdb
 
 QUERY = """
 WITH ev AS (
-  SELECT row_number() OVER () AS seq, *
+  SELECT row_number() OVER () AS seq, *,
+         CASE type WHEN 'vendor_contact' THEN 0 WHEN 'order' THEN 2 WHEN 'invoice' THEN 3
+                   WHEN 'payment' THEN 4 WHEN 'refund' THEN 5 WHEN 'notice' THEN 6
+                   ELSE 1 END AS rank
   FROM read_json(?, format = 'newline_delimited', columns = {
     date: 'DATE', type: 'VARCHAR', partner: 'VARCHAR', customer: 'VARCHAR',
-    id: 'VARCHAR', invoice: 'VARCHAR', amount: 'DECIMAL(20,2)',
-    product: 'VARCHAR', qualification: 'VARCHAR', count: 'INTEGER'})
+    id: 'VARCHAR', invoice: 'VARCHAR', amount: 'DECIMAL(18,2)', currency: 'VARCHAR',
+    product: 'VARCHAR', qualification: 'VARCHAR', count: 'UINTEGER'})
 ),
 partners AS (
   SELECT id, track, coalesce(contract, true) AS contract,
-         coalesce(staff.trained, 0) AS trained
-  FROM read_json(?, format = 'array')
+         coalesce(cardinality(staff), 0) > 0 AS staff_listed,
+         coalesce(staff['trained'], 0) AS trained
+  FROM read_json(?, format = 'auto', columns = {
+    id: 'VARCHAR', track: 'VARCHAR', contract: 'BOOLEAN', staff: 'MAP(VARCHAR, UINTEGER)'})
+),
+purchases AS (
+  SELECT customer, seq, date, rank, type FROM ev
+  WHERE type = 'order' OR (type = 'invoice' AND coalesce(currency, 'USD') = 'USD')
 ),
 firsts AS (
   SELECT customer,
-         min(date) FILTER (WHERE type = 'invoice') AS first_invoice,
-         min(date) AS closed
-  FROM ev WHERE type IN ('order', 'invoice') GROUP BY customer
+         arg_min(seq, (date, rank, seq)) AS first_seq,
+         min(date) AS first_purchase,
+         min(date) FILTER (WHERE type = 'invoice') AS first_invoice
+  FROM purchases GROUP BY customer
 ),
 claims AS (
-  SELECT r.customer, r.partner, f.closed AS claimed, r.seq, 0.05::DECIMAL(3,2) AS rate
+  -- referrals decided by the first purchase
+  SELECT r.customer, r.partner, f.first_purchase AS claimed, r.date AS anchor,
+         0 AS made, r.date AS made_date, r.seq AS made_seq
   FROM ev r
   JOIN partners p ON p.id = r.partner AND p.track = 'Referral'
   JOIN firsts f ON f.customer = r.customer
   WHERE r.type = 'referral'
-    AND f.closed >= r.date AND f.closed <= r.date + INTERVAL 3 MONTH
+    AND f.first_purchase >= r.date
+    AND f.first_purchase <= CAST(r.date + INTERVAL 3 MONTH AS DATE)
     AND NOT EXISTS (
       SELECT 1 FROM ev v
       WHERE v.type = 'vendor_contact' AND v.customer = r.customer
-        AND v.date >= r.date - INTERVAL 1 YEAR AND v.date <= r.date)
+        AND v.date >= CAST(r.date - INTERVAL 1 YEAR AS DATE) AND v.date <= r.date)
   UNION ALL
-  SELECT o.customer, o.partner, o.date, o.seq, 0.20::DECIMAL(3,2)
-  FROM ev o JOIN partners p ON p.id = o.partner AND p.track = 'Affiliate'
-  WHERE o.type = 'order' AND o.product = 'Starter'
+  -- an Affiliate's own Starter sale to a new customer
+  SELECT o.customer, o.partner, o.date, o.date, 1, o.date, o.seq
+  FROM ev o
+  JOIN partners p ON p.id = o.partner AND p.track = 'Affiliate'
+  JOIN firsts f ON f.customer = o.customer AND f.first_seq = o.seq
+  WHERE o.type = 'order' AND coalesce(o.product, 'Starter') = 'Starter'
 ),
 owners AS (
-  SELECT customer, arg_min(partner, (claimed, seq)) AS partner,
-         arg_min(rate, (claimed, seq)) AS rate
+  SELECT customer,
+         arg_min(partner, (claimed, anchor, made, made_date, made_seq)) AS partner
   FROM claims GROUP BY customer
 ),
 notices AS (
   SELECT partner, min(date) AS ended FROM ev WHERE type = 'notice' GROUP BY partner
 ),
 invoices AS (
-  SELECT i.id, i.customer, i.date, i.amount, o.partner, o.rate
+  SELECT i.id, i.date, i.amount, o.partner, p.track,
+         CASE p.track WHEN 'Referral' THEN 0.05 ELSE 0.20 END::DECIMAL(4,2) AS rate,
+         p.contract, p.staff_listed, p.trained
   FROM ev i
   JOIN owners o ON o.customer = i.customer
+  JOIN partners p ON p.id = o.partner AND p.track IN ('Referral', 'Affiliate')
   JOIN firsts f ON f.customer = i.customer
   LEFT JOIN notices n ON n.partner = o.partner
-  WHERE i.type = 'invoice'
-    AND i.date >= f.first_invoice AND i.date < f.first_invoice + INTERVAL 12 MONTH
-    AND (n.ended IS NULL OR i.date < n.ended)
+  WHERE i.type = 'invoice' AND coalesce(i.currency, 'USD') = 'USD'
+    AND i.date >= f.first_invoice
+    AND i.date < CAST(f.first_invoice + INTERVAL 12 MONTH AS DATE)
+    AND (n.ended IS NULL OR i.date <= n.ended)
 ),
 money AS (
-  SELECT invoice, date, amount,
-         sum(amount) OVER (PARTITION BY invoice ORDER BY date, seq) AS running
-  FROM (SELECT invoice, date, seq,
-               CASE type WHEN 'payment' THEN amount ELSE -amount END AS amount
-        FROM ev WHERE type IN ('payment', 'refund'))
+  -- payments and refunds on covered invoices, in replay order
+  SELECT m.invoice, m.type, m.date, m.rank, m.seq, m.amount, i.amount AS invoice_amount,
+         i.partner, i.track, i.rate, i.contract, i.staff_listed, i.trained,
+         sum(CASE m.type WHEN 'payment' THEN m.amount ELSE -m.amount END)
+           OVER (PARTITION BY m.invoice ORDER BY m.date, m.rank, m.seq) AS running
+  FROM ev m JOIN invoices i ON i.id = m.invoice
+  WHERE m.type IN ('payment', 'refund')
 ),
-staff AS (
-  SELECT partner, date, count AS trained FROM ev
-  WHERE type = 'staff' AND qualification = 'trained'
+staff_known AS (
+  SELECT partner, min(date) AS since FROM ev WHERE type = 'staff' GROUP BY partner
 ),
-paid AS (
-  SELECT i.id, any_value(i.partner) AS partner, any_value(i.rate) AS rate,
-         sum(m.amount) AS kept,
-         min(m.date) FILTER (WHERE m.running >= i.amount) AS paid_in_full
-  FROM invoices i JOIN money m ON m.invoice = i.id
-  GROUP BY i.id
+trained AS (
+  SELECT partner, date, arg_max(count, seq) AS trained FROM ev
+  WHERE type = 'staff' AND qualification = 'trained' GROUP BY partner, date
+),
+accepted AS (
+  -- whether the rule accepts each payment: the Affiliate requirements on its date
+  SELECT m.*,
+         m.type = 'payment' AND (m.track = 'Referral' OR (m.contract AND (
+           NOT (m.staff_listed OR coalesce(k.since <= m.date, false))
+           OR coalesce(s.trained, m.trained) >= 1))) AS accepted
+  FROM money m
+  LEFT JOIN staff_known k ON k.partner = m.partner
+  ASOF LEFT JOIN trained s ON s.partner = m.partner AND m.date >= s.date
+),
+full_payment AS (
+  -- the first payment the rule accepts that completes the invoice
+  SELECT invoice, min((date, rank, seq)) AS at,
+         arg_min(running, (date, rank, seq)) AS received
+  FROM accepted WHERE accepted AND running >= invoice_amount
+  GROUP BY invoice
 ),
 per_invoice AS (
-  SELECT i.partner, i.id, round(i.kept * i.rate, 2) AS commission
-  FROM paid i
-  JOIN partners p ON p.id = i.partner
-  ASOF LEFT JOIN staff s ON s.partner = i.partner AND i.paid_in_full >= s.date
-  WHERE i.paid_in_full IS NOT NULL
-    AND (i.rate = 0.05 OR (p.contract AND coalesce(s.trained, p.trained) >= 1))
+  -- what the rule earned on the invoice, rounded once (cumulative rounding)
+  SELECT any_value(a.partner) AS partner,
+         round_even(any_value(a.rate) * (any_value(f.received) + coalesce(sum(
+             CASE a.type WHEN 'payment' THEN a.amount ELSE -a.amount END)
+           FILTER (WHERE (a.accepted OR a.type = 'refund') AND (a.date, a.rank, a.seq) > f.at),
+           0)), 2) AS commission
+  FROM accepted a JOIN full_payment f ON f.invoice = a.invoice
+  GROUP BY a.invoice
 )
-SELECT p.id AS partner, coalesce(sum(c.commission), 0) AS total
+SELECT p.id AS partner, coalesce(sum(c.commission), 0)::DECIMAL(18,2) AS total
 FROM partners p LEFT JOIN per_invoice c ON c.partner = p.id
 GROUP BY p.id ORDER BY p.id
 """

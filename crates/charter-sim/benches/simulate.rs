@@ -5,8 +5,9 @@
 //! - `load`: `charter_scenario::parse_ndjson` of the events and partners;
 //! - `simulate`: `charter_sim::simulate` on the loaded scenario.
 //!
-//! The million-event run is measured end to end by `compare.sh` (the
-//! `charter` binary under `/usr/bin/time`, next to DuckDB).
+//! Runs of a million events and more are measured end to end by
+//! `duckdb_side_by_side.sh` (the `charter` binary under `/usr/bin/time`,
+//! next to one DuckDB query, on `charter gen-scenario --shape billing-export`).
 //! `cargo bench -p charter-sim`; `BENCHMARKS.md` has the figures.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark")]
