@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-mkdir -p "$out"/{parse,check,format_roundtrip,scenario,simulate,lsp_message,imports,render}
+mkdir -p "$out"/{parse,check,format_roundtrip,scenario,scenario_tables,simulate,lsp_message,imports,render}
 
 copy() { # copy TARGET FILE...
   local target=$1; shift
@@ -27,6 +27,9 @@ scenarios=$(find tests/scenarios crates/charter-scenario/tests/data -name '*.jso
 copy scenario $scenarios
 # shellcheck disable=SC2086
 copy simulate $(find tests/scenarios -name '*.json' | sort)
+# CSV files (the bad ones are one edit away from good ones) for the tables target.
+# shellcheck disable=SC2086
+copy scenario_tables $(find crates/charter-scenario/tests/data -name '*.csv' | sort)
 
 # Small synthetic NDJSON scenarios, when a `charter` binary is built.
 charter=""
