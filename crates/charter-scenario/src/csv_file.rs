@@ -248,8 +248,15 @@ fn read_events<'a>(
     columns: &[Field],
     seed: &Interner,
 ) -> Result<Chunk<'a>, ChunkError> {
-    // About 40 bytes a row at the least.
-    let mut events = EventRows::new(seed, (job.to - job.from) / 40);
+    // About 40 bytes a row at the least. The first chunk's events become
+    // the scenario's: room for all of them saves copying them when the
+    // others are appended (pages of unused room are never touched).
+    let end = if job.count_from == 0 {
+        src.len()
+    } else {
+        job.to
+    };
+    let mut events = EventRows::new(seed, (end - job.from) / 40);
     let mut rows = Rows::new(src, job.from, job.count_from);
     // Checked at once (fast); cells are then cut from it. A chunk that is
     // not UTF-8 is checked cell by cell, to find the bad one.

@@ -92,7 +92,7 @@ pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
     let whole = Part {
         row_groups: (0..file.meta.metadata().num_row_groups()).collect(),
         first_row: 0,
-        rows: 0,
+        rows: file.rows(),
     };
     let batches = file.decode(&whole)?;
     guarded(|| read_partners(&batches, &columns, &names)).unwrap_or_else(|| Err(damaged_data()))
