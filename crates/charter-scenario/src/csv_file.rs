@@ -471,3 +471,54 @@ fn duplicate_invoice(src: &[u8], columns: &[Field], dup: DuplicateInvoice) -> Pr
     )
     .into_problem(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "date,type,partner,customer\n\
+                       2025-03-05,referral,p,a\"b\n\
+                       2025-03-06,referral,p,\"c\n,d\"\n\
+                       2025-03-07,referral,p,e\n";
+
+    fn job(from: usize, to: usize, last: bool) -> Job {
+        Job {
+            count_from: from,
+            from,
+            to,
+            last,
+        }
+    }
+
+    #[test]
+    fn a_cut_inside_a_quoted_cell_is_noticed() {
+        let src = CSV.as_bytes();
+        let header = read_header(src, "events").unwrap();
+        let columns = event_columns(&header.names).unwrap();
+        let seed = Interner::default();
+        // The line break inside `"c\n,d"` follows an even number of quotes
+        // (the stray one in `a"b` counts): a quote count would cut there.
+        let inside = CSV.find("c\n").unwrap() + 2;
+        let first = read_events(src, &job(header.end, inside, false), &columns, &seed);
+        assert!(matches!(first, Err(ChunkError::Misaligned)));
+        // A cut between rows is fine.
+        let between = CSV.find("2025-03-07").unwrap();
+        let first = read_events(src, &job(header.end, between, false), &columns, &seed);
+        assert_eq!(first.ok().map(|c| c.events.len()), Some(2));
+        let rest = read_events(src, &job(between, src.len(), true), &columns, &seed);
+        assert_eq!(rest.ok().map(|c| c.events.len()), Some(1));
+    }
+
+    #[test]
+    fn cuts_follow_line_breaks_outside_quotes() {
+        let mut src = String::from("date,type,customer\n");
+        while src.len() < 3 << 20 {
+            src.push_str("2025-03-05,vendor_contact,\"x\ny\"\n");
+        }
+        let bounds = cuts(src.as_bytes(), 19);
+        for &cut in &bounds[1..bounds.len() - 1] {
+            assert!(src[..cut].ends_with("\"\n"), "cut at {cut}");
+        }
+        assert_eq!(bounds.last(), Some(&src.len()));
+    }
+}
