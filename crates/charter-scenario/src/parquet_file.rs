@@ -349,23 +349,24 @@ fn check_type(data_type: &DataType, expect: Expect) -> Result<(), String> {
     use DataType as T;
     let text = matches!(data_type, T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Binary);
     let integer = data_type.is_integer();
+    let decimal = matches!(data_type, T::Decimal128(..) | T::Decimal256(..));
     let (ok, wanted) = match expect {
         Expect::Event(ValueKind::Date) | Expect::Partner(PartnerValue::Date) => (
             text || *data_type == T::Date32,
             "a DATE or text like \"2025-03-05\"",
         ),
         Expect::Event(ValueKind::Name) | Expect::Partner(PartnerValue::Name) => {
-            (text || integer, "text or integers")
+            (text || integer || decimal, "text or integers")
         }
         Expect::Event(ValueKind::Bool) | Expect::Partner(PartnerValue::Bool) => {
             (text || *data_type == T::Boolean, "BOOLEAN or text")
         }
         Expect::Event(ValueKind::Amount) | Expect::Partner(PartnerValue::Amount) => (
-            text || integer || matches!(data_type, T::Decimal128(..) | T::Decimal256(..)),
+            text || integer || decimal,
             "DECIMAL, integers or text like \"100.00\"",
         ),
         Expect::Event(ValueKind::Count) | Expect::Partner(PartnerValue::Count) => {
-            (text || integer, "integers or text")
+            (text || integer || decimal, "integers or text")
         }
         Expect::Event(ValueKind::EventType | ValueKind::Currency | ValueKind::CollectedBy)
         | Expect::Partner(PartnerValue::Code) => (text, "text"),
@@ -386,6 +387,16 @@ fn check_type(data_type: &DataType, expect: Expect) -> Result<(), String> {
         return Err(format!(
             "floating-point numbers ({data_type}) cannot hold money exactly; \
              write the column as DECIMAL (such as DECIMAL(18, 2)) or as text"
+        ));
+    }
+    let date = matches!(
+        expect,
+        Expect::Event(ValueKind::Date) | Expect::Partner(PartnerValue::Date)
+    );
+    if date && matches!(data_type, T::Timestamp(..) | T::Date64) {
+        return Err(format!(
+            "the column has type {data_type}; expected {wanted} (a timestamp's day depends \
+             on its time zone: write the column as DATE)"
         ));
     }
     Err(format!(

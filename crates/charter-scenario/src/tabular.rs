@@ -64,8 +64,26 @@ impl<'a> Cell<'a> {
     pub(crate) fn name(self) -> Result<Cow<'a, str>, String> {
         match self {
             Cell::Text(text) => Ok(text),
-            Cell::Integer(i) => Ok(Cow::Owned(i.to_string())),
-            other => Err(other.expected("a name")),
+            other => match other.whole_number() {
+                Some(i) => Ok(Cow::Owned(i.to_string())),
+                None => Err(other.expected("a name")),
+            },
+        }
+    }
+
+    /// An integer, or a decimal with nothing after the point (warehouses
+    /// export `NUMBER(38, 0)` columns as decimals).
+    fn whole_number(&self) -> Option<i128> {
+        match *self {
+            Cell::Integer(i) => Some(i),
+            Cell::Decimal { unscaled, scale } if scale <= 0 => 10i128
+                .checked_pow(scale.unsigned_abs())?
+                .checked_mul(unscaled),
+            Cell::Decimal { unscaled, scale } => {
+                let unit = 10i128.checked_pow(scale.unsigned_abs())?;
+                (unscaled % unit == 0).then_some(unscaled / unit)
+            }
+            _ => None,
         }
     }
 
@@ -102,12 +120,11 @@ impl<'a> Cell<'a> {
     /// A non-negative whole number that fits 32 bits.
     pub(crate) fn count(self) -> Result<u32, String> {
         let value = match &self {
-            Cell::Integer(i) => Some(*i),
             Cell::Text(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
                 // Too many digits for an i128 is too large for a u32 too.
                 Some(text.parse::<i128>().unwrap_or(i128::MAX))
             }
-            _ => None,
+            other => other.whole_number(),
         };
         match value {
             Some(v) if v >= 0 => u32::try_from(v).map_err(|_| {
@@ -630,6 +647,12 @@ mod tests {
             .count()
             .is_err());
         assert_eq!(Cell::Integer(42).name().unwrap(), "42");
+        let decimal = |unscaled, scale| Cell::Decimal { unscaled, scale };
+        assert_eq!(decimal(4200, 2).name().unwrap(), "42");
+        assert!(decimal(4250, 2).name().is_err());
+        assert_eq!(decimal(3, 0).count().unwrap(), 3);
+        assert_eq!(decimal(3, -1).count().unwrap(), 30);
+        assert!(decimal(35, 1).count().is_err());
         assert_eq!(
             text("M1; M2").names().unwrap(),
             vec!["M1".to_owned(), "M2".to_owned()]

@@ -271,3 +271,54 @@ fn csv_layout_details() {
     assert_eq!(scenario.events[1].line, 5);
     assert_eq!(scenario.names.invoice_count(), 2);
 }
+
+/// Warehouse exports type columns their own way: integer ids, `NUMBER(38,
+/// 0)` counts and ids as decimals, amounts at four places, text flags.
+#[test]
+fn warehouse_column_types_load_like_json() {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Date32Array, Decimal128Array, Int64Array};
+
+    let decimals = |values: &[Option<i128>], scale: i8| -> ArrayRef {
+        Arc::new(
+            values
+                .iter()
+                .copied()
+                .collect::<Decimal128Array>()
+                .with_precision_and_scale(38, scale)
+                .unwrap(),
+        )
+    };
+    // 2025-03-05 and 2025-03-06.
+    let dates: ArrayRef = Arc::new(Date32Array::from(vec![20152, 20153]));
+    let parquet = tables::write_parquet(
+        vec![
+            ("date".to_owned(), dates),
+            (
+                "type".to_owned(),
+                tables::strings(&[Some("invoice"), Some("staff")]),
+            ),
+            ("id".to_owned(), decimals(&[Some(7), None], 0)),
+            (
+                "customer".to_owned(),
+                Arc::new(Int64Array::from(vec![Some(42), None])),
+            ),
+            ("amount".to_owned(), decimals(&[Some(1_000_000), None], 4)),
+            ("renewal".to_owned(), tables::strings(&[Some("TRUE"), None])),
+            ("partner".to_owned(), tables::strings(&[None, Some("p")])),
+            (
+                "qualification".to_owned(),
+                tables::strings(&[None, Some("sales")]),
+            ),
+            ("count".to_owned(), decimals(&[None, Some(3)], 0)),
+        ],
+        ParquetStyle::default(),
+    );
+    let ndjson = "{\"date\":\"2025-03-05\",\"type\":\"invoice\",\"id\":\"7\",\"customer\":\"42\",\"amount\":\"100.0000\",\"renewal\":true}\n\
+                  {\"date\":\"2025-03-06\",\"type\":\"staff\",\"partner\":\"p\",\"qualification\":\"sales\",\"count\":3}\n";
+    assert_eq!(
+        normalized(load(&parquet, SourceFormat::Parquet, None)),
+        normalized(load(ndjson.as_bytes(), SourceFormat::Ndjson, None))
+    );
+}
