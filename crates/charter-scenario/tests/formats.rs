@@ -322,3 +322,28 @@ fn warehouse_column_types_load_like_json() {
         normalized(load(ndjson.as_bytes(), SourceFormat::Ndjson, None))
     );
 }
+
+/// Files another writer made (DuckDB: dictionary pages, zstd, its own
+/// CSV quoting) from `good/full.json`, with `written_by_duckdb/write.py`.
+#[test]
+fn files_written_by_duckdb_load_like_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/written_by_duckdb");
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let expected = normalized(load(
+        &read("events.ndjson"),
+        SourceFormat::Ndjson,
+        Some((&read("partners.json"), SourceFormat::Json)),
+    ));
+    for (events, partners) in [
+        ("events.csv", "partners.csv"),
+        ("events.parquet", "partners.parquet"),
+        ("events.parquet", "partners.csv"),
+    ] {
+        let loaded = load(
+            &read(events),
+            SourceFormat::of_path(Path::new(events)),
+            Some((&read(partners), SourceFormat::of_path(Path::new(partners)))),
+        );
+        assert_eq!(normalized(loaded), expected, "{events} with {partners}");
+    }
+}
