@@ -5,7 +5,7 @@
 # (an Optimetriks billing export: one partner per 100 events, half Referral,
 # half Affiliate; referrals or partner-sold Starter orders, then 1 to 8
 # monthly invoices of 100.00 each paid 5 days later), then, each under
-# /usr/bin/time -v (wall time, max RSS):
+# /usr/bin/time -v (wall time, CPU time = user + system, max RSS):
 #   - charter simulate policies/optimetriks.charter --format json  > file
 #   - charter simulate policies/optimetriks.charter --format csv   > file
 #   - duckdb_optimetriks.py (one SQL query computing the same per-partner totals)
@@ -22,7 +22,7 @@
 # Options (each also read from the environment variable in brackets):
 #   --charter PATH   the release `charter` binary [CHARTER; default target/release/charter]
 #   --python PATH    a Python with `duckdb` installed [PYTHON; default python3]
-#   --repeat N       run each command N times, report the median wall and RSS [REPEAT; 1]
+#   --repeat N       run each command N times, report the medians [REPEAT; 1]
 #   --shape SHAPE    billing-export (default) or mixed (`gen-scenario --tracks-only`,
 #                    every event type) [SHAPE]
 #   --work DIR       keep the generated files and outputs in DIR [WORK; a temporary
@@ -79,16 +79,18 @@ measure() {
   WALL=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time" \
     | awk -F: '{ if (NF == 3) printf "%.2f", $1*3600 + $2*60 + $3; else printf "%.2f", $1*60 + $2 }')
   RSS=$(( $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time") / 1024 ))
+  CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$work/time")
 }
 
-# `measure` --repeat times; sets WALL and RSS to the medians.
+# `measure` --repeat times; sets WALL, CPU and RSS to the medians.
 median_of() {
-  local i walls=() rsses=() mid=$((repeat / 2 + 1))
+  local i walls=() cpus=() rsses=() mid=$((repeat / 2 + 1))
   for ((i = 0; i < repeat; i++)); do
     measure "$@"
-    walls+=("$WALL") rsses+=("$RSS")
+    walls+=("$WALL") cpus+=("$CPU") rsses+=("$RSS")
   done
   WALL=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "${mid}p")
+  CPU=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "${mid}p")
   RSS=$(printf '%s\n' "${rsses[@]}" | sort -n | sed -n "${mid}p")
 }
 
@@ -112,13 +114,13 @@ for n in "${sizes[@]}"; do
   echo "$n events: $lines lines, $mb MB" >&2
   median_of "$work/charter-$n.json" "$charter" simulate "$policy" \
     --scenario "$ev" --partners "$pa" --format json
-  j_wall=$WALL j_rss=$RSS
+  j_wall=$WALL j_cpu=$CPU j_rss=$RSS
   median_of "$work/charter-$n.csv" "$charter" simulate "$policy" \
     --scenario "$ev" --partners "$pa" --format csv
-  c_wall=$WALL c_rss=$RSS
+  c_wall=$WALL c_cpu=$CPU c_rss=$RSS
   median_of "$work/duckdb-$n.log" "$python" "$here/duckdb_optimetriks.py" \
     "$ev" "$pa" --totals "$work/duckdb-$n.json"
-  d_wall=$WALL d_rss=$RSS
+  d_wall=$WALL d_cpu=$CPU d_rss=$RSS
   # Every partner of the partners file, to the cent: JSON totals, CSV payouts
   # summed per partner (a partner without payouts: 0.00), DuckDB's totals.
   counts=$("$python" - "$pa" "$work/charter-$n.json" "$work/charter-$n.csv" \
@@ -159,16 +161,16 @@ PY
 )
   read -r partners payouts j_agree c_agree <<<"$counts"
   [ "$j_agree" = "$partners" ] && [ "$c_agree" = "$partners" ] || disagree=1
-  rows+=("$(printf '| %s | %s | %s | %s | %s s / %s MB | %s s / %s MB | %s s / %s MB | %s / %s | %s / %s | %s |' \
+  rows+=("$(printf '| %s | %s | %s | %s | %s s / %s s / %s MB | %s s / %s s / %s MB | %s s / %s s / %s MB | %s / %s | %s / %s | %s |' \
     "$(commas "$lines")" "$(commas "$partners")" "$mb" "$(commas "$payouts")" \
-    "$j_wall" "$j_rss" "$c_wall" "$c_rss" "$d_wall" "$d_rss" \
+    "$j_wall" "$j_cpu" "$j_rss" "$c_wall" "$c_cpu" "$c_rss" "$d_wall" "$d_cpu" "$d_rss" \
     "$(ratio "$j_wall" "$d_wall")" "$(ratio "$c_wall" "$d_wall")" \
     "$(ratio "$j_rss" "$d_rss")" "$(ratio "$c_rss" "$d_rss")" \
     "$j_agree / $c_agree of $partners")")
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')" >&2
 
-echo "| events | partners | NDJSON MB | payouts | charter JSON wall / max RSS | charter CSV wall / max RSS | DuckDB wall / max RSS | wall ÷ DuckDB (JSON / CSV) | RSS ÷ DuckDB (JSON / CSV) | totals agreeing (JSON / CSV) |"
+echo "| events | partners | NDJSON MB | payouts | charter JSON: wall / CPU / max RSS | charter CSV: wall / CPU / max RSS | DuckDB: wall / CPU / max RSS | wall ÷ DuckDB (JSON / CSV) | RSS ÷ DuckDB (JSON / CSV) | totals agreeing (JSON / CSV) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 if [ "$disagree" -ne 0 ]; then
