@@ -75,7 +75,14 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
     }
     let jobs: Vec<(&Part, &Vec<RecordBatch>)> = parts.iter().zip(&batches).collect();
     let results = batch::run_parallel(&jobs, |&(part, batches)| {
-        guarded(|| read_events(part, batches, &fields, seed)).unwrap_or_else(|| Err(damaged_data()))
+        // The first part's events become the scenario's: room for all.
+        let room = if part.first_row == 0 {
+            file.rows()
+        } else {
+            part.rows
+        };
+        guarded(|| read_events(part, batches, &fields, seed, room))
+            .unwrap_or_else(|| Err(damaged_data()))
     });
     batch::merge(src, seed, results, &duplicate_invoice)
 }
@@ -286,8 +293,9 @@ fn read_events<'a>(
     batches: &'a [RecordBatch],
     fields: &[Field],
     seed: &Interner,
+    room: usize,
 ) -> Result<Chunk<'a>, Problem> {
-    let mut events = EventRows::new(seed, part.rows);
+    let mut events = EventRows::new(seed, room);
     for batch in batches {
         // Columns with no value in the batch are skipped.
         let cells: Vec<(usize, CellReader)> = batch
