@@ -20,5 +20,7 @@ if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
   cp "$requirements" "$stamp"
 fi
 cargo build -q -p charter-cli
-export CHARTER_BIN="$PWD/target/debug/charter"
+# Wherever cargo put it: CARGO_TARGET_DIR (or a config) may move the target folder.
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+export CHARTER_BIN="$target_dir/debug/charter"
 exec "$venv/bin/python" -m pytest -c tests/lsp/pytest.ini tests/lsp -q -p no:cacheprovider "$@"
