@@ -63,14 +63,18 @@ import duckdb
 
 QUERY = """
 WITH ev AS (
-  SELECT row_number() OVER () AS seq, *,
-         CASE type WHEN 'vendor_contact' THEN 0 WHEN 'order' THEN 2 WHEN 'invoice' THEN 3
-                   WHEN 'payment' THEN 4 WHEN 'refund' THEN 5 WHEN 'notice' THEN 6
-                   ELSE 1 END AS rank
-  FROM read_json(?, format = 'newline_delimited', columns = {
-    date: 'DATE', type: 'VARCHAR', partner: 'VARCHAR', customer: 'VARCHAR',
-    id: 'VARCHAR', invoice: 'VARCHAR', amount: 'DECIMAL(18,2)', currency: 'VARCHAR',
-    product: 'VARCHAR', qualification: 'VARCHAR', count: 'UINTEGER'})
+  -- `pos`: the replay order as one number (date, then the same-day rank, then
+  -- the file's order)
+  SELECT *, ((date - DATE '1970-01-01' + 1000000) * 8 + rank) * 68719476736 + seq AS pos
+  FROM (
+    SELECT row_number() OVER () AS seq, *,
+           CASE type WHEN 'vendor_contact' THEN 0 WHEN 'order' THEN 2 WHEN 'invoice' THEN 3
+                     WHEN 'payment' THEN 4 WHEN 'refund' THEN 5 WHEN 'notice' THEN 6
+                     ELSE 1 END AS rank
+    FROM read_json(?, format = 'newline_delimited', columns = {
+      date: 'DATE', type: 'VARCHAR', partner: 'VARCHAR', customer: 'VARCHAR',
+      id: 'VARCHAR', invoice: 'VARCHAR', amount: 'DECIMAL(18,2)', currency: 'VARCHAR',
+      product: 'VARCHAR', qualification: 'VARCHAR', count: 'UINTEGER'}))
 ),
 partners AS (
   SELECT id, track, coalesce(contract, true) AS contract,
@@ -79,21 +83,17 @@ partners AS (
   FROM read_json(?, format = 'auto', columns = {
     id: 'VARCHAR', track: 'VARCHAR', contract: 'BOOLEAN', staff: 'MAP(VARCHAR, UINTEGER)'})
 ),
-purchases AS (
-  SELECT customer, seq, date, rank, type FROM ev
-  WHERE type = 'order' OR (type = 'invoice' AND coalesce(currency, 'USD') = 'USD')
-),
 firsts AS (
-  SELECT customer,
-         arg_min(seq, (date, rank, seq)) AS first_seq,
-         min(date) AS first_purchase,
+  SELECT customer, min(pos) AS first_pos, min(date) AS first_purchase,
          min(date) FILTER (WHERE type = 'invoice') AS first_invoice
-  FROM purchases GROUP BY customer
+  FROM ev
+  WHERE type = 'order' OR (type = 'invoice' AND coalesce(currency, 'USD') = 'USD')
+  GROUP BY customer
 ),
 claims AS (
   -- referrals decided by the first purchase
   SELECT r.customer, r.partner, f.first_purchase AS claimed, r.date AS anchor,
-         0 AS made, r.date AS made_date, r.seq AS made_seq
+         0 AS made, r.pos AS made_pos
   FROM ev r
   JOIN partners p ON p.id = r.partner AND p.track = 'Referral'
   JOIN firsts f ON f.customer = r.customer
@@ -106,24 +106,23 @@ claims AS (
         AND v.date >= CAST(r.date - INTERVAL 1 YEAR AS DATE) AND v.date <= r.date)
   UNION ALL
   -- an Affiliate's own Starter sale to a new customer
-  SELECT o.customer, o.partner, o.date, o.date, 1, o.date, o.seq
+  SELECT o.customer, o.partner, o.date, o.date, 1, o.pos
   FROM ev o
   JOIN partners p ON p.id = o.partner AND p.track = 'Affiliate'
-  JOIN firsts f ON f.customer = o.customer AND f.first_seq = o.seq
+  JOIN firsts f ON f.customer = o.customer AND f.first_pos = o.pos
   WHERE o.type = 'order' AND coalesce(o.product, 'Starter') = 'Starter'
 ),
 owners AS (
-  SELECT customer,
-         arg_min(partner, (claimed, anchor, made, made_date, made_seq)) AS partner
+  SELECT customer, arg_min(partner, (claimed, anchor, made, made_pos)) AS partner
   FROM claims GROUP BY customer
 ),
 notices AS (
   SELECT partner, min(date) AS ended FROM ev WHERE type = 'notice' GROUP BY partner
 ),
 invoices AS (
-  SELECT i.id, i.date, i.amount, o.partner, p.track,
-         CASE p.track WHEN 'Referral' THEN 0.05 ELSE 0.20 END::DECIMAL(4,2) AS rate,
-         p.contract, p.staff_listed, p.trained
+  -- invoices of owned customers that the owner's rule covers
+  SELECT i.id, i.amount, o.partner,
+         CASE p.track WHEN 'Referral' THEN 0.05 ELSE 0.20 END::DECIMAL(4,2) AS rate
   FROM ev i
   JOIN owners o ON o.customer = i.customer
   JOIN partners p ON p.id = o.partner AND p.track IN ('Referral', 'Affiliate')
@@ -135,11 +134,10 @@ invoices AS (
     AND (n.ended IS NULL OR i.date <= n.ended)
 ),
 money AS (
-  -- payments and refunds on covered invoices, in replay order
-  SELECT m.invoice, m.type, m.date, m.rank, m.seq, m.amount, i.amount AS invoice_amount,
-         i.partner, i.track, i.rate, i.contract, i.staff_listed, i.trained,
+  -- payments and refunds on those invoices, with payments less refunds so far
+  SELECT m.invoice, m.type, m.date, m.pos, m.amount, i.amount AS invoice_amount, i.partner,
          sum(CASE m.type WHEN 'payment' THEN m.amount ELSE -m.amount END)
-           OVER (PARTITION BY m.invoice ORDER BY m.date, m.rank, m.seq) AS running
+           OVER (PARTITION BY m.invoice ORDER BY m.pos) AS running
   FROM ev m JOIN invoices i ON i.id = m.invoice
   WHERE m.type IN ('payment', 'refund')
 ),
@@ -147,35 +145,41 @@ staff_known AS (
   SELECT partner, min(date) AS since FROM ev WHERE type = 'staff' GROUP BY partner
 ),
 trained AS (
-  SELECT partner, date, arg_max(count, seq) AS trained FROM ev
-  WHERE type = 'staff' AND qualification = 'trained' GROUP BY partner, date
+  -- the `trained` head count from each staff event to the next
+  SELECT partner, date AS since, lead(date) OVER (PARTITION BY partner ORDER BY date) AS until,
+         trained
+  FROM (SELECT partner, date, arg_max(count, pos) AS trained FROM ev
+        WHERE type = 'staff' AND qualification = 'trained' GROUP BY partner, date)
 ),
 accepted AS (
   -- whether the rule accepts each payment: the Affiliate requirements on its date
-  SELECT m.*,
-         m.type = 'payment' AND (m.track = 'Referral' OR (m.contract AND (
-           NOT (m.staff_listed OR coalesce(k.since <= m.date, false))
-           OR coalesce(s.trained, m.trained) >= 1))) AS accepted
+  SELECT m.invoice, m.type, m.pos, m.amount, m.running, m.invoice_amount,
+         m.type = 'payment' AND (p.track = 'Referral' OR (p.contract AND (
+           NOT (p.staff_listed OR coalesce(k.since <= m.date, false))
+           OR coalesce(s.trained, p.trained) >= 1))) AS accepted
   FROM money m
+  JOIN partners p ON p.id = m.partner
   LEFT JOIN staff_known k ON k.partner = m.partner
-  ASOF LEFT JOIN trained s ON s.partner = m.partner AND m.date >= s.date
+  LEFT JOIN trained s ON s.partner = m.partner AND m.date >= s.since
+    AND (s.until IS NULL OR m.date < s.until)
 ),
 full_payment AS (
   -- the first payment the rule accepts that completes the invoice
-  SELECT invoice, min((date, rank, seq)) AS at,
-         arg_min(running, (date, rank, seq)) AS received
+  SELECT invoice, min(pos) AS full_pos, arg_min(running, pos) AS received
   FROM accepted WHERE accepted AND running >= invoice_amount
   GROUP BY invoice
 ),
 per_invoice AS (
   -- what the rule earned on the invoice, rounded once (cumulative rounding)
-  SELECT any_value(a.partner) AS partner,
-         round_even(any_value(a.rate) * (any_value(f.received) + coalesce(sum(
-             CASE a.type WHEN 'payment' THEN a.amount ELSE -a.amount END)
-           FILTER (WHERE (a.accepted OR a.type = 'refund') AND (a.date, a.rank, a.seq) > f.at),
-           0)), 2) AS commission
-  FROM accepted a JOIN full_payment f ON f.invoice = a.invoice
-  GROUP BY a.invoice
+  SELECT i.partner,
+         round_even(i.rate * (f.received + coalesce(a.later, 0)), 2) AS commission
+  FROM full_payment f
+  JOIN invoices i ON i.id = f.invoice
+  LEFT JOIN (
+    SELECT a.invoice, sum(CASE a.type WHEN 'payment' THEN a.amount ELSE -a.amount END) AS later
+    FROM accepted a JOIN full_payment f ON f.invoice = a.invoice
+    WHERE (a.accepted OR a.type = 'refund') AND a.pos > f.full_pos
+    GROUP BY a.invoice) a ON a.invoice = f.invoice
 )
 SELECT p.id AS partner, coalesce(sum(c.commission), 0)::DECIMAL(18,2) AS total
 FROM partners p LEFT JOIN per_invoice c ON c.partner = p.id
