@@ -282,17 +282,19 @@ fn read_events<'a>(
             .check_width(columns.len())
             .map_err(|m| place(None, m))?;
         let mut raw = RawEvent::default();
-        let mut at = start;
+        // Where the next cell is written, while it is known.
+        let mut at = Some(start);
         for (i, bytes) in rows.record.iter().enumerate() {
+            let written = at.and_then(|a| text.cell(a, bytes));
+            at = written.map(|(_, next)| next);
             if !bytes.is_empty() {
-                let cell = match text.cell(at, bytes) {
-                    Some(cell) => Cow::Borrowed(cell),
-                    None => cell_text(src, at, bytes).map_err(|m| place(Some(i), m))?,
+                let cell = match written {
+                    Some((cell, _)) => Cow::Borrowed(cell),
+                    None => Cow::Owned(utf8(bytes).map_err(|m| place(Some(i), m))?.to_owned()),
                 };
                 raw.set_cell(columns[i], Cell::Text(cell))
                     .map_err(|m| place(Some(i), m))?;
             }
-            at += bytes.len() + 1;
         }
         events
             .push(raw, rows.line, (record.start, record.end))
@@ -400,12 +402,22 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    /// The cell whose unquoted bytes are `bytes` as written at byte `at`
-    /// of the file, if it is written there as is.
-    fn cell(&self, at: usize, bytes: &[u8]) -> Option<&'a str> {
+    /// The cell whose unquoted bytes are `bytes`, written at byte `at` of
+    /// the file as is or between quotes (with no quote inside), and where
+    /// the next cell of the row starts; `None` for a cell with a quote
+    /// inside or outside a UTF-8 chunk.
+    fn cell(&self, at: usize, bytes: &[u8]) -> Option<(&'a str, usize)> {
+        let text = self.text?;
         let start = at.checked_sub(self.from)?;
-        let cell = self.text?.get(start..start + bytes.len())?;
-        (cell.as_bytes() == bytes).then_some(cell)
+        let quoted = text.as_bytes().get(start) == Some(&b'"');
+        let (from, after) = if quoted {
+            (start + 1, start + bytes.len() + 2)
+        } else {
+            (start, start + bytes.len())
+        };
+        let cell = text.get(from..from + bytes.len())?;
+        let closed = !quoted || text.as_bytes().get(after - 1) == Some(&b'"');
+        (closed && cell.as_bytes() == bytes).then_some((cell, self.from + after + 1))
     }
 }
 

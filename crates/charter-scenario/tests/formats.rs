@@ -101,6 +101,12 @@ fn assert_same_in_every_format(events: &[Object], partners: &[Object], expected:
             partner_file(&|| tables::partners_csv(partners), SourceFormat::Csv),
         ),
         (
+            "CSV, every cell quoted",
+            tables::events_csv_quoted(events, csv::QuoteStyle::Always),
+            SourceFormat::Csv,
+            partner_file(&|| tables::partners_csv(partners), SourceFormat::Csv),
+        ),
+        (
             "Parquet",
             tables::events_parquet(events, ParquetStyle::default()),
             SourceFormat::Parquet,

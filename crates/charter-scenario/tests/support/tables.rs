@@ -107,8 +107,15 @@ fn columns(objects: &[Object], first: &[&str]) -> Vec<String> {
 
 /// Events as CSV: `date`, `type`, then every other field used.
 pub fn events_csv(events: &[Object]) -> Vec<u8> {
+    events_csv_quoted(events, csv::QuoteStyle::Necessary)
+}
+
+/// Events as CSV, quoting cells in `style`.
+pub fn events_csv_quoted(events: &[Object], style: csv::QuoteStyle) -> Vec<u8> {
     let columns = columns(events, &["date", "type"]);
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(style)
+        .from_writer(Vec::new());
     writer.write_record(&columns).unwrap();
     for event in events {
         let row: Vec<String> = columns
