@@ -12,8 +12,9 @@
 //! same whatever wrote it.
 //!
 //! The row groups are cut into contiguous parts decoded on parallel
-//! threads, then each part's rows become events on its own thread, and the
-//! parts are joined in order as `batch` joins NDJSON chunks.
+//! threads, then the decoded batches into contiguous parts whose rows become
+//! events on their own threads, joined in order as `batch` joins NDJSON
+//! chunks.
 //!
 //! The `parquet` crate panics on some damaged files (a negative column
 //! offset in the footer, say): every call into it goes through [`guarded`],
@@ -63,28 +64,64 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
         check_type(column.data_type(), Expect::Event(field.value_kind()))
             .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
     }
-    let parts = file.parts(if file.rows() < PARALLEL_ROWS {
+    let threads = if file.rows() < PARALLEL_ROWS {
         1
     } else {
         batch::threads()
-    });
+    };
+    let parts = file.parts(threads);
     let decoded = batch::run_parallel(&parts, |part| file.decode(part));
-    let mut batches = Vec::with_capacity(decoded.len());
+    let mut batches = Vec::with_capacity(file.rows().div_ceil(BATCH_ROWS));
     for result in decoded {
-        batches.push(result?);
+        batches.extend(result?);
     }
-    let jobs: Vec<(&Part, &Vec<RecordBatch>)> = parts.iter().zip(&batches).collect();
-    let results = batch::run_parallel(&jobs, |&(part, batches)| {
+    // The rows are read in parts of whole batches, whatever the row groups
+    // (a file written as one row group is still read on every thread).
+    let jobs = batch_jobs(&batches, threads);
+    let results = batch::run_parallel(&jobs, |job| {
         // The first part's events become the scenario's: room for all.
-        let room = if part.first_row == 0 {
+        let room = if job.first_row == 0 {
             file.rows()
         } else {
-            part.rows
+            job.rows
         };
-        guarded(|| read_events(part, batches, &fields, seed, room))
-            .unwrap_or_else(|| Err(damaged_data()))
+        guarded(|| read_events(job, &fields, seed, room)).unwrap_or_else(|| Err(damaged_data()))
     });
     batch::merge(src, seed, results, &duplicate_invoice)
+}
+
+/// Decoded batches whose rows become events together.
+struct BatchJob<'b> {
+    batches: &'b [RecordBatch],
+    first_row: usize,
+    rows: usize,
+}
+
+/// `batches` in at most `parts` contiguous jobs of similar row counts.
+fn batch_jobs(batches: &[RecordBatch], parts: usize) -> Vec<BatchJob<'_>> {
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let per_job = total.div_ceil(parts.max(1)).max(1);
+    let mut jobs = Vec::new();
+    let (mut start, mut first_row, mut rows) = (0, 0, 0);
+    for (i, batch) in batches.iter().enumerate() {
+        rows += batch.num_rows();
+        if rows >= per_job || i + 1 == batches.len() {
+            jobs.push(BatchJob {
+                batches: &batches[start..=i],
+                first_row,
+                rows,
+            });
+            (start, first_row, rows) = (i + 1, first_row + rows, 0);
+        }
+    }
+    if jobs.is_empty() {
+        jobs.push(BatchJob {
+            batches: &[],
+            first_row: 0,
+            rows: 0,
+        });
+    }
+    jobs
 }
 
 /// Loads the partners of a Parquet file.
@@ -289,14 +326,13 @@ fn column_problem(names: &[&str], (at, message): (Option<usize>, String)) -> Pro
 }
 
 fn read_events<'a>(
-    part: &Part,
-    batches: &'a [RecordBatch],
+    job: &BatchJob<'a>,
     fields: &[Field],
     seed: &Interner,
     room: usize,
 ) -> Result<Chunk<'a>, Problem> {
     let mut events = EventRows::new(seed, room);
-    for batch in batches {
+    for batch in job.batches {
         // Columns with no value in the batch are skipped.
         let cells: Vec<(usize, CellReader)> = batch
             .columns()
@@ -309,7 +345,7 @@ fn read_events<'a>(
             let row = events.len();
             let place = |column: Option<usize>, message: String| {
                 let name = column.and_then(|c| fields.get(c)).map(|f| f.name());
-                CellProblem::new(0, Some(row), name, message).into_problem(part.first_row)
+                CellProblem::new(0, Some(row), name, message).into_problem(job.first_row)
             };
             let mut raw = RawEvent::default();
             for &(c, ref reader) in &cells {
