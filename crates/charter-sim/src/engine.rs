@@ -344,7 +344,10 @@ impl<'a> Engine<'a> {
                 profile.joined = r.joined;
             }
             if let Some(p) = partner {
-                let location = format!("{}:{}", self.scenario.source.events_file, p.line);
+                // Partners come from their own file when one was given.
+                let file = (self.scenario.source.partners_file.as_deref())
+                    .unwrap_or(&self.scenario.source.events_file);
+                let location = format!("{file}:{}", p.line);
                 if let Some(track) = &p.track {
                     match self.index.track(track) {
                         Some(t) => profile.track = Some(t),

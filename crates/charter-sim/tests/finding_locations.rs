@@ -84,3 +84,32 @@ commission c: 10% of payments { eligible entity company with contract }
         "{table}"
     );
 }
+
+#[test]
+fn a_partner_finding_names_the_partners_file() {
+    let policy = "program \"P\" { currency EUR }\ntracks Referral\nattribute customer by partner_sale\ncommission c: 10% of payments\n";
+    let mut db = SourceDb::new();
+    let root = db.add("p.charter", policy);
+    let (checked, _, _) = compile(db, root, &mut FsReader).into_checked().unwrap();
+    let events = b"{ \"date\": \"2025-01-01\", \"type\": \"order\", \"customer\": \"c\", \"partner\": \"a\" }\n";
+    let partners = b"{ \"id\": \"b\" }\n{ \"id\": \"a\", \"track\": \"Nope\" }\n";
+    let scenario = charter_scenario::parse_ndjson(
+        charter_scenario::SourceText {
+            name: "events.ndjson",
+            text: events,
+        },
+        Some(charter_scenario::SourceText {
+            name: "partners.ndjson",
+            text: partners,
+        }),
+        None,
+    )
+    .unwrap();
+    let result = simulate(&checked, &scenario, &SimOptions::default());
+    let finding = result
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::UnknownTrack)
+        .expect("an unknown-track finding");
+    assert_eq!(finding.event.as_deref(), Some("partners.ndjson:2"));
+}
