@@ -52,7 +52,9 @@ fuzz_target!(|data: &[u8]| {
         let human = render_human(db, diagnostics, HumanStyle { color, width: 100 });
         if !color {
             assert!(
-                !human.chars().any(|c| c != '\n' && c != '\t' && c.is_control()),
+                !human
+                    .chars()
+                    .any(|c| c != '\n' && c != '\t' && c.is_control()),
                 "a control character reached the terminal"
             );
         }
