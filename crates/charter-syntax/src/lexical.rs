@@ -8,28 +8,7 @@ use charter_diagnostics::{Code, Diagnostic, FileId, Span, TextEdit};
 
 use crate::ast::Comment;
 
-/// Keywords that start a top-level item.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "import",
-    "program",
-    "tiers",
-    "tier",
-    "tracks",
-    "track",
-    "modules",
-    "module",
-    "benefit",
-    "choose",
-    "commission",
-    "bonus",
-    "attribute",
-    "payout",
-    "region",
-    "partner",
-    "obligation",
-    "contract",
-    "require",
-];
+pub use crate::vocabulary::ITEM_KEYWORDS;
 
 /// What the scanner found.
 pub struct Lexical {

@@ -10,6 +10,7 @@ mod build;
 mod error;
 pub mod grammar;
 pub mod lexical;
+pub mod vocabulary;
 
 use ast::SourceFileAst;
 use charter_diagnostics::{Code, Diagnostic, FileId, Span};
