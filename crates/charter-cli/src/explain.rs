@@ -20,48 +20,15 @@ pub fn run(code: Option<&str>) -> ExitCode {
     };
     match Code::lookup(text) {
         Some(c) => {
-            print!("{}", explanation(c));
+            print!("{}", charter_diagnostics::explain::explanation(c));
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!(
-                "error: unknown diagnostic code `{}`; `charter explain` lists them all",
+            crate::color::error(format!(
+                "unknown diagnostic code `{}`; `charter explain` lists them all",
                 charter_diagnostics::text::shorten(text)
-            );
+            ));
             ExitCode::from(crate::EXIT_USAGE)
         }
     }
-}
-
-/// The long explanation of a code, as printed.
-pub fn explanation(code: Code) -> String {
-    let info = code.info();
-    if code.is_simulation() {
-        // A scenario reports it, not a policy: no policy example to show.
-        return format!(
-            "{} ({}) — {}\ndefault severity: {}\n\n{}\n\nA simulation finding: `charter simulate` and `charter test` report it on a scenario, \
-with the policy rule and the scenario event involved where there is one (LANGUAGE.md §4 and §5).\n",
-            info.id,
-            info.name,
-            info.summary,
-            info.severity.as_str(),
-            info.explanation,
-        );
-    }
-    // Examples are shown escaped: C0104's holds the control characters it is about.
-    let indent = |s: &str| {
-        s.lines()
-            .map(|l| format!("    {}\n", charter_diagnostics::text::escape_control(l)))
-            .collect::<String>()
-    };
-    format!(
-        "{} ({}) — {}\ndefault severity: {}\n\n{}\n\nFor example, this is reported:\n\n{}\nand this is fine:\n\n{}",
-        info.id,
-        info.name,
-        info.summary,
-        info.severity.as_str(),
-        info.explanation,
-        indent(info.bad),
-        indent(info.good)
-    )
 }

@@ -70,9 +70,10 @@ impl Code {
             .find(|c| c.id().eq_ignore_ascii_case(text) || c.name().eq_ignore_ascii_case(text))
     }
 
-    /// The documentation link shown by editors next to the code.
+    /// The documentation link shown by editors next to the code: LANGUAGE.md
+    /// §5 in the repository, which lists every code.
     pub fn url(self) -> String {
-        format!("https://charter.dev/diagnostics/{}", self.id())
+        crate::explain::DIAGNOSTICS_URL.to_string()
     }
 }
 

@@ -92,7 +92,7 @@ pub fn render_plain(db: &SourceDb, diagnostic: &Diagnostic) -> String {
     )
 }
 
-fn line_col(db: &SourceDb, span: Span) -> (usize, usize) {
+pub(crate) fn line_col(db: &SourceDb, span: Span) -> (usize, usize) {
     db.get(span.file)
         .map_or((1, 1), |f| f.line_col(span.start as usize))
 }
@@ -530,7 +530,13 @@ struct JsonSummary {
 struct JsonReport<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: JsonSummary,
+    version: u32,
 }
+
+/// The version of the JSON form: a field is only ever added within one;
+/// removing or changing one makes the next. `schemas/check.schema.json` in
+/// the repository describes it.
+pub const JSON_VERSION: u32 = 1;
 
 fn json_span(db: &SourceDb, span: Span) -> JsonSpan {
     let (line, column) = line_col(db, span);
@@ -548,7 +554,7 @@ fn json_span(db: &SourceDb, span: Span) -> JsonSpan {
     }
 }
 
-/// The JSON form: `{ "diagnostics": [ ... ], "summary": { ... } }`.
+/// The JSON form: `{ "diagnostics": [ ... ], "summary": { ... }, "version": 1 }`.
 pub fn render_json(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
     let list: Vec<JsonDiagnostic> = diagnostics
         .iter()
@@ -595,6 +601,7 @@ pub fn render_json(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
             infos: summary.infos,
             warnings: summary.warnings,
         },
+        version: JSON_VERSION,
     };
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
@@ -630,6 +637,10 @@ pub fn render_sarif(db: &SourceDb, diagnostics: &[Diagnostic], tool_version: &st
                 "name": info.name,
                 "shortDescription": { "text": info.summary },
                 "fullDescription": { "text": info.explanation },
+                "help": {
+                    "text": crate::explain::explanation(*c),
+                    "markdown": crate::explain::explanation_markdown(*c),
+                },
                 "helpUri": c.url(),
                 "defaultConfiguration": { "level": sarif_level(info.severity) },
             })
@@ -691,7 +702,7 @@ pub fn render_sarif(db: &SourceDb, diagnostics: &[Diagnostic], tool_version: &st
             "tool": { "driver": {
                 "name": "charter",
                 "version": tool_version,
-                "informationUri": "https://charter.dev",
+                "informationUri": crate::explain::PROJECT_URL,
                 "rules": rules,
             }},
             "results": results,
@@ -708,7 +719,7 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-fn sarif_uri(path: &str) -> String {
+pub(crate) fn sarif_uri(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
 }
 
