@@ -641,7 +641,7 @@ pub fn render_sarif(db: &SourceDb, diagnostics: &[Diagnostic], tool_version: &st
                     "text": crate::explain::explanation(*c),
                     "markdown": crate::explain::explanation_markdown(*c),
                 },
-                "helpUri": c.url(),
+                "helpUri": c.help_uri(),
                 "defaultConfiguration": { "level": sarif_level(info.severity) },
             })
         })
