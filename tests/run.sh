@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Rust workspace (unit, data-driven,
 # property and CLI tests, including `charter test tests/scenarios`), the
-# language server's end-to-end test with a real LSP client, and the VS Code
-# grammar tests. The last two skip themselves (saying so) when Python or
-# Node.js is missing.
+# language server's end-to-end test with a real LSP client, the pre-commit
+# hooks run by pre-commit, and the VS Code grammar tests. The last three skip
+# themselves (saying so) when Python or Node.js is missing.
 set -euo pipefail
 # A closed standard input lets a pipe take descriptor 0; give every tool a real, empty one.
 exec < /dev/null
@@ -14,6 +14,9 @@ cargo test --workspace
 if [ -x tests/lsp/run.sh ] || [ -f tests/lsp/run.sh ]; then
   bash tests/lsp/run.sh
 fi
+
+# The pre-commit hooks through pre-commit itself, on the binary built above.
+bash tests/ci/precommit.sh
 
 if [ -f editors/vscode/test.sh ]; then
   bash editors/vscode/test.sh
