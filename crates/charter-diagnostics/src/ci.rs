@@ -130,8 +130,8 @@ mod tests {
     fn workflow_commands_escape_line_breaks_and_separators() {
         let mut db = SourceDb::new();
         let file = db.add("a,b:c.charter", "tiers A\n".to_string());
-        let d = Diagnostic::new(Code::Unused, "50% off", Span::new(file, 6, 7))
-            .with_help("remove it");
+        let d =
+            Diagnostic::new(Code::Unused, "50% off", Span::new(file, 6, 7)).with_help("remove it");
         let out = render_github(&db, &[d]);
         assert_eq!(
             out,
