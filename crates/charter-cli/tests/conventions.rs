@@ -157,6 +157,19 @@ fn fmt_dash_prints_the_formatted_text_and_ir_dash_the_ir() {
     assert!(err(&o).contains("x.charter"), "{}", err(&o));
 }
 
+#[test]
+fn standard_input_follows_the_charter_toml_of_its_name_and_is_read_once() {
+    let dir = dir_with(&[("quiet/charter.toml", "[diagnostics]\nC0203 = \"off\"\n")]);
+    let o = run_in(dir.path(), &["check", "-"], UNUSED, &[]);
+    assert!(out(&o).contains("1 warning"), "{}", out(&o));
+    let named = ["check", "--stdin-filename", "quiet/p.charter", "-"];
+    let o = run_in(dir.path(), &named, UNUSED, &[]);
+    assert!(out(&o).contains("0 warnings"), "{}", out(&o));
+    let o = run_in(dir.path(), &["check", "-", "-"], CLEAN, &[]);
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).contains("more than once"), "{}", err(&o));
+}
+
 // ---- --color and --quiet --------------------------------------------------
 
 #[test]
@@ -191,6 +204,18 @@ fn color_follows_the_flag_then_no_color_and_clicolor_force() {
         let o = run(dir.path(), args);
         assert_eq!(code(&o), 0, "{args:?}: {}", err(&o));
     }
+    // Messages of the CLI itself too.
+    let o = run(
+        dir.path(),
+        &["--color", "always", "check", "missing.charter"],
+    );
+    assert!(
+        err(&o).contains("\u{1b}[1m\u{1b}[31merror\u{1b}[0m: no such file"),
+        "{:?}",
+        err(&o)
+    );
+    let o = run(dir.path(), &["check", "missing.charter"]);
+    assert!(err(&o).starts_with("error: no such file"), "{:?}", err(&o));
     let o = run(dir.path(), &["check", "--color", "sometimes", "p.charter"]);
     assert_eq!(code(&o), 2);
 }
