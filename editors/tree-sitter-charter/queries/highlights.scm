@@ -1,7 +1,8 @@
 ; Highlights for Charter policies. Capture names follow nvim-treesitter's
 ; (https://github.com/nvim-treesitter/nvim-treesitter/blob/master/CONTRIBUTING.md),
-; which Zed and the tree-sitter CLI read as they are; editors/helix has a copy
-; with Helix's names (a test keeps the copies in step).
+; which the tree-sitter CLI and Neovim read as they are; editors/helix and
+; editors/zed have copies with their editors' names, made and checked by
+; bindings/rust/tests/editor_queries.rs.
 ; Where two patterns capture one node the last one wins (tree-sitter's
 ; highlighter since 0.23, Neovim, Zed), so the catch-all `(ident) @variable`
 ; comes first; Helix lets the first win, and its copy puts it last.

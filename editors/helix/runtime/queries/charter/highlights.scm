@@ -1,0 +1,101 @@
+; Highlights for Charter policies. Capture names follow nvim-treesitter's
+; (https://github.com/nvim-treesitter/nvim-treesitter/blob/master/CONTRIBUTING.md),
+; which the tree-sitter CLI and Neovim read as they are; editors/helix and
+; editors/zed have copies with their editors' names, made and checked by
+; bindings/rust/tests/editor_queries.rs.
+; Helix's copy of editors/tree-sitter-charter/queries/highlights.scm, made by
+; its test editor_queries.rs: Helix's capture names, and the catch-all
+; `(ident) @variable` last, since in Helix the first matching pattern wins.
+
+
+(comment) @comment
+(doc_comment) @comment.block.documentation
+
+(string) @string
+(number) @constant.numeric
+(date) @string.special
+(currency) @type.builtin
+(percent_sign) @type.builtin
+(unit_business) @type.builtin
+(unit_word) @type.builtin
+
+(comparator) @operator
+"<" @operator
+"=" @operator
+
+["{" "}" "(" ")" "[" "]"] @punctuation.bracket
+["," ":"] @punctuation.delimiter
+
+; Words of a closed set: what a base, a window, an event or a mode can be.
+[
+  (anchor)
+  (attribution_method)
+  (base_kind)
+  (claims_order)
+  (collector)
+  (contract_state)
+  (event_kind)
+  (exclusive)
+  (full)
+  (invoice_kind)
+  (marginal)
+  (metric_kind)
+  (once)
+  (party)
+  (payout_anchor)
+  (period_word)
+  (req_contract)
+  (retroactive)
+  (rounding_mode)
+  (settle_mode)
+  (window_rel)
+] @constant.builtin
+
+; Names where they are defined.
+(tiers_decl (ident) @type)
+(tier . (ident) @type)
+(tracks_decl (name_list (ident) @type))
+(track . (ident) @type)
+(modules_decl (name_list (ident) @type))
+(module . (ident) @type)
+(products_setting (ident) @type)
+(benefit . (ident) @function)
+(benefit . (ident) . (ident) @label)
+(commission . (ident) @function)
+(bonus . (ident) @function)
+(obligation . (ident) @function)
+(choose_one "as" . (ident) @type)
+(region (ident) @namespace)
+(partner . (ident) @variable)
+
+; Names where they are used.
+(partner_tier (ident) @type)
+(partner_track (ident) @type)
+(partner_modules (name_list (ident) @type))
+(eligible_tier (name_list (ident) @type))
+(eligible_track (name_list (ident) @type))
+(eligible_module (name_list (ident) @type))
+(tier_rate (ident) @type)
+(partner_region (ident) @namespace)
+
+[
+  "active" "after" "agreement" "agreements" "amount" "approval" "as" "at"
+  "attribute" "automatically" "before" "below" "benefit" "bonus" "bounds" "by"
+  "choose" "claims" "clawback" "collected_by" "collection" "commission"
+  "commissions" "compete" "contract" "count" "currency" "customer" "customers"
+  "decided" "discount" "earned" "elect" "elected" "eligible" "entities" "entity"
+  "existing" "for" "force" "from" "grant" "hold" "holidays" "import" "in"
+  "individually" "installation" "invite" "invoices" "joined" "keep" "last"
+  "lifetime" "majeure" "module" "modules" "month" "monthly" "netted" "new" "next"
+  "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
+  "over" "paid" "partner" "pays" "payout" "per" "products" "program"
+  "qualifications"
+  "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
+  "revenue"
+  "review" "rounding" "set" "settle" "several" "source" "split" "staff"
+  "statement" "stop" "suspends" "target" "term" "termination" "tier" "tiers" "to"
+  "track" "tracks" "trailing" "uplift" "vendor_contact" "waive" "week" "when"
+  "where" "while" "whole" "with" "within" "writing" "year"
+] @keyword
+; Any other name.
+(ident) @variable

@@ -1,0 +1,3 @@
+; Indentation for Zed: inside braces and brackets, one level more.
+(_ "{" "}" @end) @indent
+(_ "[" "]" @end) @indent
