@@ -15,6 +15,9 @@ if [ -x tests/lsp/run.sh ] || [ -f tests/lsp/run.sh ]; then
   bash tests/lsp/run.sh
 fi
 
+# Headless Neovim 0.11 against `charter lsp`, with the tree-sitter parser.
+bash editors/neovim/test/run.sh
+
 # The pre-commit hooks through pre-commit itself, on the binary built above.
 bash tests/ci/precommit.sh
 
