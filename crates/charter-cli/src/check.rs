@@ -289,7 +289,7 @@ pub fn run(args: &CheckArgs, global: crate::Global) -> ExitCode {
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
     });
-    let fixes: usize = changed.iter().map(|c| c.fixes).sum();
+    let fixes: usize = changed.iter().map(|c| c.fixes.len()).sum();
     if args.dry_run {
         for c in &changed {
             print!(
@@ -333,12 +333,10 @@ pub fn run(args: &CheckArgs, global: crate::Global) -> ExitCode {
         }
         if !global.quiet || failing {
             for c in &changed {
-                eprintln!(
-                    "fixed {} ({} fix{})",
-                    c.path.display(),
-                    c.fixes,
-                    if c.fixes == 1 { "" } else { "es" }
-                );
+                eprintln!("fixed {}", c.path.display());
+                for fix in &c.fixes {
+                    eprintln!("  {fix}");
+                }
             }
         }
     }

@@ -22,8 +22,8 @@ pub struct Changed {
     pub path: PathBuf,
     pub before: String,
     pub after: String,
-    /// How many fixes were applied to it.
-    pub fixes: usize,
+    /// What each fix applied to it did (its title, `CODE: title`), in order.
+    pub fixes: Vec<String>,
 }
 
 /// The fixes applied, and the policies as they are after them.
@@ -54,7 +54,7 @@ pub fn fix(
                 .collect();
             return Ok(Fixed { set, changed });
         }
-        for (file, (edits, fixes)) in edits {
+        for (file, (edits, titles)) in edits {
             let Some(source) = set.db.get(file) else {
                 continue;
             };
@@ -64,9 +64,9 @@ pub fn fix(
                 path: path.clone(),
                 before: source.text.to_string(),
                 after: String::new(),
-                fixes: 0,
+                fixes: Vec::new(),
             });
-            entry.fixes += fixes;
+            entry.fixes.extend(titles);
             entry.after.clone_from(&after);
             reader.insert(&path, after);
         }
@@ -74,9 +74,9 @@ pub fn fix(
 }
 
 /// The edits of every diagnostic's first fix, by file, leaving out a fix that
-/// overlaps one taken; with the number of fixes taken in each file.
-fn take_fixes(diagnostics: &[Diagnostic]) -> BTreeMap<FileId, (Vec<TextEdit>, usize)> {
-    let mut taken: BTreeMap<FileId, (Vec<TextEdit>, usize)> = BTreeMap::new();
+/// overlaps one taken; with what each fix taken does, by the file of its first edit.
+fn take_fixes(diagnostics: &[Diagnostic]) -> BTreeMap<FileId, (Vec<TextEdit>, Vec<String>)> {
+    let mut taken: BTreeMap<FileId, (Vec<TextEdit>, Vec<String>)> = BTreeMap::new();
     for d in diagnostics {
         let Some(fix) = d.fixes.first() else {
             continue;
@@ -100,7 +100,11 @@ fn take_fixes(diagnostics: &[Diagnostic]) -> BTreeMap<FileId, (Vec<TextEdit>, us
             taken.entry(e.span.file).or_default().0.push(e.clone());
         }
         let primary = fix.edits[0].span.file;
-        taken.entry(primary).or_default().1 += 1;
+        taken
+            .entry(primary)
+            .or_default()
+            .1
+            .push(format!("{}: {}", d.code.id(), fix.title));
     }
     taken
 }

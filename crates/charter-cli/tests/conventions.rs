@@ -433,7 +433,11 @@ fn fix_applies_every_fix_and_reports_what_it_changed() {
 
     let o = run(dir.path(), &["check", "--fix", "."]);
     assert_eq!(code(&o), 0, "{}{}", out(&o), err(&o));
-    assert!(err(&o).contains("fixed a.charter (1 fix)"), "{}", err(&o));
+    assert!(
+        err(&o).contains("fixed a.charter\n  C0201: replace with `Select`\n"),
+        "{}",
+        err(&o)
+    );
     assert!(
         out(&o).contains("checked 3 files: 0 errors, 0 warnings (2 fixed)"),
         "{}",
