@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the VS Code extension's tests: TextMate grammar unit tests and snapshots, the
 # grammar checks (policies tokenize, every keyword of grammar/charter.pest highlights),
-# and a smoke test of the compiled extension against a stand-in language server.
+# a smoke test of the compiled extension against a stand-in language server, checks of
+# the manifest, then `npm run package`: the platform .vsix must hold the charter binary.
+# The binary bundled: $CHARTER_BIN if set, else target/release/charter if built, else
+# the debug build (cargo builds it if needed; the package is then only a test).
 # Installs the npm dev dependencies first (`npm ci`) when node_modules is missing or
 # older than package-lock.json. Skips (exit 0) when Node.js 18+ or npm is not installed.
 set -euo pipefail
@@ -21,3 +24,18 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm test
+
+# The platform package, with the binary CI already built.
+if [ -z "${CHARTER_BIN:-}" ]; then
+  target_dir=$(cd ../.. && cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+  if [ -x "$target_dir/release/charter" ]; then
+    CHARTER_BIN="$target_dir/release/charter"
+  else
+    (cd ../.. && cargo build -q -p charter-cli)
+    CHARTER_BIN="$target_dir/debug/charter"
+  fi
+fi
+CHARTER_BIN="$CHARTER_BIN" npm run --silent package > package.log 2>&1 || { cat package.log; exit 1; }
+tail -n 1 package.log
+rm -f package.log charter-policy-*.vsix
+rm -rf server

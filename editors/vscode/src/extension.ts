@@ -3,6 +3,13 @@
 // Everything language-aware (diagnostics, hover, completion, navigation, rename,
 // formatting, code actions, inlay hints, outline, semantic tokens) lives in the server;
 // this file only finds the `charter` binary, starts it, and restarts it on request.
+//
+// The binary: the one bundled in a platform-specific package (`server/charter`,
+// `npm run package`) unless `charter.server.useBundled` is off, then the
+// `charter.server.path` setting, a bare name of which is looked up on PATH. In an
+// untrusted workspace VS Code ignores the workspace's values of these settings
+// (`capabilities.untrustedWorkspaces.restrictedConfigurations` in package.json), so
+// a folder cannot make the extension run a program of its choosing.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,8 +36,11 @@ let traceOutputChannel: vscode.OutputChannel | undefined;
 let policyWatcher: vscode.FileSystemWatcher | undefined;
 /** Serializes start/stop/restart so that two quick restarts never race. */
 let pending: Promise<void> = Promise.resolve();
+/** Where the extension is installed (its bundled server is in `server/`). */
+let extensionPath: string | undefined;
 
 export function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   traceOutputChannel = vscode.window.createOutputChannel(`${CLIENT_NAME} Trace`);
   // Policies import each other: the server hears when any of them changes on disk.
@@ -43,7 +53,8 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (
         event.affectsConfiguration('charter.server.path') ||
-        event.affectsConfiguration('charter.server.extraArgs')
+        event.affectsConfiguration('charter.server.extraArgs') ||
+        event.affectsConfiguration('charter.server.useBundled')
       ) {
         const choice = await vscode.window.showInformationMessage(
           'The Charter language server settings changed.',
@@ -100,8 +111,9 @@ async function start(): Promise<void> {
   const config = vscode.workspace.getConfiguration('charter');
   const configuredPath = config.get<string>('server.path', 'charter').trim() || 'charter';
   const extraArgs = config.get<string[]>('server.extraArgs', []).filter((a) => typeof a === 'string');
+  const useBundled = config.get<boolean>('server.useBundled', true);
 
-  const command = resolveCommand(configuredPath);
+  const command = (useBundled ? bundledServer() : undefined) ?? resolveCommand(configuredPath);
   if (!command) {
     reportMissingBinary(configuredPath);
     return;
@@ -179,6 +191,16 @@ async function showSimulation(result: unknown): Promise<void> {
     preview: true,
     preserveFocus: true,
   });
+}
+
+/** The server shipped inside a platform-specific package, if this is one. */
+function bundledServer(): string | undefined {
+  if (!extensionPath) {
+    return undefined;
+  }
+  const name = process.platform === 'win32' ? 'charter.exe' : 'charter';
+  const bundled = path.join(extensionPath, 'server', name);
+  return isExecutableFile(bundled) ? bundled : undefined;
 }
 
 /**

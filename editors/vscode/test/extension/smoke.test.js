@@ -173,3 +173,35 @@ test('an existing binary is started as `<path> lsp <extraArgs>`, and restarted',
   assert.deepStrictEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['lsp --verbose', 'lsp --verbose']);
   await ext.deactivate();
 });
+
+test('the bundled server comes first, then the setting', { skip: process.platform === 'win32' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charter-bundled-'));
+  fs.mkdirSync(path.join(dir, 'server'));
+  const log = path.join(dir, 'argv.txt');
+  const bundled = path.join(dir, 'server', 'charter');
+  fs.writeFileSync(bundled, FAKE_SERVER.replace("process.argv.slice(2).join(' ')", "'bundled ' + process.argv.slice(2).join(' ')"), { mode: 0o755 });
+  const configured = path.join(dir, 'configured');
+  fs.writeFileSync(configured, FAKE_SERVER.replace("process.argv.slice(2).join(' ')", "'configured ' + process.argv.slice(2).join(' ')"), { mode: 0o755 });
+  process.env.CHARTER_FAKE_LOG = log;
+
+  const first = fakeVscode({ 'server.path': configured });
+  let ext = loadExtension(first.vscode);
+  await ext.activate({ subscriptions: [], extensionPath: dir });
+  assert.deepStrictEqual(first.calls.errors, []);
+  await ext.deactivate();
+
+  const off = fakeVscode({ 'server.path': configured, 'server.useBundled': false });
+  ext = loadExtension(off.vscode);
+  await ext.activate({ subscriptions: [], extensionPath: dir });
+  assert.deepStrictEqual(off.calls.errors, []);
+  await ext.deactivate();
+
+  // Without a bundled server (a universal package): the setting.
+  fs.rmSync(bundled);
+  const none = fakeVscode({ 'server.path': configured });
+  ext = loadExtension(none.vscode);
+  await ext.activate({ subscriptions: [], extensionPath: dir });
+  await ext.deactivate();
+
+  assert.deepStrictEqual(fs.readFileSync(log, 'utf8').trim().split('\n'), ['bundled lsp', 'configured lsp', 'configured lsp']);
+});
