@@ -7,6 +7,7 @@
 //! text, skipping string literals and comments.
 
 use charter_syntax::ast::{Comment, DurationUnitKw, Quantity, QuantityKind, UnitSuffix};
+use charter_syntax::lexer::{self, TokenKind};
 
 /// The source text and its `//` comments (in order, as the parser found them).
 pub(crate) struct Trivia<'a> {
@@ -69,33 +70,13 @@ impl<'a> Trivia<'a> {
         }
     }
 
-    /// The position of the first `{` in `start..end` outside strings and comments.
+    /// The position of the first `{` in `start..end` outside strings and
+    /// comments (as Charter's one lexer, `charter_syntax::lexer`, reads them).
     pub fn open_brace(&self, start: usize, end: usize) -> Option<usize> {
-        let bytes = self.text.as_bytes();
-        let end = end.min(bytes.len());
-        let mut i = start;
-        while i < end {
-            match bytes[i] {
-                b'{' => return Some(i),
-                b'"' => {
-                    i += 1;
-                    while i < end && bytes[i] != b'"' && bytes[i] != b'\n' {
-                        if bytes[i] == b'\\' {
-                            i += 1;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < end && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                _ => i += 1,
-            }
-        }
-        None
+        let text = self.text.get(start..end.min(self.text.len()))?;
+        lexer::tokens(text)
+            .find(|t| t.kind == TokenKind::Punct('{'))
+            .map(|t| start + t.start)
     }
 
     /// Whether `end` is just past a `}` (the end of a block).
@@ -235,6 +216,11 @@ mod tests {
     #[test]
     fn open_brace_ignores_strings_and_comments() {
         let text = "benefit a (b) for X \"{\" // {\n {";
+        with_comments(text, |t| {
+            assert_eq!(t.open_brace(0, text.len()), Some(text.len() - 1));
+        });
+        // A comment ends at a lone carriage return, as in the grammar.
+        let text = "partner a // note\r{";
         with_comments(text, |t| {
             assert_eq!(t.open_brace(0, text.len()), Some(text.len() - 1));
         });

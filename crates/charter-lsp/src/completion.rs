@@ -8,7 +8,8 @@ use crate::analysis::Analysis;
 use crate::keywords::{self, Block};
 use charter_check::{SymbolKind, SymbolTable};
 use charter_ir::countries::COUNTRIES;
-use charter_syntax::lexical::ITEM_KEYWORDS;
+use charter_syntax::lexer::{self, TokenKind};
+use charter_syntax::vocabulary::ITEM_KEYWORDS;
 use line_index::LineIndex;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionResponse,
@@ -57,61 +58,41 @@ impl<'t> Context<'t> {
     /// `None` inside a string or a comment.
     fn at(text: &'t str, offset: usize) -> Option<Context<'t>> {
         let before = text.get(..offset)?;
-        let bytes = before.as_bytes();
         let mut stack: Vec<Block> = Vec::new();
         let mut clause_start = 0;
-        let mut line_start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if i == line_start && starts_item(&before[i..]) {
+        let mut line_start = true;
+        for token in lexer::tokens(before) {
+            let at_line_start = std::mem::replace(&mut line_start, false);
+            if at_line_start
+                && token.kind == TokenKind::Word
+                && ITEM_KEYWORDS.contains(&token.text(before))
+            {
                 stack.clear();
-                clause_start = i;
+                clause_start = token.start;
             }
-            match b {
-                b'\n' => {
-                    i += 1;
-                    line_start = i;
-                    clause_start = i;
+            match token.kind {
+                TokenKind::LineBreak => {
+                    line_start = true;
+                    clause_start = token.end;
                 }
-                b'"' => {
-                    i += 1;
-                    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                        if bytes[i] == b'\\' {
-                            i += 1;
-                        }
-                        i += 1;
-                    }
-                    if i >= bytes.len() {
-                        return None;
-                    }
-                    if bytes[i] == b'"' {
-                        i += 1;
-                    }
+                // The cursor is inside a string or a comment.
+                TokenKind::String { closed: false }
+                | TokenKind::Comment
+                | TokenKind::DocComment
+                    if token.end == before.len() =>
+                {
+                    return None;
                 }
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                    if i >= bytes.len() {
-                        return None;
-                    }
+                TokenKind::Punct('{') => {
+                    stack.push(block_opened_by(&before[clause_start..token.start]));
+                    clause_start = token.end;
                 }
-                b'{' => {
-                    stack.push(block_opened_by(&before[clause_start..i]));
-                    i += 1;
-                    clause_start = i;
-                }
-                b'[' => {
-                    stack.push(Block::RegionList);
-                    i += 1;
-                }
-                b'}' | b']' => {
+                TokenKind::Punct('[') => stack.push(Block::RegionList),
+                TokenKind::Punct('}' | ']') => {
                     stack.pop();
-                    i += 1;
-                    clause_start = i;
+                    clause_start = token.end;
                 }
-                _ => i += 1,
+                _ => {}
             }
         }
         let block = stack.last().copied().unwrap_or(Block::TopLevel);
@@ -177,12 +158,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn starts_item(rest: &str) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
-        rest.starts_with(kw) && !rest[kw.len()..].chars().next().is_some_and(is_word_char)
-    })
-}
-
 /// The block a `{` opens, from the words of the clause before it.
 fn block_opened_by(clause: &str) -> Block {
     let tokens = tokenize(clause);
@@ -210,42 +185,18 @@ fn block_opened_by(clause: &str) -> Block {
 }
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            continue;
-        }
-        if c.is_ascii_digit() {
-            while chars
-                .peek()
-                .is_some_and(|(_, d)| d.is_ascii_digit() || *d == '_' || *d == '.' || *d == '-')
-            {
-                chars.next();
-            }
-            out.push(Token::Number);
-        } else if is_word_char(c) {
-            let mut end = i + c.len_utf8();
-            while let Some((j, d)) = chars.peek().copied() {
-                if !is_word_char(d) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                chars.next();
-            }
-            out.push(Token::Word(&text[i..end]));
-        } else if c == '"' {
-            for (_, d) in chars.by_ref() {
-                if d == '"' {
-                    break;
-                }
-            }
-            out.push(Token::Str);
-        } else {
-            out.push(Token::Punct(c));
-        }
-    }
-    out
+    lexer::tokens(text)
+        .filter_map(|t| match t.kind {
+            TokenKind::Space
+            | TokenKind::LineBreak
+            | TokenKind::Comment
+            | TokenKind::DocComment => None,
+            TokenKind::Number | TokenKind::Date => Some(Token::Number),
+            TokenKind::Word => Some(Token::Word(t.text(text))),
+            TokenKind::String { .. } => Some(Token::Str),
+            TokenKind::Punct(c) => Some(Token::Punct(c)),
+        })
+        .collect()
 }
 
 /// What the cursor expects.
@@ -682,6 +633,18 @@ mod tests {
             context("tier Gold {\n  require\npartner acme {\n  |").block,
             Block::Partner
         );
+        // A comment ends at a lone carriage return, as in the grammar.
+        assert_eq!(
+            context("// old Mac line end\rtier Gold {\r  |").block,
+            Block::Member
+        );
+    }
+
+    #[test]
+    fn no_completion_inside_a_string_or_a_comment() {
+        assert!(Context::at("partner a \"Acme", 15).is_none());
+        assert!(Context::at("tier Gold { // gra", 18).is_none());
+        assert!(Context::at("partner a \"Acme\" ", 17).is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::analysis::Analysis;
 use crate::keywords::is_keyword;
 use crate::syntax_index::NodeKind;
 use charter_check::SymbolKind;
+use charter_syntax::lexer::{self, TokenKind};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
     SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
@@ -147,89 +148,42 @@ pub fn semantic_tokens(a: &Analysis) -> SemanticTokens {
 
 /// Keywords and comparison operators in the gaps between the tree's tokens;
 /// strings and comments of items too broken to be in the tree are skipped.
+/// The text is read by Charter's one lexer (`charter_syntax::lexer`).
 fn lexical_tokens(text: &str, taken: &[Raw]) -> Vec<Raw> {
     let keyword = type_index(&SemanticTokenType::KEYWORD);
     let operator = type_index(&SemanticTokenType::OPERATOR);
     let comment = type_index(&SemanticTokenType::COMMENT);
     let string = type_index(&SemanticTokenType::STRING);
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
     let mut next_taken = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        while next_taken < taken.len() && taken[next_taken].end <= i {
+    let mut tokens = lexer::tokens(text).peekable();
+    while let Some(token) = tokens.next() {
+        while next_taken < taken.len() && taken[next_taken].end <= token.start {
             next_taken += 1;
         }
-        if let Some(t) = taken.get(next_taken) {
-            if t.start <= i {
-                i = t.end.max(i + 1);
-                continue;
-            }
+        if taken.get(next_taken).is_some_and(|t| t.start < token.end) {
+            continue;
         }
-        let b = bytes[i];
-        if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-            out.push(Raw {
-                start: i,
-                end,
-                kind: comment,
-                modifiers: 0,
-            });
-            i = end;
-        } else if b == b'"' {
-            let mut end = i + 1;
-            while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
-                end += if bytes[end] == b'\\' { 2 } else { 1 };
+        let raw = |end: usize, kind: u32| Raw {
+            start: token.start,
+            end,
+            kind,
+            modifiers: 0,
+        };
+        match token.kind {
+            TokenKind::Comment | TokenKind::DocComment => out.push(raw(token.end, comment)),
+            TokenKind::String { .. } => out.push(raw(token.end, string)),
+            TokenKind::Punct('<' | '>' | '=') => {
+                let end = match tokens.peek() {
+                    Some(next) if next.kind == TokenKind::Punct('=') && next.start == token.end => {
+                        tokens.next().map_or(token.end, |n| n.end)
+                    }
+                    _ => token.end,
+                };
+                out.push(raw(end, operator));
             }
-            let end = (end + 1).min(bytes.len());
-            let end = crate::analysis::floor_char_boundary(text, end);
-            out.push(Raw {
-                start: i,
-                end,
-                kind: string,
-                modifiers: 0,
-            });
-            i = end.max(i + 1);
-        } else if b == b'<' || b == b'>' || b == b'=' {
-            let end = if bytes.get(i + 1) == Some(&b'=') {
-                i + 2
-            } else {
-                i + 1
-            };
-            out.push(Raw {
-                start: i,
-                end,
-                kind: operator,
-                modifiers: 0,
-            });
-            i = end;
-        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
-            let rest = &text[i..];
-            let len = rest
-                .char_indices()
-                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
-                .map_or(rest.len(), |(n, _)| n)
-                .max(rest.chars().next().map_or(1, char::len_utf8));
-            let end = (i + len).min(
-                taken
-                    .get(next_taken)
-                    .map_or(usize::MAX, |t| t.start.max(i + 1)),
-            );
-            let end = crate::analysis::floor_char_boundary(text, end).max(i + 1);
-            if text.get(i..end).is_some_and(is_keyword) {
-                out.push(Raw {
-                    start: i,
-                    end,
-                    kind: keyword,
-                    modifiers: 0,
-                });
-            }
-            i = end;
-            while i < bytes.len() && !text.is_char_boundary(i) {
-                i += 1;
-            }
-        } else {
-            i += 1;
+            TokenKind::Word if is_keyword(token.text(text)) => out.push(raw(token.end, keyword)),
+            _ => {}
         }
     }
     out

@@ -7,6 +7,7 @@ use charter_diagnostics::text::is_bidi_control;
 use charter_diagnostics::{Code, Diagnostic, FileId, Span, TextEdit};
 
 use crate::ast::Comment;
+use crate::lexer::{self, TokenKind};
 
 pub use crate::vocabulary::ITEM_KEYWORDS;
 
@@ -20,79 +21,50 @@ pub struct Lexical {
 }
 
 pub fn scan(file: FileId, text: &str) -> Lexical {
-    let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut item_starts = Vec::new();
     let mut depth: usize = 0;
     let mut max_depth = 0;
-    let mut i = 0;
+    // At the first token of a line that is not indentation.
     let mut line_start = true;
     // Start of a run of `///` lines at depth 0 that precede an item.
     let mut pending_doc: Option<usize> = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if line_start {
-            // Skip indentation, then look at the first word of the line.
-            let mut j = i;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
-                j += 1;
-            }
-            if depth == 0 && j < bytes.len() {
-                let rest = &text[j..];
-                if rest.starts_with("///") {
-                    pending_doc.get_or_insert(j);
-                } else if starts_with_item_keyword(rest) || starts_with_word(rest) {
-                    // Any word at the start of a line outside blocks starts an item:
-                    // a misspelled keyword then breaks only its own item.
-                    item_starts.push(pending_doc.take().unwrap_or(j));
-                } else if !rest.starts_with("//") && !rest.starts_with('\n') {
-                    pending_doc = None;
-                }
-            }
-            line_start = false;
-            i = j;
-            continue;
-        }
-        match b {
-            b'\n' => {
+    for token in lexer::tokens(text) {
+        let first_on_line = line_start;
+        match token.kind {
+            TokenKind::LineBreak => {
                 line_start = true;
-                i += 1;
+                continue;
             }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
+            TokenKind::Space => continue,
+            _ => line_start = false,
+        }
+        if first_on_line && depth == 0 {
+            match token.kind {
+                TokenKind::DocComment => {
+                    pending_doc.get_or_insert(token.start);
                 }
-                i += 1;
+                // Any word at the start of a line outside blocks starts an item:
+                // a misspelled keyword then breaks only its own item.
+                TokenKind::Word => item_starts.push(pending_doc.take().unwrap_or(token.start)),
+                TokenKind::Comment => {}
+                _ => pending_doc = None,
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let start = i;
-                // A comment ends where the grammar's does: at `\n`, `\r\n` or a lone `\r`.
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-                let is_doc = bytes.get(start + 2) == Some(&b'/');
-                if !is_doc {
-                    let raw = &text[start..i];
-                    comments.push(Comment {
-                        text: raw.trim_end().to_string(),
-                        span: Span::new(file, start, start + raw.trim_end().len()),
-                    });
-                }
+        }
+        match token.kind {
+            TokenKind::Comment => {
+                let raw = token.text(text).trim_end();
+                comments.push(Comment {
+                    text: raw.to_string(),
+                    span: Span::new(file, token.start, token.start + raw.len()),
+                });
             }
-            b'{' | b'[' | b'(' => {
+            TokenKind::Punct('{' | '[' | '(') => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
-                i += 1;
             }
-            b'}' | b']' | b')' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ => i += 1,
+            TokenKind::Punct('}' | ']' | ')') => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     Lexical {
@@ -100,22 +72,6 @@ pub fn scan(file: FileId, text: &str) -> Lexical {
         item_starts,
         max_depth,
     }
-}
-
-fn starts_with_item_keyword(rest: &str) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
-        rest.starts_with(kw)
-            && !rest[kw.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
-}
-
-fn starts_with_word(rest: &str) -> bool {
-    rest.chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
 }
 
 /// The name of a bidirectional control, as Unicode gives it.

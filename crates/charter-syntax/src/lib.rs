@@ -9,6 +9,7 @@ pub mod ast;
 mod build;
 mod error;
 pub mod grammar;
+pub mod lexer;
 pub mod lexical;
 pub mod vocabulary;
 
