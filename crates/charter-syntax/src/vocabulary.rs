@@ -214,6 +214,57 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "require",
 ];
 
+/// Words that can never be names (the grammar's `keyword_only`).
+pub const KEYWORD_ONLY: &[&str] = &[
+    "of", "for", "within", "when", "where", "with", "to", "below", "from", "after", "before",
+    "per", "in", "over", "by", "on", "as", "at", "entity", "tier", "track", "module",
+];
+
+/// The unit words of a duration (`30 days`, `5 business days`).
+pub const UNIT_WORDS: &[&str] = &[
+    "business", "day", "days", "week", "weeks", "month", "months", "year", "years",
+];
+
+/// Words of the closed sets that are values rather than keywords, by what
+/// they are a value of (editors colour them as constants). The event kinds
+/// are [`EVENT_KINDS`].
+pub const VALUE_WORDS: &[(&str, &[&str])] = &[
+    (
+        "anchor",
+        &[
+            "first_invoice",
+            "first_payment",
+            "first_order",
+            "contract_start",
+            "attribution",
+        ],
+    ),
+    ("attribution-method", &["partner_sale"]),
+    ("party", &["vendor", "partner"]),
+    ("invoice-kind", &["new", "renewal"]),
+    ("settlement", &["netted", "transfer"]),
+    ("payout-anchor", &["collection"]),
+    ("contract-state", &["signed", "none"]),
+    ("period", &["quarter"]),
+    ("rounding", &["half_even", "half_up", "half_down"]),
+    ("claims-order", &["exclusive_first"]),
+];
+
+/// The keywords that are neither item keywords, values, event kinds nor
+/// units: clause keywords and connectives, sorted.
+pub fn clause_keywords() -> Vec<&'static str> {
+    KEYWORDS
+        .iter()
+        .copied()
+        .filter(|w| {
+            !ITEM_KEYWORDS.contains(w)
+                && !EVENT_KINDS.contains(w)
+                && !UNIT_WORDS.contains(w)
+                && !VALUE_WORDS.iter().any(|(_, words)| words.contains(w))
+        })
+        .collect()
+}
+
 /// Whether `word` is a keyword of the language.
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.binary_search(&word).is_ok()
@@ -581,6 +632,45 @@ mod tests {
             .map(|c| c.label.split(' ').next().unwrap_or(""))
             .collect();
         assert_eq!(first, ITEM_KEYWORDS);
+    }
+
+    /// The words (two letters or more) of the pest rule `name`.
+    fn rule_words(rule: &str) -> Vec<&'static str> {
+        let grammar = include_str!("../../../grammar/charter.pest");
+        let start = grammar.find(&format!("\n{rule} ")).unwrap() + 1;
+        let end = start + grammar[start..].find("}\n").unwrap();
+        grammar[start..end]
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| w.len() > 1)
+            .collect()
+    }
+
+    #[test]
+    fn keyword_only_and_units_are_the_grammar_rules() {
+        assert_eq!(rule_words("keyword_only"), KEYWORD_ONLY);
+        let mut units = rule_words("unit_word");
+        units.extend(rule_words("unit_business"));
+        units.sort_unstable();
+        let mut ours = UNIT_WORDS.to_vec();
+        ours.sort_unstable();
+        assert_eq!(units, ours);
+    }
+
+    #[test]
+    fn every_category_holds_keywords_only() {
+        let values = VALUE_WORDS.iter().flat_map(|(_, w)| w.iter());
+        for w in KEYWORD_ONLY
+            .iter()
+            .chain(UNIT_WORDS)
+            .chain(values)
+            .chain(ITEM_KEYWORDS)
+        {
+            assert!(is_keyword(w), "{w}");
+        }
+        assert!(clause_keywords().contains(&"within"));
+        assert!(!clause_keywords().contains(&"days"));
     }
 
     #[test]

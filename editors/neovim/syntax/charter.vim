@@ -14,33 +14,37 @@ set cpo&vim
 
 syn case match
 
+" BEGIN vocabulary
+" GENERATED from crates/charter-syntax/src/vocabulary.rs by its test editor_vocabulary.rs (CHARTER_UPDATE_VOCABULARY=1 rewrites it): do not edit.
 " Items (a new item starts at the start of a line).
-syn keyword charterItem import program tiers tier tracks track modules module benefit
-syn keyword charterItem choose commission bonus attribute payout region partner obligation
-syn keyword charterItem contract
-
+syn keyword charterItem import program tiers tier tracks track modules module benefit choose
+syn keyword charterItem commission bonus attribute payout region partner obligation contract
+syn keyword charterItem require
 " Clause keywords and connectives.
-syn keyword charterKeyword currency products agreements entities qualifications rounding
-syn keyword charterKeyword holidays claims split require invite only grant eligible entity
-syn keyword charterKeyword agreement staff count revenue set individually last several one
-syn keyword charterKeyword discount rate bounds uplift settle clawback collected_by lifetime
-syn keyword charterKeyword while active customer customers pays trailing whole amount
-syn keyword charterKeyword marginal retroactive elected once first exclusive installation no
-syn keyword charterKeyword approval required decided existing request full monthly statement
-syn keyword charterKeyword paid next source hold elect target joined term renews review
-syn keyword charterKeyword automatically writing termination keep earned waive renewals stop
-syn keyword charterKeyword commissions force majeure suspends obligations non compete up down
-syn keyword charterKeyword of for within when where with to below from after before per in
-syn keyword charterKeyword over by on as at
-
-" Enumerated values.
+syn keyword charterKeyword active after agreement agreements amount approval as at
+syn keyword charterKeyword automatically before below bounds by claims clawback collected_by
+syn keyword charterKeyword commissions compete count currency customer customers decided
+syn keyword charterKeyword discount down earned elect elected eligible entities entity
+syn keyword charterKeyword exclusive existing first for force from full grant hold holidays
+syn keyword charterKeyword in individually installation invite invoices joined keep last
+syn keyword charterKeyword lifetime majeure marginal monthly next no non obligations of on
+syn keyword charterKeyword once one only orders over paid payments pays per products
+syn keyword charterKeyword qualifications rate renewals renews request required retroactive
+syn keyword charterKeyword revenue review rounding sales set settle several source split
+syn keyword charterKeyword staff statement stop suspends target term termination to trailing
+syn keyword charterKeyword up uplift waive when where while whole with within writing
+" Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
-syn keyword charterConstant registrations attachment attachments order orders invoice invoices
-syn keyword charterConstant payment payments refund refunds activity activities notice notices
-syn keyword charterConstant invitation invitations first_invoice first_payment first_order
-syn keyword charterConstant contract_start attribution partner_sale vendor new renewal netted
-syn keyword charterConstant transfer collection signed none quarter half_even half_up half_down
-syn keyword charterConstant exclusive_first sales
+syn keyword charterConstant registrations attachment attachments order orders invoice
+syn keyword charterConstant invoices payment payments refund refunds activities activitiess
+syn keyword charterConstant activity activitys notice notices invitation invitations
+syn keyword charterConstant first_invoice first_payment first_order contract_start
+syn keyword charterConstant attribution partner_sale vendor new renewal netted transfer
+syn keyword charterConstant collection signed none quarter half_even half_up half_down
+syn keyword charterConstant exclusive_first
+" Duration units.
+syn keyword charterUnit business day days week weeks month months year years
+" END vocabulary
 
 " Names after the keyword that declares or refers to them.
 syn match charterTypeName "\%(\<\%(tier\|track\|module\|region\|partner\|entity\)\s\+\)\@<=\k\+"
@@ -54,7 +58,6 @@ syn match charterNumber "\<\d\+\%(_\d\+\)*\%(\.\d\+\)\="
 syn match charterDate "\<\d\{4}-\d\d-\d\d\>"
 syn match charterUnit "%"
 syn match charterUnit "\%(\d\s*\)\@<=[A-Z]\{3}\>"
-syn keyword charterUnit business day days week weeks month months year years
 
 syn match charterOperator ">=\|<=\|=\|>\|<"
 

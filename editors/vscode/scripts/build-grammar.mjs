@@ -8,7 +8,9 @@
 // JSON is not what this file generates.
 //
 // The source of truth for the language is grammar/charter.pest at the repository root;
-// scripts/check-grammar.mjs checks that every literal keyword of it is highlighted.
+// scripts/check-grammar.mjs checks that every literal keyword of it is highlighted. The
+// word lists come from Charter's one vocabulary table (crates/charter-syntax/src/
+// vocabulary.rs), through editors/vocabulary.json, which a test of that crate generates.
 //
 // Regexes are Oniguruma (what VS Code, vscode-textmate and GitHub use): `\p{L}` and
 // friends match Unicode letters, so Cyrillic and Polish names highlight like ASCII ones.
@@ -19,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = join(here, '..', 'syntaxes', 'charter.tmLanguage.json');
+/** Charter's vocabulary: keywords by kind (editors/vocabulary.json). */
+const VOCABULARY = JSON.parse(readFileSync(join(here, '..', '..', 'vocabulary.json'), 'utf8'));
 
 // ------------------------------------------------------------------ lexical pieces
 
@@ -30,10 +34,7 @@ const B = `(?<!${IDC})`;
 const E = `(?!${IDC})`;
 
 /** Words that can never be names (pest's `keyword_only`). */
-export const KEYWORD_ONLY = [
-  'of', 'for', 'within', 'when', 'where', 'with', 'to', 'below', 'from', 'after',
-  'before', 'per', 'in', 'over', 'by', 'on', 'as', 'at', 'entity', 'tier', 'track', 'module',
-];
+export const KEYWORD_ONLY = VOCABULARY.keyword_only;
 
 /** An identifier, as pest's `ident`: XID_START or `_`, then XID_CONTINUE*. */
 const IDENT = `(?!(?:${KEYWORD_ONLY.join('|')})${E})[\\p{L}\\p{Nl}_]${IDC}*`;
@@ -52,57 +53,23 @@ const words = (list) => `${B}(?:${list.join('|')})${E}`;
 // ------------------------------------------------------------------ vocabulary
 
 /** Keywords that start a top-level item (and, for some, a clause in a block). */
-const ITEM_KEYWORDS = [
-  'import', 'program', 'tiers', 'tier', 'tracks', 'track', 'modules', 'module', 'benefit',
-  'choose', 'commission', 'bonus', 'attribute', 'payout', 'region', 'obligation',
+const ITEM_KEYWORDS = VOCABULARY.item_keywords.filter(
   // `partner` and `contract` are item keywords only where an item starts (see below):
-  // elsewhere they are a party (`collected_by partner`) and a clause word (`require contract`).
-];
+  // elsewhere they are a party (`collected_by partner`) and a clause word (`require contract`);
+  // `require` is also a clause of a block.
+  (w) => !['partner', 'contract', 'require'].includes(w),
+);
 
 const BENEFIT_CATEGORIES = ['marketing', 'sales', 'enablement', 'support', 'financial'];
 
 /** Enumerated values of the language, each with a scope suffix. First match wins. */
 const VALUES = [
-  ['event', [
-    '(?:vendor_contact|referral|registration|attachment|order|invoice|payment|refund|activities|activity|notice|invitation)s?',
-  ]],
-  ['anchor', ['first_invoice', 'first_payment', 'first_order', 'contract_start', 'attribution']],
-  ['attribution-method', ['partner_sale']],
-  ['party', ['vendor', 'partner']],
-  ['invoice-kind', ['new', 'renewal']],
-  ['settlement', ['netted', 'transfer']],
-  ['payout-anchor', ['collection']],
-  ['contract-state', ['signed', 'none']],
-  ['period', ['quarter']],
+  ['event', [`(?:${VOCABULARY.event_kinds.join('|')})s?`]],
+  ...Object.entries(VOCABULARY.values),
 ];
 
-/** Every other literal word of charter.pest: clause keywords and connectives. */
-const CLAUSE_KEYWORDS = [
-  // program settings
-  'currency', 'products', 'agreements', 'entities', 'qualifications', 'rounding', 'holidays',
-  'claims', 'split',
-  // member clauses, requirements, eligibility
-  'require', 'invite', 'only', 'grant', 'eligible', 'entity', 'agreement', 'staff', 'count',
-  'revenue', 'set', 'individually', 'last', 'several', 'one',
-  // benefits and commissions
-  'discount', 'rate', 'bounds', 'uplift', 'settle', 'clawback', 'collected_by', 'lifetime',
-  'while', 'contract', 'active', 'customer', 'customers', 'pays', 'trailing', 'whole', 'amount',
-  'marginal', 'retroactive', 'elected', 'once', 'first',
-  // attribution
-  'exclusive', 'installation', 'no', 'approval', 'required', 'decided', 'existing', 'request',
-  // payout
-  'full', 'monthly', 'statement', 'paid', 'next', 'source', 'hold',
-  // partner roster
-  'elect', 'target', 'joined',
-  // contract
-  'term', 'renews', 'review', 'automatically', 'writing', 'termination', 'keep', 'earned',
-  'waive', 'renewals', 'stop', 'commissions', 'force', 'majeure', 'suspends', 'obligations',
-  'non', 'compete',
-  // rounding modes that are also plain words
-  'up', 'down',
-  // connectives that can never be names
-  ...KEYWORD_ONLY.filter((w) => !ITEM_KEYWORDS.includes(w) && w !== 'entity'),
-];
+/** Every other word of the vocabulary: clause keywords and connectives. */
+const CLAUSE_KEYWORDS = [...VOCABULARY.clause_keywords, 'contract', 'require'];
 
 // ------------------------------------------------------------------ helpers
 
