@@ -330,3 +330,87 @@ fn the_grammar_words_are_the_vocabulary() {
         .collect();
     assert!(extra.is_empty(), "not in the vocabulary: {extra:?}");
 }
+
+/// A VS Code snippet body with every field at its default: `${1:x}` is `x`,
+/// `${2|a,b|}` is `a`, `$0` is nothing, `${CURRENT_YEAR}` a fixed date part.
+fn expand_snippet(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            // The matching `}` (fields nest: `${6:${CURRENT_YEAR}-01}`).
+            let mut depth = 1;
+            let end = inner
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '{' => 1,
+                        '}' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map(|(j, _)| j)
+                .unwrap();
+            let field = &inner[..end];
+            let name_end = field
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(field.len());
+            let (name, after) = field.split_at(name_end);
+            out.push_str(&match after.chars().next() {
+                Some(':') => expand_snippet(&after[1..]),
+                Some('|') => after[1..].split([',', '|']).next().unwrap().to_string(),
+                _ => match name {
+                    "CURRENT_YEAR" => "2026".to_string(),
+                    "CURRENT_MONTH" => "01".to_string(),
+                    "CURRENT_DATE" => "15".to_string(),
+                    _ => String::new(),
+                },
+            });
+            rest = &inner[end + 1..];
+        } else {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_vscode_snippet_is_a_policy_both_grammars_accept() {
+    let path = repo_root().join("editors/vscode/snippets/charter.json");
+    let snippets: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    let snippets = snippets.as_object().unwrap();
+    assert!(snippets.len() >= 10);
+    for (name, snippet) in snippets {
+        let body: Vec<&str> = snippet["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        let text = expand_snippet(&body.join("\n"));
+        if let Err(e) = CharterParser::parse(Rule::file, &text) {
+            failures.push(format!("{name}: pest: {e}\n{text}"));
+        }
+        if let Some(error) = first_error(parse(&text).root_node()) {
+            failures.push(format!("{name}: tree-sitter {error}\n{text}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn snippet_fields_expand_to_their_defaults() {
+    assert_eq!(
+        expand_snippet("a ${1:x} ${2|p,q|} ${3:${CURRENT_YEAR}-1} $0"),
+        "a x p 2026-1 "
+    );
+}
