@@ -106,10 +106,13 @@ local unknown = diagnostics_with("C0201")[1]
 check("no unknown name before the edit", clean_before)
 check("diagnostic after an edit", unknown ~= nil and unknown.lnum == row, vim.inspect(vim.diagnostic.get(buf)))
 check(
-  "the diagnostic suggests the name",
+  "the diagnostic names the unknown name",
   unknown ~= nil and unknown.message:find("Afiliate", 1, true) ~= nil,
   unknown and unknown.message
 )
+if unknown then
+  say("     " .. unknown.code .. ": " .. unknown.message:gsub("\n.*", ""))
+end
 vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { line })
 wait(10000, function()
   return #diagnostics_with("C0201") == 0
@@ -131,6 +134,7 @@ for _, response in pairs(hover or {}) do
   end
 end
 check("hover", hover_text:find("Affiliate", 1, true) ~= nil, hover_text)
+say("     hover: " .. (hover_text:gsub("\n.*", "")))
 
 local definition = vim.lsp.buf_request_sync(buf, "textDocument/definition", params, 10000)
 local target

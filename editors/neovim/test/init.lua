@@ -8,7 +8,12 @@ local parser_dir = os.getenv("CHARTER_PARSER_DIR")
 if parser_dir then
   vim.opt.runtimepath:append(parser_dir)
 end
-require("charter").setup({ cmd = { assert(os.getenv("CHARTER_BIN"), "CHARTER_BIN is not set"), "lsp" } })
+-- CHARTER_LSP_API=start: the Neovim 0.10 way (`vim.lsp.start`), on this Neovim.
+local api = os.getenv("CHARTER_LSP_API")
+require("charter").setup({
+  cmd = { assert(os.getenv("CHARTER_BIN"), "CHARTER_BIN is not set"), "lsp" },
+  lsp_api = api ~= "" and api or nil,
+})
 
 vim.api.nvim_create_autocmd("VimEnter", {
   once = true,

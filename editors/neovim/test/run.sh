@@ -45,4 +45,11 @@ export XDG_STATE_HOME="$scratch/state" XDG_DATA_HOME="$scratch/data" XDG_CACHE_H
 "$venv/bin/nvim" --version | head -1
 # -u: the test's init.lua instead of the user's (XDG_CONFIG_HOME is the scratch folder too).
 export XDG_CONFIG_HOME="$scratch/config"
-timeout 180 "$venv/bin/nvim" --headless -u editors/neovim/test/init.lua
+# Twice: the server through vim.lsp.config/vim.lsp.enable (0.11+), then through
+# vim.lsp.start (what setup() does on 0.10).
+status=0
+for api in config start; do
+  echo "== editors/neovim/test: the server through vim.lsp.$api"
+  CHARTER_LSP_API=$api timeout 180 "$venv/bin/nvim" --headless -u editors/neovim/test/init.lua || status=1
+done
+exit $status

@@ -6,8 +6,9 @@
 --
 -- On 0.11+ this is `vim.lsp.config("charter", ...)` and `vim.lsp.enable("charter")`
 -- (the config is `lsp/charter.lua`); on 0.10 a FileType autocommand calls
--- `vim.lsp.start`. Older versions get filetype detection and the Vim syntax file
--- only, and a message saying so.
+-- `vim.lsp.start` (`lsp_api = "start"` asks for that on 0.11+ too). Older
+-- versions get filetype detection and the Vim syntax file only, and a message
+-- saying so.
 local M = {}
 
 M.defaults = {
@@ -53,7 +54,9 @@ function M.setup(opts)
     })
   end
   config.treesitter = nil
-  if has("0.11") then
+  local api = config.lsp_api
+  config.lsp_api = nil
+  if has("0.11") and api ~= "start" then
     vim.lsp.config("charter", config)
     vim.lsp.enable("charter")
     return
