@@ -5,6 +5,16 @@
 //! `grammar/charter.pest`; the tree-sitter grammar
 //! (`editors/tree-sitter-charter`), the TextMate grammar and the Vim syntax
 //! file are tested or generated against it.
+//!
+//! Adding a keyword: the rule in `grammar/charter.pest`; the word in
+//! [`KEYWORDS`] (and in [`ITEM_KEYWORDS`], [`VALUE_WORDS`] or
+//! [`UNIT_WORDS`] if it is one); the same rule in
+//! `editors/tree-sitter-charter/grammar.js`, then `tree-sitter generate --abi 14`
+//! there; the word in that folder's `queries/highlights.scm`; then
+//! `CHARTER_UPDATE_VOCABULARY=1 cargo test -p charter-syntax --test editor_vocabulary`
+//! and `CHARTER_UPDATE_QUERIES=1 cargo test -p tree-sitter-charter --test editor_queries`
+//! rewrite the editors' generated lists, and `npm run grammar` in
+//! `editors/vscode` the TextMate grammar. A test fails for each step left out.
 
 /// Every word the grammar spells out.
 pub const KEYWORDS: &[&str] = &[

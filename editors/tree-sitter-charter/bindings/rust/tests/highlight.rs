@@ -135,3 +135,19 @@ fn an_assertion_points_at_the_line_above_it() {
         vec![(0, "keyword".to_string()), (5, "type".to_string())]
     );
 }
+
+#[test]
+fn every_keyword_of_the_grammar_is_highlighted() {
+    let language: tree_sitter::Language = tree_sitter_charter::LANGUAGE.into();
+    let query = tree_sitter_charter::HIGHLIGHTS_QUERY;
+    let missing: Vec<&str> = (0..language.node_kind_count() as u16)
+        .filter(|&id| language.node_kind_is_visible(id) && !language.node_kind_is_named(id))
+        .filter_map(|id| language.node_kind_for_id(id))
+        .filter(|kind| kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .filter(|kind| !query.contains(&format!("\"{kind}\"")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in queries/highlights.scm: {missing:?}"
+    );
+}
