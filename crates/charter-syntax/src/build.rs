@@ -6,6 +6,7 @@
 
 use crate::ast::*;
 use crate::grammar::Rule;
+use crate::lexer::TokenKind;
 use charter_diagnostics::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
 
@@ -1231,29 +1232,13 @@ fn flatten_block<'i>(
 
 /// The length of `text` without trailing whitespace and trailing `//` comments.
 fn trimmed_len(text: &str) -> usize {
-    let mut t = text.trim_end();
-    loop {
-        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
-        match comment_start(&t[line_start..]) {
-            Some(c) => t = t[..line_start + c].trim_end(),
-            None => return t.len(),
-        }
-    }
-}
-
-/// Where a `//` comment starts in one line, outside strings.
-fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut in_string = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    crate::lexer::tokens(text)
+        .filter(|t| {
+            !matches!(
+                t.kind,
+                TokenKind::Space | TokenKind::LineBreak | TokenKind::Comment
+            )
+        })
+        .last()
+        .map_or(0, |t| t.end)
 }

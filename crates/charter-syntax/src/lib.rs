@@ -146,9 +146,11 @@ fn recover(
 
 /// Whether a chunk holds nothing but whitespace and `//` comments.
 fn is_blank(chunk: &str) -> bool {
-    chunk.lines().all(|line| {
-        let t = line.trim();
-        t.is_empty() || (t.starts_with("//") && !t.starts_with("///"))
+    lexer::tokens(chunk).all(|t| {
+        matches!(
+            t.kind,
+            lexer::TokenKind::Space | lexer::TokenKind::LineBreak | lexer::TokenKind::Comment
+        )
     })
 }
 
@@ -192,6 +194,18 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_for_recovery_too() {
+        // Lines ended by `\r` alone (old Mac files): the grammar reads them as
+        // lines, and so does the recovery, item by item.
+        let text = "commission a: five of payments\r// note\rtiers A < B\r";
+        let parse = parse(FileId(0), text);
+        assert_eq!(parse.diagnostics.len(), 1, "{:?}", errors(text));
+        assert_eq!(parse.ast.items.len(), 1);
+        assert_eq!(parse.ast.comments.len(), 1);
+        assert_eq!(parse.ast.comments[0].text, "// note");
     }
 
     #[test]
