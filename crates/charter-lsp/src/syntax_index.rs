@@ -124,11 +124,15 @@ impl SyntaxIndex {
     }
 }
 
-/// The whole line of a `///` doc comment, whatever span the tree gives it.
+/// The whole line of a `///` doc comment, whatever span the tree gives it
+/// (to the line break, `\r` alone included, as the lexer reads it).
 pub fn doc_span(text: &str, doc: &Doc) -> Span {
     let start = (doc.span.start as usize).min(text.len());
     let rest = text.get(start..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("");
+    let line = charter_syntax::lexer::tokens(rest)
+        .next()
+        .filter(|t| t.is_comment())
+        .map_or("", |t| t.text(rest));
     Span::new(doc.span.file, start, start + line.trim_end().len())
 }
 
