@@ -25,7 +25,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm test
 
-# The platform package, with the binary CI already built.
+# The platform package, with the binary CI already built (vsce needs Node.js 20+).
+if [ "$node_major" -lt 20 ]; then
+  echo "editors/vscode: npm run package skipped (Node.js $(node --version); vsce needs Node.js 20+)"
+  exit 0
+fi
 if [ -z "${CHARTER_BIN:-}" ]; then
   target_dir=$(cd ../.. && cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
   if [ -x "$target_dir/release/charter" ]; then
