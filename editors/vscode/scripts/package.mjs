@@ -49,6 +49,15 @@ fs.mkdirSync(serverDir);
 const bundled = path.join(serverDir, exe);
 fs.copyFileSync(bin, bundled);
 fs.chmodSync(bundled, 0o755);
+// The release profile keeps line tables for backtraces; users do not need them in the
+// package (most of its size). Stripped when packaging for this Linux machine's platform.
+if (process.platform === 'linux' && target === `linux-${process.arch}`) {
+  try {
+    execFileSync('strip', ['--strip-debug', bundled], { stdio: 'ignore' });
+  } catch {
+    console.log('strip is not available: the binary is bundled with its debug line tables');
+  }
+}
 
 const { version } = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
 const out = `charter-policy-${target}-${version}.vsix`;
