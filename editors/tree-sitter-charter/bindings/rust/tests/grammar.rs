@@ -415,3 +415,49 @@ fn snippet_fields_expand_to_their_defaults() {
         "a x p 2026-1 "
     );
 }
+
+/// Every node of the given kinds, as byte ranges, in order.
+fn ranges_of(node: Node, kinds: &[&str], out: &mut Vec<(usize, usize)>) {
+    if kinds.contains(&node.kind()) {
+        out.push((node.start_byte(), node.end_byte()));
+        return;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children(&mut cursor).collect();
+    for child in children {
+        ranges_of(child, kinds, out);
+    }
+}
+
+#[test]
+fn the_lexer_and_tree_sitter_agree_on_comments_and_strings() {
+    use charter_syntax::lexer::{self, TokenKind};
+    let mut failures = Vec::new();
+    // Lines ended by a lone `\r` too, which no test policy has.
+    let old_mac = "tier A {\r  // c\r  require \"x\\\"y\" // e\r}\r/// d\rtiers A < B\r";
+    let mut samples = policies(TEST_POLICIES);
+    samples.push((PathBuf::from("lone-carriage-returns"), old_mac.to_string()));
+    for (path, text) in samples {
+        let tree = parse(&text);
+        if tree.root_node().has_error() {
+            assert!(path.exists(), "{text:?} has an error");
+            continue;
+        }
+        for (kinds, what) in [
+            (&["comment"][..], TokenKind::Comment),
+            (&["doc_comment"][..], TokenKind::DocComment),
+            (&["string"][..], TokenKind::String { closed: true }),
+        ] {
+            let mut ts = Vec::new();
+            ranges_of(tree.root_node(), kinds, &mut ts);
+            let lexed: Vec<(usize, usize)> = lexer::tokens(&text)
+                .filter(|t| t.kind == what)
+                .map(|t| (t.start, t.end))
+                .collect();
+            if ts != lexed {
+                failures.push(format!("{}: {what:?} differ", relative(&path)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
