@@ -63,6 +63,18 @@ if parser_dir then
     end
     check("`program` is captured as @keyword", at_program == "keyword", at_program)
     check("tree-sitter highlighting is on", vim.treesitter.highlighter.active[buf] ~= nil)
+    -- Folds from queries/charter/folds.scm: the program block folds.
+    vim.wo.foldmethod = "expr"
+    vim.wo.foldexpr = "v:lua.vim.treesitter.foldexpr()"
+    local program_row
+    for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+      if l:match("^program ") then
+        program_row = i
+        break
+      end
+    end
+    check("the program block folds", program_row ~= nil and vim.fn.foldlevel(program_row + 1) > 0,
+      program_row and vim.fn.foldlevel(program_row + 1))
   end
 end
 
