@@ -4,7 +4,7 @@ use charter_check::{compile_path, CheckedProgram};
 use charter_diagnostics::render::{render_human, HumanStyle};
 use charter_diagnostics::SourceDb;
 use charter_scenario::Scenario;
-use charter_sim::{overrides, report, simulate, SimOptions, SimResult};
+use charter_sim::{overrides, report, simulate, SimOptions};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -158,33 +158,39 @@ fn load_scenario(args: &ScenarioArgs) -> Result<Scenario, ExitCode> {
     Ok(scenario)
 }
 
-fn run_with_progress(
-    program: &CheckedProgram,
-    scenario: &Scenario,
+/// Runs the simulation with a progress bar on a terminal (large scenarios
+/// only); CSV output leaves explanations out, as it never shows them.
+fn run_with_progress<'a>(
+    program: &'a CheckedProgram,
+    scenario: &'a Scenario,
     db: &SourceDb,
     as_of: Option<NaiveDate>,
-) -> SimResult {
+    no_explanations: bool,
+) -> charter_sim::Simulation<'a> {
     let show = std::io::stderr().is_terminal() && scenario.events.len() >= 100_000;
+    let bar = if show {
+        indicatif::ProgressBar::new(scenario.events.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} events")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("#>-"),
+    );
     let progress = |done: usize, total: usize| {
-        if show {
-            let width = 30;
-            let filled = (done * width).checked_div(total).unwrap_or(width);
-            eprint!(
-                "\r[{}{}] {done}/{total} events",
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
-            if done == total {
-                eprintln!();
-            }
-        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
     };
     let options = SimOptions {
         as_of,
         sources: Some(db),
         progress: Some(&progress),
+        no_explanations,
     };
-    simulate(program, scenario, &options)
+    let sim = charter_sim::run(program, scenario, &options);
+    bar.finish_and_clear();
+    sim
 }
 
 pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
@@ -211,25 +217,24 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let result = run_with_progress(&program, &scenario, &db, args.scenario.as_of);
+    let csv = matches!(args.format, SimFormat::Csv) && args.explain.is_none();
+    let sim = run_with_progress(&program, &scenario, &db, args.scenario.as_of, csv);
+    let has_errors = sim.has_errors();
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let written = if let Some(id) = &args.explain {
-        match report::explain(&result, id) {
+    let written = match (&args.explain, args.format) {
+        (Some(id), _) => match report::explain(&sim.into_result(), id) {
             Some(text) => out.write_all(text.as_bytes()),
             None => return usage_error(format!("no payout has the id `{id}`")),
-        }
-    } else {
-        match args.format {
-            SimFormat::Table => out.write_all(report::to_table(&result).as_bytes()),
-            SimFormat::Json => report::write_json(&result, &mut out),
-            SimFormat::Csv => out.write_all(report::to_csv(&result).as_bytes()),
-        }
+        },
+        (None, SimFormat::Table) => out.write_all(report::to_table(&sim.into_result()).as_bytes()),
+        (None, SimFormat::Json) => sim.write_json(&mut out),
+        (None, SimFormat::Csv) => sim.write_csv(&mut out),
     };
     if written.and_then(|()| out.flush()).is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
     }
-    if result.has_errors() {
+    if has_errors {
         ExitCode::from(crate::EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -258,10 +263,12 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
                 as_of: args.scenario.as_of,
                 sources: Some(&new_db),
                 progress: None,
+                no_explanations: false,
             };
             simulate(&new, &scenario, &options)
         });
-        let before = run_with_progress(&old, &scenario, &old_db, args.scenario.as_of);
+        let before =
+            run_with_progress(&old, &scenario, &old_db, args.scenario.as_of, false).into_result();
         (before, after.join())
     });
     let after = match after {
@@ -390,6 +397,7 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
                 as_of: None,
                 sources: Some(&db),
                 progress: None,
+                no_explanations: false,
             },
         );
         let mismatches = charter_sim::expect::compare(expect, &result);

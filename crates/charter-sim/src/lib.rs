@@ -8,15 +8,27 @@
 //! and refund into payouts through the commission rules that apply. Amounts are
 //! exact decimals, rounded once per payout by the policy's rounding rule.
 
+mod attribution;
+mod bonus;
+mod clawback;
+mod commission;
 pub mod diff;
+mod eligibility;
 mod engine;
 pub mod expect;
+mod explain;
 pub mod findings;
 mod money;
 pub mod overrides;
+mod partner;
+mod payouts;
+mod plan;
 mod policy_index;
+mod rates;
 pub mod report;
+mod run;
 mod standing;
+mod timing;
 
 use charter_check::CheckedProgram;
 use charter_diagnostics::{Severity, SourceDb};
@@ -26,6 +38,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use findings::{Finding, FindingCode};
+pub use run::Simulation;
 
 /// How to run a simulation.
 #[derive(Clone, Copy, Default)]
@@ -36,8 +49,16 @@ pub struct SimOptions<'a> {
     /// The policy's sources, to name rule locations (`file:line:col`) in
     /// explanations and findings.
     pub sources: Option<&'a SourceDb>,
-    /// Called every 65,536 events with (events done, events in all), for progress bars.
-    pub progress: Option<&'a dyn Fn(usize, usize)>,
+    /// Called as the run goes with (events done, events in all), for progress bars.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// Leave explanations out (a CSV report never shows them).
+    pub no_explanations: bool,
+}
+
+impl SimOptions<'_> {
+    pub(crate) fn explain(&self) -> bool {
+        !self.no_explanations
+    }
 }
 
 /// One amount owed to (or, negative, clawed back from) a partner.
@@ -120,17 +141,31 @@ pub fn simulation_date(scenario: &Scenario, as_of: Option<NaiveDate>) -> Option<
         .or_else(|| scenario.events.iter().map(|e| e.date).max())
 }
 
-/// Runs `scenario` against `program`.
+/// Runs `scenario` against `program`: everything by name.
 pub fn simulate(program: &CheckedProgram, scenario: &Scenario, options: &SimOptions) -> SimResult {
-    let mut result = engine::run(program, scenario, options);
-    if let Some(finding) = findings::too_precise_amounts(program.program(), scenario, result.as_of)
+    run(program, scenario, options).into_result()
+}
+
+/// Runs `scenario` against `program`, keeping the outcome by id for
+/// reports streamed from it ([`Simulation::write_json`], [`Simulation::write_csv`]).
+pub fn run<'a>(
+    program: &'a CheckedProgram,
+    scenario: &'a Scenario,
+    options: &SimOptions,
+) -> Simulation<'a> {
+    let (mut outcome, plan) = engine::run(program.program(), scenario, options);
+    if let Some(finding) = findings::too_precise_amounts(program.program(), scenario, outcome.as_of)
     {
-        result.findings.push(finding);
+        outcome.findings.push(finding);
     }
     if let Some(db) = options.sources {
-        for finding in &mut result.findings {
+        for finding in &mut outcome.findings {
             finding.locate(db);
         }
     }
-    result
+    Simulation {
+        outcome,
+        plan,
+        scenario,
+    }
 }

@@ -234,15 +234,26 @@ impl Ord for Exact {
     }
 }
 
+impl Exact {
+    /// The value as an explanation shows it, and whether that is an
+    /// approximation: exact decimals as written, other fractions to 12 places.
+    pub fn shown(&self) -> (Decimal, bool) {
+        if let Some(d) = self.small_decimal() {
+            (d.normalize(), false)
+        } else if self.terminates() {
+            (self.to_decimal().normalize(), false)
+        } else {
+            (self.to_decimal().round_dp(12).normalize(), true)
+        }
+    }
+}
+
 /// Exact decimals as written; other fractions as `≈` and 12 places.
 impl fmt::Display for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(d) = self.small_decimal() {
-            write!(f, "{}", d.normalize())
-        } else if self.terminates() {
-            write!(f, "{}", self.to_decimal().normalize())
-        } else {
-            write!(f, "≈{}", self.to_decimal().round_dp(12).normalize())
+        match self.shown() {
+            (d, false) => write!(f, "{d}"),
+            (d, true) => write!(f, "≈{d}"),
         }
     }
 }
@@ -351,16 +362,6 @@ pub(crate) struct Settlement {
     pub rounded: Decimal,
     pub already_paid: Decimal,
     pub amount: Decimal,
-}
-
-impl Settlement {
-    /// "running total T → R, less P already paid" when earlier payouts exist.
-    pub fn describe(&self, currency: &str) -> String {
-        format!(
-            "running total on the invoice {} → {} {currency}, less {} already paid = {} {currency}",
-            self.total, self.rounded, self.already_paid, self.amount
-        )
-    }
 }
 
 impl Account {

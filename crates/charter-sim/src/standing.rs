@@ -1,36 +1,15 @@
 //! Tier standing over time: a partner's tier on a date from what the scenario
 //! measures (staff, counted events, revenue, invitations), and the requirement
-//! checks that tracks and modules share.
+//! checks that tiers, tracks and modules share.
 
-use crate::engine::{compare, Engine};
 use crate::findings::{Finding, FindingCode};
+use crate::partner::PartnerStatic;
+use crate::payouts::PartnerRun;
+use crate::plan::{Plan, TierId};
 use charter_ir::*;
-use charter_scenario::{EventType, PartnerId};
+use charter_scenario::EventType;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-
-/// Tier names to their rank.
-pub(crate) struct TierContext {
-    names: HashMap<String, usize>,
-}
-
-impl TierContext {
-    pub fn new(program: &Program) -> TierContext {
-        TierContext {
-            names: program
-                .tiers
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.name.name.clone(), i))
-                .collect(),
-        }
-    }
-
-    pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.names.get(name).copied()
-    }
-}
 
 /// The scenario event type a counting word of the IR names: the one place the
 /// two vocabularies meet, exhaustive both ways so a new kind on either side
@@ -51,7 +30,7 @@ pub(crate) fn scenario_type(kind: EventKind) -> EventType {
     }
 }
 
-/// The half-open window `(from, to]` a count period covers on `date`.
+/// The start (exclusive) of the window `(from, to]` a count period covers on `date`.
 fn period_bounds(
     period: Option<&CountPeriod>,
     date: NaiveDate,
@@ -78,46 +57,52 @@ fn period_text(period: Option<&CountPeriod>) -> String {
     }
 }
 
-impl Engine<'_> {
+pub(crate) fn compare(value: Decimal, comparator: Comparator, threshold: Decimal) -> bool {
+    match comparator {
+        Comparator::Ge => value >= threshold,
+        Comparator::Gt => value > threshold,
+        Comparator::Le => value <= threshold,
+        Comparator::Lt => value < threshold,
+        Comparator::Eq => value == threshold,
+    }
+}
+
+impl PartnerRun<'_, '_> {
     /// The partner's tier on a date: granted by the scenario, else the highest tier
     /// whose requirements (and every lower tier's) are met, raised to any tier the
     /// partner was invited to.
-    pub(crate) fn standing_at(&self, partner: PartnerId, date: NaiveDate) -> Option<usize> {
-        let profile = &self.profiles[partner.0 as usize];
-        if let Some(t) = profile.granted_tier {
+    pub(crate) fn standing_at(&self, date: NaiveDate) -> Option<TierId> {
+        if let Some(t) = self.stat.granted_tier {
             return Some(t);
         }
-        self.computed_standing(partner, date).0
+        self.computed_standing(date).0
     }
 
     /// The computed tier, and an invite-only tier whose requirements were met without an invitation.
-    fn computed_standing(
-        &self,
-        partner: PartnerId,
-        date: NaiveDate,
-    ) -> (Option<usize>, Option<usize>) {
-        let profile = &self.profiles[partner.0 as usize];
+    pub(crate) fn computed_standing(&self, date: NaiveDate) -> (Option<TierId>, Option<TierId>) {
         let mut standing = None;
         let mut uninvited = None;
-        for (i, tier) in self.program.tiers.iter().enumerate() {
-            if tier
-                .requirements
+        for (i, tier) in self.plan.program.tiers.iter().enumerate() {
+            let id = TierId(i as u16);
+            if self.plan.tier_requirements[i]
                 .iter()
-                .any(|r| self.requirement_fails(r, partner, date, "").is_some())
+                .any(|&r| self.requirement_fails(r, date).is_some())
             {
                 break;
             }
-            let invited = profile
+            let invited = self
+                .st
                 .invitations
                 .iter()
-                .any(|(d, t)| *d <= date && *t >= i);
+                .any(|(d, t)| *d <= date && *t >= id);
             if tier.invite_only.is_some() && !invited {
-                uninvited = Some(i);
+                uninvited = Some(id);
                 break;
             }
-            standing = Some(i);
+            standing = Some(id);
         }
-        let invited = profile
+        let invited = self
+            .st
             .invitations
             .iter()
             .filter(|(d, _)| *d <= date)
@@ -126,62 +111,50 @@ impl Engine<'_> {
         (standing.max(invited), uninvited)
     }
 
-    /// Why the partner has no signed contract, if it has none: the scenario
-    /// (or roster) says so, or its entity type is one the program signs no
-    /// contract with (`entities … (no contract)`, LANGUAGE.md §3 `program`) —
-    /// as `eligible … with contract` reads it.
-    fn unsigned(&self, partner: PartnerId) -> Option<String> {
-        let profile = &self.profiles[partner.0 as usize];
-        if !profile.contract {
+    /// Why the partner has no signed contract, if it has none.
+    fn unsigned(&self) -> Option<String> {
+        if !self.stat.contract {
             return Some("the partner has no signed contract".to_string());
         }
         let no_contract = self
-            .program
-            .entities
-            .iter()
-            .any(|e| e.name.name == profile.entity && e.no_contract.is_some());
+            .plan
+            .entity(self.stat.entity)
+            .is_some_and(|(no_contract, _)| no_contract);
         no_contract.then(|| {
             format!(
                 "the program signs no contract with `{}` partners",
-                profile.entity
+                self.stat.entity.as_str()
             )
         })
     }
 
-    /// Why a partner fails a requirement on a date; `None` when met, assumed met,
-    /// or not applicable to the partner (`for` another module).
-    pub(crate) fn requirement_fails(
-        &self,
-        req: &Requirement,
-        partner: PartnerId,
-        date: NaiveDate,
-        _context: &str,
-    ) -> Option<String> {
-        let program = self.program;
-        let profile = &self.profiles[partner.0 as usize];
-        if !req.scope.is_empty()
-            && !req.scope.iter().any(|s| {
-                self.in_scope(&Scope::Track(s.name.clone()), partner, date)
-                    || self.in_scope(&Scope::Module(s.name.clone()), partner, date)
-            })
-        {
+    /// Why the partner fails requirement `r` (an index into the plan's) on a
+    /// date; `None` when met, assumed met, or not for the partner (`for`
+    /// another track or module).
+    pub(crate) fn requirement_fails(&self, r: usize, date: NaiveDate) -> Option<String> {
+        let plan = self.plan;
+        let rp = &plan.requirements[r];
+        if !rp.only_for.is_empty() && !rp.only_for.iter().any(|m| self.is_member(*m)) {
             return None;
         }
-        match &req.kind {
-            RequirementKind::Contract => self.unsigned(partner),
+        let (stat, st) = (self.stat, &self.st);
+        match &rp.req.kind {
+            RequirementKind::Contract => self.unsigned(),
             RequirementKind::Agreement { agreement } => self
-                .unsigned(partner)
+                .unsigned()
                 .map(|why| format!("agreement `{}` is not signed ({why})", agreement.name)),
             RequirementKind::Staff {
                 qualification,
                 comparator,
                 count,
             } => {
-                if !profile.staff_known() {
+                if !st.staff_known(stat) {
                     // The scenario says nothing of this partner's staff: assumed met (S0401).
                     return None;
                 }
-                let n = profile.staff_at(&qualification.name, date);
+                let n = plan
+                    .qualification(&qualification.name)
+                    .map_or(0, |q| st.staff_at(stat, q, date));
                 (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
                     format!(
                         "it has {n} `{}` staff, and the requirement is {} {count}",
@@ -198,36 +171,34 @@ impl Engine<'_> {
                 comparator,
                 count,
             } => {
-                let from = period_bounds(period.as_ref(), date, &program.holidays);
+                let from = period_bounds(period.as_ref(), date, plan.holidays);
                 let inside = |d: &NaiveDate| *d > from && *d <= date;
                 let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
                 // One vocabulary: the IR's counting word names a scenario event type,
                 // and each type counts what it names (LANGUAGE.md §3 `require`).
                 let n = match scenario_type(*event) {
-                    EventType::Activity => profile
-                        .activities
-                        .iter()
-                        .filter(|(d, k)| {
-                            inside(d)
-                                && activity
-                                    .as_ref()
-                                    .is_none_or(|a| self.scenario.names.symbol(*k) == a.name)
-                        })
-                        .count(),
-                    EventType::Referral => {
-                        profile.referrals.iter().filter(|(_, d)| inside(d)).count()
+                    EventType::Activity => {
+                        let wanted = activity
+                            .as_ref()
+                            .map(|a| self.scenario.names.find_symbol(&a.name));
+                        st.activities
+                            .iter()
+                            .filter(|(d, k)| inside(d) && wanted.is_none_or(|w| w == Some(*k)))
+                            .count()
                     }
-                    EventType::Registration => dates(&profile.registrations),
+                    EventType::Referral => st.referrals.iter().filter(|(_, d)| inside(d)).count(),
+                    EventType::Registration => dates(&st.registrations),
                     EventType::Order => match within_after {
                         Some((window, EventKind::Referral)) => {
-                            let mut customers: Vec<u32> = profile
+                            let mut customers: Vec<u32> = st
                                 .referrals
                                 .iter()
                                 .filter(|(c, referred)| {
-                                    self.customers[c.0 as usize].first_order.is_some_and(|o| {
-                                        o >= *referred
-                                            && o <= window.after(*referred, &program.holidays)
-                                            && inside(&o)
+                                    st.referred_orders.iter().any(|(x, o)| {
+                                        x == c
+                                            && *o >= *referred
+                                            && *o <= window.after(*referred, plan.holidays)
+                                            && inside(o)
                                     })
                                 })
                                 .map(|(c, _)| c.0)
@@ -249,17 +220,15 @@ impl Engine<'_> {
                             | EventKind::Activity
                             | EventKind::Notice
                             | EventKind::Invitation,
-                        )) => dates(&profile.orders),
+                        )) => dates(&st.orders),
                     },
-                    EventType::Invoice => {
-                        profile.invoiced.iter().filter(|(d, ..)| inside(d)).count()
-                    }
-                    EventType::Payment => dates(&profile.counted.payments),
-                    EventType::Refund => dates(&profile.counted.refunds),
-                    EventType::VendorContact => dates(&profile.counted.vendor_contacts),
-                    EventType::Attachment => dates(&profile.counted.attachments),
-                    EventType::Notice => dates(&profile.counted.notices),
-                    EventType::Invitation => dates(&profile.counted.invitations),
+                    EventType::Invoice => st.invoiced.iter().filter(|(d, _)| inside(d)).count(),
+                    EventType::Payment => dates(&st.counted.payments),
+                    EventType::Refund => dates(&st.counted.refunds),
+                    EventType::VendorContact => dates(&st.counted.vendor_contacts),
+                    EventType::Attachment => dates(&st.counted.attachments),
+                    EventType::Notice => dates(&st.counted.notices),
+                    EventType::Invitation => dates(&st.counted.invitations),
                     // No counting word names a staff event (`scenario_type` never returns it).
                     EventType::Staff => 0,
                 };
@@ -281,10 +250,10 @@ impl Engine<'_> {
                 })
             }
             RequirementKind::Revenue { period, threshold } => {
-                let from = period_bounds(period.as_ref(), date, &program.holidays);
-                let revenue = profile.invoiced_between(from, date);
+                let from = period_bounds(period.as_ref(), date, plan.holidays);
+                let revenue = st.invoiced_between(from, date);
                 let (comparator, target) = match threshold {
-                    RevenueThreshold::SetIndividually => match profile.revenue_target {
+                    RevenueThreshold::SetIndividually => match stat.revenue_target {
                         Some(t) => (Comparator::Ge, t),
                         None => return None,
                     },
@@ -294,7 +263,7 @@ impl Engine<'_> {
                     format!(
                         "its revenue{} is {revenue} {}, and the requirement is {} {target}",
                         period_text(period.as_ref()),
-                        program.currency,
+                        plan.currency,
                         comparator.as_str()
                     )
                 })
@@ -303,111 +272,125 @@ impl Engine<'_> {
         }
     }
 
-    /// Info findings for requirements the scenario cannot measure and for
-    /// invite-only tiers reached without an invitation.
-    pub(crate) fn explain_standings(&mut self, as_of: NaiveDate) {
-        let program = self.program;
-        let mut assumed: Vec<(String, String)> = Vec::new();
-        let owners = program
-            .tiers
+    /// The finding for an invite-only tier the partner qualifies for without an invitation.
+    pub(crate) fn invite_only(&self, as_of: NaiveDate) -> Option<Finding> {
+        if !self.stat.declared || self.stat.granted_tier.is_some() {
+            return None;
+        }
+        let (_, tier) = self.computed_standing(as_of);
+        let tier = tier?;
+        let name = self.name();
+        let tier_name = &self.plan.program.tiers[tier.0 as usize].name.name;
+        Some(
+            Finding::new(
+                FindingCode::InviteOnly,
+                format!("`{name}` meets the requirements below tier `{tier_name}`, which is by invitation only, and has no invitation"),
+            )
+            .partner(name),
+        )
+    }
+}
+
+/// Info findings for requirements the scenario cannot measure.
+pub(crate) fn assumptions(
+    plan: &Plan,
+    partners: &[PartnerStatic],
+    staff_events: &[bool],
+    names: &charter_scenario::Names,
+) -> Vec<Finding> {
+    let program = plan.program;
+    let mut assumed: Vec<(String, String)> = Vec::new();
+    let owners = program
+        .tiers
+        .iter()
+        .map(|t| (format!("tier `{}`", t.name.name), &t.requirements))
+        .chain(
+            program
+                .tracks
+                .iter()
+                .map(|t| (format!("track `{}`", t.name.name), &t.requirements)),
+        )
+        .chain(
+            program
+                .modules
+                .iter()
+                .map(|t| (format!("module `{}`", t.name.name), &t.requirements)),
+        )
+        .chain(std::iter::once((
+            "every partner".to_string(),
+            &program.requirements,
+        )));
+    let declared = || {
+        partners
             .iter()
-            .map(|t| (format!("tier `{}`", t.name.name), &t.requirements))
-            .chain(
-                program
-                    .tracks
-                    .iter()
-                    .map(|t| (format!("track `{}`", t.name.name), &t.requirements)),
-            )
-            .chain(
-                program
-                    .modules
-                    .iter()
-                    .map(|t| (format!("module `{}`", t.name.name), &t.requirements)),
-            )
-            .chain(std::iter::once((
-                "every partner".to_string(),
-                &program.requirements,
-            )));
-        for (owner, reqs) in owners {
-            for req in reqs {
-                match &req.kind {
-                    RequirementKind::Staff { qualification, comparator, count } => {
-                        let missing: Vec<&str> = self
-                            .profiles
-                            .iter()
-                            .filter(|p| p.declared && !p.staff_known())
-                            .map(|p| p.name.as_str())
-                            .collect();
-                        if !missing.is_empty() {
-                            assumed.push((
-                                format!("staff/{owner}/{}", qualification.name),
-                                format!(
-                                    "`staff {} {} {count}` ({owner}) is assumed met for partners whose staff the scenario does not give ({})",
-                                    qualification.name,
-                                    comparator.as_str(),
-                                    missing.join(", ")
-                                ),
-                            ));
-                        }
+            .enumerate()
+            .filter(|(_, p)| p.declared)
+    };
+    for (owner, reqs) in owners {
+        for req in reqs {
+            match &req.kind {
+                RequirementKind::Staff {
+                    qualification,
+                    comparator,
+                    count,
+                } => {
+                    let missing: Vec<&str> = declared()
+                        .filter(|(i, p)| !p.staff_given && !staff_events[*i])
+                        .map(|(i, _)| names.partner(charter_scenario::PartnerId(i as u32)))
+                        .collect();
+                    if !missing.is_empty() {
+                        assumed.push((
+                            format!("staff/{owner}/{}", qualification.name),
+                            format!(
+                                "`staff {} {} {count}` ({owner}) is assumed met for partners whose staff the scenario does not give ({})",
+                                qualification.name,
+                                comparator.as_str(),
+                                missing.join(", ")
+                            ),
+                        ));
                     }
-                    RequirementKind::Text { text } => assumed.push((
-                        text.clone(),
-                        format!("`{text}` ({owner}) is assumed met: the scenario carries no data for it"),
-                    )),
-                    RequirementKind::Revenue {
-                        threshold: RevenueThreshold::SetIndividually,
-                        ..
-                    } => {
-                        let missing: Vec<&str> = self
-                            .profiles
-                            .iter()
-                            .filter(|p| p.declared && p.revenue_target.is_none())
-                            .map(|p| p.name.as_str())
-                            .collect();
-                        if !missing.is_empty() {
-                            assumed.push((
-                                format!("revenue/{owner}"),
-                                format!(
-                                    "the revenue requirement of {owner} is set individually; partners without a `revenue_target` ({}) are assumed to meet it",
-                                    missing.join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                    RequirementKind::Contract
-                    | RequirementKind::Agreement { .. }
-                    | RequirementKind::Count { .. }
-                    | RequirementKind::Revenue {
-                        threshold: RevenueThreshold::Amount { .. },
-                        ..
-                    } => {}
                 }
-            }
-        }
-        let mut messages: Vec<String> = Vec::new();
-        for (key, message) in assumed {
-            if !messages.contains(&key) {
-                messages.push(key);
-                self.findings
-                    .push(Finding::new(FindingCode::AssumedMet, message));
-            }
-        }
-        for index in 0..self.profiles.len() {
-            if !self.profiles[index].declared || self.profiles[index].granted_tier.is_some() {
-                continue;
-            }
-            let id = PartnerId(u32::try_from(index).unwrap_or(u32::MAX));
-            if let (_, Some(tier)) = self.computed_standing(id, as_of) {
-                let name = self.profiles[index].name.clone();
-                let tier_name = &program.tiers[tier].name.name;
-                self.findings.push(
-                    Finding::new(
-                        FindingCode::InviteOnly,
-                        format!("`{name}` meets the requirements below tier `{tier_name}`, which is by invitation only, and has no invitation"),
-                    )
-                    .partner(name),
-                );
+                RequirementKind::Text { text } => assumed.push((
+                    text.clone(),
+                    format!(
+                        "`{text}` ({owner}) is assumed met: the scenario carries no data for it"
+                    ),
+                )),
+                RequirementKind::Revenue {
+                    threshold: RevenueThreshold::SetIndividually,
+                    ..
+                } => {
+                    let missing: Vec<&str> = declared()
+                        .filter(|(_, p)| p.revenue_target.is_none())
+                        .map(|(i, _)| names.partner(charter_scenario::PartnerId(i as u32)))
+                        .collect();
+                    if !missing.is_empty() {
+                        assumed.push((
+                            format!("revenue/{owner}"),
+                            format!(
+                                "the revenue requirement of {owner} is set individually; partners without a `revenue_target` ({}) are assumed to meet it",
+                                missing.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                RequirementKind::Contract
+                | RequirementKind::Agreement { .. }
+                | RequirementKind::Count { .. }
+                | RequirementKind::Revenue {
+                    threshold: RevenueThreshold::Amount { .. },
+                    ..
+                } => {}
             }
         }
     }
+    let mut keys: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (key, message) in assumed {
+        if !keys.contains(&key) {
+            keys.push(key);
+            out.push(Finding::new(FindingCode::AssumedMet, message));
+        }
+    }
+    out
 }

@@ -1,0 +1,1080 @@
+//! Phase (a): attribution, one customer at a time. A customer's claims,
+//! referral windows, approvals, attachments and invoices depend on its own
+//! events only (and on partners' fixed facts), so customers are independent
+//! and run in parallel. Each event becomes [`Credit`]s for the partners it
+//! concerns — the only thing that crosses to phase (b).
+
+use crate::findings::{Finding, FindingCode};
+use crate::partner::PartnerStatic;
+use crate::plan::{AttrId, Plan, ScopeId, TrackId};
+use charter_ir::{AttributionMethod, ClaimPolicy};
+use charter_scenario::{
+    CollectedBy, CustomerId, EventKind as Ev, InvoiceId, PartnerId, Scenario, Symbol,
+};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Whether a partner is in a scope whose membership changes during a run
+/// (a tier, a benefit): phase (b) knows, and only a coupled run asks.
+pub(crate) trait DynamicScope {
+    fn in_dynamic_scope(&self, partner: PartnerId, scope: ScopeId, date: NaiveDate) -> bool;
+}
+
+/// A run whose attribution rules name no tier or benefit never asks.
+pub(crate) struct StaticOnly;
+
+impl DynamicScope for StaticOnly {
+    fn in_dynamic_scope(&self, _: PartnerId, _: ScopeId, _: NaiveDate) -> bool {
+        false
+    }
+}
+
+/// Who owns a customer when a sale is credited, and how.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClaimFacts {
+    pub method: AttributionMethod,
+    /// When the claim took effect (an order for a referral, an approval...).
+    pub date: NaiveDate,
+    /// The referral, registration or attachment date.
+    pub anchor: NaiveDate,
+    pub share: Decimal,
+}
+
+/// A sale (an invoice issued or a payment) credited to one owner.
+#[derive(Clone, Debug)]
+pub(crate) struct Sale {
+    pub invoice: InvoiceId,
+    pub customer: CustomerId,
+    pub invoice_date: NaiveDate,
+    pub invoice_amount: Decimal,
+    pub renewal: bool,
+    pub product: Option<Symbol>,
+    /// The amount paid (a payment) or invoiced (an invoice).
+    pub amount: Decimal,
+    /// Paid less refunded on the invoice, this payment included.
+    pub outstanding_paid: Decimal,
+    pub collected_by: Option<CollectedBy>,
+    pub first_invoice: Option<NaiveDate>,
+    pub first_payment: Option<NaiveDate>,
+    pub first_order: Option<NaiveDate>,
+    pub claim: ClaimFacts,
+}
+
+/// What one event means for one partner.
+#[derive(Clone, Debug)]
+pub(crate) enum CreditKind {
+    /// The partner referred the customer (whatever came of it); the
+    /// customer's first order if it has one.
+    Referral {
+        customer: CustomerId,
+        first_order: Option<NaiveDate>,
+    },
+    /// A customer the partner referred placed its first order.
+    ReferredOrdered {
+        customer: CustomerId,
+    },
+    Registration,
+    Attachment,
+    /// The partner claimed a customer for the first time (`customers` metric).
+    Claimed,
+    /// An order counted for the partner.
+    Order,
+    VendorContact,
+    Invoice(Box<Sale>),
+    Payment(Box<Sale>),
+    /// A refund on an invoice the partner was credited on.
+    Refund {
+        invoice: InvoiceId,
+        customer: CustomerId,
+        /// Whether the partner owns the customer now (its refunds and sales count).
+        owner: bool,
+        /// Whether anything is refunded of something paid.
+        takes: bool,
+        refunded: Decimal,
+        paid_before: Decimal,
+        last_payment: Option<NaiveDate>,
+    },
+    Activity(Symbol),
+    Notice,
+    Invitation(Symbol),
+    Staff(Symbol, u32),
+}
+
+/// One event's meaning for one partner, in replay order.
+#[derive(Clone, Debug)]
+pub(crate) struct Credit {
+    /// The event's position in the replay (date, same-day rank, input order).
+    pub seq: u32,
+    /// Its rank among the event's credits.
+    pub sub: u16,
+    pub partner: PartnerId,
+    pub date: NaiveDate,
+    /// The event's index in the scenario (for locations).
+    pub event: u32,
+    pub kind: CreditKind,
+}
+
+/// A finding with its place in the report: the replay position of the
+/// event it is about, the phase, a rank within; and, for findings reported
+/// once per key across customers, the key.
+pub(crate) struct Keyed {
+    pub key: (u32, u8, u32, u32),
+    pub once: Option<(FindingCode, u32, u32, u32)>,
+    pub finding: Finding,
+}
+
+#[derive(Clone)]
+pub(crate) struct Claim {
+    partner: PartnerId,
+    method: AttributionMethod,
+    date: NaiveDate,
+    exclusive: bool,
+    anchor: NaiveDate,
+    /// The order in which the replay made the customer's claims.
+    seq: u32,
+}
+
+struct InvoiceState {
+    id: InvoiceId,
+    date: NaiveDate,
+    amount: Decimal,
+    renewal: bool,
+    product: Option<Symbol>,
+    paid: Decimal,
+    refunded: Decimal,
+    last_payment: Option<NaiveDate>,
+    ignored: bool,
+    /// Partners credited a sale on it, in the order of their first credit.
+    credited: Vec<PartnerId>,
+}
+
+/// One customer's attribution state.
+#[derive(Default)]
+pub(crate) struct CustomerState {
+    vendor_contacts: Vec<NaiveDate>,
+    pending_referrals: Vec<(PartnerId, NaiveDate, AttrId, u32)>,
+    referrers: Vec<PartnerId>,
+    first_order: Option<NaiveDate>,
+    first_purchase: Option<NaiveDate>,
+    first_invoice: Option<NaiveDate>,
+    first_payment: Option<NaiveDate>,
+    claims: Vec<Claim>,
+    invoices: Vec<InvoiceState>,
+    /// Findings reported once per customer or invoice.
+    reported: Vec<(FindingCode, u32)>,
+}
+
+/// An invoice still waiting for its full payment at the end of the run.
+pub(crate) struct Pending {
+    pub invoice: InvoiceId,
+    pub customer: CustomerId,
+    pub amount: Decimal,
+    pub paid: Decimal,
+}
+
+/// Runs one customer's events; what it emits goes to `out`.
+pub(crate) struct Attribution<'r, 'p> {
+    pub plan: &'r Plan<'p>,
+    pub scenario: &'r Scenario,
+    pub partners: &'r [PartnerStatic],
+    pub dynamic: &'r dyn DynamicScope,
+    pub customer: CustomerId,
+    pub state: &'r mut CustomerState,
+    pub credits: &'r mut Vec<Credit>,
+    pub findings: &'r mut Vec<Keyed>,
+    /// The event being replayed.
+    seq: u32,
+    event: u32,
+    sub: u16,
+    rank: u32,
+}
+
+impl<'r, 'p> Attribution<'r, 'p> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        plan: &'r Plan<'p>,
+        scenario: &'r Scenario,
+        partners: &'r [PartnerStatic],
+        dynamic: &'r dyn DynamicScope,
+        customer: CustomerId,
+        state: &'r mut CustomerState,
+        credits: &'r mut Vec<Credit>,
+        findings: &'r mut Vec<Keyed>,
+    ) -> Self {
+        Attribution {
+            plan,
+            scenario,
+            partners,
+            dynamic,
+            customer,
+            state,
+            credits,
+            findings,
+            seq: 0,
+            event: 0,
+            sub: 0,
+            rank: 0,
+        }
+    }
+
+    fn credit(&mut self, partner: PartnerId, date: NaiveDate, kind: CreditKind) {
+        self.credits.push(Credit {
+            seq: self.seq,
+            sub: self.sub,
+            partner,
+            date,
+            event: self.event,
+            kind,
+        });
+        self.sub = self.sub.saturating_add(1);
+    }
+
+    fn push(&mut self, finding: Finding, once: Option<(FindingCode, u32, u32, u32)>) {
+        self.findings.push(Keyed {
+            key: (self.seq, 1, self.rank, 0),
+            once,
+            finding,
+        });
+        self.rank += 1;
+    }
+
+    /// Whether a finding keyed to this customer or one of its invoices was reported; marks it.
+    fn seen(&mut self, code: FindingCode, key: u32) -> bool {
+        if self.state.reported.contains(&(code, key)) {
+            return true;
+        }
+        self.state.reported.push((code, key));
+        false
+    }
+
+    fn partner_name(&self, p: PartnerId) -> &'r str {
+        self.scenario.names.partner(p)
+    }
+
+    fn customer_name(&self) -> &'r str {
+        self.scenario.names.customer(self.customer)
+    }
+
+    fn location(&self, index: u32) -> String {
+        let event = &self.scenario.events[index as usize];
+        match &event.id {
+            Some(id) => format!("{} ({})", self.scenario.event_location(event), id),
+            None => self.scenario.event_location(event),
+        }
+    }
+
+    /// Replays one event of the customer (`seq`: its position in the replay).
+    pub fn event(&mut self, seq: u32, index: u32) {
+        self.seq = seq;
+        self.event = index;
+        self.sub = 0;
+        self.rank = 0;
+        let event = &self.scenario.events[index as usize];
+        let date = event.date;
+        match &event.kind {
+            Ev::VendorContact { .. } => {
+                self.state.vendor_contacts.push(date);
+                for (claim, _) in self.owners(date) {
+                    self.credit(claim.partner, date, CreditKind::VendorContact);
+                }
+            }
+            Ev::Referral { partner, .. } => self.referral(*partner, date),
+            Ev::Registration {
+                partner,
+                approved,
+                decided,
+                ..
+            } => self.registration(*partner, date, *approved, *decided),
+            Ev::Attachment {
+                partner,
+                requested_by_customer,
+                ..
+            } => {
+                self.credit(*partner, date, CreditKind::Attachment);
+                self.attachment(*partner, date, *requested_by_customer)
+            }
+            Ev::Order {
+                product, partner, ..
+            } => self.order(*product, *partner, date),
+            Ev::Invoice {
+                invoice,
+                amount,
+                currency,
+                product,
+                renewal,
+                ..
+            } => self.invoice(
+                *invoice,
+                *amount,
+                currency.as_ref().map(|c| c.as_str()),
+                *product,
+                *renewal,
+                date,
+            ),
+            Ev::Payment {
+                invoice,
+                amount,
+                collected_by,
+            } => self.payment(*invoice, *amount, *collected_by, date),
+            Ev::Refund { invoice, amount } => self.refund(*invoice, *amount, date),
+            // Partner events never reach a customer.
+            Ev::Activity { .. } | Ev::Notice { .. } | Ev::Invitation { .. } | Ev::Staff { .. } => {}
+        }
+    }
+
+    // ------------------------------------------------------------ claims
+
+    fn in_scope(&self, scope: ScopeId, partner: PartnerId, date: NaiveDate) -> bool {
+        let p = &self.partners[partner.0 as usize];
+        match scope {
+            ScopeId::Program => true,
+            ScopeId::Track(t) => p.in_track(t, self.seq),
+            ScopeId::Module(m) => p.holds_module(m),
+            ScopeId::Tier(_) | ScopeId::Benefit(_) => {
+                self.dynamic.in_dynamic_scope(partner, scope, date)
+            }
+            ScopeId::Unknown => false,
+        }
+    }
+
+    /// The first attribution rule of a method that applies to a partner.
+    fn rule_for(
+        &self,
+        method: AttributionMethod,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Option<AttrId> {
+        self.plan
+            .attributions_by(method)
+            .find(|(_, a)| self.in_scope(a.scope, partner, date))
+            .map(|(id, _)| id)
+    }
+
+    fn no_rule(&mut self, method: AttributionMethod, partner: PartnerId) {
+        let name = self.partner_name(partner);
+        let cust = self.customer_name();
+        let location = self.location(self.event);
+        self.push(
+            Finding::new(
+                FindingCode::AttributionRejected,
+                format!(
+                    "the policy attributes no customer to `{name}` by {}: the event gives it no claim",
+                    method.as_str()
+                ),
+            )
+            .partner(name)
+            .customer(cust)
+            .event(location),
+            Some((FindingCode::AttributionRejected, partner.0, method as u32, 0)),
+        );
+    }
+
+    fn reject(&mut self, partner: PartnerId, index: u32, why: String) {
+        let name = self.partner_name(partner);
+        let cust = self.customer_name();
+        let location = self.location(index);
+        self.push(
+            Finding::new(FindingCode::AttributionRejected, why)
+                .partner(name)
+                .customer(cust)
+                .event(location),
+            None,
+        );
+    }
+
+    fn referral(&mut self, partner: PartnerId, date: NaiveDate) {
+        self.credit(
+            partner,
+            date,
+            CreditKind::Referral {
+                customer: self.customer,
+                first_order: self.state.first_order,
+            },
+        );
+        if !self.state.referrers.contains(&partner) {
+            self.state.referrers.push(partner);
+        }
+        let Some(rule) = self.rule_for(AttributionMethod::Referral, partner, date) else {
+            self.no_rule(AttributionMethod::Referral, partner);
+            return;
+        };
+        let a = &self.plan.program.attributions[rule.0 as usize];
+        if a.closes_within.is_some() {
+            let event = self.event;
+            self.state
+                .pending_referrals
+                .push((partner, date, rule, event));
+        } else if let Some(why) = self
+            .referral_blocked(date, rule)
+            .or_else(|| self.not_new(rule, "referral", date))
+        {
+            self.reject(partner, self.event, why);
+        } else {
+            self.claim(
+                partner,
+                AttributionMethod::Referral,
+                date,
+                date,
+                false,
+                self.event,
+            );
+        }
+    }
+
+    /// Why a referral on `date` cannot attribute the customer, if it cannot.
+    fn referral_blocked(&self, date: NaiveDate, rule: AttrId) -> Option<String> {
+        let a = &self.plan.program.attributions[rule.0 as usize];
+        let lookback = a.no_prior_contact?;
+        let from = lookback.before(date, self.plan.holidays);
+        let contact = self
+            .state
+            .vendor_contacts
+            .iter()
+            .find(|d| **d >= from && **d <= date)?;
+        Some(format!(
+            "the referral of `{}` on {date} does not count: the vendor was in contact with it on {contact}, within {lookback} before the referral",
+            self.customer_name()
+        ))
+    }
+
+    /// Why a claim under `new customers only` fails: the customer bought before it.
+    fn not_new(&self, rule: AttrId, what: &str, date: NaiveDate) -> Option<String> {
+        if !self.plan.program.attributions[rule.0 as usize].new_customers_only {
+            return None;
+        }
+        let first = self.state.first_purchase?;
+        Some(format!(
+            "`{}` had already bought on {first}, before the {what} on {date}: the policy counts new customers only",
+            self.customer_name()
+        ))
+    }
+
+    fn registration(
+        &mut self,
+        partner: PartnerId,
+        date: NaiveDate,
+        approved: bool,
+        decided: Option<NaiveDate>,
+    ) {
+        self.credit(partner, date, CreditKind::Registration);
+        let Some(rule) = self.rule_for(AttributionMethod::Registration, partner, date) else {
+            self.no_rule(AttributionMethod::Registration, partner);
+            return;
+        };
+        let a = &self.plan.program.attributions[rule.0 as usize];
+        let cust = self.customer_name();
+        if a.approval_required && !approved {
+            self.reject(
+                partner,
+                self.event,
+                format!(
+                    "the registration of `{cust}` on {date} was not approved, so it gives no claim"
+                ),
+            );
+            return;
+        }
+        if let Some(why) = self.not_new(rule, "registration", date) {
+            self.reject(partner, self.event, why);
+            return;
+        }
+        let at = decided.unwrap_or(date).max(date);
+        if let (Some(limit), Some(decided)) = (a.decided_within, decided) {
+            let deadline = limit.after(date, self.plan.holidays);
+            if decided > deadline {
+                let name = self.partner_name(partner);
+                let location = self.location(self.event);
+                self.push(
+                    Finding::new(
+                        FindingCode::LateDecision,
+                        format!("the registration of `{cust}` on {date} was decided on {decided}, after the {limit} the policy gives the vendor (by {deadline}); the approval still counts"),
+                    )
+                    .partner(name)
+                    .customer(cust)
+                    .event(location),
+                    None,
+                );
+            }
+        }
+        let exclusive = a.exclusive;
+        self.claim(
+            partner,
+            AttributionMethod::Registration,
+            at,
+            date,
+            exclusive,
+            self.event,
+        );
+    }
+
+    fn attachment(&mut self, partner: PartnerId, date: NaiveDate, requested: bool) {
+        let Some(rule) = self.rule_for(AttributionMethod::Attachment, partner, date) else {
+            self.no_rule(AttributionMethod::Attachment, partner);
+            return;
+        };
+        let a = &self.plan.program.attributions[rule.0 as usize];
+        if a.before_installation {
+            if let Some(installed) = self.state.first_invoice.filter(|d| *d <= date) {
+                if !(a.existing_on_request && requested) {
+                    let cust = self.customer_name();
+                    let why = if a.existing_on_request {
+                        format!("`{cust}` was already a customer (first invoice {installed}) when it was attached on {date}; an existing customer is attached only at its own request (`requested_by_customer`)")
+                    } else {
+                        format!("`{cust}` was attached on {date}, after its installation (first invoice {installed}); the policy attaches customers only before installation")
+                    };
+                    self.reject(partner, self.event, why);
+                    return;
+                }
+            }
+        }
+        if let Some(why) = self.not_new(rule, "attachment", date) {
+            self.reject(partner, self.event, why);
+            return;
+        }
+        let exclusive = a.exclusive;
+        self.claim(
+            partner,
+            AttributionMethod::Attachment,
+            date,
+            date,
+            exclusive,
+            self.event,
+        );
+    }
+
+    fn order(&mut self, product: Option<Symbol>, partner: Option<PartnerId>, date: NaiveDate) {
+        let bought_before = self.state.first_purchase;
+        self.close_referrals(date, "ordered");
+        if let Some(p) = partner {
+            self.credit(p, date, CreditKind::Order);
+            match self.rule_for(AttributionMethod::PartnerSale, p, date) {
+                None => self.no_rule(AttributionMethod::PartnerSale, p),
+                Some(rule) => {
+                    let a = &self.plan.program.attributions[rule.0 as usize];
+                    let allowed = &self.plan.attributions[rule.0 as usize].products;
+                    let product_ok = match (allowed, product) {
+                        (None, _) | (_, None) => true,
+                        (Some(list), Some(s)) => list.contains(&s),
+                    };
+                    let cust = self.customer_name();
+                    if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
+                        self.reject(
+                            p,
+                            self.event,
+                            format!("`{cust}` had already bought on {first}, before the sale on {date}: the policy counts new customers only"),
+                        );
+                    } else if product_ok {
+                        let exclusive = a.exclusive;
+                        self.claim(
+                            p,
+                            AttributionMethod::PartnerSale,
+                            date,
+                            date,
+                            exclusive,
+                            self.event,
+                        );
+                    } else {
+                        let wanted = a
+                            .products
+                            .iter()
+                            .map(|x| format!("`{}`", x.name))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let product_name = product.map_or("", |s| self.scenario.names.symbol(s));
+                        self.reject(
+                            p,
+                            self.event,
+                            format!(
+                                "the sale to `{cust}` on {date} was of `{product_name}`; the policy counts a partner's own sale only of {wanted}"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if self.state.first_order.is_none() {
+            self.state.first_order = Some(date);
+            let referrers = std::mem::take(&mut self.state.referrers);
+            for &r in &referrers {
+                self.credit(
+                    r,
+                    date,
+                    CreditKind::ReferredOrdered {
+                        customer: self.customer,
+                    },
+                );
+            }
+            self.state.referrers = referrers;
+        }
+        // Orders of attributed customers count for the partner's order metrics.
+        if partner.is_none() {
+            if let Some(owner) = self.owners(date).first().map(|(c, _)| c.partner) {
+                self.credit(owner, date, CreditKind::Order);
+            }
+        }
+    }
+
+    /// Decides the referrals waiting for the customer at its first purchase
+    /// (an order, or an invoice when no order event came first).
+    fn close_referrals(&mut self, date: NaiveDate, how: &str) {
+        let first_order = self.state.first_purchase;
+        let pending = std::mem::take(&mut self.state.pending_referrals);
+        for (p, referred, rule, ref_index) in pending {
+            if referred > date {
+                self.state
+                    .pending_referrals
+                    .push((p, referred, rule, ref_index));
+                continue;
+            }
+            let a = &self.plan.program.attributions[rule.0 as usize];
+            let cust = self.customer_name();
+            if let Some(first) = first_order.filter(|d| *d <= referred) {
+                self.reject(
+                    p,
+                    ref_index,
+                    format!("`{cust}` had already bought on {first}, before the referral on {referred}: it is not a new customer"),
+                );
+                continue;
+            }
+            if first_order.is_some() {
+                // An earlier order after the referral already decided this referral.
+                continue;
+            }
+            if let Some((_, window)) = a.closes_within {
+                let deadline = window.after(referred, self.plan.holidays);
+                if date > deadline {
+                    self.reject(
+                        p,
+                        ref_index,
+                        format!("`{cust}` {how} on {date}, more than {window} after the referral on {referred} (by {deadline})"),
+                    );
+                    continue;
+                }
+            }
+            if let Some(why) = self.referral_blocked(referred, rule) {
+                self.reject(p, ref_index, why);
+                continue;
+            }
+            self.claim(
+                p,
+                AttributionMethod::Referral,
+                date,
+                referred,
+                false,
+                ref_index,
+            );
+        }
+        if self.state.first_purchase.is_none() {
+            self.state.first_purchase = Some(date);
+        }
+    }
+
+    fn claim(
+        &mut self,
+        partner: PartnerId,
+        method: AttributionMethod,
+        date: NaiveDate,
+        anchor: NaiveDate,
+        exclusive: bool,
+        event: u32,
+    ) {
+        // A partner's further claim is ignored, unless it is exclusive and the
+        // partner's earlier claims are not: then it is added (LANGUAGE.md §4).
+        let mut earlier = self.state.claims.iter().filter(|c| c.partner == partner);
+        let again = earlier.clone().next().is_some();
+        if again && (!exclusive || earlier.any(|c| c.exclusive)) {
+            return;
+        }
+        let contested = self.state.claims.iter().any(|c| c.partner != partner);
+        let seq = u32::try_from(self.state.claims.len()).unwrap_or(u32::MAX);
+        self.state.claims.push(Claim {
+            partner,
+            method,
+            date,
+            exclusive,
+            anchor,
+            seq,
+        });
+        if !again {
+            self.credit(partner, date, CreditKind::Claimed);
+        }
+        if contested {
+            let names = &self.scenario.names;
+            let winner = self
+                .owners(date)
+                .iter()
+                .map(|(c, _)| format!("`{}`", names.partner(c.partner)))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let claims = self
+                .state
+                .claims
+                .iter()
+                .map(|c| {
+                    format!(
+                        "`{}` ({} on {})",
+                        names.partner(c.partner),
+                        c.method.as_str(),
+                        c.date
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rule = match &self.plan.program.claims {
+                ClaimPolicy::First => "claims first: the earliest claim wins",
+                ClaimPolicy::Last => "claims last: the latest claim wins",
+                ClaimPolicy::ExclusiveFirst => {
+                    "claims exclusive_first: an exclusive claim wins, else the earliest"
+                }
+                ClaimPolicy::Split { .. } => "claims split: the commission is shared by track",
+            };
+            let cust = self.customer_name();
+            let location = self.location(event);
+            self.push(
+                Finding::new(
+                    FindingCode::ContestedCustomer,
+                    format!("`{cust}` is claimed by {claims}; by the policy's rule ({rule}) it is {winner}'s"),
+                )
+                .customer(cust)
+                .event(location),
+                None,
+            );
+        }
+    }
+
+    /// Who owns the customer on a date, with each owner's share (1 unless split).
+    fn owners(&self, date: NaiveDate) -> Owners {
+        let mut out = Owners::default();
+        match self.state.claims.as_slice() {
+            [] => return out,
+            [only] => {
+                if only.date <= date {
+                    out.push(only.clone(), Decimal::ONE);
+                }
+                return out;
+            }
+            _ => {}
+        }
+        let live = || self.state.claims.iter().filter(|c| c.date <= date);
+        let key = |c: &&Claim| (c.date, c.anchor, c.seq);
+        if live().next().is_none() {
+            return out;
+        }
+        let pick = match &self.plan.program.claims {
+            ClaimPolicy::First => live().min_by_key(key),
+            ClaimPolicy::Last => live().max_by_key(key),
+            ClaimPolicy::ExclusiveFirst => live()
+                .filter(|c| c.exclusive)
+                .min_by_key(key)
+                .or_else(|| live().min_by_key(key)),
+            ClaimPolicy::Split { shares } => {
+                for share in shares {
+                    let track: Option<TrackId> = self.plan.track_id(&share.track.name);
+                    let of_track = live()
+                        .filter(|c| {
+                            let p = &self.partners[c.partner.0 as usize];
+                            track.is_some_and(|t| p.in_track(t, self.seq))
+                        })
+                        .min_by_key(key);
+                    if let Some(c) = of_track {
+                        out.push(c.clone(), share.share.fraction());
+                    }
+                }
+                if out.len() > 1 {
+                    return out;
+                }
+                out = Owners::default();
+                live().min_by_key(key)
+            }
+        };
+        if let Some(c) = pick {
+            out.push(c.clone(), Decimal::ONE);
+        }
+        out
+    }
+
+    fn claim_facts(c: &Claim, share: Decimal) -> ClaimFacts {
+        ClaimFacts {
+            method: c.method,
+            date: c.date,
+            anchor: c.anchor,
+            share,
+        }
+    }
+
+    // ------------------------------------------------------------ invoices
+
+    fn invoice_index(&self, id: InvoiceId) -> Option<usize> {
+        self.state.invoices.iter().rposition(|i| i.id == id)
+    }
+
+    fn invoice(
+        &mut self,
+        id: InvoiceId,
+        amount: Decimal,
+        currency: Option<&str>,
+        product: Option<Symbol>,
+        renewal: bool,
+        date: NaiveDate,
+    ) {
+        let ignored = match currency {
+            Some(c) if c != self.plan.currency => {
+                let location = self.location(self.event);
+                let message = format!(
+                    "invoice `{}` is in {c} but the program pays in {}; it is left out",
+                    self.scenario.names.invoice(id),
+                    self.plan.currency
+                );
+                let cust = self.customer_name();
+                self.push(
+                    Finding::new(FindingCode::CurrencyMismatch, message)
+                        .customer(cust)
+                        .event(location),
+                    None,
+                );
+                true
+            }
+            Some(_) | None => false,
+        };
+        if !ignored && self.state.first_purchase.is_none() {
+            // No order event came first: the first invoice closes the lead.
+            self.close_referrals(date, "was first invoiced");
+        }
+        if !ignored && self.state.first_invoice.is_none() {
+            self.state.first_invoice = Some(date);
+        }
+        // An invoice id issued again replaces the earlier invoice.
+        if let Some(i) = self.invoice_index(id) {
+            self.state.invoices.remove(i);
+        }
+        self.state.invoices.push(InvoiceState {
+            id,
+            date,
+            amount,
+            renewal,
+            product,
+            paid: Decimal::ZERO,
+            refunded: Decimal::ZERO,
+            last_payment: None,
+            ignored,
+            credited: Vec::new(),
+        });
+        if ignored {
+            return;
+        }
+        let k = self.state.invoices.len() - 1;
+        for (claim, share) in self.owners(date) {
+            let sale = self.sale(k, amount, None, &claim, share);
+            self.credited(k, claim.partner);
+            self.credit(claim.partner, date, CreditKind::Invoice(Box::new(sale)));
+        }
+    }
+
+    fn credited(&mut self, k: usize, partner: PartnerId) {
+        let credited = &mut self.state.invoices[k].credited;
+        if !credited.contains(&partner) {
+            credited.push(partner);
+        }
+    }
+
+    fn sale(
+        &self,
+        k: usize,
+        amount: Decimal,
+        collected_by: Option<CollectedBy>,
+        claim: &Claim,
+        share: Decimal,
+    ) -> Sale {
+        let inv = &self.state.invoices[k];
+        Sale {
+            invoice: inv.id,
+            customer: self.customer,
+            invoice_date: inv.date,
+            invoice_amount: inv.amount,
+            renewal: inv.renewal,
+            product: inv.product,
+            amount,
+            outstanding_paid: inv.paid - inv.refunded,
+            collected_by,
+            first_invoice: self.state.first_invoice,
+            first_payment: self.state.first_payment,
+            first_order: self.state.first_order,
+            claim: Self::claim_facts(claim, share),
+        }
+    }
+
+    fn payment(&mut self, id: InvoiceId, amount: Decimal, by: CollectedBy, date: NaiveDate) {
+        // The replay routes a payment here only once its invoice was issued.
+        let Some(k) = self.invoice_index(id) else {
+            return;
+        };
+        let inv = &mut self.state.invoices[k];
+        if inv.ignored {
+            return;
+        }
+        inv.paid += amount;
+        inv.last_payment = Some(date);
+        let (paid, total) = (inv.paid - inv.refunded, inv.amount);
+        if paid > total && !self.seen(FindingCode::Overpayment, id.0) {
+            let name = self.scenario.names.invoice(id);
+            let location = self.location(self.event);
+            let cust = self.customer_name();
+            self.push(
+                Finding::new(
+                    FindingCode::Overpayment,
+                    format!(
+                        "invoice `{name}` of {total} {} has been paid {paid}",
+                        self.plan.currency
+                    ),
+                )
+                .customer(cust)
+                .event(location),
+                None,
+            );
+        }
+        if self.state.first_payment.is_none() {
+            self.state.first_payment = Some(date);
+        }
+        let owners = self.owners(date);
+        if owners.is_empty() {
+            if self.seen(FindingCode::Unattributed, u32::MAX) {
+                return;
+            }
+            let cust = self.customer_name();
+            let location = self.location(self.event);
+            self.push(
+                Finding::new(
+                    FindingCode::Unattributed,
+                    format!("`{cust}` paid on {date} but no partner's claim attributes it: it earns nobody a commission"),
+                )
+                .customer(cust)
+                .event(location),
+                None,
+            );
+            return;
+        }
+        for (claim, share) in owners {
+            let sale = self.sale(k, amount, Some(by), &claim, share);
+            self.credited(k, claim.partner);
+            self.credit(claim.partner, date, CreditKind::Payment(Box::new(sale)));
+        }
+    }
+
+    /// A refund takes back the same share of every commission on the invoice
+    /// (LANGUAGE.md §4, "Refunds"): each partner credited on it is told.
+    fn refund(&mut self, id: InvoiceId, amount: Decimal, date: NaiveDate) {
+        let Some(k) = self.invoice_index(id) else {
+            return;
+        };
+        let inv = &mut self.state.invoices[k];
+        if inv.ignored {
+            return;
+        }
+        let paid_before = inv.paid - inv.refunded;
+        let refunded = amount.min(paid_before.max(Decimal::ZERO));
+        inv.refunded += refunded;
+        let last_payment = inv.last_payment;
+        if amount > paid_before {
+            let inv_name = self.scenario.names.invoice(id);
+            let location = self.location(self.event);
+            let cust = self.customer_name();
+            self.push(
+                Finding::new(
+                    FindingCode::RefundExceedsPayments,
+                    format!("the refund of {amount} on invoice `{inv_name}` exceeds the {paid_before} paid on it; {refunded} is refunded"),
+                )
+                .customer(cust)
+                .event(location),
+                None,
+            );
+        }
+        let takes = !paid_before.is_zero() && !refunded.is_zero();
+        let owners = self.owners(date);
+        let mut told: Vec<(PartnerId, bool)> =
+            owners.iter().map(|(c, _)| (c.partner, true)).collect();
+        for &p in &self.state.invoices[k].credited {
+            if !told.iter().any(|(x, _)| *x == p) {
+                told.push((p, false));
+            }
+        }
+        for (partner, owner) in told {
+            self.credit(
+                partner,
+                date,
+                CreditKind::Refund {
+                    invoice: id,
+                    customer: self.customer,
+                    owner,
+                    takes,
+                    refunded,
+                    paid_before,
+                    last_payment,
+                },
+            );
+        }
+    }
+
+    /// The invoice still waiting for its full payment at the end, if the
+    /// program has a commission that waits for it and the customer is owned.
+    pub fn pending(&self, as_of: NaiveDate) -> Vec<Pending> {
+        if !self.plan.full_payment_rules || self.owners(as_of).is_empty() {
+            return Vec::new();
+        }
+        self.state
+            .invoices
+            .iter()
+            .filter(|inv| {
+                !inv.ignored && !inv.paid.is_zero() && inv.paid - inv.refunded < inv.amount
+            })
+            .map(|inv| Pending {
+                invoice: inv.id,
+                customer: self.customer,
+                amount: inv.amount,
+                paid: inv.paid - inv.refunded,
+            })
+            .collect()
+    }
+}
+
+/// A customer's owners on a date: almost always one, never on the heap then.
+#[derive(Default)]
+struct Owners {
+    first: Option<(Claim, Decimal)>,
+    more: Vec<(Claim, Decimal)>,
+}
+
+impl Owners {
+    fn push(&mut self, claim: Claim, share: Decimal) {
+        if self.first.is_none() {
+            self.first = Some((claim, share));
+        } else {
+            self.more.push((claim, share));
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    fn first(&self) -> Option<&(Claim, Decimal)> {
+        self.first.as_ref()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Claim, Decimal)> {
+        self.first.iter().chain(&self.more)
+    }
+}
+
+impl IntoIterator for Owners {
+    type Item = (Claim, Decimal);
+    type IntoIter = std::iter::Chain<
+        std::option::IntoIter<(Claim, Decimal)>,
+        std::vec::IntoIter<(Claim, Decimal)>,
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.first.into_iter().chain(self.more)
+    }
+}

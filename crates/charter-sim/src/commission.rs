@@ -1,0 +1,321 @@
+//! Commissions: which rules a credited sale earns under, the window and
+//! contract checks, the base, and the account each (invoice, rule) keeps.
+
+use crate::attribution::Sale;
+use crate::explain::{BaseWhy, CommissionWhy, SettledWhy, Shown, Why, WindowWhy};
+use crate::findings::{Finding, FindingCode};
+use crate::money::{Account, Exact, Settlement as Settled};
+use crate::partner::{InvoiceBook, InvoiceCommission};
+use crate::payouts::{PartnerRun, RuleRef};
+use crate::plan::RuleId;
+use charter_ir::*;
+use charter_scenario::{CollectedBy, InvoiceId};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+impl PartnerRun<'_, '_> {
+    /// Commissions on an invoice issued to one of the partner's customers.
+    pub(crate) fn invoice_commissions(&mut self, sale: &Sale, date: NaiveDate) {
+        let program = self.plan.program;
+        for (r, rule) in program.commissions.iter().enumerate() {
+            if rule.base.kind == BaseKind::Invoices {
+                self.commission(RuleId(r as u16), sale, date);
+            }
+        }
+    }
+
+    /// Commissions on a payment of one of the partner's customers.
+    pub(crate) fn payment_commissions(&mut self, sale: &Sale, date: NaiveDate) {
+        let program = self.plan.program;
+        for (r, rule) in program.commissions.iter().enumerate() {
+            if rule.base.kind != BaseKind::Payments {
+                continue;
+            }
+            if let (Some(c), Some(by)) = (rule.base.collected_by, sale.collected_by) {
+                let matches = matches!(
+                    (c, by),
+                    (Collector::Vendor, CollectedBy::Vendor)
+                        | (Collector::Partner, CollectedBy::Partner)
+                );
+                if !matches {
+                    continue;
+                }
+            }
+            self.commission(RuleId(r as u16), sale, date);
+        }
+    }
+
+    pub(crate) fn not_earned(
+        &mut self,
+        code: FindingCode,
+        r: RuleId,
+        date: NaiveDate,
+        sale: &Sale,
+        why: String,
+    ) {
+        let rule = &self.plan.program.commissions[r.0 as usize];
+        let name = self.name();
+        let message = match code {
+            FindingCode::NotEligible => {
+                format!("`{name}` earns nothing from `{}`: {why}", rule.name.name)
+            }
+            _ => format!(
+                "`{name}` earns nothing from `{}` on {date}: {why}",
+                rule.name.name
+            ),
+        };
+        let cust = self.scenario.names.customer(sale.customer);
+        let location = self.location();
+        self.push_finding(
+            Finding::new(code, message)
+                .partner(name)
+                .customer(cust)
+                .rule(rule.span)
+                .event(location),
+        );
+    }
+
+    /// Applies commission rule `r` to a credited sale.
+    pub(crate) fn commission(&mut self, r: RuleId, sale: &Sale, date: NaiveDate) {
+        let plan = self.plan;
+        let program = plan.program;
+        let rule = &program.commissions[r.0 as usize];
+        let rp = &plan.rules[r.0 as usize];
+        // Which invoices the rule covers.
+        match rule.base.invoices {
+            InvoiceFilter::New if sale.renewal => return,
+            InvoiceFilter::Renewal if !sale.renewal => return,
+            InvoiceFilter::Any | InvoiceFilter::New | InvoiceFilter::Renewal => {}
+        }
+        if let Some(products) = &rp.products {
+            if !sale.product.is_some_and(|p| products.contains(&p)) {
+                return;
+            }
+        }
+        if !self.in_scope(rp.scope, date) {
+            return;
+        }
+        if let Some(why) = self.ineligible(r, date) {
+            if !self.seen(FindingCode::NotEligible, r.0 as u32, 0) {
+                self.not_earned(FindingCode::NotEligible, r, date, sale, why);
+            }
+            return;
+        }
+        if let Some(why) = self.unmet_requirements(&rp.requirements, date) {
+            if !self.seen(FindingCode::RequirementNotMet, r.0 as u32, 0) {
+                self.not_earned(FindingCode::RequirementNotMet, r, date, sale, why);
+            }
+            return;
+        }
+        // The window selects invoices by their issue date.
+        let window = match &rule.window {
+            WindowSpec::Within { length, anchor } => {
+                let start = match anchor {
+                    Anchor::FirstInvoice => sale.first_invoice,
+                    Anchor::FirstPayment => sale.first_payment,
+                    Anchor::FirstOrder => sale.first_order,
+                    Anchor::Referral | Anchor::Registration | Anchor::Attachment => {
+                        Some(sale.claim.anchor)
+                    }
+                    Anchor::Attribution => Some(sale.claim.date),
+                    Anchor::ContractStart => self.stat.joined.or(Some(sale.claim.date)),
+                };
+                let Some(start) = start else { return };
+                let end = length.after(start, plan.holidays);
+                if sale.invoice_date < start || sale.invoice_date >= end {
+                    return;
+                }
+                WindowWhy::Within {
+                    start,
+                    end,
+                    invoice_date: sale.invoice_date,
+                }
+            }
+            WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => WindowWhy::WhileCustomerPays,
+            WindowSpec::WhileContractActive => WindowWhy::WhileContractActive,
+            WindowSpec::Unbounded => WindowWhy::None,
+        };
+        // After the partner's contract ended. The contract runs through its
+        // end date (LANGUAGE.md §4, Contract end): an invoice issued on that
+        // day still earns, and a payment made on it is not a later one.
+        let mut ended = None;
+        if let Some(end) = self.st.contract_end {
+            if date > end {
+                let terms = program.contract.as_ref();
+                let waive = terms.is_some_and(|t| t.waive_renewals);
+                let stop = terms.is_some_and(|t| t.stop_commissions);
+                let inv_name = self.scenario.names.invoice(sale.invoice);
+                let why = if sale.invoice_date > end {
+                    Some(format!(
+                        "invoice `{inv_name}` of {} was issued after the contract ended on {end}",
+                        sale.invoice_date
+                    ))
+                } else if sale.renewal && waive {
+                    Some(format!("on termination the partner waives renewal income; the contract ended on {end}"))
+                } else if stop {
+                    Some(format!(
+                        "on termination commissions stop; the contract ended on {end}"
+                    ))
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    if !self.seen(FindingCode::ContractEnded, r.0 as u32, sale.invoice.0 + 1) {
+                        self.not_earned(FindingCode::ContractEnded, r, date, sale, why);
+                    }
+                    return;
+                }
+                ended = Some(end);
+            }
+        }
+        // Payouts that wait for the invoice's full payment.
+        let schedule = plan.schedule(r);
+        let full = matches!(
+            schedule,
+            Some(PayoutSchedule {
+                timing: PayoutTiming::Within { full: true, .. },
+                ..
+            })
+        );
+        let mut base = sale.amount;
+        let base_why = if full {
+            let book = self.st.books.entry(sale.invoice).or_default();
+            if book.full_paid.contains(&r.0) {
+                // Already earned in full: later payments (overpayments) earn more.
+                BaseWhy::Further {
+                    amount: sale.amount,
+                    date,
+                }
+            } else if sale.outstanding_paid < sale.invoice_amount {
+                return;
+            } else {
+                base = sale.outstanding_paid;
+                book.full_paid.push(r.0);
+                self.out.full_paid.push(sale.invoice);
+                BaseWhy::Full {
+                    invoice_amount: sale.invoice_amount,
+                    received: base,
+                    date,
+                }
+            }
+        } else {
+            match sale.collected_by {
+                Some(by) => BaseWhy::Payment {
+                    amount: sale.amount,
+                    date,
+                    by,
+                },
+                None => BaseWhy::Invoice {
+                    amount: sale.amount,
+                    date,
+                },
+            }
+        };
+        let rated = match self.rate(r, date, base) {
+            Ok(rated) => rated,
+            Err(why) => {
+                if !self.seen(FindingCode::NotEligible, r.0 as u32, u32::MAX) {
+                    self.not_earned(FindingCode::NotEligible, r, date, sale, why);
+                }
+                return;
+            }
+        };
+        // Reaching a retroactive bracket re-rates the trailing period's
+        // earlier payments first; their top-ups are reported after this payout.
+        let top_ups = match rated.retroactive {
+            Some((from, new_rate)) => self.retroactive_top_ups(r, date, from, new_rate),
+            None => Vec::new(),
+        };
+        let share = sale.claim.share;
+        // Exact: base × rate / 100 × share, rounded only as part of the running total.
+        let raw = Exact::percent(base).mul(&rated.rate).mul_decimal(share);
+        let rounding = plan.rounding;
+        let settled = account(&mut self.st.books, sale.invoice, r, base, |a| {
+            a.earn(&raw, rounding)
+        });
+        let value = settled.amount;
+        let rate = rated.rate.to_decimal();
+        self.st.ledger.push(crate::partner::LedgerEntry {
+            rule: r.0,
+            date,
+            base,
+            rate,
+            share,
+            customer: sale.customer,
+            invoice: sale.invoice,
+            invoice_date: sale.invoice_date,
+        });
+        let (due, due_why) = self.due(schedule, rp.schedule, date, sale.invoice_date);
+        let why = self.explain.then(|| {
+            Why::Commission(Box::new(CommissionWhy {
+                rule: r,
+                method: sale.claim.method,
+                claimed: sale.claim.date,
+                anchor: sale.claim.anchor,
+                share,
+                window,
+                ended,
+                base: base_why,
+                rate: rated.why,
+                uplifts: rated.uplifts,
+                bound: rated.bound,
+                exact_rate: Shown::of(&rated.rate),
+                raw: Shown::of(&raw),
+                settled: settled_why(&settled, Some(&raw)),
+                due: due_why,
+            }))
+        });
+        self.pay(
+            Some(sale.customer),
+            Some(sale.invoice),
+            RuleRef::Commission(r),
+            base,
+            Some(rate),
+            value,
+            date,
+            due,
+            rp.settlement,
+            why,
+        );
+        for top_up in top_ups {
+            self.out.payouts.push(top_up);
+            self.renumber_last();
+        }
+    }
+}
+
+/// What an account's settlement says in an explanation.
+pub(crate) fn settled_why(s: &Settled, raw: Option<&Exact>) -> SettledWhy {
+    SettledWhy {
+        total: Shown::of(&s.total),
+        rounded: s.rounded,
+        already_paid: s.already_paid,
+        first: s.already_paid.is_zero() && raw.is_some_and(|raw| s.total == *raw),
+    }
+}
+
+/// Runs `f` on the partner's account of rule `r` on `invoice` (opened on
+/// first use, its base raised by `base`).
+pub(crate) fn account<T>(
+    books: &mut std::collections::BTreeMap<InvoiceId, InvoiceBook>,
+    invoice: InvoiceId,
+    r: RuleId,
+    base: Decimal,
+    f: impl FnOnce(&mut Account) -> T,
+) -> T {
+    let book = books.entry(invoice).or_default();
+    let k = match book.commissions.iter().position(|c| c.rule == r.0) {
+        Some(k) => k,
+        None => {
+            book.commissions.push(InvoiceCommission {
+                rule: r.0,
+                base: Decimal::ZERO,
+                account: Account::default(),
+            });
+            book.commissions.len() - 1
+        }
+    };
+    let entry = &mut book.commissions[k];
+    entry.base += base;
+    f(&mut entry.account)
+}

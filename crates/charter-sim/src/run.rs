@@ -1,0 +1,379 @@
+//! A finished run, by id, and its outputs: the named [`SimResult`] for
+//! callers that want one, and the JSON and CSV reports streamed straight
+//! from the ids — rendered in parallel pieces written in order, so a large
+//! run never holds its report in memory and the bytes do not depend on the
+//! number of threads. Explanations become text only for JSON.
+
+use crate::engine::Outcome;
+use crate::explain::{Facts, Render};
+use crate::payouts::{PayoutRec, RuleRef};
+use crate::plan::Plan;
+use crate::{Finding, Payout, SimResult, Standing, Total};
+use charter_scenario::Scenario;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::Write;
+
+/// Payouts rendered per piece.
+const PIECE: usize = 8192;
+
+/// A simulation's outcome, ready to be reported.
+pub struct Simulation<'a> {
+    pub(crate) outcome: Outcome,
+    pub(crate) plan: Plan<'a>,
+    pub(crate) scenario: &'a Scenario,
+}
+
+impl<'a> Simulation<'a> {
+    pub fn as_of(&self) -> NaiveDate {
+        self.outcome.as_of
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.outcome.findings
+    }
+
+    /// Whether the scenario contradicts the policy (an error finding).
+    pub fn has_errors(&self) -> bool {
+        self.outcome
+            .findings
+            .iter()
+            .any(|f| f.severity == charter_diagnostics::Severity::Error)
+    }
+
+    pub fn payout_count(&self) -> usize {
+        self.outcome.payouts.len()
+    }
+
+    fn rule_name(&self, rule: RuleRef) -> &str {
+        let program = self.plan.program;
+        match rule {
+            RuleRef::Commission(r) => &program.commissions[r.0 as usize].name.name,
+            RuleRef::Bonus(b) => &program.bonuses[b.0 as usize].name.name,
+        }
+    }
+
+    fn explain_lines(&self, p: &PayoutRec, out: &mut Vec<String>) {
+        out.clear();
+        let Some(why) = &p.why else { return };
+        let names = &self.scenario.names;
+        let render = Render { plan: &self.plan };
+        let facts = Facts {
+            partner: names.partner(p.partner),
+            customer: p.customer.map_or("", |c| names.customer(c)),
+            invoice: p.invoice.map_or("", |i| names.invoice(i)),
+            base: p.base,
+            amount: p.amount,
+            earned: p.earned,
+        };
+        render.lines(why, &facts, out);
+    }
+
+    fn payout(&self, n: usize, p: &PayoutRec) -> Payout {
+        let names = &self.scenario.names;
+        let mut explain = Vec::new();
+        self.explain_lines(p, &mut explain);
+        Payout {
+            id: format!("P{}", n + 1),
+            partner: names.partner(p.partner).to_string(),
+            customer: p.customer.map(|c| names.customer(c).to_string()),
+            invoice: p.invoice.map(|i| names.invoice(i).to_string()),
+            rule: self.rule_name(p.rule).to_string(),
+            base: p.base,
+            rate: p.rate,
+            amount: p.amount,
+            currency: self.plan.currency.to_string(),
+            earned: p.earned,
+            due: p.due,
+            settlement: p.settlement.as_str(),
+            explain,
+        }
+    }
+
+    fn totals(&self) -> Vec<Total> {
+        let names = &self.scenario.names;
+        self.outcome
+            .partners
+            .iter()
+            .map(|(p, amount, _)| Total {
+                partner: names.partner(*p).to_string(),
+                currency: self.plan.currency.to_string(),
+                amount: *amount,
+            })
+            .collect()
+    }
+
+    fn standings(&self) -> Vec<Standing> {
+        let names = &self.scenario.names;
+        let tiers = &self.plan.program.tiers;
+        self.outcome
+            .partners
+            .iter()
+            .map(|(p, _, tier)| Standing {
+                partner: names.partner(*p).to_string(),
+                tier: tier.map(|t| tiers[t.0 as usize].name.name.clone()),
+            })
+            .collect()
+    }
+
+    /// Everything, by name.
+    pub fn into_result(self) -> SimResult {
+        let payouts = self
+            .outcome
+            .payouts
+            .iter()
+            .enumerate()
+            .map(|(n, p)| self.payout(n, p))
+            .collect();
+        let totals = self.totals();
+        let standings = self.standings();
+        SimResult {
+            as_of: self.outcome.as_of,
+            payouts,
+            totals,
+            standings,
+            findings: self.outcome.findings,
+        }
+    }
+
+    /// Renders the payouts in pieces on every core and hands each piece's
+    /// bytes to `write` in order.
+    fn stream(
+        &self,
+        out: &mut dyn Write,
+        render: impl Fn(&Self, usize, &PayoutRec, &mut Vec<u8>, &mut Scratch) + Sync,
+    ) -> std::io::Result<()> {
+        let payouts = &self.outcome.payouts;
+        let batch = PIECE * rayon::current_num_threads().max(1) * 2;
+        let mut start = 0;
+        while start < payouts.len() {
+            let end = (start + batch).min(payouts.len());
+            let pieces: Vec<Vec<u8>> = (start..end)
+                .step_by(PIECE)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|from| {
+                    let to = (from + PIECE).min(end);
+                    let mut buf = Vec::with_capacity((to - from) * 128);
+                    let mut scratch = Scratch::default();
+                    for (n, p) in payouts[from..to].iter().enumerate() {
+                        render(self, from + n, p, &mut buf, &mut scratch);
+                    }
+                    buf
+                })
+                .collect();
+            for piece in pieces {
+                out.write_all(&piece)?;
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// The JSON report, byte for byte what serializing [`SimResult`] with
+    /// `serde_json`'s pretty printer gives, streamed.
+    pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        write!(out, "{{\n  \"as_of\": \"")?;
+        let mut date = Vec::new();
+        push_date(&mut date, self.outcome.as_of);
+        out.write_all(&date)?;
+        out.write_all(b"\",\n  \"payouts\": [")?;
+        if self.outcome.payouts.is_empty() {
+            out.write_all(b"]")?;
+        } else {
+            self.stream(out, |sim, n, p, buf, scratch| {
+                sim.json_payout(n, p, buf, scratch)
+            })?;
+            out.write_all(b"\n  ]")?;
+        }
+        #[derive(Serialize)]
+        struct Rest<'r> {
+            totals: &'r [Total],
+            standings: &'r [Standing],
+            findings: &'r [Finding],
+        }
+        let (totals, standings) = (self.totals(), self.standings());
+        let rest = serde_json::to_vec_pretty(&Rest {
+            totals: &totals,
+            standings: &standings,
+            findings: &self.outcome.findings,
+        })
+        .map_err(std::io::Error::other)?;
+        // `{\n  "totals": …\n}`: the fields continue the report's object.
+        out.write_all(b",\n")?;
+        out.write_all(rest.get(2..).unwrap_or_default())?;
+        out.write_all(b"\n")
+    }
+
+    fn json_payout(&self, n: usize, p: &PayoutRec, buf: &mut Vec<u8>, scratch: &mut Scratch) {
+        let names = &self.scenario.names;
+        if n > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\n    {\n      \"id\": \"P");
+        let _ = write!(buf, "{}", n + 1);
+        buf.extend_from_slice(b"\",\n      \"partner\": ");
+        json_str(buf, names.partner(p.partner));
+        buf.extend_from_slice(b",\n      \"customer\": ");
+        match p.customer {
+            Some(c) => json_str(buf, names.customer(c)),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\n      \"invoice\": ");
+        match p.invoice {
+            Some(i) => json_str(buf, names.invoice(i)),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\n      \"rule\": ");
+        json_str(buf, self.rule_name(p.rule));
+        let _ = write!(buf, ",\n      \"base\": \"{}\",\n      \"rate\": ", p.base);
+        match p.rate {
+            Some(r) => {
+                let _ = write!(buf, "\"{r}\"");
+            }
+            None => buf.extend_from_slice(b"null"),
+        }
+        let _ = write!(
+            buf,
+            ",\n      \"amount\": \"{}\",\n      \"currency\": ",
+            p.amount
+        );
+        json_str(buf, self.plan.currency);
+        buf.extend_from_slice(b",\n      \"earned\": \"");
+        push_date(buf, p.earned);
+        buf.extend_from_slice(b"\",\n      \"due\": \"");
+        push_date(buf, p.due);
+        buf.extend_from_slice(b"\",\n      \"settlement\": \"");
+        buf.extend_from_slice(p.settlement.as_str().as_bytes());
+        buf.extend_from_slice(b"\",\n      \"explain\": [");
+        let mut first = true;
+        if let Some(why) = &p.why {
+            let render = Render { plan: &self.plan };
+            let facts = Facts {
+                partner: names.partner(p.partner),
+                customer: p.customer.map_or("", |c| names.customer(c)),
+                invoice: p.invoice.map_or("", |i| names.invoice(i)),
+                base: p.base,
+                amount: p.amount,
+                earned: p.earned,
+            };
+            render.each_line(why, &facts, &mut scratch.line, &mut |line| {
+                buf.extend_from_slice(if first { b"\n        " } else { b",\n        " });
+                first = false;
+                json_str(buf, line);
+            });
+        }
+        if first {
+            buf.extend_from_slice(b"]\n    }");
+        } else {
+            buf.extend_from_slice(b"\n      ]\n    }");
+        }
+    }
+
+    /// One CSV row per payout (RFC 4180 quoting, by the `csv` crate); no explanations.
+    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(
+            b"id,partner,customer,invoice,rule,base,rate,amount,currency,earned,due,settlement\n",
+        )?;
+        self.stream(out, |sim, n, p, buf, scratch| {
+            sim.csv_payout(n, p, buf, scratch)
+        })
+    }
+
+    fn csv_payout(&self, n: usize, p: &PayoutRec, buf: &mut Vec<u8>, scratch: &mut Scratch) {
+        let names = &self.scenario.names;
+        let cells = &mut scratch.cells;
+        cells.clear();
+        let cell = |cells: &mut Vec<u8>, ends: &mut Vec<usize>, f: &dyn Fn(&mut Vec<u8>)| {
+            f(cells);
+            ends.push(cells.len());
+        };
+        let ends = &mut scratch.ends;
+        ends.clear();
+        cell(cells, ends, &|b| {
+            let _ = write!(b, "P{}", n + 1);
+        });
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(names.partner(p.partner).as_bytes())
+        });
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(p.customer.map_or("", |c| names.customer(c)).as_bytes())
+        });
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(p.invoice.map_or("", |i| names.invoice(i)).as_bytes())
+        });
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(self.rule_name(p.rule).as_bytes())
+        });
+        cell(cells, ends, &|b| {
+            let _ = write!(b, "{}", p.base);
+        });
+        cell(cells, ends, &|b| {
+            if let Some(r) = p.rate {
+                let _ = write!(b, "{r}");
+            }
+        });
+        cell(cells, ends, &|b| {
+            let _ = write!(b, "{}", p.amount);
+        });
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(self.plan.currency.as_bytes())
+        });
+        cell(cells, ends, &|b| push_date(b, p.earned));
+        cell(cells, ends, &|b| push_date(b, p.due));
+        cell(cells, ends, &|b| {
+            b.extend_from_slice(p.settlement.as_str().as_bytes())
+        });
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(std::mem::take(buf));
+        let mut start = 0;
+        let fields = ends.iter().map(|&end| {
+            let field = &cells[start..end];
+            start = end;
+            field
+        });
+        let _ = writer.write_record(fields);
+        let _ = writer.flush();
+        if let Ok(inner) = writer.into_inner() {
+            *buf = inner;
+        }
+    }
+}
+
+/// Buffers a renderer reuses from payout to payout.
+#[derive(Default)]
+struct Scratch {
+    line: String,
+    cells: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn json_str(buf: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *buf, s);
+}
+
+/// `YYYY-MM-DD` (chrono's `Display` for the years 0 to 9999).
+fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
+    let y = d.year();
+    if (0..=9999).contains(&y) {
+        let (m, day) = (d.month(), d.day());
+        let digits = [
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ];
+        buf.extend_from_slice(&digits);
+    } else {
+        let _ = write!(buf, "{d}");
+    }
+}
