@@ -320,12 +320,7 @@ pub(crate) fn assumptions(
             "every partner".to_string(),
             &program.requirements,
         )));
-    let declared = || {
-        partners
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.declared)
-    };
+    let declared = || partners.iter().enumerate().filter(|(_, p)| p.declared);
     for (owner, reqs) in owners {
         for req in reqs {
             match &req.kind {
