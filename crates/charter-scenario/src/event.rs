@@ -443,16 +443,16 @@ impl Rejection {
     }
 }
 
-/// The names one chunk of events refers to. Partners, being few, are
-/// interned right away; customers, invoices and other names are only
-/// collected, each occurrence in order, and their ids here are indexes into
-/// these lists until `resolve` interns them all at once.
+/// The names one chunk of events refers to, each table numbering the
+/// chunk's distinct names in order of first appearance (a small table, in
+/// cache, on the chunk's own thread); the merge then looks each distinct
+/// name up once in the scenario's tables (`batch::Builder`).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct EventTables<'a> {
+pub(crate) struct EventTables {
     pub partners: Interner,
-    pub customers: Vec<Cow<'a, str>>,
-    pub invoices: Vec<Cow<'a, str>>,
-    pub symbols: Vec<Cow<'a, str>>,
+    pub customers: Interner,
+    pub invoices: Interner,
+    pub symbols: Interner,
     /// Every `invoice` event, in order, for the duplicate check.
     pub invoice_decls: Vec<InvoiceDecl>,
 }
@@ -466,36 +466,21 @@ pub(crate) struct InvoiceDecl {
     pub end: usize,
 }
 
-/// The index the next pushed occurrence gets; the loader caps events so
-/// occurrence counts fit in a `u32`.
-fn occurrence<'a>(list: &mut Vec<Cow<'a, str>>, name: Cow<'a, str>) -> u32 {
-    list.push(name);
-    (list.len() - 1) as u32
-}
-
-impl<'a> EventTables<'a> {
-    /// Tables for a chunk of events, with the declared partners.
-    pub(crate) fn new(partners: &Interner) -> EventTables<'a> {
-        EventTables {
-            partners: partners.clone(),
-            ..EventTables::default()
-        }
-    }
-
+impl EventTables {
     fn partner(&mut self, name: &str) -> PartnerId {
         PartnerId(self.partners.intern(name))
     }
 
-    fn customer(&mut self, name: Cow<'a, str>) -> CustomerId {
-        CustomerId(occurrence(&mut self.customers, name))
+    fn customer(&mut self, name: Cow<'_, str>) -> CustomerId {
+        CustomerId(self.customers.intern(&name))
     }
 
-    fn invoice(&mut self, name: Cow<'a, str>) -> InvoiceId {
-        InvoiceId(occurrence(&mut self.invoices, name))
+    fn invoice(&mut self, name: Cow<'_, str>) -> InvoiceId {
+        InvoiceId(self.invoices.intern(&name))
     }
 
-    fn symbol(&mut self, name: Cow<'a, str>) -> Symbol {
-        Symbol(occurrence(&mut self.symbols, name))
+    fn symbol(&mut self, name: Cow<'_, str>) -> Symbol {
+        Symbol(self.symbols.intern(&name))
     }
 }
 
@@ -504,7 +489,7 @@ impl<'a> RawEvent<'a> {
     /// `index` and `line` are stored as given.
     pub(crate) fn take_event(
         &mut self,
-        tables: &mut EventTables<'a>,
+        tables: &mut EventTables,
         index: u32,
         line: u32,
     ) -> Result<Event, Rejection> {
