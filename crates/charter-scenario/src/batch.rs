@@ -72,8 +72,8 @@ pub(crate) struct Loaded {
     pub customers: Interner,
     pub invoices: Interner,
     pub symbols: Interner,
-    /// Index of the declaring event per invoice id.
-    pub invoice_events: Vec<Option<u32>>,
+    /// Index of the declaring event per invoice id, `u32::MAX` for none.
+    pub invoice_events: Vec<u32>,
 }
 
 /// The events of one chunk, with chunk-relative indexes, lines and ids.
@@ -580,7 +580,7 @@ pub(crate) struct Builder {
     invoices: Interner,
     symbols: Interner,
     events: Vec<Event>,
-    invoice_events: Vec<Option<u32>>,
+    invoice_events: Vec<u32>,
     /// Lines (rows) before the next chunk.
     lines: usize,
     /// The first second declaration of an invoice, reported once every
@@ -655,26 +655,24 @@ impl Builder {
                 ids.apply(&mut event.kind);
                 event
             }));
-        self.invoice_events.resize(self.invoices.len(), None);
+        self.invoice_events.resize(self.invoices.len(), u32::MAX);
         for decl in &tables.invoice_decls {
             let invoice = ids.invoices[decl.invoice.0 as usize];
             let event = decl.event + base_index;
             let slot = &mut self.invoice_events[invoice as usize];
-            match *slot {
-                None => *slot = Some(event),
-                Some(first) => {
-                    if self.duplicate.is_none() {
-                        self.duplicate = Some(duplicate(DuplicateInvoice {
-                            decl: InvoiceDecl {
-                                invoice: InvoiceId(invoice),
-                                event,
-                                ..*decl
-                            },
-                            first: self.events.get(first as usize),
-                            name: self.invoices.name(invoice),
-                        }));
-                    }
-                }
+            if *slot == u32::MAX {
+                *slot = event;
+            } else if self.duplicate.is_none() {
+                let first = *slot;
+                self.duplicate = Some(duplicate(DuplicateInvoice {
+                    decl: InvoiceDecl {
+                        invoice: InvoiceId(invoice),
+                        event,
+                        ..*decl
+                    },
+                    first: self.events.get(first as usize),
+                    name: self.invoices.name(invoice),
+                }));
             }
         }
         self.lines += chunk.newlines;

@@ -85,8 +85,9 @@ use chrono::NaiveDate;
 pub use error::ScenarioError;
 pub use generate::{generate, write_scenario, GenConfig, GenShape, GeneratedScenario};
 pub use model::{
-    CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventType, Expectations,
-    ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source, SourceFormat, Symbol,
+    CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventName, EventType,
+    Expectations, ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source,
+    SourceFormat, Symbol,
 };
 pub use names::Names;
 pub use value::parse_date;

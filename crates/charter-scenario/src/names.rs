@@ -18,7 +18,8 @@ pub struct Names {
     pub(crate) invoices: Interner,
     pub(crate) symbols: Interner,
     pub(crate) declared_partners: u32,
-    pub(crate) invoice_events: Vec<Option<u32>>,
+    /// `u32::MAX` for an invoice no event declares.
+    pub(crate) invoice_events: Vec<u32>,
 }
 
 impl Names {
@@ -71,7 +72,10 @@ impl Names {
 
     /// Index in `Scenario::events` of the `invoice` event declaring `id`.
     pub fn invoice_event(&self, id: InvoiceId) -> Option<u32> {
-        self.invoice_events.get(id.0 as usize).copied().flatten()
+        self.invoice_events
+            .get(id.0 as usize)
+            .copied()
+            .filter(|&event| event != u32::MAX)
     }
 
     /// Number of partner ids, declared or not.
