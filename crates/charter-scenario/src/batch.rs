@@ -29,7 +29,7 @@ use crate::error::{
 };
 use crate::event::{EventTables, InvoiceDecl, RawEvent, Rejection};
 use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, Symbol};
-use crate::names::Interner;
+use crate::names::{Interner, NameSeq};
 use crate::value::quoted;
 
 /// Inputs smaller than this are loaded on the calling thread.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::model::{
     CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, Symbol,
 };
-use crate::names::Interner;
+use crate::names::{Interner, NameList};
 use crate::tabular::Cell;
 use crate::value::{Amount, Count, Currency, DateValue, Text};
 
@@ -443,15 +443,17 @@ impl Rejection {
     }
 }
 
-/// The names one chunk of events refers to, each table numbering the
-/// chunk's distinct names in order of first appearance (a small table, in
-/// cache, on the chunk's own thread); the merge then looks each distinct
-/// name up once in the scenario's tables (`batch::Builder`).
+/// The names one chunk of events refers to. Partners and other names, which
+/// repeat a lot, are numbered in the chunk in order of first appearance (a
+/// small table, in cache, on the chunk's own thread); customers and
+/// invoices are listed as they occur. The merge then looks each up in the
+/// scenario's tables (`batch::Builder`), and an id in the chunk is a number
+/// in these tables.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventTables {
     pub partners: Interner,
-    pub customers: Interner,
-    pub invoices: Interner,
+    pub customers: NameList,
+    pub invoices: NameList,
     pub symbols: Interner,
     /// Every `invoice` event, in order, for the duplicate check.
     pub invoice_decls: Vec<InvoiceDecl>,
@@ -472,11 +474,11 @@ impl EventTables {
     }
 
     fn customer(&mut self, name: Cow<'_, str>) -> CustomerId {
-        CustomerId(self.customers.intern(&name))
+        CustomerId(self.customers.push(&name))
     }
 
     fn invoice(&mut self, name: Cow<'_, str>) -> InvoiceId {
-        InvoiceId(self.invoices.intern(&name))
+        InvoiceId(self.invoices.push(&name))
     }
 
     fn symbol(&mut self, name: Cow<'_, str>) -> Symbol {

@@ -192,7 +192,7 @@ impl Interner {
     /// of its name `i`. A large table misses the caches on nearly every
     /// lookup: the names are hashed and their first slots read a batch at a
     /// time, so that the misses overlap, before they are looked up.
-    pub(crate) fn intern_all(&mut self, names: &Interner, map: &mut Vec<u32>) {
+    pub(crate) fn intern_all(&mut self, names: &impl NameSeq, map: &mut Vec<u32>) {
         const BATCH: usize = 16;
         map.clear();
         map.reserve(names.len());
@@ -313,6 +313,51 @@ impl Interner {
             }
         }
         slots
+    }
+}
+
+/// Names numbered from 0, read by number.
+pub(crate) trait NameSeq {
+    fn len(&self) -> usize;
+    fn name(&self, i: u32) -> &str;
+}
+
+impl NameSeq for Interner {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn name(&self, i: u32) -> &str {
+        name_at(&self.text, &self.ends, i)
+    }
+}
+
+/// Names in the order they occur, repeats included, end to end in one
+/// `String`: a chunk's customers and invoices, which repeat too little
+/// within a chunk to be worth numbering there.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameList {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl NameList {
+    /// Appends `name`; returns its number.
+    pub(crate) fn push(&mut self, name: &str) -> u32 {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        // The loader caps events (and so names) below `u32::MAX`.
+        (self.ends.len() - 1) as u32
+    }
+}
+
+impl NameSeq for NameList {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn name(&self, i: u32) -> &str {
+        name_at(&self.text, &self.ends, i)
     }
 }
 
