@@ -24,9 +24,7 @@ use std::sync::mpsc;
 
 use serde_json::value::RawValue;
 
-use crate::error::{
-    count_newlines, find_newline, locate, offset_in, parse_json, utf8, Problem, Step,
-};
+use crate::error::{count_newlines, explain, find_newline, locate, offset_in, utf8, Problem, Step};
 use crate::event::{EventTables, InvoiceDecl, RawEvent, Rejection};
 use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, Symbol};
 use crate::names::{Interner, NameSeq};
@@ -39,7 +37,7 @@ const PARALLEL_BYTES: usize = 1 << 20;
 const PARALLEL_NAMES: usize = 4096;
 
 /// Bytes of NDJSON parsed as one piece (more when a line is longer).
-pub(crate) const PIECE: usize = 2 << 20;
+pub(crate) const PIECE: usize = 1 << 20;
 
 /// Shortest event line expected when sizing buffers.
 const MIN_LINE: usize = 64;
@@ -458,6 +456,8 @@ struct ChunkBuilder<'a> {
     src: &'a [u8],
     tables: EventTables,
     events: Vec<Event>,
+    /// The event being read, filled in place.
+    raw: RawEvent<'a>,
 }
 
 impl<'a> ChunkBuilder<'a> {
@@ -467,6 +467,7 @@ impl<'a> ChunkBuilder<'a> {
             src,
             tables: EventTables::default(),
             events: Vec::with_capacity(events),
+            raw: RawEvent::default(),
         }
     }
 
@@ -480,16 +481,16 @@ impl<'a> ChunkBuilder<'a> {
         line: usize,
     ) -> Result<(), Problem> {
         let src = self.src;
-        let mut raw: RawEvent =
-            parse_json(src, text, &|| layout.prefix(path_index)).map_err(|mut problem| {
-                if layout == Layout::Lines && problem.message.starts_with("unexpected end of input")
-                {
-                    problem
-                        .message
-                        .push_str("; in NDJSON each event must be on a single line");
-                }
+        let raw = &mut self.raw;
+        if let Err(fast) = raw.parse_into(text) {
+            let mut problem = explain::<RawEvent>(src, text, &layout.prefix(path_index), fast);
+            if layout == Layout::Lines && problem.message.starts_with("unexpected end of input") {
                 problem
-            })?;
+                    .message
+                    .push_str("; in NDJSON each event must be on a single line");
+            }
+            return Err(problem);
+        }
         // Indexes and lines fit in a u32: the builder rejects more events,
         // and a file with more lines than that is far beyond memory.
         let index = self.events.len() as u32;

@@ -235,7 +235,7 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(
 /// Turns a failed parse of `text` as a `T` into a problem, parsing again with
 /// path tracking to learn where the failure is.
 #[cold]
-fn explain<'a, T: Deserialize<'a>>(
+pub(crate) fn explain<'a, T: Deserialize<'a>>(
     src: &'a [u8],
     text: &'a str,
     prefix: &str,

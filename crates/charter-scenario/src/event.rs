@@ -327,45 +327,78 @@ impl<'de> Visitor<'de> for RawEventVisitor {
         f.write_str("an event object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut ev = RawEvent::default();
-        while let Some(key) = map.next_key::<FieldKey>()? {
-            let field = match key {
-                FieldKey::Known(field) => field,
-                FieldKey::Unknown(name) => {
-                    ev.unknown.get_or_insert(name);
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            if ev.present & field.bit() != 0 {
-                ev.duplicate.get_or_insert(field);
-            }
-            ev.present |= field.bit();
-            match field {
-                Field::Date => ev.date = Some(map.next_value::<DateValue>()?.0),
-                Field::Type => ev.event_type = Some(map.next_value()?),
-                Field::Id => ev.id = text(&mut map)?,
-                Field::Customer => ev.customer = text(&mut map)?,
-                Field::Partner => ev.partner = text(&mut map)?,
-                Field::Opportunity => ev.opportunity = text(&mut map)?,
-                Field::Approved => ev.approved = Some(map.next_value()?),
-                Field::Decided => ev.decided = Some(map.next_value::<DateValue>()?.0),
-                Field::RequestedByCustomer => ev.requested_by_customer = Some(map.next_value()?),
-                Field::Product => ev.product = text(&mut map)?,
-                Field::Invoice => ev.invoice = text(&mut map)?,
-                Field::Amount => ev.amount = Some(map.next_value::<Amount>()?.0),
-                Field::Currency => ev.currency = Some(map.next_value()?),
-                Field::Renewal => ev.renewal = Some(map.next_value()?),
-                Field::CollectedBy => ev.collected_by = Some(map.next_value()?),
-                Field::Kind => ev.kind = text(&mut map)?,
-                Field::Tier => ev.tier = text(&mut map)?,
-                Field::Qualification => ev.qualification = text(&mut map)?,
-                Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
-            }
-        }
+        fill(&mut ev, map)?;
         Ok(ev)
     }
+}
+
+/// Fills a [`RawEvent`] where it lies (see [`RawEvent::parse_into`]).
+struct InPlaceVisitor<'e, 'de>(&'e mut RawEvent<'de>);
+
+impl<'de> Visitor<'de> for InPlaceVisitor<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        fill(self.0, map)
+    }
+}
+
+impl<'de> RawEvent<'de> {
+    /// Parses the event object `text` into `self`, which is cleared first:
+    /// what `serde_json::from_str` does, without moving the large record
+    /// around on every event. On failure, parsing `text` as a `RawEvent`
+    /// (`error::explain`) tells where.
+    pub(crate) fn parse_into(&mut self, text: &'de str) -> Result<(), serde_json::Error> {
+        *self = RawEvent::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        (&mut de).deserialize_map(InPlaceVisitor(self))?;
+        de.end()
+    }
+}
+
+fn fill<'de, A: MapAccess<'de>>(ev: &mut RawEvent<'de>, mut map: A) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<FieldKey>()? {
+        let field = match key {
+            FieldKey::Known(field) => field,
+            FieldKey::Unknown(name) => {
+                ev.unknown.get_or_insert(name);
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        if ev.present & field.bit() != 0 {
+            ev.duplicate.get_or_insert(field);
+        }
+        ev.present |= field.bit();
+        match field {
+            Field::Date => ev.date = Some(map.next_value::<DateValue>()?.0),
+            Field::Type => ev.event_type = Some(map.next_value()?),
+            Field::Id => ev.id = text(&mut map)?,
+            Field::Customer => ev.customer = text(&mut map)?,
+            Field::Partner => ev.partner = text(&mut map)?,
+            Field::Opportunity => ev.opportunity = text(&mut map)?,
+            Field::Approved => ev.approved = Some(map.next_value()?),
+            Field::Decided => ev.decided = Some(map.next_value::<DateValue>()?.0),
+            Field::RequestedByCustomer => ev.requested_by_customer = Some(map.next_value()?),
+            Field::Product => ev.product = text(&mut map)?,
+            Field::Invoice => ev.invoice = text(&mut map)?,
+            Field::Amount => ev.amount = Some(map.next_value::<Amount>()?.0),
+            Field::Currency => ev.currency = Some(map.next_value()?),
+            Field::Renewal => ev.renewal = Some(map.next_value()?),
+            Field::CollectedBy => ev.collected_by = Some(map.next_value()?),
+            Field::Kind => ev.kind = text(&mut map)?,
+            Field::Tier => ev.tier = text(&mut map)?,
+            Field::Qualification => ev.qualification = text(&mut map)?,
+            Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
+        }
+    }
+    Ok(())
 }
 
 impl<'a> RawEvent<'a> {
