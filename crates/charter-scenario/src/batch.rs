@@ -20,6 +20,7 @@
 //! of an invoice is reported only when the whole file parsed.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 use serde_json::value::RawValue;
@@ -257,7 +258,12 @@ pub(crate) fn load_lines(mut source: LineSource<'_>, seed: &Interner) -> Result<
                         let sender = sender.clone();
                         let k = sent;
                         scope.spawn(move |_| {
-                            let chunk = lines_chunk(piece.bytes());
+                            // Every piece sends a result, or the loop below
+                            // would wait for it forever.
+                            let chunk = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                lines_chunk(piece.bytes())
+                            }))
+                            .unwrap_or_else(|_| Err(thread_failed()));
                             // The receiver outlives the scope.
                             let _ = sender.send((k, piece, chunk));
                         });

@@ -193,7 +193,7 @@ impl Interner {
     /// lookup: the names are hashed and their first slots read a batch at a
     /// time, so that the misses overlap, before they are looked up.
     pub(crate) fn intern_all(&mut self, names: &impl NameSeq, map: &mut Vec<u32>) {
-        const BATCH: usize = 16;
+        const BATCH: usize = 64;
         map.clear();
         map.reserve(names.len());
         self.make_room(names.len());
