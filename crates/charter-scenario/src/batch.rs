@@ -187,12 +187,17 @@ impl<'s> LineSource<'s> {
                 }
                 let mut buffer = spare.unwrap_or_default();
                 buffer.clear();
-                buffer.reserve(PIECE + PIECE / 8);
+                buffer.reserve(PIECE);
                 buffer.append(&mut file.carry);
                 let start = file.at;
+                // The carried bytes follow the last line break: none in them.
+                let mut scanned = buffer.len();
                 loop {
-                    let want = (PIECE + PIECE / 8)
+                    // A line longer than a piece makes the piece longer, at
+                    // a growing pace.
+                    let want = PIECE
                         .saturating_sub(buffer.len())
+                        .max(buffer.len() / 2)
                         .max(PIECE / 8);
                     let got = file
                         .reader
@@ -203,13 +208,15 @@ impl<'s> LineSource<'s> {
                         break;
                     }
                     if buffer.len() >= PIECE {
-                        // Cut after the last line break; a line longer than
-                        // a piece makes the piece longer.
-                        if let Some(i) = buffer.iter().rposition(|&b| b == b'\n') {
-                            file.carry.extend_from_slice(&buffer[i + 1..]);
-                            buffer.truncate(i + 1);
+                        // Cut after the last line break, looked for in the
+                        // bytes not looked at yet.
+                        if let Some(i) = buffer[scanned..].iter().rposition(|&b| b == b'\n') {
+                            let cut = scanned + i + 1;
+                            file.carry.extend_from_slice(&buffer[cut..]);
+                            buffer.truncate(cut);
                             break;
                         }
+                        scanned = buffer.len();
                     }
                 }
                 if buffer.is_empty() {
