@@ -106,7 +106,7 @@ impl Names {
 /// Names live end to end in one `String` (no allocation per name). The
 /// open-addressing table that finds a name's id is built on first use:
 /// the loader drops the tables of customers and invoices once loaded, as
-/// the simulator reads them by id. A slot (24 bytes) holds 32 bits of hash,
+/// the simulator reads them by id. A slot (16 bytes) holds 32 bits of hash,
 /// the length and the first [`INLINE`] bytes of the name, so looking up a
 /// name that short reads the table once. The table is at most three
 /// quarters full.
@@ -127,8 +127,10 @@ impl std::fmt::Debug for Interner {
     }
 }
 
-/// Bytes of a name kept in its slot.
-pub(crate) const INLINE: usize = 16;
+/// Bytes of a name kept in its slot: a longer name found by its slot is
+/// compared with its text (recent names, whose text is still in cache, are
+/// the ones looked up most).
+pub(crate) const INLINE: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Slot {
