@@ -1,11 +1,12 @@
 //! Loading many events fast and lean.
 //!
 //! Events are read in chunks, each parsed on its own thread into events and
-//! small tables of the names the chunk uses (see `event::EventTables`); the
-//! chunks are then appended in input order to one [`Builder`], which looks
-//! each chunk's distinct names up in the scenario's tables and fixes the
-//! chunk's ids, indexes and lines. So the result is the same, byte for byte,
-//! whatever the number of threads or the size of the chunks.
+//! the names the chunk uses (see `event::EventTables`); the chunks are then
+//! appended in input order to one [`Builder`], which looks the chunk's names
+//! up in the scenario's tables (new names numbered in order of first
+//! appearance) and fixes the chunk's ids, indexes and lines. So the result
+//! is the same, byte for byte, whatever the number of threads or the size
+//! of the chunks.
 //!
 //! An NDJSON events file is read piece by piece ([`load_lines`]): pieces of
 //! about [`PIECE`] bytes cut after a line break, a few in flight at once
