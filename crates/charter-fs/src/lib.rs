@@ -13,7 +13,7 @@ pub mod read;
 pub mod write;
 
 pub use read::{
-    describe_io, is_policy_name, read_bytes, read_policy, read_text, FileIdentity, ReadError,
-    ReadLimit, POLICY_EXTENSION,
+    describe_io, is_policy_name, open_bounded, read_bytes, read_policy, read_text, BoundedReader,
+    FileIdentity, ReadError, ReadLimit, POLICY_EXTENSION,
 };
 pub use write::{write_bytes, WriteError, WriteTarget};

@@ -180,6 +180,66 @@ pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     "special file"
 }
 
+/// A regular file opened for reading piece by piece, with the guarantees of
+/// [`read_bytes`]: opened without blocking, a regular file only, and never
+/// more than its limit read (a file larger than the limit when opened is
+/// refused at once; one that grows past it fails the read that crosses it).
+#[derive(Debug)]
+pub struct BoundedReader {
+    file: File,
+    limit: u64,
+    read: u64,
+    len: u64,
+    identity: FileIdentity,
+}
+
+impl BoundedReader {
+    /// The file's size when it was opened.
+    pub fn len_when_opened(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the file was empty when it was opened.
+    pub fn is_empty_when_opened(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn identity(&self) -> FileIdentity {
+        self.identity
+    }
+
+    /// Appends up to `max` more bytes of the file to `buf`; returns how many
+    /// (0 at the end of the file).
+    pub fn read_into(&mut self, buf: &mut Vec<u8>, max: usize) -> Result<usize, ReadError> {
+        // One byte past the limit tells a file that grew too large.
+        let allowed = self.limit.saturating_add(1).saturating_sub(self.read);
+        let want = (max as u64).min(allowed);
+        let got = (&mut self.file).take(want).read_to_end(buf)?;
+        self.read += got as u64;
+        if self.read > self.limit {
+            return Err(ReadError::TooLarge { limit: self.limit });
+        }
+        Ok(got)
+    }
+}
+
+/// Opens the regular file at `path` to be read piece by piece through
+/// [`BoundedReader::read_into`], refusing anything else and anything larger
+/// than `limit`.
+pub fn open_bounded(path: &Path, limit: ReadLimit) -> Result<BoundedReader, ReadError> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > limit.0 {
+        return Err(ReadError::TooLarge { limit: limit.0 });
+    }
+    Ok(BoundedReader {
+        file,
+        limit: limit.0,
+        read: 0,
+        len: meta.len(),
+        identity: FileIdentity::from_metadata(&meta),
+    })
+}
+
 /// Reads the regular file at `path` whole, refusing anything else and anything
 /// larger than `limit`. Returns its bytes and its identity.
 pub fn read_bytes(path: &Path, limit: ReadLimit) -> Result<(Vec<u8>, FileIdentity), ReadError> {
@@ -278,6 +338,42 @@ mod tests {
             Err(ReadError::TooLarge { limit: 100 })
         ));
         assert!(read_bytes(&path, ReadLimit(101)).is_ok());
+    }
+
+    #[test]
+    fn reads_piece_by_piece_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        std::fs::write(&path, vec![b'x'; 101]).unwrap();
+        assert!(matches!(
+            open_bounded(&path, ReadLimit(100)),
+            Err(ReadError::TooLarge { limit: 100 })
+        ));
+        let mut reader = open_bounded(&path, ReadLimit(101)).unwrap();
+        assert_eq!(reader.len_when_opened(), 101);
+        assert_eq!(reader.identity(), FileIdentity::of(&path).unwrap());
+        let mut buf = Vec::new();
+        assert_eq!(reader.read_into(&mut buf, 60).unwrap(), 60);
+        assert_eq!(reader.read_into(&mut buf, 60).unwrap(), 41);
+        assert_eq!(reader.read_into(&mut buf, 60).unwrap(), 0);
+        assert_eq!(buf, vec![b'x'; 101]);
+        // A file that grows past the limit after it was opened.
+        let mut reader = open_bounded(&path, ReadLimit(101)).unwrap();
+        std::fs::write(&path, vec![b'y'; 150]).unwrap();
+        let mut buf = Vec::new();
+        assert!(matches!(
+            reader.read_into(&mut buf, 200),
+            Err(ReadError::TooLarge { limit: 101 })
+        ));
+        assert!(buf.len() <= 102);
+        assert!(matches!(
+            open_bounded(dir.path(), ReadLimit(100)),
+            Err(ReadError::NotRegular { kind: "folder" })
+        ));
+        assert!(matches!(
+            open_bounded(Path::new("/dev/zero"), ReadLimit(100)),
+            Err(ReadError::NotRegular { kind: "device" })
+        ));
     }
 
     #[test]

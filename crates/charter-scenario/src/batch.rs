@@ -1,29 +1,45 @@
-//! Loading many events fast: the events are cut into contiguous chunks, each
-//! parsed on its own thread; partners are interned per chunk (there are
-//! few), other names only collected; then all occurrences of customers,
-//! invoices and other names are interned at once (see `resolve`, one thread
-//! per table), and the chunks are joined in order, their ids fixed up.
+//! Loading many events fast and lean.
 //!
-//! Inside a chunk, event indexes and lines are relative to the chunk, and
-//! ids other than partners' index the chunk's lists of occurrences; the
-//! merge turns them into final values. Errors carry absolute byte offsets,
-//! so they need no fixing. The first error in file order wins.
+//! Events are read in chunks, each parsed on its own thread into events and
+//! the names the chunk uses (see `event::EventTables`); the chunks are then
+//! appended in input order to one [`Builder`], which looks the chunk's names
+//! up in the scenario's tables (new names numbered in order of first
+//! appearance) and fixes the chunk's ids, indexes and lines. So the result
+//! is the same, byte for byte, whatever the number of threads or the size
+//! of the chunks.
+//!
+//! An NDJSON events file is read piece by piece ([`load_lines`]): pieces of
+//! about [`PIECE`] bytes cut after a line break, a few in flight at once
+//! (read, parsed on the rayon pool, appended in order, their buffers used
+//! again), so memory holds the events and names, never the file. A
+//! scenario document, a CSV or a Parquet file is in memory already; its
+//! chunks go through the same [`Builder`].
+//!
+//! Inside a chunk, event indexes and lines are relative to the chunk and ids
+//! index the chunk's tables. A chunk's errors are placed while its text is
+//! at hand. The first parse error in file order wins; a second declaration
+//! of an invoice is reported only when the whole file parsed.
 
-use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
 
 use serde_json::value::RawValue;
 
-use crate::error::{
-    count_newlines, find_newline, locate, offset_in, parse_json, utf8, Problem, Step,
-};
+use crate::error::{count_newlines, explain, find_newline, locate, offset_in, utf8, Problem, Step};
 use crate::event::{EventTables, InvoiceDecl, RawEvent, Rejection};
 use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, Symbol};
-use crate::names::Interner;
-use crate::resolve::{resolve, Resolved};
+use crate::names::{Interner, NameSeq};
 use crate::value::quoted;
 
 /// Inputs smaller than this are loaded on the calling thread.
 const PARALLEL_BYTES: usize = 1 << 20;
+
+/// Names a chunk must hold for its tables to be interned on two threads.
+const PARALLEL_NAMES: usize = 4096;
+
+/// Bytes of NDJSON parsed as one piece (more when a line is longer).
+pub(crate) const PIECE: usize = 1 << 20;
 
 /// Shortest event line expected when sizing buffers.
 const MIN_LINE: usize = 64;
@@ -56,46 +72,260 @@ pub(crate) struct Loaded {
     pub customers: Interner,
     pub invoices: Interner,
     pub symbols: Interner,
-    /// Index of the declaring event per invoice id.
-    pub invoice_events: Vec<Option<u32>>,
+    /// Index of the declaring event per invoice id, `u32::MAX` for none.
+    pub invoice_events: Vec<u32>,
 }
 
-/// The events of one chunk, with chunk-relative indexes and lines.
-pub(crate) struct Chunk<'a> {
+/// The events of one chunk, with chunk-relative indexes, lines and ids.
+pub(crate) struct Chunk {
     pub events: Vec<Event>,
-    pub tables: EventTables<'a>,
+    pub tables: EventTables,
     /// `\n` bytes from where the chunk counts lines to where the next begins
     /// (rows, for a file without lines).
     pub newlines: usize,
 }
 
-/// Loads the NDJSON events in `src`. `seed` holds the declared partners.
-pub(crate) fn load_lines(src: &[u8], seed: &Interner) -> Result<Loaded, Problem> {
-    let chunks = threads_for(src.len());
-    let mut bounds = vec![0];
-    for k in 1..chunks {
-        let target = src.len() / chunks * k;
-        let cut = find_newline(&src[target..]).map_or(src.len(), |i| target + i + 1);
-        if cut > *bounds.last().unwrap_or(&0) && cut < src.len() {
-            bounds.push(cut);
+/// Why reading events failed.
+pub(crate) enum Failure {
+    /// The events are not valid (placed in the file, or at an offset).
+    Problem(Problem),
+    /// The file could not be read.
+    Read(charter_fs::ReadError),
+}
+
+impl From<Problem> for Failure {
+    fn from(problem: Problem) -> Failure {
+        Failure::Problem(problem)
+    }
+}
+
+/// Where NDJSON events come from: text in memory, or a file read piece by
+/// piece.
+pub(crate) enum LineSource<'s> {
+    Memory { src: &'s [u8], at: usize },
+    File(FilePieces),
+}
+
+/// A file read in pieces that end after a line break.
+pub(crate) struct FilePieces {
+    reader: charter_fs::BoundedReader,
+    /// What the last read brought beyond the last line break.
+    carry: Vec<u8>,
+    /// Where the next piece starts in the file.
+    at: usize,
+    done: bool,
+}
+
+impl FilePieces {
+    pub(crate) fn new(reader: charter_fs::BoundedReader) -> FilePieces {
+        FilePieces {
+            reader,
+            carry: Vec::new(),
+            at: 0,
+            done: false,
         }
     }
-    bounds.push(src.len());
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let results = run_parallel(&ranges, |&(start, end)| {
-        // The first chunk's events become the scenario's: room for all of
-        // them up front saves copying them when the others are appended
-        // (pages of unused capacity are never touched).
-        let capacity = if start == 0 {
-            src.len() / MIN_LINE
-        } else {
-            (end - start) / MIN_LINE
-        };
-        lines_chunk(src, (start, end), capacity, seed)
+}
+
+/// A piece of NDJSON: whole lines, starting at byte `start` of the file.
+struct Piece<'s> {
+    text: PieceText<'s>,
+    start: usize,
+}
+
+enum PieceText<'s> {
+    Borrowed(&'s [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Piece<'_> {
+    fn bytes(&self) -> &[u8] {
+        match &self.text {
+            PieceText::Borrowed(bytes) => bytes,
+            PieceText::Owned(bytes) => bytes,
+        }
+    }
+
+    fn into_buffer(self) -> Option<Vec<u8>> {
+        match self.text {
+            PieceText::Borrowed(_) => None,
+            PieceText::Owned(buffer) => Some(buffer),
+        }
+    }
+}
+
+impl<'s> LineSource<'s> {
+    /// Bytes to read, as far as known.
+    fn len(&self) -> usize {
+        match self {
+            LineSource::Memory { src, .. } => src.len(),
+            LineSource::File(file) => {
+                usize::try_from(file.reader.len_when_opened()).unwrap_or(usize::MAX)
+            }
+        }
+    }
+
+    /// The next piece, filling `spare` if given; `None` at the end.
+    fn next_piece(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Piece<'s>>, Failure> {
+        match self {
+            LineSource::Memory { src, at } => {
+                let src: &'s [u8] = src;
+                let start = *at;
+                if start >= src.len() {
+                    return Ok(None);
+                }
+                let target = (start + PIECE).min(src.len());
+                let end = find_newline(&src[target..]).map_or(src.len(), |i| target + i + 1);
+                *at = end;
+                Ok(Some(Piece {
+                    text: PieceText::Borrowed(&src[start..end]),
+                    start,
+                }))
+            }
+            LineSource::File(file) => {
+                if file.done {
+                    return Ok(None);
+                }
+                let mut buffer = spare.unwrap_or_default();
+                buffer.clear();
+                buffer.reserve(PIECE);
+                buffer.append(&mut file.carry);
+                let start = file.at;
+                // The carried bytes follow the last line break: none in them.
+                let mut scanned = buffer.len();
+                loop {
+                    // A line longer than a piece makes the piece longer, at
+                    // a growing pace.
+                    let want = PIECE
+                        .saturating_sub(buffer.len())
+                        .max(buffer.len() / 2)
+                        .max(PIECE / 8);
+                    let got = file
+                        .reader
+                        .read_into(&mut buffer, want)
+                        .map_err(Failure::Read)?;
+                    if got == 0 {
+                        file.done = true;
+                        break;
+                    }
+                    if buffer.len() >= PIECE {
+                        // Cut after the last line break, looked for in the
+                        // bytes not looked at yet.
+                        if let Some(i) = buffer[scanned..].iter().rposition(|&b| b == b'\n') {
+                            let cut = scanned + i + 1;
+                            file.carry.extend_from_slice(&buffer[cut..]);
+                            buffer.truncate(cut);
+                            break;
+                        }
+                        scanned = buffer.len();
+                    }
+                }
+                if buffer.is_empty() {
+                    return Ok(None);
+                }
+                file.at += buffer.len();
+                Ok(Some(Piece {
+                    text: PieceText::Owned(buffer),
+                    start,
+                }))
+            }
+        }
+    }
+}
+
+/// Pieces parsed or waiting to be, at most, per thread.
+const IN_FLIGHT_PER_THREAD: usize = 2;
+
+/// Loads the NDJSON events of `source`. `seed` holds the declared partners.
+/// Problems come placed (line and column).
+pub(crate) fn load_lines(mut source: LineSource<'_>, seed: &Interner) -> Result<Loaded, Failure> {
+    let mut builder = Builder::new(seed);
+    let threads = threads_for(source.len());
+    // A thread of the pool must not wait for the pool's work.
+    if threads == 1 || rayon::current_thread_index().is_some() {
+        let mut spare = None;
+        while let Some(piece) = source.next_piece(spare.take())? {
+            let chunk = lines_chunk(piece.bytes());
+            append_piece(&mut builder, &piece, chunk)?;
+            spare = piece.into_buffer();
+        }
+        return finish_lines(builder);
+    }
+    let (sender, receiver) = mpsc::channel();
+    let in_flight = threads * IN_FLIGHT_PER_THREAD;
+    let result = rayon::in_place_scope(|scope| -> Result<(), Failure> {
+        let mut spares: Vec<Vec<u8>> = Vec::new();
+        let mut waiting = BTreeMap::new();
+        let (mut sent, mut appended) = (0usize, 0usize);
+        let mut done = false;
+        loop {
+            while !done && sent - appended < in_flight {
+                match source.next_piece(spares.pop())? {
+                    None => done = true,
+                    Some(piece) => {
+                        let sender = sender.clone();
+                        let k = sent;
+                        scope.spawn(move |_| {
+                            // Every piece sends a result, or the loop below
+                            // would wait for it forever.
+                            let chunk = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                lines_chunk(piece.bytes())
+                            }))
+                            .unwrap_or_else(|_| Err(thread_failed()));
+                            // The receiver outlives the scope.
+                            let _ = sender.send((k, piece, chunk));
+                        });
+                        sent += 1;
+                    }
+                }
+            }
+            if appended == sent {
+                return Ok(());
+            }
+            let Ok((k, piece, chunk)) = receiver.recv() else {
+                return Err(thread_failed().into());
+            };
+            waiting.insert(k, (piece, chunk));
+            while let Some((piece, chunk)) = waiting.remove(&appended) {
+                append_piece(&mut builder, &piece, chunk)?;
+                spares.extend(piece.into_buffer());
+                appended += 1;
+            }
+        }
     });
-    merge(src, seed, results, &|dup| {
-        duplicate_json_invoice(src, Layout::Lines, dup)
-    })
+    result?;
+    finish_lines(builder)
+}
+
+/// Appends a parsed piece, placing its problems while its text is at hand.
+fn append_piece(
+    builder: &mut Builder,
+    piece: &Piece<'_>,
+    chunk: Result<Chunk, Problem>,
+) -> Result<(), Problem> {
+    let text = piece.bytes();
+    let lines = builder.lines;
+    let place = |problem: Problem| problem.place_in_piece(text, piece.start, lines);
+    let chunk = chunk.map_err(place)?;
+    builder
+        .append(chunk, &|dup| {
+            place(duplicate_json_invoice(text, Layout::Lines, dup))
+        })
+        .map_err(place)
+}
+
+fn finish_lines(builder: Builder) -> Result<Loaded, Failure> {
+    if builder.events.is_empty() && builder.duplicate.is_none() {
+        // Every line was blank.
+        let mut problem = Problem::new(
+            0,
+            String::new(),
+            "the file is empty; expected one event object per line".to_owned(),
+        );
+        problem.placed = Some((1, 1));
+        return Err(problem.into());
+    }
+    Ok(builder.finish()?)
 }
 
 /// Loads the items of a scenario's `events` array. `seed` holds the declared
@@ -134,9 +364,9 @@ pub(crate) fn load_array(
         })
         .collect();
     let results = run_parallel(&jobs, |&(first, part, from, end)| {
-        array_chunk(src, part, items.len(), first, from, end, seed)
+        array_chunk(src, part, first, from, end)
     });
-    merge(src, seed, results, &|dup| {
+    merge(seed, results, &|dup| {
         duplicate_json_invoice(src, Layout::Array, dup)
     })
 }
@@ -192,20 +422,16 @@ impl<T> From<ThreadFailed> for Result<T, Problem> {
     }
 }
 
-fn lines_chunk<'a>(
-    src: &'a [u8],
-    (start, end): (usize, usize),
-    capacity: usize,
-    seed: &Interner,
-) -> Result<Chunk<'a>, Problem> {
-    let text = utf8(src, &src[start..end])?;
+/// Parses a piece of NDJSON (whole lines); offsets are relative to it.
+fn lines_chunk(src: &[u8]) -> Result<Chunk, Problem> {
+    let text = utf8(src, src)?;
     let bytes = text.as_bytes();
-    let mut chunk = ChunkBuilder::new(src, seed, capacity);
+    let mut chunk = ChunkBuilder::new(src, src.len() / MIN_LINE);
     let mut pos = 0;
     let mut line = 0usize;
     while pos < bytes.len() {
         let line_end = find_newline(&bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        // Both ends sit next to a newline or at the chunk's ends, so on
+        // Both ends sit next to a newline or at the piece's ends, so on
         // character boundaries.
         let event = text.get(pos..line_end).unwrap_or_default();
         if !event.bytes().all(|b| b.is_ascii_whitespace()) {
@@ -214,20 +440,17 @@ fn lines_chunk<'a>(
         line += 1;
         pos = line_end + 1;
     }
-    chunk.finish(line)
+    Ok(chunk.finish(line))
 }
 
-fn array_chunk<'a>(
-    src: &'a [u8],
-    items: &[&'a RawValue],
-    total: usize,
+fn array_chunk(
+    src: &[u8],
+    items: &[&RawValue],
     first_index: usize,
     count_from: usize,
     end: usize,
-    seed: &Interner,
-) -> Result<Chunk<'a>, Problem> {
-    let room = if first_index == 0 { total } else { items.len() };
-    let mut chunk = ChunkBuilder::new(src, seed, room);
+) -> Result<Chunk, Problem> {
+    let mut chunk = ChunkBuilder::new(src, items.len());
     let mut cursor = count_from;
     let mut newlines = 0;
     for (k, item) in items.iter().enumerate() {
@@ -239,28 +462,26 @@ fn array_chunk<'a>(
         chunk.push(text, Layout::Array, first_index + k, newlines)?;
     }
     newlines += count_newlines(&src[cursor.min(end)..end]);
-    chunk.finish(newlines)
+    Ok(chunk.finish(newlines))
 }
 
 /// A chunk being filled.
 struct ChunkBuilder<'a> {
     src: &'a [u8],
-    tables: EventTables<'a>,
+    tables: EventTables,
     events: Vec<Event>,
+    /// The event being read, filled in place.
+    raw: RawEvent<'a>,
 }
 
 impl<'a> ChunkBuilder<'a> {
     /// `events` is the room to make for events.
-    fn new(src: &'a [u8], seed: &Interner, events: usize) -> ChunkBuilder<'a> {
-        let mut tables = EventTables::new(seed);
-        // About one customer and one invoice per event or two.
-        tables.customers.reserve(events);
-        tables.invoices.reserve(events / 2);
-        tables.symbols.reserve(events / 2);
+    fn new(src: &'a [u8], events: usize) -> ChunkBuilder<'a> {
         ChunkBuilder {
             src,
-            tables,
+            tables: EventTables::default(),
             events: Vec::with_capacity(events),
+            raw: RawEvent::default(),
         }
     }
 
@@ -274,18 +495,18 @@ impl<'a> ChunkBuilder<'a> {
         line: usize,
     ) -> Result<(), Problem> {
         let src = self.src;
-        let mut raw: RawEvent =
-            parse_json(src, text, &|| layout.prefix(path_index)).map_err(|mut problem| {
-                if layout == Layout::Lines && problem.message.starts_with("unexpected end of input")
-                {
-                    problem
-                        .message
-                        .push_str("; in NDJSON each event must be on a single line");
-                }
+        let raw = &mut self.raw;
+        if let Err(fast) = raw.parse_into(text) {
+            let mut problem = explain::<RawEvent>(src, text, &layout.prefix(path_index), fast);
+            if layout == Layout::Lines && problem.message.starts_with("unexpected end of input") {
                 problem
-            })?;
-        // Indexes and lines fit in a u32: `merge` rejects more events, and a
-        // file with more lines than that is far beyond memory.
+                    .message
+                    .push_str("; in NDJSON each event must be on a single line");
+            }
+            return Err(problem);
+        }
+        // Indexes and lines fit in a u32: the builder rejects more events,
+        // and a file with more lines than that is far beyond memory.
         let index = self.events.len() as u32;
         let text = text.as_bytes();
         let event = raw
@@ -304,12 +525,12 @@ impl<'a> ChunkBuilder<'a> {
         Ok(())
     }
 
-    fn finish(self, newlines: usize) -> Result<Chunk<'a>, Problem> {
-        Ok(Chunk {
+    fn finish(self, newlines: usize) -> Chunk {
+        Chunk {
             events: self.events,
             tables: self.tables,
             newlines,
-        })
+        }
     }
 }
 
@@ -337,16 +558,17 @@ fn rejection_problem(src: &[u8], text: &[u8], prefix: &str, rejection: Rejection
 
 /// A second `invoice` event declaring an invoice id.
 pub(crate) struct DuplicateInvoice<'e> {
+    /// The second declaration; its event index is final, its offsets those
+    /// of its chunk.
     pub decl: InvoiceDecl,
     /// The event that declared it first.
     pub first: Option<&'e Event>,
     pub name: &'e str,
 }
 
-/// Joins the chunks in order, interning their names, and checks invoice ids
-/// across them; `duplicate` places a second declaration of an invoice.
+/// Joins the chunks of a file held in memory in order; `duplicate` places a
+/// second declaration of an invoice. The first failed chunk's problem wins.
 pub(crate) fn merge(
-    src: &[u8],
     seed: &Interner,
     results: Vec<Result<Chunk, Problem>>,
     duplicate: &dyn Fn(DuplicateInvoice) -> Problem,
@@ -355,134 +577,150 @@ pub(crate) fn merge(
     for result in results {
         chunks.push(result?);
     }
-    let total: usize = chunks.iter().map(|c| c.events.len()).sum();
-    if u32::try_from(total).is_err() {
-        return Err(Problem::new(
-            src.len(),
-            String::new(),
-            format!("too many events: at most {} are supported", u32::MAX),
-        ));
+    let mut builder = Builder::new(seed);
+    builder
+        .events
+        .reserve_exact(chunks.iter().map(|c| c.events.len()).sum());
+    for chunk in chunks {
+        builder.append(chunk, duplicate)?;
     }
-    let (customers, invoices, symbols) = resolve_all(&chunks)?;
+    builder.finish()
+}
 
-    // The first chunk's partner table becomes the scenario's.
-    let mut partners = match chunks.first_mut() {
-        Some(first) => std::mem::take(&mut first.tables.partners),
-        None => seed.clone(),
-    };
-    let mut events: Vec<Event> = Vec::new();
-    let mut invoice_decls = Vec::new();
-    let mut base_line = 1;
-    let mut bases = [0usize; 3];
-    for (k, chunk) in chunks.into_iter().enumerate() {
-        let base_index = events.len() as u32;
-        // Later chunks' partners are interned into it.
-        let partner_ids: Vec<u32> = if k == 0 {
-            Vec::new()
-        } else {
-            let local = &chunk.tables.partners;
-            local.names().map(|name| partners.intern(name)).collect()
+/// The scenario's events and name tables, built chunk by chunk in input
+/// order.
+pub(crate) struct Builder {
+    partners: Interner,
+    customers: Interner,
+    invoices: Interner,
+    symbols: Interner,
+    events: Vec<Event>,
+    invoice_events: Vec<u32>,
+    /// Lines (rows) before the next chunk.
+    lines: usize,
+    /// The first second declaration of an invoice, reported once every
+    /// chunk parsed.
+    duplicate: Option<Problem>,
+    /// Per table of a chunk, the scenario's id of each of its ids.
+    maps: [Vec<u32>; 4],
+}
+
+impl Builder {
+    /// A builder whose partner table starts with the declared ones.
+    pub(crate) fn new(seed: &Interner) -> Builder {
+        Builder {
+            partners: seed.clone(),
+            customers: Interner::default(),
+            invoices: Interner::default(),
+            symbols: Interner::default(),
+            events: Vec::new(),
+            invoice_events: Vec::new(),
+            lines: 0,
+            duplicate: None,
+            maps: Default::default(),
+        }
+    }
+
+    /// Appends the next chunk; `duplicate` places a second declaration of an
+    /// invoice in it (kept until every chunk parsed). The only error is too
+    /// many events, placed at the end of the chunk.
+    pub(crate) fn append(
+        &mut self,
+        chunk: Chunk,
+        duplicate: &dyn Fn(DuplicateInvoice) -> Problem,
+    ) -> Result<(), Problem> {
+        let base_index = self.events.len();
+        if u32::try_from(base_index + chunk.events.len()).is_err() {
+            return Err(Problem::new(
+                usize::MAX,
+                String::new(),
+                format!("too many events: at most {} are supported", u32::MAX),
+            ));
+        }
+        let tables = &chunk.tables;
+        let [partners, customers, invoices, symbols] = &mut self.maps;
+        // Each table on its own: the largest two on two threads when the
+        // chunk names many.
+        let (partner_table, customer_table) = (&mut self.partners, &mut self.customers);
+        let (invoice_table, symbol_table) = (&mut self.invoices, &mut self.symbols);
+        let mut others = || {
+            customer_table.intern_all(&tables.customers, customers);
+            partner_table.intern_all(&tables.partners, partners);
+            symbol_table.intern_all(&tables.symbols, symbols);
         };
+        let mut invoice_ids = || invoice_table.intern_all(&tables.invoices, invoices);
+        if tables.customers.len() + tables.invoices.len() >= PARALLEL_NAMES {
+            rayon::join(others, invoice_ids);
+        } else {
+            others();
+            invoice_ids();
+        }
         let ids = IdMaps {
-            partners: (k > 0).then_some(partner_ids.as_slice()),
-            customers: customers.ids.get(bases[0]..).unwrap_or_default(),
-            invoices: invoices.ids.get(bases[1]..).unwrap_or_default(),
-            symbols: symbols.ids.get(bases[2]..).unwrap_or_default(),
+            partners,
+            customers,
+            invoices,
+            symbols,
         };
-        let fix = |event: &mut Event| {
-            event.index += base_index;
-            event.line += base_line as u32;
-            ids.apply(&mut event.kind);
-        };
-        if k == 0 {
-            // Its vector has room for all events: keep it.
-            events = chunk.events;
-            events.iter_mut().for_each(fix);
-        } else {
-            events.extend(chunk.events.into_iter().map(|mut event| {
-                fix(&mut event);
+        // Lines and indexes fit a u32, checked above.
+        let (base_index, base_line) = (base_index as u32, self.lines as u32 + 1);
+        self.events
+            .extend(chunk.events.into_iter().map(|mut event| {
+                event.index += base_index;
+                event.line += base_line;
+                ids.apply(&mut event.kind);
                 event
             }));
+        self.invoice_events.resize(self.invoices.len(), u32::MAX);
+        for decl in &tables.invoice_decls {
+            let invoice = ids.invoices[decl.invoice.0 as usize];
+            let event = decl.event + base_index;
+            let slot = &mut self.invoice_events[invoice as usize];
+            if *slot == u32::MAX {
+                *slot = event;
+            } else if self.duplicate.is_none() {
+                let first = *slot;
+                self.duplicate = Some(duplicate(DuplicateInvoice {
+                    decl: InvoiceDecl {
+                        invoice: InvoiceId(invoice),
+                        event,
+                        ..*decl
+                    },
+                    first: self.events.get(first as usize),
+                    name: self.invoices.name(invoice),
+                }));
+            }
         }
-        invoice_decls.extend(chunk.tables.invoice_decls.iter().map(|decl| InvoiceDecl {
-            invoice: InvoiceId(ids.invoices[decl.invoice.0 as usize]),
-            event: decl.event + base_index,
-            ..*decl
-        }));
-        base_line += chunk.newlines;
-        bases[0] += chunk.tables.customers.len();
-        bases[1] += chunk.tables.invoices.len();
-        bases[2] += chunk.tables.symbols.len();
+        self.lines += chunk.newlines;
+        Ok(())
     }
-    // Give back the room reserved for a worst-case number of events.
-    events.shrink_to_fit();
-    let invoice_events = invoice_events(&events, &invoices.names, &invoice_decls, duplicate)?;
-    Ok(Loaded {
-        events,
-        partners,
-        customers: customers.names,
-        invoices: invoices.names,
-        symbols: symbols.names,
-        invoice_events,
-    })
+
+    /// The loaded events, or the first second declaration of an invoice.
+    pub(crate) fn finish(mut self) -> Result<Loaded, Problem> {
+        if let Some(problem) = self.duplicate {
+            return Err(problem);
+        }
+        // The simulator reads customers and invoices by id: their lookup
+        // tables go (`Names::find_*` builds one again if asked).
+        self.customers.drop_table();
+        self.invoices.drop_table();
+        self.events.shrink_to_fit();
+        Ok(Loaded {
+            events: self.events,
+            partners: self.partners,
+            customers: self.customers,
+            invoices: self.invoices,
+            symbols: self.symbols,
+            invoice_events: self.invoice_events,
+        })
+    }
 }
 
-/// Below this many name occurrences the tables are interned on the calling
-/// thread (an editor reloading a small file should not spawn threads).
-const PARALLEL_NAMES: usize = 50_000;
-
-/// Interns the customers, invoices and other names of all chunks, each
-/// table on its own thread when there are many.
-fn resolve_all(chunks: &[Chunk]) -> Result<(Resolved, Resolved, Resolved), Problem> {
-    let customers: Vec<&[Cow<str>]> = chunks.iter().map(|c| &c.tables.customers[..]).collect();
-    let invoices: Vec<&[Cow<str>]> = chunks.iter().map(|c| &c.tables.invoices[..]).collect();
-    let symbols: Vec<&[Cow<str>]> = chunks.iter().map(|c| &c.tables.symbols[..]).collect();
-    let occurrences: usize = [&customers, &invoices, &symbols]
-        .iter()
-        .flat_map(|lists| lists.iter().map(|list| list.len()))
-        .sum();
-    if occurrences < PARALLEL_NAMES {
-        return Ok((resolve(&customers), resolve(&invoices), resolve(&symbols)));
-    }
-    std::thread::scope(|scope| {
-        let customers = scope.spawn(|| resolve(&customers));
-        let invoices = scope.spawn(|| resolve(&invoices));
-        let symbols = resolve(&symbols);
-        let failed = |_| {
-            Problem::new(
-                0,
-                String::new(),
-                "internal error: a loader thread failed".to_owned(),
-            )
-        };
-        Ok((
-            customers.join().map_err(failed)?,
-            invoices.join().map_err(failed)?,
-            symbols,
-        ))
-    })
-}
-
-/// The declaring event of each invoice; a second declaration is an error.
-fn invoice_events(
-    events: &[Event],
-    invoices: &Interner,
-    decls: &[InvoiceDecl],
-    duplicate: &dyn Fn(DuplicateInvoice) -> Problem,
-) -> Result<Vec<Option<u32>>, Problem> {
-    let mut declared = vec![None; invoices.len()];
-    for decl in decls {
-        let slot = &mut declared[decl.invoice.0 as usize];
-        if let Some(first) = *slot {
-            return Err(duplicate(DuplicateInvoice {
-                decl: *decl,
-                first: events.get(first as usize),
-                name: invoices.name(decl.invoice.0),
-            }));
-        }
-        *slot = Some(decl.event);
-    }
-    Ok(declared)
+fn thread_failed() -> Problem {
+    Problem::new(
+        0,
+        String::new(),
+        "internal error: a loader thread failed".to_owned(),
+    )
 }
 
 /// A second declaration of an invoice in JSON, placed at its `id`.
@@ -506,12 +744,9 @@ fn duplicate_json_invoice(src: &[u8], layout: Layout, dup: DuplicateInvoice) -> 
     )
 }
 
-/// How one chunk's ids become final ones: partner ids through a map (none
-/// for the first chunk, whose partner table becomes the final one), other
-/// ids, occurrence indexes, through the resolved ids from the chunk's first
-/// occurrence on.
+/// How one chunk's ids become the scenario's: through the map of each table.
 struct IdMaps<'m> {
-    partners: Option<&'m [u32]>,
+    partners: &'m [u32],
     customers: &'m [u32],
     invoices: &'m [u32],
     symbols: &'m [u32],
@@ -519,11 +754,7 @@ struct IdMaps<'m> {
 
 impl IdMaps<'_> {
     fn apply(&self, kind: &mut EventKind) {
-        let p = |id: &mut PartnerId| {
-            if let Some(map) = self.partners {
-                id.0 = map[id.0 as usize];
-            }
-        };
+        let p = |id: &mut PartnerId| id.0 = self.partners[id.0 as usize];
         let c = |id: &mut CustomerId| id.0 = self.customers[id.0 as usize];
         let i = |id: &mut InvoiceId| id.0 = self.invoices[id.0 as usize];
         let s = |id: &mut Symbol| id.0 = self.symbols[id.0 as usize];

@@ -42,7 +42,7 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
             last: w[1] == src.len(),
         })
         .collect();
-    let read = |job: &Job| read_events(src, job, &columns, seed);
+    let read = |job: &Job| read_events(src, job, &columns);
     let mut results = batch::run_parallel(&jobs, read);
     if results
         .iter()
@@ -54,7 +54,7 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
             to: src.len(),
             last: true,
         };
-        results = vec![read_events(src, &whole, &columns, seed)];
+        results = vec![read_events(src, &whole, &columns)];
     }
     // Rows of a chunk count from the first row of the chunk; an error in a
     // chunk wins only when every chunk before it loaded.
@@ -80,9 +80,7 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
             }
         }
     }
-    batch::merge(src, seed, chunks, &|dup| {
-        duplicate_invoice(src, &columns, dup)
-    })
+    batch::merge(seed, chunks, &|dup| duplicate_invoice(src, &columns, dup))
 }
 
 /// Loads the partners of a CSV file.
@@ -231,7 +229,7 @@ enum ChunkError {
     Misaligned,
 }
 
-impl From<batch::ThreadFailed> for Result<Chunk<'_>, ChunkError> {
+impl From<batch::ThreadFailed> for Result<Chunk, ChunkError> {
     fn from(_: batch::ThreadFailed) -> Self {
         Err(ChunkError::Cell(CellProblem::new(
             0,
@@ -242,21 +240,10 @@ impl From<batch::ThreadFailed> for Result<Chunk<'_>, ChunkError> {
     }
 }
 
-fn read_events<'a>(
-    src: &'a [u8],
-    job: &Job,
-    columns: &[Field],
-    seed: &Interner,
-) -> Result<Chunk<'a>, ChunkError> {
-    // About 40 bytes a row at the least. The first chunk's events become
-    // the scenario's: room for all of them saves copying them when the
-    // others are appended (pages of unused room are never touched).
-    let end = if job.count_from == 0 {
-        src.len()
-    } else {
-        job.to
-    };
-    let mut events = EventRows::new(seed, (end - job.from) / 40);
+fn read_events(src: &[u8], job: &Job, columns: &[Field]) -> Result<Chunk, ChunkError> {
+    // About 40 bytes a row at the least (pages of unused room are never
+    // touched).
+    let mut events = EventRows::new((job.to - job.from) / 40);
     let mut rows = Rows::new(src, job.from, job.count_from);
     // Checked at once (fast); cells are then cut from it. A chunk that is
     // not UTF-8 is checked cell by cell, to find the bad one.
@@ -507,17 +494,16 @@ mod tests {
         let src = CSV.as_bytes();
         let header = read_header(src, "events").unwrap();
         let columns = event_columns(&header.names).unwrap();
-        let seed = Interner::default();
         // The line break inside `"c\n,d"` follows an even number of quotes
         // (the stray one in `a"b` counts): a quote count would cut there.
         let inside = CSV.find("c\n").unwrap() + 2;
-        let first = read_events(src, &job(header.end, inside, false), &columns, &seed);
+        let first = read_events(src, &job(header.end, inside, false), &columns);
         assert!(matches!(first, Err(ChunkError::Misaligned)));
         // A cut between rows is fine.
         let between = CSV.find("2025-03-07").unwrap();
-        let first = read_events(src, &job(header.end, between, false), &columns, &seed);
+        let first = read_events(src, &job(header.end, between, false), &columns);
         assert_eq!(first.ok().map(|c| c.events.len()), Some(2));
-        let rest = read_events(src, &job(between, src.len(), true), &columns, &seed);
+        let rest = read_events(src, &job(between, src.len(), true), &columns);
         assert_eq!(rest.ok().map(|c| c.events.len()), Some(1));
     }
 

@@ -69,6 +69,10 @@ pub(crate) struct Problem {
     pub offset: usize,
     pub path: String,
     pub message: String,
+    /// Line and column, once known: a problem in a piece of a file read
+    /// piece by piece is placed while its piece is at hand (`offset` is then
+    /// the offset in the whole file).
+    pub placed: Option<(u32, u32)>,
 }
 
 impl Problem {
@@ -79,7 +83,21 @@ impl Problem {
             offset,
             path: charter_diagnostics::text::bound_message(&path),
             message: charter_diagnostics::text::bound_message(&message),
+            placed: None,
         }
+    }
+
+    /// Places a problem found in `piece`, a part of a file that starts at
+    /// byte `start` of the file, at the start of a line, after `lines`
+    /// lines; `offset` is relative to the piece.
+    pub(crate) fn place_in_piece(mut self, piece: &[u8], start: usize, lines: usize) -> Problem {
+        if self.placed.is_none() {
+            let offset = self.offset.min(piece.len());
+            let (line, column) = line_column(piece, offset);
+            self.placed = Some((line.saturating_add(lines as u32), column));
+            self.offset = start + offset;
+        }
+        self
     }
 
     /// Names the file of a problem in a file without lines (Parquet): the
@@ -97,8 +115,13 @@ impl Problem {
 
     /// Places the problem in `src`, the text of `file`.
     pub(crate) fn into_error(self, file: &str, src: &[u8]) -> ScenarioError {
-        let offset = self.offset.min(src.len());
-        let (line, column) = line_column(src, offset);
+        let (offset, (line, column)) = match self.placed {
+            Some(place) => (self.offset, place),
+            None => {
+                let offset = self.offset.min(src.len());
+                (offset, line_column(src, offset))
+            }
+        };
         ScenarioError {
             file: file.to_owned(),
             line,
@@ -212,7 +235,7 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(
 /// Turns a failed parse of `text` as a `T` into a problem, parsing again with
 /// path tracking to learn where the failure is.
 #[cold]
-fn explain<'a, T: Deserialize<'a>>(
+pub(crate) fn explain<'a, T: Deserialize<'a>>(
     src: &'a [u8],
     text: &'a str,
     prefix: &str,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::model::{
     CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, Symbol,
 };
-use crate::names::Interner;
+use crate::names::{Interner, NameList};
 use crate::tabular::Cell;
 use crate::value::{Amount, Count, Currency, DateValue, Text};
 
@@ -327,45 +327,78 @@ impl<'de> Visitor<'de> for RawEventVisitor {
         f.write_str("an event object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut ev = RawEvent::default();
-        while let Some(key) = map.next_key::<FieldKey>()? {
-            let field = match key {
-                FieldKey::Known(field) => field,
-                FieldKey::Unknown(name) => {
-                    ev.unknown.get_or_insert(name);
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            if ev.present & field.bit() != 0 {
-                ev.duplicate.get_or_insert(field);
-            }
-            ev.present |= field.bit();
-            match field {
-                Field::Date => ev.date = Some(map.next_value::<DateValue>()?.0),
-                Field::Type => ev.event_type = Some(map.next_value()?),
-                Field::Id => ev.id = text(&mut map)?,
-                Field::Customer => ev.customer = text(&mut map)?,
-                Field::Partner => ev.partner = text(&mut map)?,
-                Field::Opportunity => ev.opportunity = text(&mut map)?,
-                Field::Approved => ev.approved = Some(map.next_value()?),
-                Field::Decided => ev.decided = Some(map.next_value::<DateValue>()?.0),
-                Field::RequestedByCustomer => ev.requested_by_customer = Some(map.next_value()?),
-                Field::Product => ev.product = text(&mut map)?,
-                Field::Invoice => ev.invoice = text(&mut map)?,
-                Field::Amount => ev.amount = Some(map.next_value::<Amount>()?.0),
-                Field::Currency => ev.currency = Some(map.next_value()?),
-                Field::Renewal => ev.renewal = Some(map.next_value()?),
-                Field::CollectedBy => ev.collected_by = Some(map.next_value()?),
-                Field::Kind => ev.kind = text(&mut map)?,
-                Field::Tier => ev.tier = text(&mut map)?,
-                Field::Qualification => ev.qualification = text(&mut map)?,
-                Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
-            }
-        }
+        fill(&mut ev, map)?;
         Ok(ev)
     }
+}
+
+/// Fills a [`RawEvent`] where it lies (see [`RawEvent::parse_into`]).
+struct InPlaceVisitor<'e, 'de>(&'e mut RawEvent<'de>);
+
+impl<'de> Visitor<'de> for InPlaceVisitor<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        fill(self.0, map)
+    }
+}
+
+impl<'de> RawEvent<'de> {
+    /// Parses the event object `text` into `self`, which is cleared first:
+    /// what `serde_json::from_str` does, without moving the large record
+    /// around on every event. On failure, parsing `text` as a `RawEvent`
+    /// (`error::explain`) tells where.
+    pub(crate) fn parse_into(&mut self, text: &'de str) -> Result<(), serde_json::Error> {
+        *self = RawEvent::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        (&mut de).deserialize_map(InPlaceVisitor(self))?;
+        de.end()
+    }
+}
+
+fn fill<'de, A: MapAccess<'de>>(ev: &mut RawEvent<'de>, mut map: A) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<FieldKey>()? {
+        let field = match key {
+            FieldKey::Known(field) => field,
+            FieldKey::Unknown(name) => {
+                ev.unknown.get_or_insert(name);
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        if ev.present & field.bit() != 0 {
+            ev.duplicate.get_or_insert(field);
+        }
+        ev.present |= field.bit();
+        match field {
+            Field::Date => ev.date = Some(map.next_value::<DateValue>()?.0),
+            Field::Type => ev.event_type = Some(map.next_value()?),
+            Field::Id => ev.id = text(&mut map)?,
+            Field::Customer => ev.customer = text(&mut map)?,
+            Field::Partner => ev.partner = text(&mut map)?,
+            Field::Opportunity => ev.opportunity = text(&mut map)?,
+            Field::Approved => ev.approved = Some(map.next_value()?),
+            Field::Decided => ev.decided = Some(map.next_value::<DateValue>()?.0),
+            Field::RequestedByCustomer => ev.requested_by_customer = Some(map.next_value()?),
+            Field::Product => ev.product = text(&mut map)?,
+            Field::Invoice => ev.invoice = text(&mut map)?,
+            Field::Amount => ev.amount = Some(map.next_value::<Amount>()?.0),
+            Field::Currency => ev.currency = Some(map.next_value()?),
+            Field::Renewal => ev.renewal = Some(map.next_value()?),
+            Field::CollectedBy => ev.collected_by = Some(map.next_value()?),
+            Field::Kind => ev.kind = text(&mut map)?,
+            Field::Tier => ev.tier = text(&mut map)?,
+            Field::Qualification => ev.qualification = text(&mut map)?,
+            Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
+        }
+    }
+    Ok(())
 }
 
 impl<'a> RawEvent<'a> {
@@ -443,16 +476,18 @@ impl Rejection {
     }
 }
 
-/// The names one chunk of events refers to. Partners, being few, are
-/// interned right away; customers, invoices and other names are only
-/// collected, each occurrence in order, and their ids here are indexes into
-/// these lists until `resolve` interns them all at once.
+/// The names one chunk of events refers to. Partners and other names, which
+/// repeat a lot, are numbered in the chunk in order of first appearance (a
+/// small table, in cache, on the chunk's own thread); customers and
+/// invoices are listed as they occur. The merge then looks each up in the
+/// scenario's tables (`batch::Builder`), and an id in the chunk is a number
+/// in these tables.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct EventTables<'a> {
+pub(crate) struct EventTables {
     pub partners: Interner,
-    pub customers: Vec<Cow<'a, str>>,
-    pub invoices: Vec<Cow<'a, str>>,
-    pub symbols: Vec<Cow<'a, str>>,
+    pub customers: NameList,
+    pub invoices: NameList,
+    pub symbols: Interner,
     /// Every `invoice` event, in order, for the duplicate check.
     pub invoice_decls: Vec<InvoiceDecl>,
 }
@@ -466,36 +501,21 @@ pub(crate) struct InvoiceDecl {
     pub end: usize,
 }
 
-/// The index the next pushed occurrence gets; the loader caps events so
-/// occurrence counts fit in a `u32`.
-fn occurrence<'a>(list: &mut Vec<Cow<'a, str>>, name: Cow<'a, str>) -> u32 {
-    list.push(name);
-    (list.len() - 1) as u32
-}
-
-impl<'a> EventTables<'a> {
-    /// Tables for a chunk of events, with the declared partners.
-    pub(crate) fn new(partners: &Interner) -> EventTables<'a> {
-        EventTables {
-            partners: partners.clone(),
-            ..EventTables::default()
-        }
-    }
-
+impl EventTables {
     fn partner(&mut self, name: &str) -> PartnerId {
         PartnerId(self.partners.intern(name))
     }
 
-    fn customer(&mut self, name: Cow<'a, str>) -> CustomerId {
-        CustomerId(occurrence(&mut self.customers, name))
+    fn customer(&mut self, name: Cow<'_, str>) -> CustomerId {
+        CustomerId(self.customers.push(&name))
     }
 
-    fn invoice(&mut self, name: Cow<'a, str>) -> InvoiceId {
-        InvoiceId(occurrence(&mut self.invoices, name))
+    fn invoice(&mut self, name: Cow<'_, str>) -> InvoiceId {
+        InvoiceId(self.invoices.push(&name))
     }
 
-    fn symbol(&mut self, name: Cow<'a, str>) -> Symbol {
-        Symbol(occurrence(&mut self.symbols, name))
+    fn symbol(&mut self, name: Cow<'_, str>) -> Symbol {
+        Symbol(self.symbols.intern(&name))
     }
 }
 
@@ -504,7 +524,7 @@ impl<'a> RawEvent<'a> {
     /// `index` and `line` are stored as given.
     pub(crate) fn take_event(
         &mut self,
-        tables: &mut EventTables<'a>,
+        tables: &mut EventTables,
         index: u32,
         line: u32,
     ) -> Result<Event, Rejection> {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::error::{Problem, ScenarioError};
 use crate::model::{Scenario, Source, SourceFormat};
 use crate::partner::PartnerList;
-use crate::{csv_file, ndjson, parquet_file, SourceText};
+use crate::{batch, csv_file, ndjson, parquet_file, SourceText};
 
 /// Loads `events` (a `Json` events file is read as NDJSON) with the
 /// partners declared in `partners`.
@@ -43,6 +43,41 @@ pub(crate) fn parse(
         Source {
             format,
             events_file: events.name.to_owned(),
+            partners_file: partners.map(|(file, _)| file.name.to_owned()),
+        },
+    ))
+}
+
+/// Loads NDJSON events read from `events` piece by piece (never held whole
+/// in memory), with the partners declared in `partners`.
+pub(crate) fn load_streamed(
+    events: charter_fs::BoundedReader,
+    events_name: &str,
+    partners: Option<(SourceText<'_>, SourceFormat)>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    let list = match &partners {
+        Some((file, format)) => {
+            load_partners(file.text, *format).map_err(|p| place(p, file, *format))?
+        }
+        None => PartnerList::default(),
+    };
+    let source = batch::LineSource::File(batch::FilePieces::new(events));
+    let loaded = batch::load_lines(source, &list.ids).map_err(|failure| match failure {
+        // Problems in a file read in pieces come placed.
+        batch::Failure::Problem(problem) => problem.into_error(events_name, &[]),
+        batch::Failure::Read(e) => {
+            ScenarioError::whole_file(events_name, format!("cannot read the file: {e}"))
+        }
+    })?;
+    Ok(crate::assemble(
+        as_of,
+        list,
+        loaded,
+        None,
+        Source {
+            format: SourceFormat::Ndjson,
+            events_file: events_name.to_owned(),
             partners_file: partners.map(|(file, _)| file.name.to_owned()),
         },
     ))

@@ -36,20 +36,23 @@
 //!
 //! How loading is organised (a million events load in a few hundred
 //! milliseconds on two cores from NDJSON, CSV or Parquet alike;
-//! `examples/load_bench.rs` measures it):
+//! `examples/load_file.rs` loads one file as `charter simulate` does,
+//! `examples/load_bench.rs` compares the formats):
 //! - `value`: scalar values (dates, exact amounts, codes) checked inside
 //!   their `Deserialize` impls, so serde knows the path of a bad one;
 //! - `event`: the field table of every event type and a flat raw event read
-//!   by a hand-written visitor (no buffering tagged enum), then validated;
+//!   by a hand-written visitor (no buffering tagged enum, strings borrowed
+//!   from the text), then validated, its names numbered in its chunk;
 //! - `partner`, `json`, `ndjson`: partners, `expect` and the JSON layouts;
 //! - `files`: an events file and a partners file, each in its format;
 //!   `tabular`: tables' columns and cells, checked into the same raw event
 //!   (`event`) and partner as JSON; `csv_file` (the `csv` crate; chunks
 //!   cut outside quotes, read in parallel) and `parquet_file` (Arrow arrays
 //!   from the `parquet` crate; row groups decoded in parallel);
-//! - `batch`: events split into chunks parsed on parallel threads, then
-//!   joined in order; `resolve`: all customer, invoice and other name
-//!   occurrences interned at once, partitioned by hash to stay in cache;
+//! - `batch`: an NDJSON file read in pieces of a few megabytes (never whole
+//!   in memory) parsed on the rayon pool, and every chunk of events appended
+//!   in input order to one builder that interns its names (`names`: one
+//!   text arena and one open-addressing table per kind of name);
 //! - `error`: a failed parse is parsed again with `serde_path_to_error`, and
 //!   the path leads back to the offending value's first character.
 //!
@@ -69,7 +72,6 @@ mod names;
 mod ndjson;
 mod parquet_file;
 mod partner;
-mod resolve;
 mod tabular;
 mod value;
 
@@ -83,8 +85,9 @@ use chrono::NaiveDate;
 pub use error::ScenarioError;
 pub use generate::{generate, write_scenario, GenConfig, GenShape, GeneratedScenario};
 pub use model::{
-    CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventType, Expectations,
-    ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source, SourceFormat, Symbol,
+    CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventName, EventType,
+    Expectations, ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source,
+    SourceFormat, Symbol,
 };
 pub use names::Names;
 pub use value::parse_date;
@@ -156,40 +159,9 @@ pub fn load_files(
     partners_path: Option<&Path>,
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
-    let events_name = events_path.display().to_string();
-    let events_format = SourceFormat::of_path(events_path);
-    let Some(partners_path) = partners_path else {
-        let bytes = read(events_path, &events_name)?;
-        let events = SourceText {
-            name: &events_name,
-            text: &bytes,
-        };
-        return match events_format {
-            SourceFormat::Json => json::parse_bytes(&bytes, &events_name).map(|mut scenario| {
-                scenario.as_of = as_of.or(scenario.as_of);
-                scenario
-            }),
-            format => files::parse(events, format, None, as_of),
-        };
-    };
-    let partners_name = partners_path.display().to_string();
-    let partner_bytes = read(partners_path, &partners_name)?;
-    let event_bytes = read(events_path, &events_name)?;
-    files::parse(
-        SourceText {
-            name: &events_name,
-            text: &event_bytes,
-        },
-        events_format,
-        Some((
-            SourceText {
-                name: &partners_name,
-                text: &partner_bytes,
-            },
-            SourceFormat::of_path(partners_path),
-        )),
-        as_of,
-    )
+    let format = SourceFormat::of_path(events_path);
+    let partners = partners_path.map(|path| (path, SourceFormat::of_path(path)));
+    load_events_file(events_path, format, partners, as_of)
 }
 
 /// Loads NDJSON events from `events_path` with the partners in
@@ -199,25 +171,55 @@ pub fn load_ndjson(
     partners_path: Option<&Path>,
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
+    let partners = partners_path.map(|path| (path, SourceFormat::Json));
+    load_events_file(events_path, SourceFormat::Ndjson, partners, as_of)
+}
+
+/// Loads the events in `events_path` in `format` with the partners file, if
+/// any, in its format. NDJSON events are read piece by piece; a scenario
+/// document, CSV and Parquet whole.
+fn load_events_file(
+    events_path: &Path,
+    format: SourceFormat,
+    partners: Option<(&Path, SourceFormat)>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
     let events_name = events_path.display().to_string();
-    let partners_name = partners_path.map(|p| p.display().to_string());
-    let partner_bytes = match (partners_path, &partners_name) {
-        (Some(path), Some(name)) => Some(read(path, name)?),
-        _ => None,
+    let partner_file = match partners {
+        Some((path, partners_format)) => {
+            let name = path.display().to_string();
+            let bytes = read(path, &name)?;
+            Some((name, bytes, partners_format))
+        }
+        None => None,
     };
-    let event_bytes = read(events_path, &events_name)?;
-    let partners = partner_bytes
-        .as_deref()
-        .zip(partners_name.as_deref())
-        .map(|(text, name)| SourceText { name, text });
-    parse_ndjson(
-        SourceText {
-            name: &events_name,
-            text: &event_bytes,
-        },
-        partners,
-        as_of,
-    )
+    let partners = partner_file
+        .as_ref()
+        .map(|(name, bytes, format)| (SourceText { name, text: bytes }, *format));
+    match format {
+        SourceFormat::Json if partners.is_none() => {
+            let bytes = read(events_path, &events_name)?;
+            json::parse_bytes(&bytes, &events_name).map(|mut scenario| {
+                scenario.as_of = as_of.or(scenario.as_of);
+                scenario
+            })
+        }
+        SourceFormat::Json | SourceFormat::Ndjson => {
+            let reader = charter_fs::open_bounded(events_path, charter_fs::ReadLimit::SCENARIO)
+                .map_err(|e| {
+                    ScenarioError::whole_file(&events_name, format!("cannot read the file: {e}"))
+                })?;
+            files::load_streamed(reader, &events_name, partners, as_of)
+        }
+        SourceFormat::Csv | SourceFormat::Parquet => {
+            let bytes = read(events_path, &events_name)?;
+            let events = SourceText {
+                name: &events_name,
+                text: &bytes,
+            };
+            files::parse(events, format, partners, as_of)
+        }
+    }
 }
 
 /// Reads a scenario or partners file through `charter_fs`: a regular file

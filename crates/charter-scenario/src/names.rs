@@ -18,7 +18,8 @@ pub struct Names {
     pub(crate) invoices: Interner,
     pub(crate) symbols: Interner,
     pub(crate) declared_partners: u32,
-    pub(crate) invoice_events: Vec<Option<u32>>,
+    /// `u32::MAX` for an invoice no event declares.
+    pub(crate) invoice_events: Vec<u32>,
 }
 
 impl Names {
@@ -71,7 +72,10 @@ impl Names {
 
     /// Index in `Scenario::events` of the `invoice` event declaring `id`.
     pub fn invoice_event(&self, id: InvoiceId) -> Option<u32> {
-        self.invoice_events.get(id.0 as usize).copied().flatten()
+        self.invoice_events
+            .get(id.0 as usize)
+            .copied()
+            .filter(|&event| event != u32::MAX)
     }
 
     /// Number of partner ids, declared or not.
@@ -101,10 +105,11 @@ impl Names {
 ///
 /// Names live end to end in one `String` (no allocation per name). The
 /// open-addressing table that finds a name's id is built on first use:
-/// tables the loader fills in bulk (see `resolve`) are often only read by
-/// id. A slot (half a cache line) holds 32 bits of hash, the length and the
-/// first [`INLINE`] bytes of the name, so looking up a name that short reads
-/// the table once.
+/// the loader drops the tables of customers and invoices once loaded, as
+/// the simulator reads them by id. A slot (16 bytes) holds 32 bits of hash,
+/// the length and the first [`INLINE`] bytes of the name, so looking up a
+/// name that short reads the table once. The table is at most three
+/// quarters full.
 #[derive(Clone, Default)]
 pub(crate) struct Interner {
     /// Every name, one after the other.
@@ -122,11 +127,12 @@ impl std::fmt::Debug for Interner {
     }
 }
 
-/// Bytes of a name kept in its slot.
-pub(crate) const INLINE: usize = 24;
+/// Bytes of a name kept in its slot: a longer name found by its slot is
+/// compared with its text (recent names, whose text is still in cache, are
+/// the ones looked up most).
+pub(crate) const INLINE: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(align(32))]
 struct Slot {
     /// See [`tag`].
     tag: u32,
@@ -148,6 +154,24 @@ pub(crate) fn tag(hash: u64, name: &str) -> u32 {
     ((hash >> 32) as u32 & !0x1f) | name.len().min(31) as u32
 }
 
+/// Hash bits a tag keeps: the highest ones.
+const TAG_HASH_BITS: u32 = 27;
+
+/// Where a name whose hash is `hash` is looked for first in a table of
+/// `mask + 1` slots: its highest hash bits, so that names lie in the table
+/// in the order of their hashes.
+fn home(hash: u64, mask: usize) -> usize {
+    match mask.count_ones() {
+        0 => 0,
+        bits => (hash >> (64 - bits)) as usize,
+    }
+}
+
+/// [`home`] from a tag, for tables of at most `2^TAG_HASH_BITS` slots.
+fn home_of_tag(tag: u32, mask: usize) -> usize {
+    ((tag >> 5) >> (TAG_HASH_BITS - mask.count_ones().min(TAG_HASH_BITS))) as usize
+}
+
 /// The first [`INLINE`] bytes of `name`, zero-padded: together with the
 /// length in the tag, equal prefixes of short names mean equal names.
 pub(crate) fn prefix(name: &str) -> [u8; INLINE] {
@@ -159,29 +183,58 @@ pub(crate) fn prefix(name: &str) -> [u8; INLINE] {
 }
 
 impl Interner {
-    /// An interner holding the names whose text is `text`, name `i` ending
-    /// at `ends[i]`.
-    pub(crate) fn from_parts(text: String, ends: Vec<usize>) -> Interner {
-        Interner {
-            text,
-            ends,
-            slots: OnceLock::new(),
-        }
-    }
-
     /// The id of `name`, adding it if new. The loader caps the input size so
     /// ids fit in a `u32`.
     pub(crate) fn intern(&mut self, name: &str) -> u32 {
-        let hash = hash_str(name);
-        let needed = (self.ends.len() + 1) * 2;
+        self.make_room(1);
+        self.intern_hashed(name, hash_str(name))
+    }
+
+    /// Interns every name of `names` in id order, `map[i]` becoming the id
+    /// of its name `i`. A large table misses the caches on nearly every
+    /// lookup: the names are hashed and their first slots read a batch at a
+    /// time, so that the misses overlap, before they are looked up.
+    pub(crate) fn intern_all(&mut self, names: &impl NameSeq, map: &mut Vec<u32>) {
+        const BATCH: usize = 64;
+        map.clear();
+        map.reserve(names.len());
+        self.make_room(names.len());
+        let mut hashes = [0u64; BATCH];
+        let mut seen = [0u32; BATCH];
+        for first in (0..names.len()).step_by(BATCH) {
+            let ids = first as u32..(first + BATCH).min(names.len()) as u32;
+            for (hash, id) in hashes.iter_mut().zip(ids.clone()) {
+                *hash = hash_str(names.name(id));
+            }
+            // Independent reads, so their misses overlap.
+            if let Some(slots) = self.slots.get() {
+                let mask = slots.len() - 1;
+                for (seen, hash) in seen.iter_mut().zip(&hashes) {
+                    *seen = slots[home(*hash, mask)].tag;
+                }
+                std::hint::black_box(&seen);
+            }
+            for (hash, id) in hashes.iter().zip(ids) {
+                map.push(self.intern_hashed(names.name(id), *hash));
+            }
+        }
+    }
+
+    /// Makes the table large enough for `more` names beyond those it holds.
+    fn make_room(&mut self, more: usize) {
+        let needed = slots_for(self.ends.len() + more);
         let built = match self.slots.get() {
             Some(slots) => slots.len() >= needed,
             None => false,
         };
         if !built {
-            let capacity = needed.next_power_of_two().max(16);
-            self.slots = OnceLock::from(self.build(capacity));
+            self.slots = OnceLock::from(self.build(needed.next_power_of_two().max(16)));
         }
+    }
+
+    /// Like [`Interner::intern`] once the table has room, `hash` being the
+    /// name's.
+    fn intern_hashed(&mut self, name: &str, hash: u64) -> u32 {
         let Some(slots) = self.slots.get_mut() else {
             return u32::MAX;
         };
@@ -204,7 +257,7 @@ impl Interner {
     pub(crate) fn get(&self, name: &str) -> Option<u32> {
         let slots = self
             .slots
-            .get_or_init(|| self.build((self.ends.len() * 2).next_power_of_two().max(16)));
+            .get_or_init(|| self.build(slots_for(self.ends.len()).next_power_of_two().max(16)));
         find(slots, &self.text, &self.ends, name, hash_str(name)).ok()
     }
 
@@ -217,31 +270,102 @@ impl Interner {
         self.ends.len()
     }
 
+    /// Frees the lookup table; [`Interner::get`] builds it again if needed.
+    pub(crate) fn drop_table(&mut self) {
+        self.slots = OnceLock::new();
+    }
+
     /// Every name, in id order.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len() as u32).map(|id| self.name(id))
     }
 
-    /// A table of `capacity` slots (a power of two, more than twice the
-    /// names) holding every name, read in id order.
+    /// A table of `capacity` slots (a power of two, at least
+    /// [`slots_for`] the names) holding every name, read in id order.
     fn build(&self, capacity: usize) -> Vec<Slot> {
         let mut slots = vec![EMPTY; capacity];
         let mask = capacity - 1;
-        for id in 0..self.ends.len() as u32 {
-            let name = self.name(id);
-            let hash = hash_str(name);
-            let mut i = hash as usize & mask;
+        let place = |slots: &mut [Slot], slot: Slot, home: usize| {
+            let mut i = home;
             while slots[i].id != u32::MAX {
                 i = (i + 1) & mask;
             }
-            slots[i] = Slot {
-                tag: tag(hash, name),
-                id,
-                prefix: prefix(name),
-            };
+            slots[i] = slot;
+        };
+        match self.slots.get() {
+            // Growing: a slot's tag holds the hash bits that place it, and
+            // as a name's place follows the high bits of its hash, reading
+            // the old table in order writes the new one nearly in order.
+            Some(old) if capacity <= 1 << TAG_HASH_BITS => {
+                for slot in old.iter().filter(|slot| slot.id != u32::MAX) {
+                    place(&mut slots, *slot, home_of_tag(slot.tag, mask));
+                }
+            }
+            _ => {
+                for id in 0..self.ends.len() as u32 {
+                    let name = self.name(id);
+                    let hash = hash_str(name);
+                    let slot = Slot {
+                        tag: tag(hash, name),
+                        id,
+                        prefix: prefix(name),
+                    };
+                    place(&mut slots, slot, home(hash, mask));
+                }
+            }
         }
         slots
     }
+}
+
+/// Names numbered from 0, read by number.
+pub(crate) trait NameSeq {
+    fn len(&self) -> usize;
+    fn name(&self, i: u32) -> &str;
+}
+
+impl NameSeq for Interner {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn name(&self, i: u32) -> &str {
+        name_at(&self.text, &self.ends, i)
+    }
+}
+
+/// Names in the order they occur, repeats included, end to end in one
+/// `String`: a chunk's customers and invoices, which repeat too little
+/// within a chunk to be worth numbering there.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameList {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl NameList {
+    /// Appends `name`; returns its number.
+    pub(crate) fn push(&mut self, name: &str) -> u32 {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        // The loader caps events (and so names) below `u32::MAX`.
+        (self.ends.len() - 1) as u32
+    }
+}
+
+impl NameSeq for NameList {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn name(&self, i: u32) -> &str {
+        name_at(&self.text, &self.ends, i)
+    }
+}
+
+/// Slots a table needs for `names` names: a quarter stays empty.
+fn slots_for(names: usize) -> usize {
+    names + names / 3 + 1
 }
 
 fn name_at<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
@@ -258,7 +382,7 @@ fn name_at<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
 fn find(slots: &[Slot], text: &str, ends: &[usize], name: &str, hash: u64) -> Result<u32, usize> {
     let mask = slots.len() - 1;
     let (tag, prefix) = (tag(hash, name), prefix(name));
-    let mut i = hash as usize & mask;
+    let mut i = home(hash, mask);
     loop {
         let slot = &slots[i];
         if slot.id == u32::MAX {

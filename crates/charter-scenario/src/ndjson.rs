@@ -9,16 +9,14 @@ use crate::error::{count_newlines, offset_in, parse_json, utf8, Problem};
 use crate::names::Interner;
 use crate::partner::PartnerList;
 
-/// Loads NDJSON events; `seed` holds the declared partners.
+/// Loads NDJSON events held in memory; `seed` holds the declared partners.
 pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
-    if src.iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::new(
-            0,
-            String::new(),
-            "the file is empty; expected one event object per line".to_owned(),
-        ));
+    match batch::load_lines(batch::LineSource::Memory { src, at: 0 }, seed) {
+        Ok(loaded) => Ok(loaded),
+        Err(batch::Failure::Problem(problem)) => Err(problem),
+        // Text in memory is never read from a file.
+        Err(batch::Failure::Read(e)) => Err(Problem::new(0, String::new(), e.to_string())),
     }
-    batch::load_lines(src, seed)
 }
 
 /// Reads a partners file: a JSON array of partner objects, or one partner

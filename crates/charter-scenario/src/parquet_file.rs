@@ -79,15 +79,9 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem
     // (a file written as one row group is still read on every thread).
     let jobs = batch_jobs(&batches, threads);
     let results = batch::run_parallel(&jobs, |job| {
-        // The first part's events become the scenario's: room for all.
-        let room = if job.first_row == 0 {
-            file.rows()
-        } else {
-            job.rows
-        };
-        guarded(|| read_events(job, &fields, seed, room)).unwrap_or_else(|| Err(damaged_data()))
+        guarded(|| read_events(job, &fields, job.rows)).unwrap_or_else(|| Err(damaged_data()))
     });
-    batch::merge(src, seed, results, &duplicate_invoice)
+    batch::merge(seed, results, &duplicate_invoice)
 }
 
 /// Decoded batches whose rows become events together.
@@ -325,13 +319,8 @@ fn column_problem(names: &[&str], (at, message): (Option<usize>, String)) -> Pro
     CellProblem::new(0, None, name, message).into_problem(0)
 }
 
-fn read_events<'a>(
-    job: &BatchJob<'a>,
-    fields: &[Field],
-    seed: &Interner,
-    room: usize,
-) -> Result<Chunk<'a>, Problem> {
-    let mut events = EventRows::new(seed, room);
+fn read_events(job: &BatchJob<'_>, fields: &[Field], room: usize) -> Result<Chunk, Problem> {
+    let mut events = EventRows::new(room);
     for batch in job.batches {
         // Columns with no value in the batch are skipped.
         let cells: Vec<(usize, CellReader)> = batch

@@ -21,7 +21,6 @@ use crate::event::{edit_distance, EventTables, Field, InvoiceDecl, RawEvent, Rej
 use crate::model::{
     CollectedBy, Currency, Entity, Event, EventKind, EventType, Partner, PartnerId,
 };
-use crate::names::Interner;
 use crate::partner::PartnerList;
 use crate::value::{amount_from_unscaled, parse_amount_text, parse_date, quoted, Region, Sign};
 
@@ -507,20 +506,16 @@ impl PartnerRow {
 }
 
 /// A chunk of an events table being read: the rows' events and names.
-pub(crate) struct EventRows<'a> {
-    tables: EventTables<'a>,
+pub(crate) struct EventRows {
+    tables: EventTables,
     events: Vec<Event>,
 }
 
-impl<'a> EventRows<'a> {
-    /// Room for `rows` events; `seed` holds the declared partners.
-    pub(crate) fn new(seed: &Interner, rows: usize) -> EventRows<'a> {
-        let mut tables = EventTables::new(seed);
-        tables.customers.reserve(rows);
-        tables.invoices.reserve(rows / 2);
-        tables.symbols.reserve(rows / 2);
+impl EventRows {
+    /// Room for `rows` events.
+    pub(crate) fn new(rows: usize) -> EventRows {
         EventRows {
-            tables,
+            tables: EventTables::default(),
             events: Vec::with_capacity(rows),
         }
     }
@@ -535,7 +530,7 @@ impl<'a> EventRows<'a> {
     /// second declaration of an invoice.
     pub(crate) fn push(
         &mut self,
-        mut raw: RawEvent<'a>,
+        mut raw: RawEvent<'_>,
         line: usize,
         span: (usize, usize),
     ) -> Result<(), Rejection> {
@@ -555,7 +550,7 @@ impl<'a> EventRows<'a> {
     }
 
     /// The chunk, `newlines` being the lines (or rows) it spans.
-    pub(crate) fn finish(self, newlines: usize) -> Chunk<'a> {
+    pub(crate) fn finish(self, newlines: usize) -> Chunk {
         Chunk {
             events: self.events,
             tables: self.tables,
