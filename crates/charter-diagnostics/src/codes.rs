@@ -70,17 +70,9 @@ impl Code {
             .find(|c| c.id().eq_ignore_ascii_case(text) || c.name().eq_ignore_ascii_case(text))
     }
 
-    /// The documentation link shown by editors next to the code.
-    ///
-    /// That site does not exist; [`Code::help_uri`] is where the codes are
-    /// documented. The language server still shows this one (its snapshot
-    /// tests hold it) until it moves to `help_uri`.
-    pub fn url(self) -> String {
-        format!("https://charter.dev/diagnostics/{}", self.id())
-    }
-
     /// Where the code is documented: LANGUAGE.md §5 in the repository, which
-    /// lists every code (SARIF rules' `helpUri`).
+    /// lists every code (SARIF rules' `helpUri`, the link editors show next
+    /// to a code).
     pub fn help_uri(self) -> &'static str {
         crate::explain::DIAGNOSTICS_URL
     }

@@ -51,7 +51,7 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 }
 
 fn code_description(code: Code) -> Option<lsp::CodeDescription> {
-    lsp::Uri::from_str(&code.url())
+    lsp::Uri::from_str(code.help_uri())
         .ok()
         .map(|href| lsp::CodeDescription { href })
 }
