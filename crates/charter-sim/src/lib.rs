@@ -12,6 +12,7 @@ mod attribution;
 mod bonus;
 mod clawback;
 mod commission;
+pub mod coverage;
 pub mod diff;
 mod eligibility;
 mod engine;
