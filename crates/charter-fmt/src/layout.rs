@@ -573,6 +573,7 @@ fn counted(p: &Printer, c: &Counted) -> String {
 fn count_period(p: &Printer, period: &CountPeriod) -> String {
     match period {
         CountPeriod::Per(word) => format!("per {}", word.name),
+        CountPeriod::PerContractYear(_) => "per contract year".to_string(),
         CountPeriod::InLast(q) => format!("in last {}", p.src.quantity(q)),
     }
 }

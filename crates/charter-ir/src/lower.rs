@@ -569,6 +569,7 @@ impl Lowerer {
                 "month" => CountPeriod::PerMonth,
                 _ => CountPeriod::PerYear,
             },
+            ast::CountPeriod::PerContractYear(_) => CountPeriod::PerContractYear,
             ast::CountPeriod::InLast(q) => {
                 CountPeriod::Trailing(self.duration(q, DurationUse::Calendar)?)
             }

@@ -253,6 +253,9 @@ pub enum CountPeriod {
     PerYear,
     PerQuarter,
     PerMonth,
+    /// The partner's contract year (from its `joined` date or last renewal,
+    /// `units::contract_year`), or the whole contract year before it.
+    PerContractYear,
     /// The trailing window ending on the evaluation date.
     Trailing(Duration),
 }

@@ -106,6 +106,34 @@ pub fn minor_units(currency: &str) -> u32 {
     }
 }
 
+/// The contract year holding `day` for a partner that joined on `joined`
+/// (`per contract year`, LANGUAGE.md §3 `require`): its first day, the latest
+/// anniversary of `joined` on or before `day` (anniversaries before joining
+/// count backwards; a 29 February start renews on 28 February in other
+/// years), and the first day of the contract year before it. Without a
+/// joined date the contract year is the calendar year.
+pub fn contract_year(joined: Option<NaiveDate>, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let Some(joined) = joined else {
+        let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
+        return (jan1(day.year()), jan1(day.year() - 1));
+    };
+    // The anniversary `k` years from joining (k may be negative).
+    let anniversary = |k: i64| {
+        let months =
+            Months::new(u32::try_from(k.unsigned_abs().saturating_mul(12)).unwrap_or(u32::MAX));
+        if k >= 0 {
+            joined.checked_add_months(months).unwrap_or(NaiveDate::MAX)
+        } else {
+            joined.checked_sub_months(months).unwrap_or(NaiveDate::MIN)
+        }
+    };
+    let mut k = i64::from(day.year()) - i64::from(joined.year());
+    if anniversary(k) > day {
+        k -= 1;
+    }
+    (anniversary(k), anniversary(k - 1))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
@@ -321,6 +349,31 @@ mod tests {
         assert_eq!(
             Duration::months(12).after(d("2025-03-10"), &[]),
             d("2026-03-10")
+        );
+    }
+
+    #[test]
+    fn contract_years_start_on_the_anniversaries_of_joining() {
+        let joined = Some(d("2024-09-15"));
+        assert_eq!(
+            contract_year(joined, d("2025-09-14")),
+            (d("2024-09-15"), d("2023-09-15"))
+        );
+        assert_eq!(
+            contract_year(joined, d("2025-09-15")),
+            (d("2025-09-15"), d("2024-09-15"))
+        );
+        assert_eq!(
+            contract_year(joined, d("2024-01-01")),
+            (d("2023-09-15"), d("2022-09-15"))
+        );
+        assert_eq!(
+            contract_year(Some(d("2024-02-29")), d("2025-02-28")),
+            (d("2025-02-28"), d("2024-02-29"))
+        );
+        assert_eq!(
+            contract_year(None, d("2025-06-30")),
+            (d("2025-01-01"), d("2024-01-01"))
         );
     }
 }

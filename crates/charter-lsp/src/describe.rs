@@ -215,6 +215,9 @@ pub fn period(p: CountPeriod) -> String {
         CountPeriod::PerYear => "per calendar year".to_string(),
         CountPeriod::PerQuarter => "per calendar quarter".to_string(),
         CountPeriod::PerMonth => "per calendar month".to_string(),
+        CountPeriod::PerContractYear => {
+            "per contract year (from joining or the last renewal)".to_string()
+        }
         CountPeriod::Trailing(d) => format!("in the last {d}"),
     }
 }

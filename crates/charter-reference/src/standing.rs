@@ -6,8 +6,11 @@
 //! > least any tier the partner was invited to. `require agreement` counts as
 //! > met when the partner has a signed contract. Counted events are counted in
 //! > the period (`per year`: the calendar year of the day; `in last 12 months`:
-//! > the rolling year); `revenue` is the value invoiced to the partner's
-//! > customers.
+//! > the rolling year; `per contract year`: the contract year holding the day,
+//! > from the partner's `joined` date or its latest anniversary — the calendar
+//! > year when it has none — and a requirement per contract year is also met
+//! > when the whole contract year before met it); `revenue` is the value
+//! > invoiced to the partner's customers.
 //!
 //! Also here: whether one requirement is met (§3 `require`), used by tiers
 //! and by commissions. "On a day" is read as "at this point of the history":
@@ -38,18 +41,39 @@ pub fn compare<T: PartialOrd>(value: T, comparator: Comparator, threshold: T) ->
     }
 }
 
-/// Whether `date` lies in `period` as seen on `day`.
+/// Which stretch of a period a requirement reads on a day: the period that
+/// holds the day, or (only `per contract year`) the whole contract year before.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stretch {
+    Current,
+    Previous,
+}
+
+/// Whether `date` lies in `period` (the `stretch` of it) as seen on `day`.
 pub fn in_period(
     world: &World,
+    facts: &Facts,
     period: Option<CountPeriod>,
+    stretch: Stretch,
     date: NaiveDate,
     day: NaiveDate,
 ) -> bool {
     if date > day {
         return false;
     }
+    if let Some(CountPeriod::PerContractYear) = period {
+        let (this, before) = charter_ir::units::contract_year(facts.joined, day);
+        return match stretch {
+            Stretch::Current => date >= this,
+            Stretch::Previous => date >= before && date < this,
+        };
+    }
+    if stretch == Stretch::Previous {
+        return false;
+    }
     match period {
         None => true,
+        Some(CountPeriod::PerContractYear) => true,
         Some(CountPeriod::PerYear) => date.year() == day.year(),
         Some(CountPeriod::PerQuarter) => {
             date.year() == day.year() && date.month0() / 3 == day.month0() / 3
@@ -79,7 +103,7 @@ fn count(
     event: RuleEvent,
     activity: Option<&str>,
     within_after: Option<(charter_ir::Duration, RuleEvent)>,
-    period: Option<CountPeriod>,
+    (period, stretch): (Option<CountPeriod>, Stretch),
 ) -> Result<u32, Unsupported> {
     let day = world.date(now)?;
     let history = world.upto(now);
@@ -101,7 +125,7 @@ fn count(
                 matches!(order.kind, EventKind::Order { customer: c, .. } if c == customer)
                     && o > r
                     && order.date <= within.after(referral.date, world.holidays())
-                    && in_period(world, period, order.date, day)
+                    && in_period(world, facts, period, stretch, order.date, day)
             });
             if ordered {
                 customers.push(customer);
@@ -168,7 +192,7 @@ fn count(
             }
             _ => false,
         };
-        if counted && in_period(world, period, e.date, day) {
+        if counted && in_period(world, facts, period, stretch, e.date, day) {
             n += 1;
         }
     }
@@ -181,6 +205,7 @@ pub fn revenue(
     now: usize,
     facts: &Facts,
     period: Option<CountPeriod>,
+    stretch: Stretch,
 ) -> Result<Decimal, Unsupported> {
     let day = world.date(now)?;
     let mut total = Decimal::ZERO;
@@ -200,7 +225,7 @@ pub fn revenue(
         if declared.position != position || !declared.in_currency {
             continue;
         }
-        if !in_period(world, period, e.date, day) {
+        if !in_period(world, facts, period, stretch, e.date, day) {
             continue;
         }
         if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
@@ -247,28 +272,39 @@ pub fn met(
             comparator,
             count: n,
         } => {
-            let have = count(
-                world,
-                now,
-                facts,
-                *event,
-                activity.as_ref().map(|a| a.name.as_str()),
-                *within_after,
-                *period,
-            )?;
-            compare(have, *comparator, *n)
+            let have = |stretch| {
+                count(
+                    world,
+                    now,
+                    facts,
+                    *event,
+                    activity.as_ref().map(|a| a.name.as_str()),
+                    *within_after,
+                    (*period, stretch),
+                )
+            };
+            compare(have(Stretch::Current)?, *comparator, *n)
+                || (*period == Some(CountPeriod::PerContractYear)
+                    && compare(have(Stretch::Previous)?, *comparator, *n))
         }
         RequirementKind::Revenue { period, threshold } => {
-            let have = revenue(world, now, facts, *period)?;
-            match threshold {
+            let (comparator, target) = match threshold {
                 RevenueThreshold::SetIndividually => match facts.revenue_target {
-                    Some(target) => have >= target,
-                    None => true,
+                    Some(target) => (Comparator::Ge, target),
+                    None => return Ok(true),
                 },
-                RevenueThreshold::Amount { comparator, amount } => {
-                    compare(have, *comparator, amount.amount)
-                }
-            }
+                RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
+            };
+            compare(
+                revenue(world, now, facts, *period, Stretch::Current)?,
+                comparator,
+                target,
+            ) || (*period == Some(CountPeriod::PerContractYear)
+                && compare(
+                    revenue(world, now, facts, *period, Stretch::Previous)?,
+                    comparator,
+                    target,
+                ))
         }
         RequirementKind::Text { .. } => true,
     })

@@ -30,21 +30,30 @@ pub(crate) fn scenario_type(kind: EventKind) -> EventType {
     }
 }
 
-/// The start (exclusive) of the window `(from, to]` a count period covers on `date`.
-fn period_bounds(
+/// The windows `(from, to]` a count period covers on `date`: the period so
+/// far, and for `per contract year` also the whole contract year before it
+/// (what was summed at the last renewal holds for the year that follows).
+fn period_windows(
     period: Option<&CountPeriod>,
     date: NaiveDate,
     holidays: &[NaiveDate],
-) -> NaiveDate {
+    joined: Option<NaiveDate>,
+) -> ((NaiveDate, NaiveDate), Option<(NaiveDate, NaiveDate)>) {
     let start = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt());
-    match period {
+    let eve = |d: NaiveDate| d.pred_opt().unwrap_or(NaiveDate::MIN);
+    let from = match period {
         None => Some(NaiveDate::MIN),
         Some(CountPeriod::PerYear) => start(date.year(), 1),
         Some(CountPeriod::PerQuarter) => start(date.year(), (date.month0() / 3) * 3 + 1),
         Some(CountPeriod::PerMonth) => start(date.year(), date.month()),
         Some(CountPeriod::Trailing(d)) => Some(d.before(date, holidays)),
+        Some(CountPeriod::PerContractYear) => {
+            let (this, before) = charter_ir::units::contract_year(joined, date);
+            return ((eve(this), date), Some((eve(before), eve(this))));
+        }
     }
-    .unwrap_or(NaiveDate::MIN)
+    .unwrap_or(NaiveDate::MIN);
+    ((from, date), None)
 }
 
 fn period_text(period: Option<&CountPeriod>) -> String {
@@ -53,6 +62,9 @@ fn period_text(period: Option<&CountPeriod>) -> String {
         Some(CountPeriod::PerYear) => " this calendar year".into(),
         Some(CountPeriod::PerQuarter) => " this quarter".into(),
         Some(CountPeriod::PerMonth) => " this month".into(),
+        Some(CountPeriod::PerContractYear) => {
+            " this contract year or the whole contract year before".into()
+        }
         Some(CountPeriod::Trailing(d)) => format!(" in the last {d}"),
     }
 }
@@ -171,69 +183,77 @@ impl PartnerRun<'_, '_> {
                 comparator,
                 count,
             } => {
-                let from = period_bounds(period.as_ref(), date, plan.holidays);
-                let inside = |d: &NaiveDate| *d > from && *d <= date;
-                let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
-                // One vocabulary: the IR's counting word names a scenario event type,
-                // and each type counts what it names (LANGUAGE.md §3 `require`).
-                let n = match scenario_type(*event) {
-                    EventType::Activity => {
-                        let wanted = activity
-                            .as_ref()
-                            .map(|a| self.scenario.names.find_symbol(&a.name));
-                        st.activities
-                            .iter()
-                            .filter(|(d, k)| inside(d) && wanted.is_none_or(|w| w == Some(*k)))
-                            .count()
-                    }
-                    EventType::Referral => st.referrals.iter().filter(|(_, d)| inside(d)).count(),
-                    EventType::Registration => dates(&st.registrations),
-                    EventType::Order => match within_after {
-                        Some((window, EventKind::Referral)) => {
-                            let mut customers: Vec<u32> = st
-                                .referrals
+                let count_in = |(from, date): (NaiveDate, NaiveDate)| -> u32 {
+                    let inside = |d: &NaiveDate| *d > from && *d <= date;
+                    let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
+                    // One vocabulary: the IR's counting word names a scenario event type,
+                    // and each type counts what it names (LANGUAGE.md §3 `require`).
+                    let n = match scenario_type(*event) {
+                        EventType::Activity => {
+                            let wanted = activity
+                                .as_ref()
+                                .map(|a| self.scenario.names.find_symbol(&a.name));
+                            st.activities
                                 .iter()
-                                .filter(|(c, referred)| {
-                                    st.referred_orders.iter().any(|(x, o)| {
-                                        x == c
-                                            && *o >= *referred
-                                            && *o <= window.after(*referred, plan.holidays)
-                                            && inside(o)
-                                    })
-                                })
-                                .map(|(c, _)| c.0)
-                                .collect();
-                            customers.sort_unstable();
-                            customers.dedup();
-                            customers.len()
+                                .filter(|(d, k)| inside(d) && wanted.is_none_or(|w| w == Some(*k)))
+                                .count()
                         }
-                        None
-                        | Some((
-                            _,
-                            EventKind::VendorContact
-                            | EventKind::Registration
-                            | EventKind::Attachment
-                            | EventKind::Order
-                            | EventKind::Invoice
-                            | EventKind::Payment
-                            | EventKind::Refund
-                            | EventKind::Activity
-                            | EventKind::Notice
-                            | EventKind::Invitation,
-                        )) => dates(&st.orders),
-                    },
-                    EventType::Invoice => st.invoiced.iter().filter(|(d, _)| inside(d)).count(),
-                    EventType::Payment => dates(&st.counted.payments),
-                    EventType::Refund => dates(&st.counted.refunds),
-                    EventType::VendorContact => dates(&st.counted.vendor_contacts),
-                    EventType::Attachment => dates(&st.counted.attachments),
-                    EventType::Notice => dates(&st.counted.notices),
-                    EventType::Invitation => dates(&st.counted.invitations),
-                    // No counting word names a staff event (`scenario_type` never returns it).
-                    EventType::Staff => 0,
+                        EventType::Referral => {
+                            st.referrals.iter().filter(|(_, d)| inside(d)).count()
+                        }
+                        EventType::Registration => dates(&st.registrations),
+                        EventType::Order => match within_after {
+                            Some((window, EventKind::Referral)) => {
+                                let mut customers: Vec<u32> = st
+                                    .referrals
+                                    .iter()
+                                    .filter(|(c, referred)| {
+                                        st.referred_orders.iter().any(|(x, o)| {
+                                            x == c
+                                                && *o >= *referred
+                                                && *o <= window.after(*referred, plan.holidays)
+                                                && inside(o)
+                                        })
+                                    })
+                                    .map(|(c, _)| c.0)
+                                    .collect();
+                                customers.sort_unstable();
+                                customers.dedup();
+                                customers.len()
+                            }
+                            None
+                            | Some((
+                                _,
+                                EventKind::VendorContact
+                                | EventKind::Registration
+                                | EventKind::Attachment
+                                | EventKind::Order
+                                | EventKind::Invoice
+                                | EventKind::Payment
+                                | EventKind::Refund
+                                | EventKind::Activity
+                                | EventKind::Notice
+                                | EventKind::Invitation,
+                            )) => dates(&st.orders),
+                        },
+                        EventType::Invoice => st.invoiced.iter().filter(|(d, _)| inside(d)).count(),
+                        EventType::Payment => dates(&st.counted.payments),
+                        EventType::Refund => dates(&st.counted.refunds),
+                        EventType::VendorContact => dates(&st.counted.vendor_contacts),
+                        EventType::Attachment => dates(&st.counted.attachments),
+                        EventType::Notice => dates(&st.counted.notices),
+                        EventType::Invitation => dates(&st.counted.invitations),
+                        // No counting word names a staff event (`scenario_type` never returns it).
+                        EventType::Staff => 0,
+                    };
+                    u32::try_from(n).unwrap_or(u32::MAX)
                 };
-                let n = u32::try_from(n).unwrap_or(u32::MAX);
-                (!compare(Decimal::from(n), *comparator, Decimal::from(*count))).then(|| {
+                let (now, before) =
+                    period_windows(period.as_ref(), date, plan.holidays, stat.joined);
+                let held = |n: u32| compare(Decimal::from(n), *comparator, Decimal::from(*count));
+                let n = count_in(now);
+                let met = held(n) || before.is_some_and(|w| held(count_in(w)));
+                (!met).then(|| {
                     format!(
                         "it has {n} {}{}{}{}, and the requirement is {} {count}",
                         event.as_str(),
@@ -250,8 +270,9 @@ impl PartnerRun<'_, '_> {
                 })
             }
             RequirementKind::Revenue { period, threshold } => {
-                let from = period_bounds(period.as_ref(), date, plan.holidays);
-                let revenue = st.invoiced_between(from, date);
+                let (now, before) =
+                    period_windows(period.as_ref(), date, plan.holidays, stat.joined);
+                let revenue = st.invoiced_between(now.0, now.1);
                 let (comparator, target) = match threshold {
                     RevenueThreshold::SetIndividually => match stat.revenue_target {
                         Some(t) => (Comparator::Ge, t),
@@ -259,7 +280,11 @@ impl PartnerRun<'_, '_> {
                     },
                     RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
                 };
-                (!compare(revenue, comparator, target)).then(|| {
+                let met = compare(revenue, comparator, target)
+                    || before.is_some_and(|(from, to)| {
+                        compare(st.invoiced_between(from, to), comparator, target)
+                    });
+                (!met).then(|| {
                     format!(
                         "its revenue{} is {revenue} {}, and the requirement is {} {target}",
                         period_text(period.as_ref()),

@@ -312,6 +312,8 @@ pub struct Counted {
 pub enum CountPeriod {
     /// `per year`, `per quarter`, `per month`.
     Per(Ident),
+    /// `per contract year`: the year from the partner's start or last renewal.
+    PerContractYear(Span),
     /// `in last 12 months`.
     InLast(Quantity),
 }

@@ -524,6 +524,7 @@ impl Builder {
         let span = self.span(&pair);
         let p = self.next(&mut pair.into_inner(), span, "period")?;
         match p.as_rule() {
+            Rule::per_contract_year => Ok(CountPeriod::PerContractYear(self.span(&p))),
             Rule::per_period => Ok(CountPeriod::Per(self.word(self.next(
                 &mut p.into_inner(),
                 span,

@@ -119,6 +119,7 @@ fn period_text(period: Option<&CountPeriod>) -> String {
         Some(CountPeriod::PerYear) => " per year".into(),
         Some(CountPeriod::PerQuarter) => " per quarter".into(),
         Some(CountPeriod::PerMonth) => " per month".into(),
+        Some(CountPeriod::PerContractYear) => " per contract year".into(),
         Some(CountPeriod::Trailing(d)) => format!(" in last {d}"),
     }
 }
