@@ -74,6 +74,13 @@ pub enum DiffFormat {
 pub struct TestArgs {
     /// Scenario files or folders holding them (default: `tests/scenarios`).
     paths: Vec<PathBuf>,
+    /// Also report which rules, bracket rows, tiers, attribution paths,
+    /// windows and payout schedules the scenarios exercised (`table` or `json`).
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "table", value_name = "FORMAT")]
+    coverage: Option<crate::test_report::CoverageFormat>,
+    /// `human` (ok/FAIL lines) or `junit` (JUnit XML on standard output).
+    #[arg(long, value_enum, default_value = "human")]
+    format: crate::test_report::TestFormat,
 }
 
 #[derive(Args)]
@@ -277,7 +284,10 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
     };
     let d = charter_sim::diff::diff(&before, &after);
     match args.format {
-        DiffFormat::Table => print!("{}", charter_sim::diff::to_table(&d)),
+        DiffFormat::Table => print!(
+            "{}",
+            charter_sim::diff::to_table(&d, charter_sim::diff::DiffBy::Partner)
+        ),
         DiffFormat::Json => print!("{}", charter_sim::diff::to_json(&d)),
     }
     if let Some(limit) = args.fail_if_increase {
@@ -318,6 +328,9 @@ fn scenario_policy(scenario_file: &Path, policy: &str) -> Result<PathBuf, String
 }
 
 pub fn run_test(args: &TestArgs) -> ExitCode {
+    if args.coverage.is_some() || args.format != crate::test_report::TestFormat::Human {
+        return crate::test_report::run(&args.paths, args.format, args.coverage);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("tests/scenarios")]
     } else {

@@ -1,11 +1,14 @@
-//! What-if comparison of two simulations of one scenario (`charter diff`).
+//! What-if comparison of two simulations of one scenario (`charter diff`):
+//! by partner, by rule and by payout, with currency; winners and losers.
 
-use crate::report::table;
+use crate::report::{csv_text, table};
 use crate::SimResult;
+use charter_diagnostics::render::JSON_VERSION;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// One partner's (or rule's) amount before and after.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartnerDelta {
     pub partner: String,
@@ -17,6 +20,34 @@ pub struct PartnerDelta {
     pub percent: Option<Decimal>,
 }
 
+/// One rule's payouts before and after, summed over every partner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleDelta {
+    pub rule: String,
+    pub currency: String,
+    pub before: Decimal,
+    pub after: Decimal,
+    pub delta: Decimal,
+    pub percent: Option<Decimal>,
+}
+
+/// A payout whose amount changed, appeared or disappeared. Payouts pair by
+/// what earned them: partner, rule, customer, invoice and date (ids like
+/// `P3` are positions, not names, and differ between runs); payouts alike
+/// in all five are summed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PayoutDelta {
+    pub partner: String,
+    pub rule: String,
+    pub customer: Option<String>,
+    pub invoice: Option<String>,
+    pub earned: chrono::NaiveDate,
+    pub currency: String,
+    pub before: Decimal,
+    pub after: Decimal,
+    pub delta: Decimal,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StandingChange {
     pub partner: String,
@@ -24,14 +55,43 @@ pub struct StandingChange {
     pub after: Option<String>,
 }
 
+/// Who gains and who loses by the change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Partners paid more after the change, and by how much in all.
+    pub winners: usize,
+    pub gained: Decimal,
+    /// Partners paid less, and by how much in all (negative).
+    pub losers: usize,
+    pub lost: Decimal,
+    pub unchanged: usize,
+    /// The partner who gains most and the one who loses most.
+    pub top_winner: Option<String>,
+    pub top_loser: Option<String>,
+}
+
+/// `charter diff --format json` (schemas/diff.schema.json).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diff {
+    pub version: u32,
+    pub currency: String,
     pub partners: Vec<PartnerDelta>,
     pub total_before: Decimal,
     pub total_after: Decimal,
     pub total_delta: Decimal,
     pub total_percent: Option<Decimal>,
+    pub summary: Summary,
+    pub rules: Vec<RuleDelta>,
+    pub payouts: Vec<PayoutDelta>,
     pub standings: Vec<StandingChange>,
+}
+
+/// What the table and CSV of a diff list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffBy {
+    Partner,
+    Rule,
+    Payout,
 }
 
 fn percent(before: Decimal, after: Decimal) -> Option<Decimal> {
@@ -45,7 +105,8 @@ fn percent(before: Decimal, after: Decimal) -> Option<Decimal> {
 /// Compares totals and standings partner by partner: the partners of the
 /// first run in its order, then those only the second run has. Each run's
 /// totals and standings are indexed by partner once, so the comparison is
-/// linear in the number of partners.
+/// linear in the number of partners. Rules are listed in the order they
+/// first pay, payouts in the order of the first run, then the second's new ones.
 pub fn diff(before: &SimResult, after: &SimResult) -> Diff {
     let before_totals = totals_by_partner(before);
     let after_totals = totals_by_partner(after);
@@ -96,14 +157,138 @@ pub fn diff(before: &SimResult, after: &SimResult) -> Diff {
             })
         })
         .collect();
+    let currency = before
+        .payouts
+        .iter()
+        .chain(&after.payouts)
+        .map(|p| p.currency.as_str())
+        .chain(partners.iter().map(|p| p.currency.as_str()))
+        .next()
+        .unwrap_or_default()
+        .to_string();
     Diff {
+        version: JSON_VERSION,
+        currency,
+        summary: summarize(&partners),
         partners,
         total_before,
         total_after,
         total_delta: total_after - total_before,
         total_percent: percent(total_before, total_after),
+        rules: rules(before, after),
+        payouts: payouts(before, after),
         standings,
     }
+}
+
+fn summarize(partners: &[PartnerDelta]) -> Summary {
+    let mut s = Summary::default();
+    let (mut best, mut worst): (Option<&PartnerDelta>, Option<&PartnerDelta>) = (None, None);
+    for p in partners {
+        if p.delta > Decimal::ZERO {
+            s.winners += 1;
+            s.gained += p.delta;
+            if best.is_none_or(|b| p.delta > b.delta) {
+                best = Some(p);
+            }
+        } else if p.delta < Decimal::ZERO {
+            s.losers += 1;
+            s.lost += p.delta;
+            if worst.is_none_or(|w| p.delta < w.delta) {
+                worst = Some(p);
+            }
+        } else {
+            s.unchanged += 1;
+        }
+    }
+    s.top_winner = best.map(|p| p.partner.clone());
+    s.top_loser = worst.map(|p| p.partner.clone());
+    s
+}
+
+fn rules(before: &SimResult, after: &SimResult) -> Vec<RuleDelta> {
+    let mut order: Vec<(&str, &str)> = Vec::new();
+    let mut sums: HashMap<(&str, &str), (Decimal, Decimal)> = HashMap::new();
+    for (run, side) in [(before, 0), (after, 1)] {
+        for p in &run.payouts {
+            let key = (p.rule.as_str(), p.currency.as_str());
+            let entry = sums.entry(key).or_insert_with(|| {
+                order.push(key);
+                (Decimal::ZERO, Decimal::ZERO)
+            });
+            if side == 0 {
+                entry.0 += p.amount;
+            } else {
+                entry.1 += p.amount;
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|key| {
+            let (b, a) = sums.get(&key).copied().unwrap_or_default();
+            RuleDelta {
+                rule: key.0.to_string(),
+                currency: key.1.to_string(),
+                before: b,
+                after: a,
+                delta: a - b,
+                percent: percent(b, a),
+            }
+        })
+        .collect()
+}
+
+type PayoutKey<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    chrono::NaiveDate,
+    &'a str,
+);
+
+fn payouts(before: &SimResult, after: &SimResult) -> Vec<PayoutDelta> {
+    let mut order: Vec<PayoutKey> = Vec::new();
+    let mut sums: BTreeMap<PayoutKey, (Decimal, Decimal)> = BTreeMap::new();
+    for (run, side) in [(before, 0), (after, 1)] {
+        for p in &run.payouts {
+            let key = (
+                p.partner.as_str(),
+                p.rule.as_str(),
+                p.customer.as_deref(),
+                p.invoice.as_deref(),
+                p.earned,
+                p.currency.as_str(),
+            );
+            let entry = sums.entry(key).or_insert_with(|| {
+                order.push(key);
+                (Decimal::ZERO, Decimal::ZERO)
+            });
+            if side == 0 {
+                entry.0 += p.amount;
+            } else {
+                entry.1 += p.amount;
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|key| {
+            let (b, a) = sums.get(&key).copied().unwrap_or_default();
+            (a != b).then(|| PayoutDelta {
+                partner: key.0.to_string(),
+                rule: key.1.to_string(),
+                customer: key.2.map(str::to_string),
+                invoice: key.3.map(str::to_string),
+                earned: key.4,
+                currency: key.5.to_string(),
+                before: b,
+                after: a,
+                delta: a - b,
+            })
+        })
+        .collect()
 }
 
 /// Each partner's total in one run (the sum of its totals) and the currency
@@ -119,48 +304,129 @@ fn totals_by_partner(run: &SimResult) -> HashMap<&str, (Decimal, Option<&str>)> 
     out
 }
 
-fn pct(p: Option<Decimal>) -> String {
+/// A change in percent: `+12.5%`, `-3%`, `0%`, or `new` when there was nothing before.
+pub fn percent_text(delta: Decimal, p: Option<Decimal>) -> String {
     match p {
+        _ if delta.is_zero() => "0%".to_string(),
         Some(p) if p > Decimal::ZERO => format!("+{p}%"),
         Some(p) => format!("{p}%"),
         None => "new".to_string(),
     }
 }
 
-pub fn to_table(d: &Diff) -> String {
-    let mut rows: Vec<Vec<String>> = d
-        .partners
-        .iter()
-        .map(|p| {
+/// The rows a table or CSV of `d` lists, with their header.
+fn rows(d: &Diff, by: DiffBy) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let money = |p: Decimal| p.to_string();
+    match by {
+        DiffBy::Partner => (
+            vec!["partner", "currency", "before", "after", "delta", "percent"],
+            d.partners
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.partner.clone(),
+                        p.currency.clone(),
+                        money(p.before),
+                        money(p.after),
+                        signed(p.delta),
+                        percent_text(p.delta, p.percent),
+                    ]
+                })
+                .collect(),
+        ),
+        DiffBy::Rule => (
+            vec!["rule", "currency", "before", "after", "delta", "percent"],
+            d.rules
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.rule.clone(),
+                        r.currency.clone(),
+                        money(r.before),
+                        money(r.after),
+                        signed(r.delta),
+                        percent_text(r.delta, r.percent),
+                    ]
+                })
+                .collect(),
+        ),
+        DiffBy::Payout => (
             vec![
-                p.partner.clone(),
-                p.before.to_string(),
-                p.after.to_string(),
-                signed(p.delta),
-                if p.delta.is_zero() {
-                    "0%".into()
-                } else {
-                    pct(p.percent)
-                },
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        "(all)".into(),
+                "partner", "rule", "customer", "invoice", "earned", "currency", "before", "after",
+                "delta",
+            ],
+            d.payouts
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.partner.clone(),
+                        p.rule.clone(),
+                        p.customer.clone().unwrap_or_default(),
+                        p.invoice.clone().unwrap_or_default(),
+                        p.earned.to_string(),
+                        p.currency.clone(),
+                        money(p.before),
+                        money(p.after),
+                        signed(p.delta),
+                    ]
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The human report: the rows of `by`, the total, who wins and who loses,
+/// and standing changes.
+pub fn to_table(d: &Diff, by: DiffBy) -> String {
+    let (headers, mut rows) = rows(d, by);
+    let right: Vec<usize> = match by {
+        DiffBy::Payout => vec![6, 7, 8],
+        _ => vec![2, 3, 4, 5],
+    };
+    let mut total = vec!["(all)".to_string()];
+    total.resize(headers.len() - 5, String::new());
+    total.extend([
+        d.currency.clone(),
         d.total_before.to_string(),
         d.total_after.to_string(),
         signed(d.total_delta),
-        if d.total_delta.is_zero() {
-            "0%".into()
-        } else {
-            pct(d.total_percent)
-        },
+        percent_text(d.total_delta, d.total_percent),
     ]);
-    let mut out = table(
-        &["partner", "before", "after", "delta", "percent"],
-        &rows,
-        &[1, 2, 3, 4],
-    );
+    if by == DiffBy::Payout {
+        if rows.is_empty() {
+            rows.push(vec![String::new(); headers.len()]);
+            rows[0][0] = "(no payout changes)".into();
+        }
+        // The payout table has no percent column.
+        total.pop();
+    }
+    rows.push(total);
+    let mut out = table(&headers, &rows, &right);
+    let s = &d.summary;
+    out.push_str(&format!(
+        "\n{} partner{} paid more ({} {}), {} paid less ({} {}), {} unchanged",
+        s.winners,
+        if s.winners == 1 { "" } else { "s" },
+        signed(s.gained),
+        d.currency,
+        s.losers,
+        s.lost,
+        d.currency,
+        s.unchanged
+    ));
+    if let Some(w) = &s.top_winner {
+        out.push_str(&format!(
+            "; most gained: {}",
+            charter_diagnostics::text::escape_control(w)
+        ));
+    }
+    if let Some(l) = &s.top_loser {
+        out.push_str(&format!(
+            "; most lost: {}",
+            charter_diagnostics::text::escape_control(l)
+        ));
+    }
+    out.push('\n');
     if !d.standings.is_empty() {
         out.push('\n');
         let rows: Vec<Vec<String>> = d
@@ -181,6 +447,41 @@ pub fn to_table(d: &Diff) -> String {
         ));
     }
     out
+}
+
+/// The rows of `by` as CSV (text cells spreadsheet-safe, amounts as numbers).
+pub fn write_csv(d: &Diff, by: DiffBy, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let (headers, rows) = rows(d, by);
+    let numbers = match by {
+        DiffBy::Payout => 4..9,
+        _ => 2..6,
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let result = (|| -> csv::Result<()> {
+        w.write_record(&headers)?;
+        for row in rows {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if numbers.contains(&i) {
+                        c.clone()
+                    } else {
+                        csv_text(c).into_owned()
+                    }
+                })
+                .collect();
+            w.write_record(&cells)?;
+        }
+        w.flush()?;
+        Ok(())
+    })();
+    result.map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    })
 }
 
 fn signed(d: Decimal) -> String {

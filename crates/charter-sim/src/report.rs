@@ -1,124 +1,251 @@
-//! One renderer per output format of `charter simulate`: table, JSON and CSV.
+//! One renderer per output format of `charter simulate`: table, JSON and
+//! CSV, for the whole result, each part of it and grouped figures.
+//!
+//! Tables are laid out by `comfy-table` (fixed layout, never the terminal's
+//! width); CSV is written by the `csv` crate. Both show scenario text safely:
+//! control characters escaped (`\u{1b}`), and in CSV a text cell that a
+//! spreadsheet would take for a formula neutralised ([`csv_text`]).
 
-use crate::SimResult;
+use crate::{Finding, Payout, SimResult, Standing, Total};
+use charter_diagnostics::render::JSON_VERSION;
 use charter_diagnostics::text::escape_control;
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-/// The JSON report: `{ as_of, payouts, totals, standings, findings }`, fields in that order.
+/// The JSON report: `{ version, as_of, payouts, totals, standings, findings }`,
+/// fields in that order (schemas/simulate.schema.json).
 pub fn to_json(result: &SimResult) -> String {
-    serde_json::to_string_pretty(result).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&Versioned {
+        version: JSON_VERSION,
+        result,
+    })
+    .unwrap_or_default()
+        + "\n"
 }
 
-/// Streams the JSON report to `out` (large runs never hold it in memory).
+/// Streams the JSON report to `out`.
 pub fn write_json(result: &SimResult, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, result)?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Versioned {
+            version: JSON_VERSION,
+            result,
+        },
+    )?;
     out.write_all(b"\n")
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// A report with `"version"` as its first field.
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    version: u32,
+    #[serde(flatten)]
+    result: &'a T,
+}
+
+/// A text cell of a CSV report, safe to open in a spreadsheet: control
+/// characters escaped as in tables (`\u{1b}`), and a cell that starts with
+/// `=`, `+`, `-`, `@` or a tab (a carriage return is already escaped) gets a
+/// leading `'`, so no spreadsheet runs it as a formula (OWASP's CSV injection
+/// rule). Only text from the scenario or policy goes through here: amounts,
+/// rates and dates are numbers Charter writes (`-12.50` is a refund's
+/// clawback, and stays a number a spreadsheet can add up).
+pub fn csv_text(text: &str) -> Cow<'_, str> {
+    let escaped = escape_control(text);
+    if escaped.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{escaped}"))
     } else {
-        text.to_string()
+        escaped
     }
 }
 
-/// One CSV row per payout (RFC 4180 quoting).
-pub fn to_csv(result: &SimResult) -> String {
-    let mut out = String::from(
-        "id,partner,customer,invoice,rule,base,rate,amount,currency,earned,due,settlement\n",
-    );
-    for p in &result.payouts {
-        let fields = [
-            p.id.clone(),
-            p.partner.clone(),
-            p.customer.clone().unwrap_or_default(),
-            p.invoice.clone().unwrap_or_default(),
-            p.rule.clone(),
-            p.base.to_string(),
-            p.rate.map(|r| r.to_string()).unwrap_or_default(),
-            p.amount.to_string(),
-            p.currency.clone(),
-            p.earned.to_string(),
-            p.due.to_string(),
-            p.settlement.to_string(),
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push('\n');
-    }
-    out
+/// A rate in percent with its unit (`5%`); empty for none.
+pub fn rate_text(rate: Option<Decimal>) -> String {
+    rate.map(|r| format!("{r}%")).unwrap_or_default()
 }
 
-/// Aligned text columns; numbers right-aligned. Cells hold scenario text
-/// (ids, names): their control characters are shown escaped (`\u{1b}`), so a
-/// scenario cannot drive the terminal.
-pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
-    // Each cell escaped and measured once; lines written straight into the
-    // output (a table of 100,000 payouts has over a million cells).
-    let rows: Vec<Vec<(Cow<str>, usize)>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| measure(escape_control(cell.as_ref())))
-                .collect()
-        })
-        .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (i, (_, count)) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(*count);
-            }
-        }
+/// A CSV writer over `out` (RFC 4180 quoting, `\n` line ends).
+fn csv_writer(out: &mut dyn std::io::Write) -> csv::Writer<&mut dyn std::io::Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+fn csv_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
     }
-    let line_bytes: usize = widths.iter().map(|w| w + 2).sum();
-    let mut out = String::with_capacity((rows.len() + 2) * line_bytes);
-    let line = |cells: &[(Cow<str>, usize)], out: &mut String| {
-        let start = out.len();
-        for (i, (cell, count)) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push_str("  ");
-            }
-            let pad = widths.get(i).map_or(0, |w| w.saturating_sub(*count));
-            if right.contains(&i) {
-                out.extend(std::iter::repeat_n(' ', pad));
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
+}
+
+/// One CSV row per payout, as `charter simulate --format csv` streams them.
+pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        w.write_record(PAYOUT_COLUMNS)?;
+        for p in payouts {
+            w.write_record([
+                csv_text(&p.id).as_ref(),
+                &csv_text(&p.partner),
+                &csv_text(p.customer.as_deref().unwrap_or_default()),
+                &csv_text(p.invoice.as_deref().unwrap_or_default()),
+                &csv_text(&p.rule),
+                &p.base.to_string(),
+                &rate_text(p.rate),
+                &p.amount.to_string(),
+                &csv_text(&p.currency),
+                &p.earned.to_string(),
+                &p.due.to_string(),
+                p.settlement,
+            ])?;
         }
-        let kept = out[start..].trim_end().len();
-        out.truncate(start + kept);
-        out.push('\n');
+        w.flush()?;
+        Ok(())
     };
-    line(
-        &headers
-            .iter()
-            .map(|h| measure(Cow::Borrowed(*h)))
-            .collect::<Vec<_>>(),
-        &mut out,
-    );
-    line(
-        &widths
-            .iter()
-            .map(|w| (Cow::Owned("─".repeat(*w)), *w))
-            .collect::<Vec<_>>(),
-        &mut out,
-    );
-    for row in &rows {
-        line(row, &mut out);
+    run(&mut w).map_err(csv_error)
+}
+
+/// The columns of the payouts CSV.
+pub const PAYOUT_COLUMNS: [&str; 12] = [
+    "id",
+    "partner",
+    "customer",
+    "invoice",
+    "rule",
+    "base",
+    "rate",
+    "amount",
+    "currency",
+    "earned",
+    "due",
+    "settlement",
+];
+
+/// Each partner's total and standing: `partner,amount,currency,standing`.
+pub fn write_totals_csv(
+    totals: &[Total],
+    standings: &[Standing],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let tiers = standing_index(standings);
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        w.write_record(["partner", "amount", "currency", "standing"])?;
+        for t in totals {
+            let tier = tiers.get(t.partner.as_str()).copied().flatten();
+            w.write_record([
+                csv_text(&t.partner).as_ref(),
+                &t.amount.to_string(),
+                &csv_text(&t.currency),
+                &csv_text(tier.unwrap_or_default()),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    run(&mut w).map_err(csv_error)
+}
+
+/// Each partner's standing as of the simulation date: `partner,tier` (empty: none).
+pub fn write_standings_csv(
+    standings: &[Standing],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        w.write_record(["partner", "tier"])?;
+        for s in standings {
+            w.write_record([
+                csv_text(&s.partner).as_ref(),
+                &csv_text(s.tier.as_deref().unwrap_or_default()),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    run(&mut w).map_err(csv_error)
+}
+
+/// Every finding: `code,name,severity,message,partner,customer,event,rule_location`.
+pub fn write_findings_csv(
+    findings: &[Finding],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        w.write_record([
+            "code",
+            "name",
+            "severity",
+            "message",
+            "partner",
+            "customer",
+            "event",
+            "rule_location",
+        ])?;
+        for f in findings {
+            w.write_record([
+                f.code.id(),
+                f.code.name(),
+                f.severity.as_str(),
+                &csv_text(&f.message),
+                &csv_text(f.partner.as_deref().unwrap_or_default()),
+                &csv_text(f.customer.as_deref().unwrap_or_default()),
+                &csv_text(f.event.as_deref().unwrap_or_default()),
+                &csv_text(f.rule_location.as_deref().unwrap_or_default()),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    run(&mut w).map_err(csv_error)
+}
+
+/// A text table laid out by `comfy-table`: a header, a rule under it, the
+/// columns in `right` right-aligned (numbers), trailing spaces trimmed, the
+/// same whatever the terminal. Cells hold scenario text (ids, names): their
+/// control characters are shown escaped (`\u{1b}`), so a scenario cannot
+/// drive the terminal.
+pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
+    use comfy_table::{CellAlignment, ContentArrangement, Table};
+    const STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
+        .header_lines(comfy_table::ContentLineStyle::none().junction(' '))
+        .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '))
+        .content_lines(comfy_table::ContentLineStyle::none().junction(' '));
+    let mut t = Table::new();
+    t.load_style(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.to_vec());
+    for row in rows {
+        t.add_row(
+            row.iter()
+                .map(|cell| escape_control(cell.as_ref()).into_owned())
+                .collect::<Vec<String>>(),
+        );
     }
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_padding((0, 1));
+        if right.contains(&i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = t.trim_fmt();
+    out.push('\n');
     out
 }
 
-/// A cell and its width in characters.
-fn measure(cell: Cow<'_, str>) -> (Cow<'_, str>, usize) {
-    let count = cell.chars().count();
-    (cell, count)
+/// Each partner's standing by name (the first listed wins).
+fn standing_index(standings: &[Standing]) -> HashMap<&str, Option<&str>> {
+    let mut index: HashMap<&str, Option<&str>> = HashMap::with_capacity(standings.len());
+    for s in standings {
+        index.entry(s.partner.as_str()).or_insert(s.tier.as_deref());
+    }
+    index
 }
 
 /// The human report: payouts, totals, standings and findings.
@@ -140,7 +267,7 @@ pub fn to_table(result: &SimResult) -> String {
                     Cow::Borrowed(p.invoice.as_deref().unwrap_or_default()),
                     Cow::Borrowed(p.rule.as_str()),
                     Cow::Owned(p.base.to_string()),
-                    Cow::Owned(p.rate.map(|r| format!("{r}%")).unwrap_or_default()),
+                    Cow::Owned(rate_text(p.rate)),
                     Cow::Owned(format!("{} {}", p.amount, p.currency)),
                     Cow::Owned(p.earned.to_string()),
                     Cow::Owned(p.due.to_string()),
@@ -169,12 +296,7 @@ pub fn to_table(result: &SimResult) -> String {
     out.push('\n');
     // Each partner's standing by name (the first wins), so that pairing it
     // with its total is a lookup, not a search of every standing.
-    let mut standings: HashMap<&str, Option<&str>> = HashMap::with_capacity(result.standings.len());
-    for s in &result.standings {
-        standings
-            .entry(s.partner.as_str())
-            .or_insert(s.tier.as_deref());
-    }
+    let standings = standing_index(&result.standings);
     let rows: Vec<Vec<Cow<str>>> = result
         .totals
         .iter()
@@ -235,6 +357,215 @@ pub fn explain(result: &SimResult, id: &str) -> Option<String> {
         let _ = writeln!(out, "  {}", escape_control(line));
     }
     Some(out)
+}
+
+/// What `--group-by` groups payouts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupKey {
+    /// The month a payout was earned (`2025-03`).
+    Month,
+    /// Its quarter (`2025-Q1`).
+    Quarter,
+    /// Its year (`2025`).
+    Year,
+    Partner,
+    /// The customer (`—` for payouts of no customer, like bonuses).
+    Customer,
+    /// The commission or bonus rule.
+    Rule,
+    /// The partner's standing as of the simulation date (`—`: none).
+    Tier,
+    /// The partner's track as the scenario declares it (`—`: none).
+    Track,
+}
+
+impl GroupKey {
+    pub const ALL: [GroupKey; 8] = [
+        GroupKey::Month,
+        GroupKey::Quarter,
+        GroupKey::Year,
+        GroupKey::Partner,
+        GroupKey::Customer,
+        GroupKey::Rule,
+        GroupKey::Tier,
+        GroupKey::Track,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupKey::Month => "month",
+            GroupKey::Quarter => "quarter",
+            GroupKey::Year => "year",
+            GroupKey::Partner => "partner",
+            GroupKey::Customer => "customer",
+            GroupKey::Rule => "rule",
+            GroupKey::Tier => "tier",
+            GroupKey::Track => "track",
+        }
+    }
+
+    /// `month,partner` into its keys, each once; the message names a bad one.
+    pub fn parse_list(text: &str) -> Result<Vec<GroupKey>, String> {
+        let mut keys = Vec::new();
+        for word in text.split(',').map(str::trim) {
+            let Some(key) = GroupKey::ALL.iter().find(|k| k.name() == word) else {
+                let names = GroupKey::ALL.map(GroupKey::name);
+                let hint = charter_diagnostics::did_you_mean(word, names.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "unknown group key `{}`{hint} (keys: {})",
+                    charter_diagnostics::text::shorten(word),
+                    names.join(", ")
+                ));
+            };
+            if keys.contains(key) {
+                return Err(format!("group key `{word}` is given twice"));
+            }
+            keys.push(*key);
+        }
+        Ok(keys)
+    }
+}
+
+/// One row of grouped figures: the group's key values (in the order asked),
+/// the sum of its payouts' amounts in one currency, and how many there are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub keys: Vec<(GroupKey, String)>,
+    pub amount: Decimal,
+    pub currency: String,
+    pub payouts: usize,
+}
+
+impl Serialize for Group {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.keys.len() + 3))?;
+        for (key, value) in &self.keys {
+            map.serialize_entry(key.name(), value)?;
+        }
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        map.serialize_entry("payouts", &self.payouts)?;
+        map.end()
+    }
+}
+
+/// Grouped figures of one run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Grouped {
+    pub as_of: chrono::NaiveDate,
+    pub group_by: Vec<&'static str>,
+    pub groups: Vec<Group>,
+}
+
+/// The payouts of `result` grouped by `keys`, groups sorted by their key
+/// values (then currency). Amounts are summed exactly (decimals), so the
+/// groups of one currency add up to that currency's totals. `tracks` gives
+/// each partner's declared track.
+pub fn group(result: &SimResult, tracks: &HashMap<&str, &str>, keys: &[GroupKey]) -> Grouped {
+    let tiers = standing_index(&result.standings);
+    let mut sums: BTreeMap<(Vec<String>, &str), (Decimal, usize)> = BTreeMap::new();
+    for p in &result.payouts {
+        let values = keys
+            .iter()
+            .map(|key| match key {
+                GroupKey::Month => format!("{}-{:02}", p.earned.year(), p.earned.month()),
+                GroupKey::Quarter => {
+                    format!("{}-Q{}", p.earned.year(), (p.earned.month() - 1) / 3 + 1)
+                }
+                GroupKey::Year => p.earned.year().to_string(),
+                GroupKey::Partner => p.partner.clone(),
+                GroupKey::Customer => p.customer.clone().unwrap_or_else(|| "—".into()),
+                GroupKey::Rule => p.rule.clone(),
+                GroupKey::Tier => tiers
+                    .get(p.partner.as_str())
+                    .copied()
+                    .flatten()
+                    .unwrap_or("—")
+                    .to_string(),
+                GroupKey::Track => tracks.get(p.partner.as_str()).unwrap_or(&"—").to_string(),
+            })
+            .collect();
+        let entry = sums
+            .entry((values, p.currency.as_str()))
+            .or_insert((Decimal::ZERO, 0));
+        entry.0 += p.amount;
+        entry.1 += 1;
+    }
+    let groups = sums
+        .into_iter()
+        .map(|((values, currency), (amount, payouts))| Group {
+            keys: keys.iter().copied().zip(values).collect(),
+            amount,
+            currency: currency.to_string(),
+            payouts,
+        })
+        .collect();
+    Grouped {
+        as_of: result.as_of,
+        group_by: keys.iter().map(|k| k.name()).collect(),
+        groups,
+    }
+}
+
+/// Grouped figures as a table: the key columns, `amount`, `payouts`.
+pub fn groups_table(grouped: &Grouped) -> String {
+    let mut headers: Vec<&str> = grouped.group_by.clone();
+    headers.extend(["amount", "payouts"]);
+    let n = grouped.group_by.len();
+    let rows: Vec<Vec<String>> = grouped
+        .groups
+        .iter()
+        .map(|g| {
+            let mut row: Vec<String> = g.keys.iter().map(|(_, v)| v.clone()).collect();
+            row.push(format!("{} {}", g.amount, g.currency));
+            row.push(g.payouts.to_string());
+            row
+        })
+        .collect();
+    let mut out = format!("as of {}\n\n", grouped.as_of);
+    if rows.is_empty() {
+        out.push_str("no payouts\n");
+    } else {
+        out.push_str(&table(&headers, &rows, &[n, n + 1]));
+    }
+    out
+}
+
+/// Grouped figures as JSON: `{ version, as_of, group_by, groups }`
+/// (schemas/simulate-groups.schema.json).
+pub fn groups_json(grouped: &Grouped) -> String {
+    serde_json::to_string_pretty(&Versioned {
+        version: JSON_VERSION,
+        result: grouped,
+    })
+    .unwrap_or_default()
+        + "\n"
+}
+
+/// Grouped figures as CSV: the key columns, `amount,currency,payouts`.
+pub fn write_groups_csv(grouped: &Grouped, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        let mut header: Vec<&str> = grouped.group_by.clone();
+        header.extend(["amount", "currency", "payouts"]);
+        w.write_record(&header)?;
+        for g in &grouped.groups {
+            let mut row: Vec<String> = g
+                .keys
+                .iter()
+                .map(|(_, v)| csv_text(v).into_owned())
+                .collect();
+            row.push(g.amount.to_string());
+            row.push(csv_text(&g.currency).into_owned());
+            row.push(g.payouts.to_string());
+            w.write_record(&row)?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    run(&mut w).map_err(csv_error)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::engine::Outcome;
 use crate::explain::{Facts, Render};
 use crate::payouts::{PayoutRec, RuleRef};
 use crate::plan::Plan;
+use crate::report::csv_text;
 use crate::{Finding, Payout, SimResult, Standing, Total};
 use charter_scenario::Scenario;
 use chrono::{Datelike, NaiveDate};
@@ -32,6 +33,12 @@ impl<'a> Simulation<'a> {
 
     pub fn findings(&self) -> &[Finding] {
         &self.outcome.findings
+    }
+
+    /// The findings, for a caller that sets their severities or drops some
+    /// (`charter.toml`'s `[diagnostics]`) before reporting.
+    pub fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.outcome.findings
     }
 
     /// Whether the scenario contradicts the policy (an error finding).
@@ -91,7 +98,8 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn totals(&self) -> Vec<Total> {
+    /// Each partner's total, by name.
+    pub fn totals(&self) -> Vec<Total> {
         let names = &self.scenario.names;
         self.outcome
             .partners
@@ -104,7 +112,8 @@ impl<'a> Simulation<'a> {
             .collect()
     }
 
-    fn standings(&self) -> Vec<Standing> {
+    /// Each partner's standing as of the simulation date, by name.
+    pub fn standings(&self) -> Vec<Standing> {
         let names = &self.scenario.names;
         let tiers = &self.plan.program.tiers;
         self.outcome
@@ -171,10 +180,14 @@ impl<'a> Simulation<'a> {
         Ok(())
     }
 
-    /// The JSON report, byte for byte what serializing [`SimResult`] with
-    /// `serde_json`'s pretty printer gives, streamed.
+    /// The JSON report, byte for byte what [`crate::report::to_json`] gives
+    /// (`serde_json`'s pretty printer, `"version"` first), streamed.
     pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        write!(out, "{{\n  \"as_of\": \"")?;
+        write!(
+            out,
+            "{{\n  \"version\": {},\n  \"as_of\": \"",
+            charter_diagnostics::render::JSON_VERSION
+        )?;
         let mut date = Vec::new();
         push_date(&mut date, self.outcome.as_of);
         out.write_all(&date)?;
@@ -271,7 +284,9 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// One CSV row per payout (RFC 4180 quoting, by the `csv` crate); no explanations.
+    /// One CSV row per payout (RFC 4180 quoting, by the `csv` crate); no
+    /// explanations. Rates carry their unit (`5%`); scenario text is made
+    /// spreadsheet-safe ([`crate::report::csv_text`]).
     pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(
             b"id,partner,customer,invoice,rule,base,rate,amount,currency,earned,due,settlement\n",
@@ -295,23 +310,23 @@ impl<'a> Simulation<'a> {
             let _ = write!(b, "P{}", n + 1);
         });
         cell(cells, ends, &|b| {
-            b.extend_from_slice(names.partner(p.partner).as_bytes())
+            b.extend_from_slice(csv_text(names.partner(p.partner)).as_bytes())
         });
         cell(cells, ends, &|b| {
-            b.extend_from_slice(p.customer.map_or("", |c| names.customer(c)).as_bytes())
+            b.extend_from_slice(csv_text(p.customer.map_or("", |c| names.customer(c))).as_bytes())
         });
         cell(cells, ends, &|b| {
-            b.extend_from_slice(p.invoice.map_or("", |i| names.invoice(i)).as_bytes())
+            b.extend_from_slice(csv_text(p.invoice.map_or("", |i| names.invoice(i))).as_bytes())
         });
         cell(cells, ends, &|b| {
-            b.extend_from_slice(self.rule_name(p.rule).as_bytes())
+            b.extend_from_slice(csv_text(self.rule_name(p.rule)).as_bytes())
         });
         cell(cells, ends, &|b| {
             let _ = write!(b, "{}", p.base);
         });
         cell(cells, ends, &|b| {
             if let Some(r) = p.rate {
-                let _ = write!(b, "{r}");
+                let _ = write!(b, "{r}%");
             }
         });
         cell(cells, ends, &|b| {
