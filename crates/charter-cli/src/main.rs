@@ -5,11 +5,15 @@ mod color;
 mod completions;
 mod config;
 mod diff;
+mod doc;
 mod explain;
 mod fix;
 mod fmt;
+mod report;
 mod simulate;
+mod statements;
 mod stdin;
+mod test_report;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -70,6 +74,12 @@ enum Command {
     Diff(simulate::DiffArgs),
     /// Run scenario files that carry an `expect` block; ends with `N passed, N failed`.
     Test(simulate::TestArgs),
+    /// Write a simulation as one self-contained HTML page with charts.
+    Report(report::ReportArgs),
+    /// Write the partner guide generated from a policy (`--out guide.html` or `guide.md`).
+    Doc(doc::DocArgs),
+    /// Write one statement per partner for a month (HTML and CSV).
+    Statements(statements::StatementsArgs),
     /// Write a synthetic scenario (NDJSON events + partners) for benchmarks.
     GenScenario(simulate::GenArgs),
     /// Serve the language server protocol over stdin and stdout (for editors).
@@ -110,6 +120,9 @@ fn main() -> ExitCode {
         Command::Diff(args) => simulate::run_diff(&args),
         Command::Test(args) => simulate::run_test(&args),
         Command::GenScenario(args) => simulate::run_gen(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Doc(args) => doc::run(&args),
+        Command::Statements(args) => statements::run(&args),
         Command::Lsp => charter_lsp::run(),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),

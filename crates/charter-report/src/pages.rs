@@ -1,0 +1,55 @@
+//! The page templates (minijinja, HTML auto-escaped) and what they share.
+
+use serde::Serialize;
+
+/// Sorting of `table.sortable` by a click on a header, inline in every page.
+pub const SORTABLE_JS: &str = include_str!("../templates/sortable.js");
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    ("guide.html", include_str!("../templates/guide.html")),
+    ("guide.md", include_str!("../templates/guide.md")),
+    (
+        "statement.html",
+        include_str!("../templates/statement.html"),
+    ),
+];
+
+/// Renders template `name` with `context`. HTML templates escape every value
+/// unless marked `|safe` (only the charts' SVG and the inline script are).
+pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
+    let mut env = minijinja::Environment::new();
+    env.set_keep_trailing_newline(true);
+    env.add_filter("oneline", oneline);
+    env.add_filter("cell", cell);
+    for (n, text) in TEMPLATES {
+        env.add_template(n, text)
+            .map_err(|e| format!("template `{n}`: {e}"))?;
+    }
+    let template = env
+        .get_template(name)
+        .map_err(|e| format!("template `{name}`: {e}"))?;
+    template
+        .render(context)
+        .map_err(|e| format!("template `{name}`: {e}"))
+}
+
+/// A value that serializes as one word (a finding's code, a severity).
+pub fn serde_word(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Text on one line (a doc comment in a Markdown list item).
+fn oneline(text: String) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text for a Markdown table cell: one line, `|` and `\\` escaped.
+fn cell(text: String) -> String {
+    oneline(text).replace('\\', "\\\\").replace('|', "\\|")
+}
