@@ -75,10 +75,10 @@ pub struct TestArgs {
     /// Scenario files or folders holding them (default: `tests/scenarios`).
     paths: Vec<PathBuf>,
     /// Also report which rules, bracket rows, tiers, attribution paths,
-    /// windows and payout schedules the scenarios exercised (`table` or `json`).
-    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "table", value_name = "FORMAT")]
-    coverage: Option<crate::test_report::CoverageFormat>,
-    /// `human` (ok/FAIL lines) or `junit` (JUnit XML on standard output).
+    /// windows and payout schedules the scenarios exercised (a table; JSON with `--format json`).
+    #[arg(long)]
+    coverage: bool,
+    /// `human` (ok/FAIL lines), `json` (outcomes and coverage) or `junit` (JUnit XML).
     #[arg(long, value_enum, default_value = "human")]
     format: crate::test_report::TestFormat,
 }
@@ -328,7 +328,7 @@ fn scenario_policy(scenario_file: &Path, policy: &str) -> Result<PathBuf, String
 }
 
 pub fn run_test(args: &TestArgs) -> ExitCode {
-    if args.coverage.is_some() || args.format != crate::test_report::TestFormat::Human {
+    if args.coverage || args.format != crate::test_report::TestFormat::Human {
         return crate::test_report::run(&args.paths, args.format, args.coverage);
     }
     let paths = if args.paths.is_empty() {

@@ -17,15 +17,11 @@ pub enum TestFormat {
     /// `ok`/`FAIL` per scenario, then `N passed, N failed`.
     #[default]
     Human,
+    /// One JSON document: each scenario's outcome, the counts and, with
+    /// `--coverage`, the coverage (`"version": 1`).
+    Json,
     /// JUnit XML on standard output, for CI test reports.
     Junit,
-}
-
-/// How the coverage is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CoverageFormat {
-    Table,
-    Json,
 }
 
 /// One scenario's outcome.
@@ -61,6 +57,24 @@ fn scenario_policy(file: &Path, policy: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(file.parent().unwrap_or(Path::new(".")).join(path))
+}
+
+/// `a/b/../../c` as `c`: the policy named the same way from every scenario folder.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 fn run_one(file: &Path, coverage: &mut Coverage) -> Outcome {
@@ -102,7 +116,7 @@ fn run_one(file: &Path, coverage: &mut Coverage) -> Outcome {
     let fired: Vec<_> = sim.fired().collect();
     let result = sim.into_result();
     coverage.record(
-        &policy_path.display().to_string(),
+        &tidy(&policy_path).display().to_string(),
         &program,
         &name,
         fired,
@@ -128,7 +142,7 @@ fn run_one(file: &Path, coverage: &mut Coverage) -> Outcome {
 
 /// Runs the scenarios under `paths`; prints per scenario (human) or a JUnit
 /// report, then the coverage when asked. Exit codes as `charter test`.
-pub fn run(paths: &[PathBuf], format: TestFormat, coverage: Option<CoverageFormat>) -> ExitCode {
+pub fn run(paths: &[PathBuf], format: TestFormat, coverage: bool) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from("tests/scenarios")]
     } else {
@@ -177,22 +191,41 @@ pub fn run(paths: &[PathBuf], format: TestFormat, coverage: Option<CoverageForma
     }
     match format {
         TestFormat::Human => {
-            if let Some(c) = coverage {
-                match c {
-                    CoverageFormat::Table => print!("{}", totals.to_table()),
-                    CoverageFormat::Json => print!("{}", totals.to_json()),
-                }
+            if coverage {
+                print!("{}", totals.to_table());
             }
             println!("{passed} passed, {failed} failed");
         }
+        TestFormat::Json => {
+            let scenarios: Vec<serde_json::Value> = cases
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "scenario": c.name,
+                        "passed": c.failure.is_none(),
+                        "failure": c.failure,
+                    })
+                })
+                .collect();
+            let coverage = coverage.then(|| totals.to_value());
+            let doc = serde_json::json!({
+                "version": 1,
+                "passed": passed,
+                "failed": failed,
+                "scenarios": scenarios,
+                "coverage": coverage,
+            });
+            match serde_json::to_string_pretty(&doc) {
+                Ok(text) => println!("{text}"),
+                Err(e) => eprintln!("error: {e}"),
+            }
+            eprintln!("{passed} passed, {failed} failed");
+        }
         TestFormat::Junit => {
             print!("{}", junit(&cases));
-            if let Some(c) = coverage {
-                // Standard output holds the XML; the coverage goes to standard error.
-                match c {
-                    CoverageFormat::Table => eprint!("{}", totals.to_table()),
-                    CoverageFormat::Json => eprint!("{}", totals.to_json()),
-                }
+            if coverage {
+                // Standard output holds the XML; the coverage table goes to standard error.
+                eprint!("{}", totals.to_table());
             }
             eprintln!("{passed} passed, {failed} failed");
         }

@@ -124,19 +124,15 @@ pub fn stacked_bars(
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(90)
-            .build_cartesian_2d(0f64..n as f64, low..high)
+            .build_cartesian_2d((0..n).into_segmented(), low..high)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n.min(24))
-            .x_label_formatter(&|x| {
-                let i = x.floor();
-                if (x - i - 0.5).abs() < 1e-6 && i >= 0.0 {
-                    columns.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) => columns.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
             })
             .y_desc(label(currency))
             .draw()
@@ -155,11 +151,15 @@ pub fn stacked_bars(
                     .map(|r| r.get(c).copied().map_or(0.0, f))
                     .filter(|x| (*x >= 0.0) == (v >= 0.0))
                     .sum();
-                let x = c as f64;
-                bars.push(Rectangle::new(
-                    [(x + 0.15, base), (x + 0.85, base + v)],
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(c), base),
+                        (SegmentValue::Exact(c + 1), base + v),
+                    ],
                     color.filled(),
-                ));
+                );
+                bar.set_margin(0, 0, 6, 6);
+                bars.push(bar);
             }
             chart
                 .draw_series(bars)
@@ -194,31 +194,33 @@ pub fn horizontal_bars(caption: &str, rows: &[(String, Decimal)], currency: &str
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(200)
-            .build_cartesian_2d(low..high, 0f64..n as f64)
+            .build_cartesian_2d(low..high, (0..n).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.floor();
-                if (y - i - 0.5).abs() < 1e-6 && i >= 0.0 {
-                    // Row 0 at the top.
-                    rows.get(n - 1 - i as usize)
-                        .map(|(name, _)| label(name))
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
+            .y_label_formatter(&|y| match y {
+                // Row 0 at the top.
+                SegmentValue::CenterOf(i) if *i < n => label(&rows[n - 1 - i].0),
+                _ => String::new(),
             })
             .x_desc(label(currency))
             .draw()
             .map_err(|e| e.to_string())?;
         let bars = rows.iter().enumerate().map(|(i, (_, v))| {
-            let y = (n - 1 - i) as f64;
+            let y = n - 1 - i;
             let v = f(*v);
             let color = if v >= 0.0 { PALETTE[0] } else { PALETTE[5] };
-            Rectangle::new([(0.0, y + 0.15), (v, y + 0.85)], color.filled())
+            let mut bar = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(y)),
+                    (v, SegmentValue::Exact(y + 1)),
+                ],
+                color.filled(),
+            );
+            bar.set_margin(4, 4, 0, 0);
+            bar
         });
         chart.draw_series(bars).map_err(|e| e.to_string())?;
         Ok(())

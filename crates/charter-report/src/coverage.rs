@@ -223,8 +223,8 @@ impl Coverage {
         out
     }
 
-    /// `{"version": 1, "policies": [{policy, scenarios, covered, total, items: [...]}]}`.
-    pub fn to_json(&self) -> String {
+    /// `{"policies": [{policy, scenarios, covered, total, items: [...], not_covered}]}`.
+    pub fn to_value(&self) -> serde_json::Value {
         #[derive(Serialize)]
         struct P<'a> {
             policy: &'a str,
@@ -251,8 +251,7 @@ impl Coverage {
                     .collect(),
             })
             .collect();
-        let doc = serde_json::json!({ "version": 1, "policies": policies });
-        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        serde_json::json!({ "policies": policies })
     }
 }
 
