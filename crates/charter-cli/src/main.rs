@@ -13,6 +13,7 @@ mod report;
 mod simulate;
 mod statements;
 mod stdin;
+mod sweep;
 mod test_report;
 
 use clap::{Args, Parser, Subcommand};
@@ -116,10 +117,10 @@ fn main() -> ExitCode {
             path,
             stdin_filename,
         } => check::ir(&path, stdin_filename.as_deref()),
-        Command::Simulate(args) => simulate::run_simulate(&args),
-        Command::Diff(args) => simulate::run_diff(&args),
-        Command::Test(args) => simulate::run_test(&args),
-        Command::GenScenario(args) => simulate::run_gen(&args),
+        Command::Simulate(args) => simulate::run_simulate(&args, global),
+        Command::Diff(args) => simulate::run_diff(&args, global),
+        Command::Test(args) => simulate::run_test(&args, global),
+        Command::GenScenario(args) => simulate::run_gen(&args, global),
         Command::Report(args) => report::run(&args),
         Command::Doc(args) => doc::run(&args),
         Command::Statements(args) => statements::run(&args),

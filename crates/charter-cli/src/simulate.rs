@@ -1,9 +1,18 @@
 //! `charter simulate`, `charter diff`, `charter test` and `charter gen-scenario`.
+//!
+//! `--quiet` (the global flag) leaves out what is not the asked-for output:
+//! the progress bar, `charter test`'s `ok` lines and closing count when every
+//! scenario passed, `gen-scenario`'s note of what it wrote, and a `diff` of
+//! two policies that pay the same. `--color` colors errors and diagnostics
+//! (and `test`'s `ok`/`FAIL`) as `charter check` does.
 
+use crate::Global;
 use charter_check::{compile_path, CheckedProgram};
-use charter_diagnostics::render::{render_human, HumanStyle};
+use charter_diagnostics::render::render_human;
 use charter_diagnostics::SourceDb;
 use charter_scenario::Scenario;
+use charter_sim::diff::DiffBy;
+use charter_sim::report::GroupKey;
 use charter_sim::{overrides, report, simulate, SimOptions};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
@@ -44,8 +53,41 @@ pub struct SimulateArgs {
     #[arg(long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
     /// Print the explanation of one payout (by its id, like `P3`).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["group_by", "sweep", "csv_part"])]
     explain: Option<String>,
+    /// One row per group of payouts, with amount, currency and payout count: keys month,
+    /// quarter, year (when earned), partner, customer, rule, tier (standing as of the
+    /// simulation date), track (as the scenario declares it).
+    #[arg(long, value_name = "KEY[,KEY...]", value_parser = parse_group_keys)]
+    group_by: Option<GroupKeys>,
+    /// The part of the result `--format csv` prints.
+    #[arg(long, value_enum, value_name = "PART", conflicts_with_all = ["group_by", "sweep"])]
+    csv_part: Option<CsvPart>,
+    /// One simulation per value of a named rate, window, threshold or bracket, one row per
+    /// value (and group): `NAME=V1,V2,...` or `NAME=FROM..TO/STEP` like `referral_share=3%..7%/1%`.
+    #[arg(long, value_name = "NAME=VALUES")]
+    sweep: Option<String>,
+}
+
+/// The keys of `--group-by`, in the order given.
+#[derive(Clone, Debug)]
+pub struct GroupKeys(Vec<GroupKey>);
+
+fn parse_group_keys(text: &str) -> Result<GroupKeys, String> {
+    GroupKey::parse_list(text).map(GroupKeys)
+}
+
+/// What `simulate --format csv` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CsvPart {
+    /// One row per payout (the default).
+    Payouts,
+    /// Each partner's total and standing.
+    Totals,
+    /// Each partner's standing as of the simulation date.
+    Standings,
+    /// Every finding.
+    Findings,
 }
 
 #[derive(Args)]
@@ -56,18 +98,33 @@ pub struct DiffArgs {
     new: PathBuf,
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// Output format.
+    /// Output format (JSON holds every view: partners, rules, payouts).
     #[arg(long, value_enum, default_value = "table")]
     format: DiffFormat,
+    /// What the table and CSV list: each partner, each rule, or each payout that changed.
+    #[arg(long, value_enum, default_value = "partner")]
+    by: By,
     /// Exit 1 when the total payout grows by more than this percentage.
     #[arg(long, value_name = "PCT")]
     fail_if_increase: Option<rust_decimal::Decimal>,
+    /// Exit 1 when any partner's payout grows by more than this percentage (a partner paid
+    /// nothing before and something after grows without bound).
+    #[arg(long, value_name = "PCT")]
+    fail_if_partner_increase: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum DiffFormat {
     Table,
     Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum By {
+    Partner,
+    Rule,
+    Payout,
 }
 
 #[derive(Args)]
@@ -122,7 +179,7 @@ pub enum GenShape {
 }
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    crate::color::error(message);
     ExitCode::from(crate::EXIT_USAGE)
 }
 
@@ -135,12 +192,12 @@ pub fn load_policy(path: &Path) -> Result<(CheckedProgram, SourceDb), ExitCode> 
         Err(c) => {
             eprint!(
                 "{}",
-                render_human(&c.db, &c.diagnostics, HumanStyle::default())
+                render_human(&c.db, &c.diagnostics, crate::color::human_style(true))
             );
-            eprintln!(
-                "error: `{}` has errors; fix them before simulating",
+            crate::color::error(format!(
+                "`{}` has errors; fix them before simulating",
                 path.display()
-            );
+            ));
             // An import that cannot be read is an I/O problem, as the policy
             // itself would be.
             Err(ExitCode::from(if c.unreadable_imports > 0 {
@@ -173,8 +230,9 @@ fn run_with_progress<'a>(
     db: &SourceDb,
     as_of: Option<NaiveDate>,
     no_explanations: bool,
+    global: Global,
 ) -> charter_sim::Simulation<'a> {
-    let show = std::io::stderr().is_terminal() && scenario.events.len() >= 100_000;
+    let show = !global.quiet && std::io::stderr().is_terminal() && scenario.events.len() >= 100_000;
     let bar = if show {
         indicatif::ProgressBar::new(scenario.events.len() as u64)
     } else {
@@ -194,13 +252,42 @@ fn run_with_progress<'a>(
         sources: Some(db),
         progress: Some(&progress),
         no_explanations,
+        ..SimOptions::default()
     };
     let sim = charter_sim::run(program, scenario, &options);
     bar.finish_and_clear();
     sim
 }
 
-pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
+/// The policy with every `--set` applied (and `extra`, a sweep's value).
+fn with_overrides(
+    program: &CheckedProgram,
+    sets: &[(String, String)],
+) -> Result<Option<CheckedProgram>, ExitCode> {
+    if sets.is_empty() {
+        return Ok(None);
+    }
+    overrides::apply(program, sets)
+        .map(Some)
+        .map_err(usage_error)
+}
+
+/// Sets the severities of simulation findings as the policy's `charter.toml`
+/// says (`[diagnostics]` with S-codes) and drops those turned off.
+fn apply_config(policy: &Path, findings: &mut Vec<charter_sim::Finding>) -> Result<(), ExitCode> {
+    let mut configs = crate::config::Configs::load().map_err(usage_error)?;
+    let config = configs.for_file(policy).map_err(usage_error)?;
+    findings.retain_mut(|f| match config.severity(f.code.code()) {
+        Some(severity) => {
+            f.severity = severity;
+            true
+        }
+        None => false,
+    });
+    Ok(())
+}
+
+pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
     let (program, db) = match load_policy(&args.policy) {
         Ok(p) => p,
         Err(code) => return code,
@@ -212,20 +299,40 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
             Err(e) => return usage_error(e),
         }
     }
-    let program = if sets.is_empty() {
-        program
-    } else {
-        match overrides::apply(&program, &sets) {
-            Ok(p) => p,
-            Err(e) => return usage_error(e),
-        }
+    let sweep = match args.sweep.as_deref().map(crate::sweep::parse) {
+        None => None,
+        Some(Ok(sweep)) => Some(sweep),
+        Some(Err(e)) => return usage_error(e),
+    };
+    if args.csv_part.is_some() && !matches!(args.format, SimFormat::Csv) {
+        return usage_error("--csv-part goes with --format csv");
+    }
+    let program = match with_overrides(&program, &sets) {
+        Ok(p) => p.unwrap_or(program),
+        Err(code) => return code,
     };
     let scenario = match load_scenario(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let csv = matches!(args.format, SimFormat::Csv) && args.explain.is_none();
-    let sim = run_with_progress(&program, &scenario, &db, args.scenario.as_of, csv);
+    let keys = args.group_by.as_ref().map_or(&[][..], |k| &k.0[..]);
+    if let Some(sweep) = sweep {
+        return run_sweep(args, &program, &db, &scenario, &sets, &sweep, keys);
+    }
+    // Explanations are built only where they are shown: JSON and --explain.
+    let no_explanations = args.explain.is_none()
+        && (args.group_by.is_some() || !matches!(args.format, SimFormat::Json));
+    let mut sim = run_with_progress(
+        &program,
+        &scenario,
+        &db,
+        args.scenario.as_of,
+        no_explanations,
+        global,
+    );
+    if let Err(code) = apply_config(&args.policy, sim.findings_mut()) {
+        return code;
+    }
     let has_errors = sim.has_errors();
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
@@ -234,9 +341,22 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
             Some(text) => out.write_all(text.as_bytes()),
             None => return usage_error(format!("no payout has the id `{id}`")),
         },
+        (None, format) if args.group_by.is_some() => {
+            let grouped = crate::sweep::figures(&sim.into_result(), &scenario, keys);
+            match format {
+                SimFormat::Table => out.write_all(report::groups_table(&grouped).as_bytes()),
+                SimFormat::Json => out.write_all(report::groups_json(&grouped).as_bytes()),
+                SimFormat::Csv => report::write_groups_csv(&grouped, &mut out),
+            }
+        }
         (None, SimFormat::Table) => out.write_all(report::to_table(&sim.into_result()).as_bytes()),
         (None, SimFormat::Json) => sim.write_json(&mut out),
-        (None, SimFormat::Csv) => sim.write_csv(&mut out),
+        (None, SimFormat::Csv) => match args.csv_part.unwrap_or(CsvPart::Payouts) {
+            CsvPart::Payouts => sim.write_csv(&mut out),
+            CsvPart::Totals => report::write_totals_csv(&sim.totals(), &sim.standings(), &mut out),
+            CsvPart::Standings => report::write_standings_csv(&sim.standings(), &mut out),
+            CsvPart::Findings => report::write_findings_csv(sim.findings(), &mut out),
+        },
     };
     if written.and_then(|()| out.flush()).is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
@@ -248,7 +368,75 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
     }
 }
 
-pub fn run_diff(args: &DiffArgs) -> ExitCode {
+/// `--sweep`: one simulation per value, one row per value (and group).
+/// Exit 1 when any run has an error finding.
+fn run_sweep(
+    args: &SimulateArgs,
+    program: &CheckedProgram,
+    db: &SourceDb,
+    scenario: &Scenario,
+    sets: &[(String, String)],
+    sweep: &crate::sweep::Sweep,
+    keys: &[GroupKey],
+) -> ExitCode {
+    if args
+        .sets
+        .iter()
+        .any(|s| overrides::parse_assignment(s).is_ok_and(|(name, _)| name == sweep.name))
+    {
+        return usage_error(format!(
+            "`{}` is both swept and set with --set; give it one way",
+            sweep.name
+        ));
+    }
+    let Some(as_of) = charter_sim::simulation_date(scenario, args.scenario.as_of) else {
+        return usage_error("nothing to simulate");
+    };
+    let currency = program.program().currency.clone();
+    let mut report = crate::sweep::Report::new(&sweep.name, as_of, keys);
+    let mut has_errors = false;
+    for value in &sweep.values {
+        let mut all = sets.to_vec();
+        all.push((sweep.name.clone(), value.clone()));
+        let swept = match overrides::apply(program, &all) {
+            Ok(p) => p,
+            Err(e) => return usage_error(e),
+        };
+        let options = SimOptions {
+            as_of: args.scenario.as_of,
+            sources: Some(db),
+            progress: None,
+            no_explanations: true,
+            ..SimOptions::default()
+        };
+        let mut result = simulate(&swept, scenario, &options);
+        if let Err(code) = apply_config(&args.policy, &mut result.findings) {
+            return code;
+        }
+        has_errors |= result.has_errors();
+        report.add(
+            value,
+            crate::sweep::figures(&result, scenario, keys),
+            &currency,
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        SimFormat::Table => out.write_all(report.to_table().as_bytes()),
+        SimFormat::Json => out.write_all(report.to_json().as_bytes()),
+        SimFormat::Csv => report.write_csv(&mut out),
+    };
+    if written.and_then(|()| out.flush()).is_err() {
+        return ExitCode::from(crate::EXIT_USAGE);
+    }
+    if has_errors {
+        ExitCode::from(crate::EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn run_diff(args: &DiffArgs, global: Global) -> ExitCode {
     let (old, old_db) = match load_policy(&args.old) {
         Ok(p) => p,
         Err(code) => return code,
@@ -271,11 +459,13 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
                 sources: Some(&new_db),
                 progress: None,
                 no_explanations: false,
+                ..SimOptions::default()
             };
             simulate(&new, &scenario, &options)
         });
         let before =
-            run_with_progress(&old, &scenario, &old_db, args.scenario.as_of, false).into_result();
+            run_with_progress(&old, &scenario, &old_db, args.scenario.as_of, false, global)
+                .into_result();
         (before, after.join())
     });
     let after = match after {
@@ -283,31 +473,71 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
         Err(panic) => std::panic::resume_unwind(panic),
     };
     let d = charter_sim::diff::diff(&before, &after);
-    match args.format {
-        DiffFormat::Table => print!(
-            "{}",
-            charter_sim::diff::to_table(&d, charter_sim::diff::DiffBy::Partner)
-        ),
-        DiffFormat::Json => print!("{}", charter_sim::diff::to_json(&d)),
+    let by = match args.by {
+        By::Partner => DiffBy::Partner,
+        By::Rule => DiffBy::Rule,
+        By::Payout => DiffBy::Payout,
+    };
+    let same = d.total_delta.is_zero()
+        && d.partners.iter().all(|p| p.delta.is_zero())
+        && d.payouts.is_empty()
+        && d.standings.is_empty();
+    if !(global.quiet && same) {
+        let mut out = std::io::stdout().lock();
+        let written = match args.format {
+            DiffFormat::Table => out.write_all(charter_sim::diff::to_table(&d, by).as_bytes()),
+            DiffFormat::Json => out.write_all(charter_sim::diff::to_json(&d).as_bytes()),
+            DiffFormat::Csv => charter_sim::diff::write_csv(&d, by, &mut out),
+        };
+        if written.and_then(|()| out.flush()).is_err() {
+            return ExitCode::from(crate::EXIT_USAGE);
+        }
     }
+    let mut over = false;
     if let Some(limit) = args.fail_if_increase {
         let grew = match d.total_percent {
             Some(p) => p > limit,
             None => d.total_after > d.total_before,
         };
         if grew {
-            eprintln!(
-                "error: total payouts grow from {} to {} ({}), more than the allowed {limit}%",
+            crate::color::error(format!(
+                "total payouts grow from {} to {} {} ({}), more than the allowed {limit}%",
                 d.total_before,
                 d.total_after,
+                d.currency,
                 d.total_percent
                     .map(|p| format!("{p}%"))
                     .unwrap_or_else(|| "from zero".into())
-            );
-            return ExitCode::from(crate::EXIT_FINDINGS);
+            ));
+            over = true;
         }
     }
-    ExitCode::SUCCESS
+    if let Some(limit) = args.fail_if_partner_increase {
+        for p in &d.partners {
+            let grew = match p.percent {
+                Some(pct) => pct > limit,
+                None => p.after > p.before,
+            };
+            if grew {
+                crate::color::error(format!(
+                    "payouts to `{}` grow from {} to {} {} ({}), more than the allowed {limit}%",
+                    charter_diagnostics::text::shorten(&p.partner),
+                    p.before,
+                    p.after,
+                    p.currency,
+                    p.percent
+                        .map(|pct| format!("{pct}%"))
+                        .unwrap_or_else(|| "from zero".into())
+                ));
+                over = true;
+            }
+        }
+    }
+    if over {
+        ExitCode::from(crate::EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// The policy a scenario's `policy` field names: a `.charter` file, relative
@@ -327,7 +557,15 @@ fn scenario_policy(scenario_file: &Path, policy: &str) -> Result<PathBuf, String
     Ok(scenario_file.parent().unwrap_or(Path::new(".")).join(path))
 }
 
-pub fn run_test(args: &TestArgs) -> ExitCode {
+const OK: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const FAIL: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+
+/// `FAIL FILE`, `FAIL` in red where color is on.
+fn fail_line(file: &Path) {
+    anstream::println!("{FAIL}FAIL{FAIL:#} {}", file.display());
+}
+
+pub fn run_test(args: &TestArgs, global: Global) -> ExitCode {
     if args.coverage || args.format != crate::test_report::TestFormat::Human {
         return crate::test_report::run(&args.paths, args.format, args.coverage);
     }
@@ -341,14 +579,15 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
     // failures; the other scenarios still run, and the exit code is 2.
     let mut unreadable = found.errors.len();
     for e in &found.errors {
-        eprintln!("error: {e}");
+        crate::color::error(e);
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &found.files {
         let scenario = match charter_scenario::load_path(file) {
             Ok(s) => s,
             Err(e) => {
-                println!("FAIL {}\n  {e}", file.display());
+                fail_line(file);
+                println!("  {e}");
                 failed += 1;
                 unreadable += 1;
                 continue;
@@ -358,17 +597,16 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
             continue;
         };
         let Some(policy) = scenario.policy.as_ref() else {
-            println!(
-                "FAIL {}\n  the scenario names no `policy` to run against",
-                file.display()
-            );
+            fail_line(file);
+            println!("  the scenario names no `policy` to run against");
             failed += 1;
             continue;
         };
         let policy_path = match scenario_policy(file, policy) {
             Ok(p) => p,
             Err(e) => {
-                println!("FAIL {}\n  {e}", file.display());
+                fail_line(file);
+                println!("  {e}");
                 failed += 1;
                 unreadable += 1;
                 continue;
@@ -377,14 +615,11 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
         let (program, db) = match compile_path(&policy_path).map(|c| c.into_checked()) {
             Ok(Ok((p, db, _))) => (p, db),
             Ok(Err(c)) => {
-                println!(
-                    "FAIL {}\n  policy `{}` has errors:",
-                    file.display(),
-                    policy_path.display()
-                );
+                fail_line(file);
+                println!("  policy `{}` has errors:", policy_path.display());
                 print!(
                     "{}",
-                    render_human(&c.db, &c.diagnostics, HumanStyle::default())
+                    render_human(&c.db, &c.diagnostics, crate::color::human_style(false))
                 );
                 failed += 1;
                 if c.unreadable_imports > 0 {
@@ -393,11 +628,8 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
                 continue;
             }
             Err(e) => {
-                println!(
-                    "FAIL {}\n  cannot read policy `{}`: {e}",
-                    file.display(),
-                    policy_path.display()
-                );
+                fail_line(file);
+                println!("  cannot read policy `{}`: {e}", policy_path.display());
                 failed += 1;
                 unreadable += 1;
                 continue;
@@ -411,14 +643,17 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
                 sources: Some(&db),
                 progress: None,
                 no_explanations: false,
+                ..SimOptions::default()
             },
         );
         let mismatches = charter_sim::expect::compare(expect, &result);
         if mismatches.is_empty() {
-            println!("ok   {}", file.display());
+            if !global.quiet {
+                anstream::println!("{OK}ok{OK:#}   {}", file.display());
+            }
             passed += 1;
         } else {
-            println!("FAIL {}", file.display());
+            fail_line(file);
             for m in mismatches {
                 println!("  {}", m.what);
                 for line in m.explain {
@@ -428,7 +663,9 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
             failed += 1;
         }
     }
-    println!("{passed} passed, {failed} failed");
+    if !(global.quiet && failed == 0 && unreadable == 0) {
+        println!("{passed} passed, {failed} failed");
+    }
     if unreadable > 0 {
         ExitCode::from(crate::EXIT_USAGE)
     } else if failed > 0 {
@@ -438,7 +675,7 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
     }
 }
 
-pub fn run_gen(args: &GenArgs) -> ExitCode {
+pub fn run_gen(args: &GenArgs, global: Global) -> ExitCode {
     // Where each output lands, decided before minutes of generating: each
     // must be a regular file it may replace (or a new one), and not the other.
     let resolve = |flag: &str, path: &Path| {
@@ -488,6 +725,15 @@ pub fn run_gen(args: &GenArgs) -> ExitCode {
         if let Err(e) = target.write(text.as_bytes()) {
             return usage_error(format!("cannot write `{}`: {e}", path.display()));
         }
+    }
+    if !global.quiet {
+        eprintln!(
+            "wrote {} events to `{}` and {} partners to `{}`",
+            generated.events_ndjson.lines().count(),
+            args.out.display(),
+            config.partners,
+            args.partners_out.display()
+        );
     }
     ExitCode::SUCCESS
 }

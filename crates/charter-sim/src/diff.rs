@@ -1,7 +1,7 @@
 //! What-if comparison of two simulations of one scenario (`charter diff`):
 //! by partner, by rule and by payout, with currency; winners and losers.
 
-use crate::report::{csv_text, table};
+use crate::report::{table, write_csv_rows};
 use crate::SimResult;
 use charter_diagnostics::render::JSON_VERSION;
 use rust_decimal::Decimal;
@@ -452,36 +452,11 @@ pub fn to_table(d: &Diff, by: DiffBy) -> String {
 /// The rows of `by` as CSV (text cells spreadsheet-safe, amounts as numbers).
 pub fn write_csv(d: &Diff, by: DiffBy, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let (headers, rows) = rows(d, by);
-    let numbers = match by {
-        DiffBy::Payout => 4..9,
-        _ => 2..6,
+    let numbers: &[usize] = match by {
+        DiffBy::Payout => &[4, 6, 7, 8],
+        _ => &[2, 3, 4, 5],
     };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    let result = (|| -> csv::Result<()> {
-        w.write_record(&headers)?;
-        for row in rows {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if numbers.contains(&i) {
-                        c.clone()
-                    } else {
-                        csv_text(c).into_owned()
-                    }
-                })
-                .collect();
-            w.write_record(&cells)?;
-        }
-        w.flush()?;
-        Ok(())
-    })();
-    result.map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    })
+    write_csv_rows(&headers, &rows, numbers, out)
 }
 
 fn signed(d: Decimal) -> String {

@@ -83,6 +83,35 @@ fn csv_error(e: csv::Error) -> std::io::Error {
     }
 }
 
+/// Rows as CSV under `header`: the cells of columns in `numbers` as given
+/// (numbers and dates Charter writes), every other cell through [`csv_text`].
+pub fn write_csv_rows<S: AsRef<str>>(
+    header: &[&str],
+    rows: &[Vec<S>],
+    numbers: &[usize],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut w = csv_writer(out);
+    let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        w.write_record(header.iter().map(|h| csv_text(h).into_owned()))?;
+        for row in rows {
+            w.write_record(row.iter().enumerate().map(|(i, c)| {
+                if numbers.contains(&i) {
+                    Cow::Borrowed(c.as_ref().as_bytes())
+                } else {
+                    match csv_text(c.as_ref()) {
+                        Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+                        Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+                    }
+                }
+            }))?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    run(&mut w).map_err(csv_error)
+}
+
 /// One CSV row per payout, as `charter simulate --format csv` streams them.
 pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv_writer(out);
