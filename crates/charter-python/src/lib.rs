@@ -1,0 +1,426 @@
+//! `charter._charter`: the native half of Charter's Python package. The
+//! Python half (`python/charter/__init__.py`) turns paths, pyarrow tables,
+//! pandas and polars DataFrames into either a path or an Arrow C stream
+//! (the `__arrow_c_stream__` PyCapsule of the Arrow C data interface), and
+//! turns what comes back into pyarrow tables and dicts.
+//!
+//! A table handed in is read through the Arrow C stream interface without a
+//! copy in Python, then encoded once, uncompressed, as an in-memory Parquet
+//! file and loaded by `charter-scenario`'s Parquet loader: the same column
+//! vocabulary, type checks and located errors (row and column) as
+//! `charter simulate --scenario events.parquet`. Payouts leave as one Arrow
+//! record batch through the same interface.
+//!
+//! Nothing here panics on bad input: every problem becomes a Python
+//! exception (`charter.PolicyError`, `charter.ScenarioError`, `OSError`).
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::{
+    ArrayRef, Date32Array, Decimal128Array, RecordBatch, RecordBatchIterator, RecordBatchReader,
+    StringArray,
+};
+use arrow_schema::{ArrowError, Field, Schema};
+use charter_check::{compile_set, CheckedProgram, FsReader};
+use charter_diagnostics::render::{render_human, render_json, HumanStyle};
+use charter_diagnostics::SourceDb;
+use charter_scenario::{Scenario, SourceFormat, SourceText};
+use charter_sim::{overrides, SimOptions, SimResult};
+use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use rust_decimal::Decimal;
+
+create_exception!(
+    _charter,
+    PolicyError,
+    PyValueError,
+    "A policy that cannot be read or has errors, or an override that does not apply."
+);
+create_exception!(
+    _charter,
+    ScenarioError,
+    PyValueError,
+    "Scenario input the simulator cannot take: the message names the file or table, the row and the column."
+);
+
+/// The diagnostics report of `charter check --format json` for policy files
+/// and folders (folders walked for `*.charter` files, in name order).
+#[pyfunction]
+fn check_json(py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<String> {
+    py.detach(|| {
+        let mut files = Vec::new();
+        for path in &paths {
+            if path.is_dir() {
+                for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                    let entry = entry.map_err(|e| PyOSError::new_err(e.to_string()))?;
+                    let p = entry.path();
+                    if entry.file_type().is_file() && p.extension().is_some_and(|e| e == "charter")
+                    {
+                        files.push(p.to_path_buf());
+                    }
+                }
+            } else {
+                files.push(path.clone());
+            }
+        }
+        let set = compile_set(&files, &mut FsReader);
+        if let Some((path, e)) = set.unreadable.first() {
+            return Err(PyOSError::new_err(format!(
+                "cannot read `{}`: {e}",
+                path.display()
+            )));
+        }
+        Ok(render_json(&set.db, &set.diagnostics))
+    })
+}
+
+/// A checked policy, with any overrides applied.
+#[pyclass(frozen, module = "charter._charter")]
+struct Policy {
+    program: CheckedProgram,
+    db: SourceDb,
+    path: String,
+}
+
+/// One input of a simulation.
+enum Input {
+    Path(PathBuf),
+    /// A table, as the bytes of a Parquet file.
+    Table(Vec<u8>),
+}
+
+fn input(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
+    if let Ok(path) = obj.extract::<PathBuf>() {
+        return Ok(Input::Path(path));
+    }
+    let capsule = obj.cast::<PyCapsule>().map_err(|_| {
+        PyValueError::new_err(format!(
+            "{what}: expected a path or an Arrow C stream capsule"
+        ))
+    })?;
+    let bytes =
+        table_to_parquet(capsule).map_err(|e| ScenarioError::new_err(format!("{what}: {e}")))?;
+    Ok(Input::Table(bytes))
+}
+
+/// Takes the stream out of an `arrow_array_stream` capsule.
+pub(crate) fn stream_reader(
+    capsule: &Bound<'_, PyCapsule>,
+) -> Result<RecordBatchStreamReader, String> {
+    let name = c"arrow_array_stream";
+    let pointer = capsule
+        .pointer_checked(Some(name))
+        .map_err(|_| "the capsule is not an Arrow C stream".to_string())?;
+    // SAFETY: a capsule named `arrow_array_stream` holds an
+    // `ArrowArrayStream` (Arrow PyCapsule interface); `from_raw` moves it
+    // out and leaves a released stream behind, which the capsule's
+    // destructor then ignores.
+    let stream = unsafe { FFI_ArrowArrayStream::from_raw(pointer.as_ptr().cast()) };
+    RecordBatchStreamReader::try_new(stream).map_err(|e| e.to_string())
+}
+
+/// Encodes an Arrow stream as an uncompressed Parquet file in memory.
+pub(crate) fn stream_to_parquet(reader: RecordBatchStreamReader) -> Result<Vec<u8>, String> {
+    let schema = reader.schema();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::UNCOMPRESSED)
+        .set_dictionary_enabled(false)
+        .build();
+    let mut out = Vec::new();
+    let mut writer =
+        ArrowWriter::try_new(&mut out, schema, Some(props)).map_err(|e| e.to_string())?;
+    for batch in reader {
+        let batch = batch.map_err(|e| e.to_string())?;
+        writer.write(&batch).map_err(|e| e.to_string())?;
+    }
+    writer.close().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn table_to_parquet(capsule: &Bound<'_, PyCapsule>) -> Result<Vec<u8>, String> {
+    stream_to_parquet(stream_reader(capsule)?)
+}
+
+fn read_file(path: &Path) -> PyResult<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| PyOSError::new_err(format!("cannot read `{}`: {e}", path.display())))
+}
+
+/// Loads a scenario from its events and partners, each a path or a table.
+pub(crate) fn load_scenario(
+    events: &Input,
+    partners: Option<&Input>,
+    as_of: Option<NaiveDate>,
+) -> PyResult<Scenario> {
+    let loaded = match (events, partners) {
+        (Input::Path(e), None) => charter_scenario::load_files(e, None, as_of),
+        (Input::Path(e), Some(Input::Path(p))) => charter_scenario::load_files(e, Some(p), as_of),
+        _ => {
+            let (events_bytes, events_format, events_name) = match events {
+                Input::Path(p) => (
+                    read_file(p)?,
+                    SourceFormat::of_path(p),
+                    p.display().to_string(),
+                ),
+                Input::Table(b) => (b.clone(), SourceFormat::Parquet, "events".to_string()),
+            };
+            let partner_file = match partners {
+                None => None,
+                Some(Input::Path(p)) => Some((
+                    read_file(p)?,
+                    SourceFormat::of_path(p),
+                    p.display().to_string(),
+                )),
+                Some(Input::Table(b)) => {
+                    Some((b.clone(), SourceFormat::Parquet, "partners".to_string()))
+                }
+            };
+            charter_scenario::parse_files(
+                SourceText {
+                    name: &events_name,
+                    text: &events_bytes,
+                },
+                events_format,
+                partner_file.as_ref().map(|(bytes, format, name)| {
+                    (
+                        SourceText {
+                            name,
+                            text: bytes.as_slice(),
+                        },
+                        *format,
+                    )
+                }),
+                as_of,
+            )
+        }
+    };
+    loaded.map_err(|e| ScenarioError::new_err(e.to_string()))
+}
+
+pub(crate) fn parse_as_of(as_of: Option<&str>) -> PyResult<Option<NaiveDate>> {
+    as_of
+        .map(|text| {
+            charter_scenario::parse_date(text)
+                .map_err(|e| PyValueError::new_err(format!("as_of: {e}")))
+        })
+        .transpose()
+}
+
+/// Reads and checks a policy, applying `overrides` as `--set` does.
+pub(crate) fn load_policy(
+    path: &Path,
+    overrides: &[(String, String)],
+) -> PyResult<(CheckedProgram, SourceDb)> {
+    let compilation = charter_check::compile_path(path)
+        .map_err(|e| PyOSError::new_err(format!("cannot read `{}`: {e}", path.display())))?;
+    let (program, db) = match compilation.into_checked() {
+        Ok((checked, db, _)) => (checked, db),
+        Err(c) => {
+            let style = HumanStyle {
+                color: false,
+                ..HumanStyle::default()
+            };
+            return Err(PolicyError::new_err(format!(
+                "`{}` has errors; fix them before simulating\n{}",
+                path.display(),
+                render_human(&c.db, &c.diagnostics, style)
+            )));
+        }
+    };
+    let program = if overrides.is_empty() {
+        program
+    } else {
+        overrides::apply(&program, overrides).map_err(|e| PolicyError::new_err(e.to_string()))?
+    };
+    Ok((program, db))
+}
+
+#[pymethods]
+impl Policy {
+    /// Reads and checks the policy at `path`; `overrides` as
+    /// `[("referral_share", "7%")]`, checked like `charter simulate --set`.
+    #[staticmethod]
+    #[pyo3(signature = (path, overrides=None))]
+    fn load(
+        py: Python<'_>,
+        path: PathBuf,
+        overrides: Option<Vec<(String, String)>>,
+    ) -> PyResult<Policy> {
+        let overrides = overrides.unwrap_or_default();
+        let (program, db) = py.detach(|| load_policy(&path, &overrides))?;
+        Ok(Policy {
+            program,
+            db,
+            path: path.display().to_string(),
+        })
+    }
+
+    /// The path the policy was loaded from.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Runs the simulation; `explain` keeps each payout's explanation.
+    #[pyo3(signature = (events, partners=None, as_of=None, explain=false))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        events: &Bound<'_, PyAny>,
+        partners: Option<&Bound<'_, PyAny>>,
+        as_of: Option<&str>,
+        explain: bool,
+    ) -> PyResult<Run> {
+        let as_of = parse_as_of(as_of)?;
+        let events = input(events, "events")?;
+        let partners = partners.map(|p| input(p, "partners")).transpose()?;
+        let result = py.detach(|| -> PyResult<SimResult> {
+            let scenario = load_scenario(&events, partners.as_ref(), as_of)?;
+            drop(events);
+            drop(partners);
+            if charter_sim::simulation_date(&scenario, as_of).is_none() {
+                return Err(ScenarioError::new_err(
+                    "the scenario has no events and no `as_of`: there is nothing to simulate; pass `as_of`",
+                ));
+            }
+            let options = SimOptions {
+                as_of,
+                sources: Some(&self.db),
+                no_explanations: !explain,
+                ..SimOptions::default()
+            };
+            Ok(charter_sim::run(&self.program, &scenario, &options).into_result())
+        })?;
+        Ok(Run { result })
+    }
+}
+
+/// A finished simulation.
+#[pyclass(frozen, module = "charter._charter")]
+struct Run {
+    result: SimResult,
+}
+
+fn days(date: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (date - epoch).num_days() as i32
+}
+
+/// Exact decimals at the largest scale of the column.
+fn decimals(values: &[Option<Decimal>]) -> Result<Decimal128Array, ArrowError> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(|d| d.scale())
+        .max()
+        .unwrap_or(0);
+    let mantissas = values.iter().map(|v| {
+        v.map(|mut d| {
+            d.rescale(scale);
+            d.mantissa()
+        })
+    });
+    Decimal128Array::from_iter(mantissas).with_precision_and_scale(38, scale as i8)
+}
+
+pub(crate) fn payouts_batch(payouts: &[charter_sim::Payout]) -> Result<RecordBatch, ArrowError> {
+    let text = |f: &dyn Fn(&charter_sim::Payout) -> Option<&str>| -> ArrayRef {
+        Arc::new(StringArray::from_iter(payouts.iter().map(f)))
+    };
+    let base: Vec<Option<Decimal>> = payouts.iter().map(|p| Some(p.base)).collect();
+    let rate: Vec<Option<Decimal>> = payouts.iter().map(|p| p.rate).collect();
+    let amount: Vec<Option<Decimal>> = payouts.iter().map(|p| Some(p.amount)).collect();
+    let base = decimals(&base)?;
+    let rate = decimals(&rate)?;
+    let amount = decimals(&amount)?;
+    let columns: Vec<(&str, ArrayRef, bool)> = vec![
+        ("id", text(&|p| Some(&p.id)), false),
+        ("partner", text(&|p| Some(&p.partner)), false),
+        ("customer", text(&|p| p.customer.as_deref()), true),
+        ("invoice", text(&|p| p.invoice.as_deref()), true),
+        ("rule", text(&|p| Some(&p.rule)), false),
+        ("base", Arc::new(base), false),
+        ("rate", Arc::new(rate), true),
+        ("amount", Arc::new(amount), false),
+        ("currency", text(&|p| Some(&p.currency)), false),
+        (
+            "earned",
+            Arc::new(Date32Array::from_iter_values(
+                payouts.iter().map(|p| days(p.earned)),
+            )),
+            false,
+        ),
+        (
+            "due",
+            Arc::new(Date32Array::from_iter_values(
+                payouts.iter().map(|p| days(p.due)),
+            )),
+            false,
+        ),
+        ("settlement", text(&|p| Some(p.settlement)), false),
+    ];
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(name, array, nullable)| Field::new(*name, array.data_type().clone(), *nullable))
+        .collect();
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|c| c.1).collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+}
+
+/// Hands a record batch to Python as an `arrow_array_stream` capsule.
+pub(crate) fn batch_capsule<'py>(
+    py: Python<'py>,
+    batch: RecordBatch,
+) -> PyResult<Bound<'py, PyCapsule>> {
+    let schema = batch.schema();
+    let reader = RecordBatchIterator::new(vec![Ok(batch)], schema);
+    let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+    let name =
+        CString::new("arrow_array_stream").map_err(|e| PyValueError::new_err(e.to_string()))?;
+    PyCapsule::new(py, stream, Some(name))
+}
+
+#[pymethods]
+impl Run {
+    /// The date the simulation ran as of (ISO).
+    #[getter]
+    fn as_of(&self) -> String {
+        self.result.as_of.to_string()
+    }
+
+    /// The payouts as an Arrow C stream capsule (the CSV report's columns).
+    fn payouts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        let batch = payouts_batch(&self.result.payouts)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        batch_capsule(py, batch)
+    }
+
+    /// The JSON report (`charter simulate --format json`).
+    fn json(&self) -> String {
+        charter_sim::report::to_json(&self.result)
+    }
+
+    /// Whether the scenario contradicts the policy (an error finding).
+    fn has_errors(&self) -> bool {
+        self.result.has_errors()
+    }
+}
+
+#[pymodule]
+fn _charter(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(check_json, m)?)?;
+    m.add_class::<Policy>()?;
+    m.add_class::<Run>()?;
+    m.add("PolicyError", m.py().get_type::<PolicyError>())?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    Ok(())
+}
