@@ -2,7 +2,8 @@
 //!
 //! > Text requirements (`require "…"`) are assumed met, and so is `set
 //! > individually` for a partner without a revenue target; the result says so
-//! > (S0401).
+//! > (S0401). With `--assume unmet` every one of them counts as not met
+//! > instead.
 //!
 //! The reference adds one case LANGUAGE.md states with it (a decision of the
 //! reference, written there too): a `staff` requirement of a partner with no

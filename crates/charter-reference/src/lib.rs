@@ -106,6 +106,16 @@ pub fn simulate(
     scenario: &Scenario,
     as_of: Option<NaiveDate>,
 ) -> Result<Outcome, Unsupported> {
+    simulate_assuming(program, scenario, as_of, false)
+}
+
+/// [`simulate`], with `assume_unmet` for `--assume unmet` (§4 Assumptions).
+pub fn simulate_assuming(
+    program: &CheckedProgram,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    assume_unmet: bool,
+) -> Result<Outcome, Unsupported> {
     let program = program.program();
     let as_of = order::as_of(scenario, as_of);
     let world = World {
@@ -113,6 +123,7 @@ pub fn simulate(
         scenario,
         events: order::ordered(scenario, as_of),
         as_of,
+        assume_unmet,
     };
     let mut earned: Vec<Earning> = Vec::new();
     let mut payouts: Vec<Payout> = Vec::new();

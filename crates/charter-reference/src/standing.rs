@@ -252,7 +252,7 @@ pub fn met(
         _ => true,
     };
     if assumptions::assumed_met(&requirement.kind, has_staff, facts.revenue_target.is_some()) {
-        return Ok(true);
+        return Ok(!world.assume_unmet);
     }
     Ok(match &requirement.kind {
         RequirementKind::Contract | RequirementKind::Agreement { .. } => facts.contract,

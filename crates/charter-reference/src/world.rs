@@ -18,6 +18,8 @@ pub struct World<'a> {
     /// The events up to "as of", in the order of §4.
     pub events: Vec<&'a Event>,
     pub as_of: NaiveDate,
+    /// `--assume unmet`: requirements no data measures count as not met.
+    pub assume_unmet: bool,
 }
 
 /// An invoice as its `invoice` event declared it.

@@ -494,6 +494,7 @@ mod tests {
                 .map(|(p, t)| Standing {
                     partner: p.to_string(),
                     tier: t.map(str::to_string),
+                    assumed: Vec::new(),
                 })
                 .collect(),
             findings: Vec::new(),

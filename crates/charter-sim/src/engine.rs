@@ -41,6 +41,8 @@ pub(crate) struct Outcome {
     pub payouts: Vec<PayoutRec>,
     /// Declared partners in order, with their total and standing.
     pub partners: Vec<(PartnerId, Decimal, Option<TierId>)>,
+    /// Beside each of `partners`: the requirements its standing took as met.
+    pub assumed: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
 }
 
@@ -183,7 +185,8 @@ pub(crate) fn run<'a>(
     scenario: &Scenario,
     options: &SimOptions,
 ) -> (Outcome, Plan<'a>) {
-    let plan = Plan::new(program, &scenario.names, options.sources);
+    let mut plan = Plan::new(program, &scenario.names, options.sources);
+    plan.assume = options.assume;
     let outcome = replay(&plan, scenario, options);
     (outcome, plan)
 }
@@ -290,17 +293,20 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
     out.extend(end);
 
     let mut partners = Vec::new();
-    for (i, r) in partner_results.iter().enumerate() {
+    let mut assumed = Vec::new();
+    for (i, r) in partner_results.into_iter().enumerate() {
         if statics[i].declared {
             let mut total = r.total;
             total.rescale(plan.rounding.scale);
             partners.push((PartnerId(i as u32), total, r.standing));
+            assumed.push(r.assumed);
         }
     }
     Outcome {
         as_of,
         payouts,
         partners,
+        assumed,
         findings: out,
     }
 }
@@ -309,15 +315,19 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
 struct PartnerResult {
     total: Decimal,
     standing: Option<TierId>,
+    /// The requirements the standing took as met (`Standing::assumed`).
+    assumed: Vec<String>,
     staff_events: bool,
     invite_only: Option<Finding>,
 }
 
 fn finish_partner(run: &mut PartnerRun, as_of: NaiveDate) -> PartnerResult {
     let total = run.out.payouts.iter().map(|p| p.amount).sum();
+    let standing = run.stat.declared.then(|| run.standing_at(as_of)).flatten();
     PartnerResult {
         total,
-        standing: run.stat.declared.then(|| run.standing_at(as_of)).flatten(),
+        standing,
+        assumed: run.assumed_in(standing),
         staff_events: run.st.staff_events,
         invite_only: run.invite_only(as_of),
     }

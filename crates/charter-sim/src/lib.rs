@@ -41,6 +41,18 @@ use serde::Serialize;
 pub use findings::{Finding, FindingCode};
 pub use run::Simulation;
 
+/// What a requirement no scenario measures counts as (LANGUAGE.md §4,
+/// "Assumptions"): a text requirement, `set individually` without a revenue
+/// target, `staff` for a partner with no staff data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Assume {
+    /// Met (the default): the standing lists it under `assumed`.
+    #[default]
+    Met,
+    /// Not met: every unmeasurable requirement fails.
+    Unmet,
+}
+
 /// How to run a simulation.
 #[derive(Clone, Copy, Default)]
 pub struct SimOptions<'a> {
@@ -54,6 +66,8 @@ pub struct SimOptions<'a> {
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
     /// Leave explanations out (a CSV report never shows them).
     pub no_explanations: bool,
+    /// What requirements no scenario measures count as (`--assume`).
+    pub assume: Assume,
 }
 
 impl SimOptions<'_> {
@@ -97,6 +111,10 @@ pub struct Standing {
     pub partner: String,
     /// The tier as of the simulation date; `None` when no tier is reached.
     pub tier: Option<String>,
+    /// The requirements of that tier and the ones below it that were taken
+    /// as met because no scenario data measures them (`--assume met`), each
+    /// as `TIER: requirement`; empty when none (and always under `--assume unmet`).
+    pub assumed: Vec<String>,
 }
 
 /// Everything a simulation produced.

@@ -185,6 +185,8 @@ pub(crate) struct Plan<'a> {
     pub coupled: bool,
     /// Whether any commission waits for the invoice's full payment.
     pub full_payment_rules: bool,
+    /// What requirements no scenario measures count as (`--assume`).
+    pub assume: crate::Assume,
 }
 
 impl<'a> Plan<'a> {
@@ -452,6 +454,7 @@ impl<'a> Plan<'a> {
             coupled,
             full_payment_rules,
             index,
+            assume: crate::Assume::Met,
         }
     }
 

@@ -326,6 +326,13 @@ pub fn to_table(result: &SimResult) -> String {
     // Each partner's standing by name (the first wins), so that pairing it
     // with its total is a lookup, not a search of every standing.
     let standings = standing_index(&result.standings);
+    // Standings that took a requirement no data measures as met: marked `*`.
+    let assumed: std::collections::HashSet<&str> = result
+        .standings
+        .iter()
+        .filter(|s| s.tier.is_some() && !s.assumed.is_empty())
+        .map(|s| s.partner.as_str())
+        .collect();
     let rows: Vec<Vec<Cow<str>>> = result
         .totals
         .iter()
@@ -335,14 +342,24 @@ pub fn to_table(result: &SimResult) -> String {
                 .copied()
                 .flatten()
                 .unwrap_or("—");
+            let tier = if assumed.contains(t.partner.as_str()) {
+                Cow::Owned(format!("{tier} *"))
+            } else {
+                Cow::Borrowed(tier)
+            };
             vec![
                 Cow::Borrowed(t.partner.as_str()),
                 Cow::Owned(format!("{} {}", t.amount, t.currency)),
-                Cow::Borrowed(tier),
+                tier,
             ]
         })
         .collect();
     out.push_str(&table(&["partner", "total", "standing"], &rows, &[1]));
+    if !assumed.is_empty() {
+        out.push_str(
+            "* assumed: requirements no scenario data measures were taken as met (`assumed` in --format json; --assume unmet counts them as not met)\n",
+        );
+    }
     if !result.findings.is_empty() {
         out.push('\n');
         for f in &result.findings {
@@ -644,14 +661,17 @@ mod tests {
                 Standing {
                     partner: "a".into(),
                     tier: Some("Gold".into()),
+                    assumed: Vec::new(),
                 },
                 Standing {
                     partner: "b".into(),
                     tier: Some("Silver".into()),
+                    assumed: Vec::new(),
                 },
                 Standing {
                     partner: "a".into(),
                     tier: Some("Bronze".into()),
+                    assumed: Vec::new(),
                 },
             ],
             findings: Vec::new(),

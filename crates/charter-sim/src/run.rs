@@ -119,9 +119,11 @@ impl<'a> Simulation<'a> {
         self.outcome
             .partners
             .iter()
-            .map(|(p, _, tier)| Standing {
+            .zip(&self.outcome.assumed)
+            .map(|((p, _, tier), assumed)| Standing {
                 partner: names.partner(*p).to_string(),
                 tier: tier.map(|t| tiers[t.0 as usize].name.name.clone()),
+                assumed: assumed.clone(),
             })
             .collect()
     }

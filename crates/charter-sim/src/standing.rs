@@ -6,6 +6,7 @@ use crate::findings::{Finding, FindingCode};
 use crate::partner::PartnerStatic;
 use crate::payouts::PartnerRun;
 use crate::plan::{Plan, TierId};
+use crate::Assume;
 use charter_ir::*;
 use charter_scenario::EventType;
 use chrono::{Datelike, NaiveDate};
@@ -66,6 +67,26 @@ fn period_text(period: Option<&CountPeriod>) -> String {
             " this contract year or the whole contract year before".into()
         }
         Some(CountPeriod::Trailing(d)) => format!(" in the last {d}"),
+    }
+}
+
+/// How a requirement no data measures is named in a standing's `assumed`.
+fn requirement_text(kind: &RequirementKind) -> String {
+    match kind {
+        RequirementKind::Text { text } => text.clone(),
+        RequirementKind::Staff {
+            qualification,
+            comparator,
+            count,
+        } => format!(
+            "staff {} {} {count}",
+            qualification.name,
+            comparator.as_str()
+        ),
+        RequirementKind::Revenue { .. } => "revenue set individually".to_string(),
+        RequirementKind::Contract => "contract".to_string(),
+        RequirementKind::Agreement { agreement } => format!("agreement {}", agreement.name),
+        RequirementKind::Count { event, .. } => format!("count {}", event.as_str()),
     }
 }
 
@@ -161,8 +182,8 @@ impl PartnerRun<'_, '_> {
                 count,
             } => {
                 if !st.staff_known(stat) {
-                    // The scenario says nothing of this partner's staff: assumed met (S0401).
-                    return None;
+                    // The scenario says nothing of this partner's staff: `--assume` decides (S0401).
+                    return self.unmeasured();
                 }
                 let n = plan
                     .qualification(&qualification.name)
@@ -276,7 +297,7 @@ impl PartnerRun<'_, '_> {
                 let (comparator, target) = match threshold {
                     RevenueThreshold::SetIndividually => match stat.revenue_target {
                         Some(t) => (Comparator::Ge, t),
-                        None => return None,
+                        None => return self.unmeasured(),
                     },
                     RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
                 };
@@ -293,8 +314,70 @@ impl PartnerRun<'_, '_> {
                     )
                 })
             }
-            RequirementKind::Text { .. } => None,
+            RequirementKind::Text { .. } => self.unmeasured(),
         }
+    }
+
+    /// A requirement no scenario data measures: met under `--assume met`
+    /// (the default, S0401), not met under `--assume unmet`.
+    fn unmeasured(&self) -> Option<String> {
+        (self.plan.assume == Assume::Unmet).then(|| {
+            "no scenario data measures it, and `--assume unmet` counts it as not met".to_string()
+        })
+    }
+
+    /// Whether requirement `r` is one no data measures for this partner, so
+    /// that `--assume` decides it (LANGUAGE.md §4, "Assumptions").
+    fn unmeasurable(&self, r: usize) -> bool {
+        match &self.plan.requirements[r].req.kind {
+            RequirementKind::Text { .. } => true,
+            RequirementKind::Staff { .. } => !self.st.staff_known(self.stat),
+            RequirementKind::Revenue {
+                threshold: RevenueThreshold::SetIndividually,
+                ..
+            } => self.stat.revenue_target.is_none(),
+            RequirementKind::Contract
+            | RequirementKind::Agreement { .. }
+            | RequirementKind::Count { .. }
+            | RequirementKind::Revenue {
+                threshold: RevenueThreshold::Amount { .. },
+                ..
+            } => false,
+        }
+    }
+
+    /// The requirements of `tier` and the tiers below it that the partner's
+    /// standing took as met for want of data, as `TIER: requirement`: none
+    /// for a granted tier, and none under `--assume unmet`.
+    pub(crate) fn assumed_in(&self, tier: Option<TierId>) -> Vec<String> {
+        let Some(tier) = tier else {
+            return Vec::new();
+        };
+        if self.plan.assume == Assume::Unmet || self.stat.granted_tier.is_some() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let tiers = self
+            .plan
+            .program
+            .tiers
+            .iter()
+            .zip(&self.plan.tier_requirements);
+        for (t, reqs) in tiers.take(usize::from(tier.0) + 1) {
+            for &r in reqs {
+                let rp = &self.plan.requirements[r];
+                let applies =
+                    rp.only_for.is_empty() || rp.only_for.iter().any(|m| self.is_member(*m));
+                if applies && self.unmeasurable(r) {
+                    out.push(format!(
+                        "{}: {}",
+                        t.name.name,
+                        requirement_text(&rp.req.kind)
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// The finding for an invite-only tier the partner qualifies for without an invitation.
@@ -409,6 +492,12 @@ pub(crate) fn assumptions(
     for (key, message) in assumed {
         if !keys.contains(&key) {
             keys.push(key);
+            let message = match plan.assume {
+                Assume::Met => message,
+                Assume::Unmet => {
+                    format!("{message} — but `--assume unmet` counts it as not met instead")
+                }
+            };
             out.push(Finding::new(FindingCode::AssumedMet, message));
         }
     }
