@@ -83,12 +83,16 @@ def events_table(path: Path) -> pa.Table:
     (amounts as strings, dates as ISO strings), a null where a type has no
     such field."""
     records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return records_table(records)
+
+
+def records_table(records) -> pa.Table:
+    """Dicts as a table with a column for every key of any of them."""
     columns: dict = {}
     for r in records:
         for k in r:
             columns.setdefault(k, None)
-    data = {k: [r.get(k) for r in records] for k in columns}
-    return pa.table({k: pa.array(v) for k, v in data.items()})
+    return pa.table({k: pa.array([r.get(k) for r in records]) for k in columns})
 
 
 def partners_table(path: Path) -> pa.Table:

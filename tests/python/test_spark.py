@@ -1,0 +1,107 @@
+"""`charter.spark.simulate` on a local Spark session (`local[2]`): payouts
+equal to `charter simulate --format json`, and bad input from Spark raising
+an exception that names the row and the column."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import charter
+from conftest import POLICIES, ROOT, cli_payouts, generate, partners_table, records_table, rows
+
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("charter-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def spark_rows(df):
+    return rows(df.toArrow())
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.stem)
+def test_generated_scenarios_equal_the_cli(spark, policy, scratch):
+    from charter import spark as charter_spark
+
+    events, partners = generate(scratch, policy, 3000, seed=3)
+    expected = cli_payouts(policy, events, partners)
+    assert expected
+    events_df = spark.read.json(str(events))
+    partners_df = spark.createDataFrame(partners_table(partners))
+    got = charter_spark.simulate(str(policy), events_df, partners_df)
+    assert spark_rows(got) == expected
+
+
+def test_a_hundred_thousand_events_from_parquet(spark, scratch):
+    from charter import spark as charter_spark
+
+    policy = ROOT / "policies" / "optimetriks.charter"
+    events, partners = generate(scratch, policy, 100_000, seed=11, shape="billing-export")
+    expected = cli_payouts(policy, events, partners)
+    parquet = scratch / "events-100k.parquet"
+    spark.read.json(str(events)).coalesce(1).write.mode("overwrite").parquet(str(parquet))
+    got = charter_spark.simulate(
+        str(policy), spark.read.parquet(str(parquet)), spark.createDataFrame(partners_table(partners))
+    )
+    assert spark_rows(got) == expected
+
+
+def test_overrides_and_seed_scenario_document(spark):
+    from charter import spark as charter_spark
+
+    policy = ROOT / "policies" / "optimetriks.charter"
+    scenario = ROOT / "tests" / "scenarios" / "optimetriks" / "01-referral-window.json"
+    import json
+
+    doc = json.loads(scenario.read_text())
+    events_df = spark.createDataFrame(records_table(doc["events"]))
+    partners = [{k: v for k, v in p.items() if k != "staff"} for p in doc["partners"]]
+    partners_df = spark.createDataFrame(records_table(partners))
+    got = charter_spark.simulate(str(policy), events_df, partners_df, overrides={"referral_share": "7%"})
+    expected = charter.Policy.load(policy, overrides={"referral_share": "7%"}).simulate(scenario)
+    assert spark_rows(got) == rows(expected)
+
+
+def test_bad_input_from_spark_names_row_and_column(spark):
+    from charter import spark as charter_spark
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+    policy = str(ROOT / "policies" / "optimetriks.charter")
+    schema = StructType([StructField(n, StringType()) for n in ("date", "type", "id", "customer", "amount")])
+    ok = ("2025-01-02", "invoice", "i1", "c1", "100.00")
+    null_id = spark.createDataFrame([ok, ("2025-01-03", "invoice", None, "c1", "5.00")], schema)
+    with pytest.raises(charter.ScenarioError) as err:
+        charter_spark.simulate(policy, null_id, None)
+    assert "row 2" in str(err.value) and "`id`" in str(err.value), str(err.value)
+
+    unknown = spark.createDataFrame([ok, ("2025-01-03", "invoise", "i2", "c1", "5.00")], schema)
+    with pytest.raises(charter.ScenarioError, match=r"row 2, column `type`"):
+        charter_spark.simulate(policy, unknown, None)
+
+    doubles = StructType(schema.fields[:4] + [StructField("amount", DoubleType())])
+    floats = spark.createDataFrame([("2025-01-02", "invoice", "i1", "c1", 100.0)], doubles)
+    with pytest.raises(charter.ScenarioError, match="amount"):
+        charter_spark.simulate(policy, floats, None)
+
+    with pytest.raises(TypeError):
+        charter_spark.simulate(policy, "not a dataframe", None)
