@@ -38,6 +38,26 @@ pub struct ScenarioArgs {
     /// Simulate as of this date (default: the scenario's `as_of`, else its last event).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = charter_scenario::parse_date)]
     as_of: Option<NaiveDate>,
+    /// What requirements no scenario data measures count as (texts, staff without staff
+    /// data, `set individually` without a target): `met` lists them under each standing's
+    /// `assumed` and marks the standing `*`; `unmet` counts them as not met.
+    #[arg(long, value_enum, default_value = "met")]
+    assume: AssumeArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum AssumeArg {
+    Met,
+    Unmet,
+}
+
+impl From<AssumeArg> for charter_sim::Assume {
+    fn from(a: AssumeArg) -> Self {
+        match a {
+            AssumeArg::Met => charter_sim::Assume::Met,
+            AssumeArg::Unmet => charter_sim::Assume::Unmet,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -228,7 +248,7 @@ fn run_with_progress<'a>(
     program: &'a CheckedProgram,
     scenario: &'a Scenario,
     db: &SourceDb,
-    as_of: Option<NaiveDate>,
+    (as_of, assume): (Option<NaiveDate>, AssumeArg),
     no_explanations: bool,
     global: Global,
 ) -> charter_sim::Simulation<'a> {
@@ -252,7 +272,7 @@ fn run_with_progress<'a>(
         sources: Some(db),
         progress: Some(&progress),
         no_explanations,
-        ..SimOptions::default()
+        assume: assume.into(),
     };
     let sim = charter_sim::run(program, scenario, &options);
     bar.finish_and_clear();
@@ -326,7 +346,7 @@ pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
         &program,
         &scenario,
         &db,
-        args.scenario.as_of,
+        (args.scenario.as_of, args.scenario.assume),
         no_explanations,
         global,
     );
@@ -407,7 +427,7 @@ fn run_sweep(
             sources: Some(db),
             progress: None,
             no_explanations: true,
-            ..SimOptions::default()
+            assume: args.scenario.assume.into(),
         };
         let mut result = simulate(&swept, scenario, &options);
         if let Err(code) = apply_config(&args.policy, &mut result.findings) {
@@ -459,13 +479,19 @@ pub fn run_diff(args: &DiffArgs, global: Global) -> ExitCode {
                 sources: Some(&new_db),
                 progress: None,
                 no_explanations: false,
-                ..SimOptions::default()
+                assume: args.scenario.assume.into(),
             };
             simulate(&new, &scenario, &options)
         });
-        let before =
-            run_with_progress(&old, &scenario, &old_db, args.scenario.as_of, false, global)
-                .into_result();
+        let before = run_with_progress(
+            &old,
+            &scenario,
+            &old_db,
+            (args.scenario.as_of, args.scenario.assume),
+            false,
+            global,
+        )
+        .into_result();
         (before, after.join())
     });
     let after = match after {
