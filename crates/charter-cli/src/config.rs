@@ -1,4 +1,5 @@
-//! `charter.toml`: per-project settings of `charter check` and `charter fmt`.
+//! `charter.toml`: per-project settings of `charter check`, `charter fmt`
+//! and `charter simulate`.
 //!
 //! ```toml
 //! format = "github"               # the default of `check --format`
@@ -8,6 +9,7 @@
 //! [diagnostics]
 //! C0203 = "off"                   # a code…
 //! tier-not-monotone = "error"     # …or its name: "error", "warning" or "off"
+//! S0203 = "off"                   # S-codes set `charter simulate`'s findings
 //! ```
 //!
 //! A file is governed by the `charter.toml` nearest above its folder; where
@@ -110,12 +112,6 @@ impl Config {
                     charter_diagnostics::text::shorten(&key)
                 ));
             };
-            if code.is_simulation() {
-                return Err(format!(
-                    "invalid `{shown}`: `{}` is a simulation finding; [diagnostics] sets the codes of `charter check`",
-                    code.id()
-                ));
-            }
             if code == Code::Syntax && level != Level::Error {
                 return Err(format!(
                     "invalid `{shown}`: `{}` ({}) is always an error: a policy that does not parse cannot be checked",
@@ -314,7 +310,7 @@ pub fn describe(configs: &Configs, config: &Config, format: Format) -> String {
     out.push_str(&format!("include = {}\n", quote(&config.include)));
     out.push_str(&format!("exclude = {}\n", quote(&config.exclude)));
     out.push_str("\n[diagnostics]\n");
-    for code in Code::ALL.iter().filter(|c| !c.is_simulation()) {
+    for code in Code::ALL {
         let level = config.severity(*code).map_or("off", Severity::as_str);
         let set = if config.levels.contains_key(code) {
             ", set here"

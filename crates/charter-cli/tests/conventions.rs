@@ -384,7 +384,6 @@ fn a_bad_charter_toml_is_exit_2_and_says_what_and_where() {
             "[diagnostics]\nunused-definitoin = \"off\"\n",
             "did you mean `unused-definition`?",
         ),
-        ("[diagnostics]\nS0105 = \"off\"\n", "simulation finding"),
         ("[diagnostics]\nsyntax-error = \"off\"\n", "always an error"),
         ("formats = \"json\"\n", "unknown field `formats`"),
         ("exclude = [\"a[\"]\n", "bad glob"),
