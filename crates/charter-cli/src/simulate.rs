@@ -213,10 +213,15 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
             Err(e) => return usage_error(e),
         }
     };
+    let timings = std::env::var_os("CHARTER_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let scenario = match load_scenario(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if timings {
+        eprintln!("timing: load: {:.3} s", started.elapsed().as_secs_f64());
+    }
     let csv = matches!(args.format, SimFormat::Csv) && args.explain.is_none();
     let sim = run_with_progress(&program, &scenario, &db, args.scenario.as_of, csv);
     let has_errors = sim.has_errors();
@@ -231,7 +236,11 @@ pub fn run_simulate(args: &SimulateArgs) -> ExitCode {
         (None, SimFormat::Json) => sim.write_json(&mut out),
         (None, SimFormat::Csv) => sim.write_csv(&mut out),
     };
-    if written.and_then(|()| out.flush()).is_err() {
+    let written = written.and_then(|()| out.flush());
+    if timings {
+        eprintln!("timing: total: {:.3} s", started.elapsed().as_secs_f64());
+    }
+    if written.is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
     }
     if has_errors {
