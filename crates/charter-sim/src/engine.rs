@@ -69,16 +69,6 @@ impl Timings {
 }
 
 /// How many pieces each phase is cut into per thread (for balance).
-#[cfg(test)]
-mod sizes {
-    /// What crosses between the phases and what a run keeps per payout stay
-    /// small: a million events make about a million credits.
-    #[test]
-    fn credits_and_payouts_stay_small() {
-        assert!(std::mem::size_of::<crate::attribution::Credit>() <= 120);
-        assert!(std::mem::size_of::<crate::payouts::PayoutRec>() <= 104);
-    }
-}
 
 const PIECES_PER_THREAD: usize = 4;
 
@@ -787,4 +777,15 @@ fn coupled(
     }
     payouts.sort_unstable_by_key(|p| (p.key, p.partner));
     (payouts, results, pending, full_paid)
+}
+
+#[cfg(test)]
+mod sizes {
+    /// What crosses between the phases and what a run keeps per payout stay
+    /// small: a million events make about a million credits.
+    #[test]
+    fn credits_and_payouts_stay_small() {
+        assert!(std::mem::size_of::<crate::attribution::Credit>() <= 120);
+        assert!(std::mem::size_of::<crate::payouts::PayoutRec>() <= 104);
+    }
 }
