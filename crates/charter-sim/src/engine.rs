@@ -69,7 +69,6 @@ impl Timings {
 }
 
 /// How many pieces each phase is cut into per thread (for balance).
-
 const PIECES_PER_THREAD: usize = 4;
 
 /// Within one day, facts a payment depends on come first: contacts and claims,
