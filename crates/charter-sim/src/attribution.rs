@@ -60,6 +60,73 @@ pub(crate) struct Sale {
     pub claim: ClaimFacts,
 }
 
+/// A date that may be absent, in four bytes (days from the common era).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Day(i32);
+
+impl Day {
+    pub fn of(d: Option<NaiveDate>) -> Day {
+        Day(d.map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d)))
+    }
+
+    pub fn get(self) -> Option<NaiveDate> {
+        (self.0 != i32::MIN)
+            .then(|| NaiveDate::from_num_days_from_ce_opt(self.0))
+            .flatten()
+    }
+}
+
+/// What crosses from phase (a) to phase (b) for a sale: the facts of the
+/// invoice and the payment, and what the customer's history decides. Inline
+/// in the credit (never boxed); phase (b) reads no event back.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SaleFacts {
+    pub invoice: InvoiceId,
+    pub customer: CustomerId,
+    pub invoice_amount: Decimal,
+    /// The amount paid (a payment) or invoiced (an invoice).
+    pub amount: Decimal,
+    pub outstanding_paid: Decimal,
+    pub invoice_date: NaiveDate,
+    pub product: Option<Symbol>,
+    pub first_invoice: Day,
+    pub first_payment: Day,
+    pub first_order: Day,
+    pub claim_date: NaiveDate,
+    pub anchor: NaiveDate,
+    pub method: AttributionMethod,
+    pub collected_by: Option<CollectedBy>,
+    pub renewal: bool,
+    /// 0: the whole commission; k: the k-th share of `claims split`.
+    pub share: u8,
+}
+
+impl SaleFacts {
+    /// The sale in full.
+    pub fn expand(&self, plan: &Plan) -> Sale {
+        Sale {
+            invoice: self.invoice,
+            customer: self.customer,
+            invoice_date: self.invoice_date,
+            invoice_amount: self.invoice_amount,
+            renewal: self.renewal,
+            product: self.product,
+            amount: self.amount,
+            outstanding_paid: self.outstanding_paid,
+            collected_by: self.collected_by,
+            first_invoice: self.first_invoice.get(),
+            first_payment: self.first_payment.get(),
+            first_order: self.first_order.get(),
+            claim: ClaimFacts {
+                method: self.method,
+                date: self.claim_date,
+                anchor: self.anchor,
+                share: plan.share(self.share),
+            },
+        }
+    }
+}
+
 /// What one event means for one partner.
 #[derive(Clone, Debug)]
 pub(crate) enum CreditKind {
@@ -80,8 +147,8 @@ pub(crate) enum CreditKind {
     /// An order counted for the partner.
     Order,
     VendorContact,
-    Invoice(Box<Sale>),
-    Payment(Box<Sale>),
+    Invoice(SaleFacts),
+    Payment(SaleFacts),
     /// A refund on an invoice the partner was credited on.
     Refund {
         invoice: InvoiceId,
@@ -137,9 +204,9 @@ pub(crate) struct Claim {
 struct InvoiceState {
     id: InvoiceId,
     date: NaiveDate,
-    amount: Decimal,
     renewal: bool,
     product: Option<Symbol>,
+    amount: Decimal,
     paid: Decimal,
     refunded: Decimal,
     last_payment: Option<NaiveDate>,
@@ -748,7 +815,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             [] => return out,
             [only] => {
                 if only.date <= date {
-                    out.push(only.clone(), Decimal::ONE);
+                    out.push(only.clone(), 0);
                 }
                 return out;
             }
@@ -767,7 +834,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 .min_by_key(key)
                 .or_else(|| live().min_by_key(key)),
             ClaimPolicy::Split { shares } => {
-                for share in shares {
+                for (k, share) in shares.iter().enumerate() {
                     let track: Option<TrackId> = self.plan.track_id(&share.track.name);
                     let of_track = live()
                         .filter(|c| {
@@ -776,7 +843,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                         })
                         .min_by_key(key);
                     if let Some(c) = of_track {
-                        out.push(c.clone(), share.share.fraction());
+                        out.push(c.clone(), u8::try_from(k + 1).unwrap_or(u8::MAX));
                     }
                 }
                 if out.len() > 1 {
@@ -787,18 +854,9 @@ impl<'r, 'p> Attribution<'r, 'p> {
             }
         };
         if let Some(c) = pick {
-            out.push(c.clone(), Decimal::ONE);
+            out.push(c.clone(), 0);
         }
         out
-    }
-
-    fn claim_facts(c: &Claim, share: Decimal) -> ClaimFacts {
-        ClaimFacts {
-            method: c.method,
-            date: c.date,
-            anchor: c.anchor,
-            share,
-        }
     }
 
     // ------------------------------------------------------------ invoices
@@ -849,9 +907,9 @@ impl<'r, 'p> Attribution<'r, 'p> {
         self.state.invoices.push(InvoiceState {
             id,
             date,
-            amount,
             renewal,
             product,
+            amount,
             paid: Decimal::ZERO,
             refunded: Decimal::ZERO,
             last_payment: None,
@@ -865,7 +923,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         for (claim, share) in self.owners(date) {
             let sale = self.sale(k, amount, None, &claim, share);
             self.credited(k, claim.partner);
-            self.credit(claim.partner, date, CreditKind::Invoice(Box::new(sale)));
+            self.credit(claim.partner, date, CreditKind::Invoice(sale));
         }
     }
 
@@ -882,23 +940,26 @@ impl<'r, 'p> Attribution<'r, 'p> {
         amount: Decimal,
         collected_by: Option<CollectedBy>,
         claim: &Claim,
-        share: Decimal,
-    ) -> Sale {
+        share: u8,
+    ) -> SaleFacts {
         let inv = &self.state.invoices[k];
-        Sale {
+        SaleFacts {
             invoice: inv.id,
             customer: self.customer,
-            invoice_date: inv.date,
             invoice_amount: inv.amount,
-            renewal: inv.renewal,
-            product: inv.product,
             amount,
             outstanding_paid: inv.paid - inv.refunded,
+            invoice_date: inv.date,
+            product: inv.product,
+            first_invoice: Day::of(self.state.first_invoice),
+            first_payment: Day::of(self.state.first_payment),
+            first_order: Day::of(self.state.first_order),
+            claim_date: claim.date,
+            anchor: claim.anchor,
+            method: claim.method,
             collected_by,
-            first_invoice: self.state.first_invoice,
-            first_payment: self.state.first_payment,
-            first_order: self.state.first_order,
-            claim: Self::claim_facts(claim, share),
+            renewal: inv.renewal,
+            share,
         }
     }
 
@@ -955,7 +1016,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         for (claim, share) in owners {
             let sale = self.sale(k, amount, Some(by), &claim, share);
             self.credited(k, claim.partner);
-            self.credit(claim.partner, date, CreditKind::Payment(Box::new(sale)));
+            self.credit(claim.partner, date, CreditKind::Payment(sale));
         }
     }
 
@@ -1038,12 +1099,12 @@ impl<'r, 'p> Attribution<'r, 'p> {
 /// A customer's owners on a date: almost always one, never on the heap then.
 #[derive(Default)]
 struct Owners {
-    first: Option<(Claim, Decimal)>,
-    more: Vec<(Claim, Decimal)>,
+    first: Option<(Claim, u8)>,
+    more: Vec<(Claim, u8)>,
 }
 
 impl Owners {
-    fn push(&mut self, claim: Claim, share: Decimal) {
+    fn push(&mut self, claim: Claim, share: u8) {
         if self.first.is_none() {
             self.first = Some((claim, share));
         } else {
@@ -1059,21 +1120,19 @@ impl Owners {
         self.first.is_none()
     }
 
-    fn first(&self) -> Option<&(Claim, Decimal)> {
+    fn first(&self) -> Option<&(Claim, u8)> {
         self.first.as_ref()
     }
 
-    fn iter(&self) -> impl Iterator<Item = &(Claim, Decimal)> {
+    fn iter(&self) -> impl Iterator<Item = &(Claim, u8)> {
         self.first.iter().chain(&self.more)
     }
 }
 
 impl IntoIterator for Owners {
-    type Item = (Claim, Decimal);
-    type IntoIter = std::iter::Chain<
-        std::option::IntoIter<(Claim, Decimal)>,
-        std::vec::IntoIter<(Claim, Decimal)>,
-    >;
+    type Item = (Claim, u8);
+    type IntoIter =
+        std::iter::Chain<std::option::IntoIter<(Claim, u8)>, std::vec::IntoIter<(Claim, u8)>>;
     fn into_iter(self) -> Self::IntoIter {
         self.first.into_iter().chain(self.more)
     }

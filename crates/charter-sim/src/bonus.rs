@@ -53,9 +53,11 @@ impl PartnerRun<'_, '_> {
             let schedule = bp.schedule.map(|s| plan.schedules[s]);
             let (due, due_why) = self.due(schedule, bp.schedule, date, date);
             let value = plan.rounding.round_decimal(bonus.amount.amount);
-            let why = self.explain.then_some(Why::Bonus {
-                bonus: id,
-                due: due_why,
+            let why = self.explain.then(|| {
+                Box::new(Why::Bonus {
+                    bonus: id,
+                    due: due_why,
+                })
             });
             self.pay(
                 None,

@@ -70,14 +70,16 @@ impl PartnerRun<'_, '_> {
                 .mul_decimal(Decimal::ONE_HUNDRED)
                 .div(&Exact::from_decimal(refunded))
                 .map(|x| x.to_decimal().round_dp(4).normalize());
-            let why = self.explain.then(|| Why::Clawback {
-                rule: r,
-                refunded,
-                paid_before,
-                before: Shown::of(&before),
-                taken: Shown::of(&taken),
-                settled: settled_why(&settled, None),
-                due: due_why,
+            let why = self.explain.then(|| {
+                Box::new(Why::Clawback {
+                    rule: r,
+                    refunded,
+                    paid_before,
+                    before: Shown::of(&before),
+                    taken: Shown::of(&taken),
+                    settled: settled_why(&settled, None),
+                    due: due_why,
+                })
             });
             self.pay(
                 Some(customer),

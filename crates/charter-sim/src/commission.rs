@@ -247,7 +247,7 @@ impl PartnerRun<'_, '_> {
         });
         let (due, due_why) = self.due(schedule, rp.schedule, date, sale.invoice_date);
         let why = self.explain.then(|| {
-            Why::Commission(Box::new(CommissionWhy {
+            Box::new(Why::Commission(CommissionWhy {
                 rule: r,
                 method: sale.claim.method,
                 claimed: sale.claim.date,

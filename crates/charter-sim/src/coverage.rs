@@ -84,6 +84,8 @@ impl<'a> Simulation<'a> {
             let Some(why) = &p.why else {
                 return fired;
             };
+            // (A boxed explanation derefs to the same.)
+            let why: &Why = why;
             let due = match why {
                 Why::Commission(c) => {
                     let spec = &program.commissions[c.rule.0 as usize].rate;

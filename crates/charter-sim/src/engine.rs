@@ -46,6 +46,30 @@ pub(crate) struct Outcome {
     pub findings: Vec<Finding>,
 }
 
+/// With `CHARTER_TIMINGS` set, each step's wall time goes to standard error
+/// (for benchmarks and profiles; never part of any output).
+struct Timings {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    fn new() -> Timings {
+        Timings {
+            on: std::env::var_os("CHARTER_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn step(&mut self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("timing: {what}: {:.3} s", (now - self.last).as_secs_f64());
+            self.last = now;
+        }
+    }
+}
+
 /// How many pieces each phase is cut into per thread (for balance).
 const PIECES_PER_THREAD: usize = 4;
 
@@ -192,6 +216,7 @@ pub(crate) fn run<'a>(
 }
 
 fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
+    let mut timings = Timings::new();
     let as_of = crate::simulation_date(scenario, options.as_of).unwrap_or(FIRST_DATE);
     let (statics, partner_findings) = crate::partner::build(plan, scenario);
     let mut findings: Vec<Keyed> = partner_findings
@@ -228,7 +253,9 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
             &mut findings,
         )
     } else {
+        timings.step("partners and replay order");
         let routed = prepass(plan, scenario, &statics, &order);
+        timings.step("prepass");
         findings.extend(routed.findings);
         partitioned(
             plan,
@@ -283,6 +310,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
 
     // The merge: findings by replay position; a finding reported once per
     // key across customers keeps its first.
+    timings.step("phases (a) and (b)");
     findings.par_sort_by_key(|k| k.key);
     let mut once: HashSet<(FindingCode, u32, u32, u32)> = HashSet::new();
     let mut out: Vec<Finding> = findings
@@ -302,6 +330,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
             assumed.push(r.assumed);
         }
     }
+    timings.step("merge");
     Outcome {
         as_of,
         payouts,
@@ -480,6 +509,31 @@ fn prepass(plan: &Plan, scenario: &Scenario, statics: &[PartnerStatic], order: &
     }
 }
 
+/// Items grouped by a small integer key: `order` lists item positions key
+/// by key (each key's in input order), `starts[k]..starts[k + 1]` is key k's part.
+struct Grouped {
+    starts: Vec<usize>,
+    order: Vec<u32>,
+}
+
+fn group_by_key<T>(keys: usize, items: &[T], key: impl Fn(&T) -> usize) -> Grouped {
+    let mut starts = vec![0usize; keys + 1];
+    for item in items {
+        starts[key(item) + 1] += 1;
+    }
+    for k in 0..keys {
+        starts[k + 1] += starts[k];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        let k = key(item);
+        order[next[k]] = i as u32;
+        next[k] += 1;
+    }
+    Grouped { starts, order }
+}
+
 /// Cuts `items` (sorted by `key`) into about `pieces` runs that never split a key.
 fn pieces<T, K: PartialEq>(items: &[T], pieces: usize, key: impl Fn(&T) -> K) -> Vec<&[T]> {
     let mut out = Vec::new();
@@ -509,41 +563,50 @@ fn partitioned(
     scenario: &Scenario,
     statics: &[PartnerStatic],
     order: &[u32],
-    mut customer_events: Vec<(CustomerId, u32)>,
+    customer_events: Vec<(CustomerId, u32)>,
     partner_credits: Vec<Credit>,
     as_of: NaiveDate,
     options: &SimOptions,
     findings: &mut Vec<Keyed>,
 ) -> Phases {
+    let mut timings = Timings::new();
     let threads = rayon::current_num_threads().max(1) * PIECES_PER_THREAD;
-    // Phase (a): customers apart.
-    customer_events.par_sort_unstable();
-    let a: Vec<(Vec<Credit>, Vec<Keyed>, Vec<Pending>)> =
-        pieces(&customer_events, threads, |e| e.0)
-            .into_par_iter()
-            .map(|piece| {
-                let (mut credits, mut found, mut pending) = (Vec::new(), Vec::new(), Vec::new());
-                for run in piece.chunk_by(|x, y| x.0 == y.0) {
-                    let customer = run[0].0;
-                    let mut state = CustomerState::default();
-                    let mut a = Attribution::new(
-                        plan,
-                        scenario,
-                        statics,
-                        &StaticOnly,
-                        customer,
-                        &mut state,
-                        &mut credits,
-                        &mut found,
-                    );
-                    for &(_, seq) in run {
-                        a.event(seq, order[seq as usize]);
-                    }
-                    pending.extend(a.pending(as_of));
+    // Phase (a): customers apart. The routed events grouped by customer in
+    // one counting pass (stable: each customer's in replay order).
+    let customer_count = scenario.names.customer_count();
+    let by_customer = group_by_key(customer_count, &customer_events, |e| e.0 .0 as usize);
+    let grouped: Vec<(CustomerId, u32)> = by_customer
+        .order
+        .iter()
+        .map(|&i| customer_events[i as usize])
+        .collect();
+    drop(customer_events);
+    let a: Vec<(Vec<Credit>, Vec<Keyed>, Vec<Pending>)> = pieces(&grouped, threads, |e| e.0)
+        .into_par_iter()
+        .map(|piece| {
+            let (mut credits, mut found, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+            for run in piece.chunk_by(|x, y| x.0 == y.0) {
+                let customer = run[0].0;
+                let mut state = CustomerState::default();
+                let mut a = Attribution::new(
+                    plan,
+                    scenario,
+                    statics,
+                    &StaticOnly,
+                    customer,
+                    &mut state,
+                    &mut credits,
+                    &mut found,
+                );
+                for &(_, seq) in run {
+                    a.event(seq, order[seq as usize]);
                 }
-                (credits, found, pending)
-            })
-            .collect();
+                pending.extend(a.pending(as_of));
+            }
+            (credits, found, pending)
+        })
+        .collect();
+    drop(grouped);
     let mut credits = partner_credits;
     let mut pending = Vec::new();
     for (c, f, p) in a {
@@ -555,16 +618,23 @@ fn partitioned(
         progress(order.len() / 2, order.len());
     }
 
-    // Phase (b): partners apart, each given its credits in replay order.
-    credits.par_sort_unstable_by_key(|c| (c.partner, c.seq, c.sub));
+    timings.step("phase (a)");
+    // Phase (b): partners apart, each given its credits in replay order:
+    // an index grouped by partner in one counting pass (credits are large;
+    // they are not moved), each partner's part then put in replay order.
     let partner_count = statics.len();
-    let mut starts = vec![0usize; partner_count + 1];
-    for c in &credits {
-        starts[c.partner.0 as usize + 1] += 1;
-    }
-    for i in 0..partner_count {
-        starts[i + 1] += starts[i];
-    }
+    let by_partner = group_by_key(partner_count, &credits, |c| c.partner.0 as usize);
+    let starts = by_partner.starts;
+    let mut index = by_partner.order;
+    index
+        .par_chunk_by_mut(|a, b| credits[*a as usize].partner == credits[*b as usize].partner)
+        .for_each(|part| {
+            part.sort_unstable_by_key(|&i| {
+                let c = &credits[i as usize];
+                (c.seq, c.sub)
+            })
+        });
+    timings.step("credits grouped by partner");
     let ranges: Vec<(usize, usize)> = {
         let per = credits.len().div_ceil(threads).max(1);
         let mut out = Vec::new();
@@ -588,8 +658,8 @@ fn partitioned(
             for p in first..last {
                 let id = PartnerId(p as u32);
                 let mut run = PartnerRun::new(plan, scenario, id, &statics[p], explain);
-                for c in &credits[starts[p]..starts[p + 1]] {
-                    run.credit(c);
+                for &i in &index[starts[p]..starts[p + 1]] {
+                    run.credit(&credits[i as usize]);
                 }
                 results.push(finish_partner(&mut run, as_of));
                 out.payouts.append(&mut run.out.payouts);
@@ -609,7 +679,9 @@ fn partitioned(
         full_paid.extend(out.full_paid);
         results.extend(r);
     }
+    timings.step("phase (b)");
     payouts.par_sort_unstable_by_key(|p| (p.key, p.partner));
+    timings.step("payouts sorted");
     (payouts, results, pending, full_paid)
 }
 
@@ -714,4 +786,15 @@ fn coupled(
     }
     payouts.sort_unstable_by_key(|p| (p.key, p.partner));
     (payouts, results, pending, full_paid)
+}
+
+#[cfg(test)]
+mod sizes {
+    /// What crosses between the phases and what a run keeps per payout stay
+    /// small: a million events make about a million credits.
+    #[test]
+    fn credits_and_payouts_stay_small() {
+        assert!(std::mem::size_of::<crate::attribution::Credit>() <= 120);
+        assert!(std::mem::size_of::<crate::payouts::PayoutRec>() <= 104);
+    }
 }

@@ -171,7 +171,7 @@ pub(crate) struct CommissionWhy {
 /// Why a payout was made.
 #[derive(Clone, Debug)]
 pub(crate) enum Why {
-    Commission(Box<CommissionWhy>),
+    Commission(CommissionWhy),
     /// A retroactive bracket re-rated an earlier payment.
     TopUp {
         rule: RuleId,

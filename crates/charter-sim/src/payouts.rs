@@ -40,7 +40,7 @@ pub(crate) struct PayoutRec {
     pub earned: NaiveDate,
     pub due: NaiveDate,
     pub settlement: Settlement,
-    pub why: Option<Why>,
+    pub why: Option<Box<Why>>,
 }
 
 /// What a partner's run produced.
@@ -135,7 +135,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
         earned: NaiveDate,
         due: NaiveDate,
         settlement: Settlement,
-        why: Option<Why>,
+        why: Option<Box<Why>>,
     ) {
         self.out.payouts.push(PayoutRec {
             key: (self.seq, self.sub, self.n),
@@ -188,11 +188,14 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
             CreditKind::Claimed => self.st.claims.push(date),
             CreditKind::Order => self.st.orders.push(date),
             CreditKind::VendorContact => self.st.counted.vendor_contacts.push(date),
-            CreditKind::Invoice(sale) => {
+            CreditKind::Invoice(facts) => {
+                let sale = facts.expand(self.plan);
                 self.st.add_invoiced(date, sale.amount);
-                self.invoice_commissions(sale, date);
+                self.invoice_commissions(&sale, date);
             }
-            CreditKind::Payment(sale) => {
+            CreditKind::Payment(facts) => {
+                let sale = facts.expand(self.plan);
+                let sale = &sale;
                 self.st.add_sale(date, sale.amount);
                 self.st.counted.payments.push(date);
                 self.payment_commissions(sale, date);

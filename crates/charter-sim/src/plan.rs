@@ -515,6 +515,17 @@ impl<'a> Plan<'a> {
             .map(|(i, (_, p))| (AttrId(i as u16), p))
     }
 
+    /// The share of a commission an owner gets: 0 for all of it, k for the
+    /// k-th share of `claims split`.
+    pub fn share(&self, k: u8) -> rust_decimal::Decimal {
+        match (&self.program.claims, k) {
+            (charter_ir::ClaimPolicy::Split { shares }, k) if k > 0 => shares
+                .get(usize::from(k) - 1)
+                .map_or(rust_decimal::Decimal::ONE, |s| s.share.fraction()),
+            _ => rust_decimal::Decimal::ONE,
+        }
+    }
+
     pub fn schedule(&self, r: RuleId) -> Option<&'a PayoutSchedule> {
         self.rules[r.0 as usize].schedule.map(|s| self.schedules[s])
     }

@@ -159,15 +159,17 @@ impl PartnerRun<'_, '_> {
             });
             self.st.ledger[i].rate = rate;
             let (due, due_why) = self.due(schedule, rp.schedule, date, invoice_date);
-            let why = self.explain.then(|| Why::TopUp {
-                rule: r,
-                rate,
-                old,
-                paid_on,
-                share,
-                raw: Shown::of(&raw),
-                settled: settled_why(&settled, None),
-                due: due_why,
+            let why = self.explain.then(|| {
+                Box::new(Why::TopUp {
+                    rule: r,
+                    rate,
+                    old,
+                    paid_on,
+                    share,
+                    raw: Shown::of(&raw),
+                    settled: settled_why(&settled, None),
+                    due: due_why,
+                })
             });
             out.push(PayoutRec {
                 key: (self.seq, self.sub, 0),
