@@ -124,7 +124,7 @@ pub fn stacked_bars(
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(90)
-            .build_cartesian_2d((0..n).into_segmented(), low..high)
+            .build_cartesian_2d((0..n - 1).into_segmented(), low..high)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
@@ -194,7 +194,7 @@ pub fn horizontal_bars(caption: &str, rows: &[(String, Decimal)], currency: &str
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(200)
-            .build_cartesian_2d(low..high, (0..n).into_segmented())
+            .build_cartesian_2d(low..high, (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
@@ -246,7 +246,8 @@ pub fn level_lines(
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(120)
-            .build_cartesian_2d(-0.2f64..(n as f64 - 0.8).max(0.2), -1.4f64..top - 0.6)
+            // Room on the right for the legend, clear of the lines.
+            .build_cartesian_2d(-0.2f64..(n as f64 - 0.8) * 1.3 + 0.8, -1.4f64..top - 0.6)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
@@ -298,7 +299,7 @@ pub fn level_lines(
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(|e| e.to_string())
     })

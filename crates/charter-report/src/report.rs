@@ -15,6 +15,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many partners the "top partners" chart and the standings chart show.
 pub const TOP_PARTNERS: usize = 10;
+/// How many payouts the payouts table lists (the first ones); the CSV of
+/// `charter simulate` has them all.
+pub const MAX_PAYOUT_ROWS: usize = 2000;
+/// How many findings the page lists (the first ones).
+pub const MAX_FINDINGS: usize = 200;
 /// How many month ends standings are computed at (the latest ones).
 pub const MAX_MONTHS: usize = 36;
 
@@ -177,6 +182,19 @@ pub fn by_month_and_rule(
             row[c] += x.amount;
         }
     }
+    // Months without payouts in between are shown as zero: the axis is time.
+    if let (Some(first), Some(last)) = (
+        result.payouts.iter().map(|x| x.earned).min(),
+        result.payouts.iter().map(|x| x.earned).max(),
+    ) {
+        let (mut y, mut m) = (first.year(), first.month());
+        while (y, m) <= (last.year(), last.month()) {
+            months
+                .entry(format!("{y:04}-{m:02}"))
+                .or_insert_with(|| vec![Decimal::ZERO; rules.len()]);
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+    }
     let names: Vec<String> = months.keys().cloned().collect();
     let values: Vec<Vec<Decimal>> = months.into_values().collect();
     (names, rules, values)
@@ -324,6 +342,7 @@ pub fn render(input: &ReportInput) -> Result<String, String> {
     let payouts: Vec<PayoutRow> = result
         .payouts
         .iter()
+        .take(MAX_PAYOUT_ROWS)
         .enumerate()
         .map(|(n, p)| PayoutRow {
             n,
@@ -346,6 +365,7 @@ pub fn render(input: &ReportInput) -> Result<String, String> {
     let findings: Vec<FindingRow> = result
         .findings
         .iter()
+        .take(MAX_FINDINGS)
         .map(|f| FindingRow {
             code: pages::serde_word(&f.code),
             severity: pages::serde_word(&f.severity),
@@ -371,8 +391,10 @@ pub fn render(input: &ReportInput) -> Result<String, String> {
         rules => rules,
         months => months,
         partners => partners,
+        payouts_cut => (result.payouts.len() > MAX_PAYOUT_ROWS).then_some(MAX_PAYOUT_ROWS),
         payouts => payouts,
         findings => findings,
+        findings_more => result.findings.len().saturating_sub(MAX_FINDINGS),
         charts => charts,
         change => change,
         standings_note => standings_note,
