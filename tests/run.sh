@@ -21,6 +21,9 @@ bash editors/neovim/test/run.sh
 # The pre-commit hooks through pre-commit itself, on the binary built above.
 bash tests/ci/precommit.sh
 
+# The Python package (wheel built once by maturin) and charter.spark on local[2].
+bash tests/python/run.sh
+
 if [ -f editors/vscode/test.sh ]; then
   bash editors/vscode/test.sh
 fi
