@@ -5,6 +5,7 @@ pyarrow, pandas and polars inputs, each compared with `charter simulate
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 import charter
-from conftest import POLICIES, ROOT, cli_payouts, events_table, generate, partners_table, rows
+from conftest import POLICIES, ROOT, cli, cli_payouts, events_table, generate, partners_table, rows
 
 SEED_SCENARIOS = sorted(
     p for p in (ROOT / "tests" / "scenarios").glob("*/*.json")
@@ -22,12 +23,13 @@ SEED_SCENARIOS = sorted(
 
 def test_check_matches_the_cli_json():
     assert charter.check(ROOT / "policies") == []
-    bad = ROOT / "crates" / "charter-check" / "tests" / "data"
-    found = [p for p in sorted(bad.rglob("*.charter"))][:5]
-    diags = charter.check([str(p) for p in found])
-    assert isinstance(diags, list)
-    for d in diags:
-        assert {"code", "severity", "message", "file", "span"} <= set(d)
+    failing = sorted((ROOT / "tests" / "check" / "fail").rglob("*.charter"))[:8]
+    assert failing
+    paths = [str(p) for p in failing]
+    diags = charter.check(paths)
+    assert diags and all({"code", "severity", "message", "file", "span"} <= set(d) for d in diags)
+    run = cli("check", "--format", "json", *paths)
+    assert diags == json.loads(run.stdout)["diagnostics"]
 
 
 def test_check_of_a_missing_file_raises_oserror(tmp_path):
@@ -177,3 +179,14 @@ def test_wrong_python_types_raise_typeerror(policy):
         policy.simulate(42)
     with pytest.raises(TypeError):
         policy.simulate(ROOT / "tests" / "scenarios" / "optimetriks" / "01-referral-window.json", as_of=3)
+
+
+def test_pandas_timestamps_are_dates_and_a_time_of_day_is_refused(policy):
+    import pandas as pd
+
+    df = pd.DataFrame([_one_invoice(), _one_invoice(id="i2", date="2025-01-03")])
+    df["date"] = pd.to_datetime(df["date"])
+    assert policy.simulate(df, as_of="2025-02-01").num_rows == 0
+    df["date"] = pd.to_datetime(["2025-01-02 10:30:00", "2025-01-03 00:00:00"], format="%Y-%m-%d %H:%M:%S")
+    with pytest.raises(charter.ScenarioError, match="row 1, column `date`"):
+        policy.simulate(df)

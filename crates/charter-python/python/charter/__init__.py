@@ -64,28 +64,43 @@ def _import_table(capsule: Any) -> pa.Table:
     return pa.RecordBatchReader.from_stream(_Stream(capsule)).read_all()
 
 
-def _normalize(table: pa.Table) -> pa.Table:
+def _whole_days(column: "pa.ChunkedArray", name: str, what: str) -> None:
+    """Refuses a timestamp with a time of day, naming its row."""
+    import pyarrow.compute as pc
+
+    same = pc.equal(pc.floor_temporal(column, unit="day"), column)
+    bad = pc.index(same, False).as_py()
+    if bad >= 0:
+        raise ScenarioError(
+            f"{what}: row {bad + 1}, column `{name}`: {column[bad]} has a time of day; "
+            "expected a date"
+        )
+
+
+def _normalize(table: pa.Table, what: str) -> pa.Table:
     """Plain types the scenario loader reads: text as ``string``, timestamps
-    as dates; anything else is left for the loader to accept or refuse with a
-    located error."""
-    fields = []
-    changed = False
-    for field in table.schema:
+    as dates (a time of day other than midnight is refused); anything else is
+    left for the loader to accept or refuse with a located error."""
+    for i, field in enumerate(table.schema):
         t = field.type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
         if pa.types.is_large_string(t) or pa.types.is_string_view(t):
             t = pa.string()
-        elif pa.types.is_dictionary(t):
-            t = t.value_type
-            if pa.types.is_large_string(t) or pa.types.is_string_view(t):
-                t = pa.string()
         elif pa.types.is_timestamp(t) or pa.types.is_date64(t):
             t = pa.date32()
-        if t != field.type:
-            changed = True
-        fields.append(pa.field(field.name, t, field.nullable))
-    if not changed:
-        return table
-    return table.cast(pa.schema(fields))
+        if t == field.type:
+            continue
+        if pa.types.is_timestamp(field.type):
+            _whole_days(table.column(i), field.name, what)
+        try:
+            column = table.column(i).cast(t)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+            raise ScenarioError(
+                f"{what}: column `{field.name}`: cannot be read as {t} (dates must be whole days): {e}"
+            ) from None
+        table = table.set_column(i, pa.field(field.name, t, field.nullable), column)
+    return table
 
 
 def _to_table(data: Any) -> pa.Table:
@@ -108,11 +123,11 @@ def _to_table(data: Any) -> pa.Table:
     )
 
 
-def _input(data: Any) -> Any:
+def _input(data: Any, what: str) -> Any:
     """A path as text, or a table as an Arrow C stream capsule."""
     if isinstance(data, (str, os.PathLike)):
         return os.fspath(data)
-    table = _normalize(_to_table(data))
+    table = _normalize(_to_table(data), what)
     return table.__arrow_c_stream__()
 
 
@@ -161,8 +176,8 @@ class Policy:
 
     def _run(self, events: Input, partners: Input, as_of: Any, explain: bool = False) -> Any:
         return self._native.run(
-            _input(events),
-            None if partners is None else _input(partners),
+            _input(events, "events"),
+            None if partners is None else _input(partners, "partners"),
             _as_of(as_of),
             explain,
         )
