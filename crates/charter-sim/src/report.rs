@@ -692,4 +692,83 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn csv_text_neutralises_formulas_and_escapes_controls() {
+        for (text, want) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "\\u{d}x"),
+            ("a\u{1b}[2J", "a\\u{1b}[2J"),
+            ("acme", "acme"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(csv_text(text), want, "{text:?}");
+        }
+        assert_eq!(rate_text(Some(Decimal::new(75, 1))), "7.5%");
+        assert_eq!(rate_text(None), "");
+    }
+
+    #[test]
+    fn groups_sum_exactly_by_quarter_and_partner() {
+        let payout = |partner: &str, earned: (i32, u32, u32), amount: &str| Payout {
+            id: "P1".into(),
+            partner: partner.into(),
+            customer: None,
+            invoice: None,
+            rule: "r".into(),
+            base: Decimal::ZERO,
+            rate: None,
+            amount: amount.parse().unwrap(),
+            currency: "EUR".into(),
+            earned: chrono::NaiveDate::from_ymd_opt(earned.0, earned.1, earned.2).unwrap(),
+            due: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            settlement: "transfer",
+            explain: Vec::new(),
+        };
+        let result = SimResult {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            payouts: vec![
+                payout("b", (2025, 3, 31), "0.10"),
+                payout("a", (2025, 4, 1), "0.20"),
+                payout("b", (2025, 1, 1), "0.20"),
+                payout("b", (2025, 12, 31), "-0.05"),
+            ],
+            totals: Vec::new(),
+            standings: Vec::new(),
+            findings: Vec::new(),
+        };
+        let g = group(
+            &result,
+            &HashMap::new(),
+            &[GroupKey::Quarter, GroupKey::Partner, GroupKey::Track],
+        );
+        let rows: Vec<(Vec<&str>, String, usize)> = g
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.keys.iter().map(|(_, v)| v.as_str()).collect(),
+                    g.amount.to_string(),
+                    g.payouts,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (vec!["2025-Q1", "b", "—"], "0.30".into(), 2),
+                (vec!["2025-Q2", "a", "—"], "0.20".into(), 1),
+                (vec!["2025-Q4", "b", "—"], "-0.05".into(), 1),
+            ]
+        );
+        assert!(GroupKey::parse_list("month,mnth").is_err());
+        assert_eq!(
+            GroupKey::parse_list("year, rule").unwrap(),
+            [GroupKey::Year, GroupKey::Rule]
+        );
+    }
 }
