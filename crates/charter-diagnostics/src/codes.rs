@@ -469,6 +469,13 @@ codes! {
         bad: "",
         good: "",
     }
+    SimObligationBreached => {
+        id: "S0501", name: "obligation-breached", severity: Warning,
+        summary: "an obligation with a deadline was met late, or is still open past its due date",
+        explanation: "An `obligation NAME within D after EVENT` starts at each `activity` of kind EVENT of a partner and is met by the next activity of kind NAME; the simulation reports each one met after its due date, or still open on the simulation date past it, with the partner, the due date and the date it was met (or `open`).",
+        bad: "",
+        good: "",
+    }
     SimTrackAssumed => {
         id: "S0403", name: "track-assumed", severity: Info,
         summary: "a partner without a track is taken to be in the only track its claim fits",

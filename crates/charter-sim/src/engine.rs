@@ -306,6 +306,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
         if let Some(f) = &r.invite_only {
             end.push(f.clone());
         }
+        end.extend(r.breaches.iter().cloned());
     }
 
     // The merge: findings by replay position; a finding reported once per
@@ -348,6 +349,8 @@ struct PartnerResult {
     assumed: Vec<String>,
     staff_events: bool,
     invite_only: Option<Finding>,
+    /// Obligations it (or the vendor towards it) breached (`obligations.rs`).
+    breaches: Vec<Finding>,
 }
 
 fn finish_partner(run: &mut PartnerRun, as_of: NaiveDate) -> PartnerResult {
@@ -359,6 +362,7 @@ fn finish_partner(run: &mut PartnerRun, as_of: NaiveDate) -> PartnerResult {
         assumed: run.assumed_in(standing),
         staff_events: run.st.staff_events,
         invite_only: run.invite_only(as_of),
+        breaches: run.obligation_breaches(as_of),
     }
 }
 

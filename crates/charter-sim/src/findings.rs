@@ -70,6 +70,7 @@ finding_codes! {
     TrackAssumed = SimTrackAssumed;
     AssumedMet = SimAssumedMet;
     InviteOnly = SimInviteOnly;
+    ObligationBreached = SimObligationBreached;
 }
 
 impl FindingCode {

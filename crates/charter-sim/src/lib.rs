@@ -20,6 +20,7 @@ pub mod expect;
 mod explain;
 pub mod findings;
 mod money;
+mod obligations;
 pub mod overrides;
 mod partner;
 mod payouts;
