@@ -270,6 +270,7 @@ fn guide_of_every_seed_has_its_sections_and_doc_comments_verbatim() {
             ok(&charter(&["doc", &policy(program), "--out", &file]));
             let guide = fs::read_to_string(&file).unwrap();
             assert!(guide.contains(text), "{program}.{ext}: `{text}` missing");
+            assert!(!guide.contains("\\u{"), "{program}.{ext}: text escaped");
             for section in ["Commissions", "Attribution windows", "Payout timing"] {
                 assert!(guide.contains(section), "{program}.{ext}: no {section}");
             }
@@ -551,4 +552,57 @@ fn junit_report_of_passing_and_failing_scenarios() {
     assert!(xml.contains("failures=\"1\""), "{xml}");
     assert!(xml.contains("<failure"), "{xml}");
     assert!(xml.contains("ip_beta"), "{xml}");
+}
+
+#[test]
+fn scenario_text_is_escaped_in_pages_and_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "<img src=x onerror=alert(1)>\u{1b}[31m";
+    let text =
+        fs::read_to_string(root().join("tests/scenarios/leadsender/01-direct-vs-netted.json"))
+            .unwrap()
+            .replace("ooo_alpha", &hostile.replace('\u{1b}', "\\u001b"))
+            .replace(
+                "../../../policies/",
+                &format!("{}/policies/", root().display()),
+            );
+    let scenario = dir.path().join("s.json");
+    fs::write(&scenario, text).unwrap();
+    let page = out(dir.path(), "r.html");
+    let o = charter(&[
+        "report",
+        "policies/leadsender.charter",
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "--out",
+        &page,
+    ]);
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1));
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("<img"),
+        "markup from the scenario reached the page"
+    );
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(
+        !html.contains('\u{1b}'),
+        "a control character reached the page"
+    );
+    let statements = dir.path().join("st");
+    charter(&[
+        "statements",
+        "policies/leadsender.charter",
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "--period",
+        "2025-01",
+        "--out",
+        statements.to_str().unwrap(),
+    ]);
+    for entry in fs::read_dir(&statements).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().unwrap() == "html" {
+            assert!(!fs::read_to_string(&path).unwrap().contains("<img"));
+        }
+    }
 }

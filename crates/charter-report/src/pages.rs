@@ -1,5 +1,6 @@
 //! The page templates (minijinja, HTML auto-escaped) and what they share.
 
+use charter_diagnostics::text::{needs_escape, push_escaped};
 use serde::Serialize;
 
 /// Sorting of `table.sortable` by a click on a header, inline in every page.
@@ -21,6 +22,27 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
+    // Control and bidirectional characters from a scenario or policy are
+    // shown as escapes (`\u{1b}`), as everywhere Charter quotes input; the
+    // line breaks of doc comments are kept.
+    env.set_formatter(|out, state, value| {
+        if !value.is_safe() {
+            if let Some(text) = value.as_str() {
+                if text.chars().any(|c| c != '\n' && needs_escape(c)) {
+                    let mut shown = String::with_capacity(text.len() + 8);
+                    for c in text.chars() {
+                        if c == '\n' {
+                            shown.push(c);
+                        } else {
+                            push_escaped(&mut shown, c);
+                        }
+                    }
+                    return minijinja::escape_formatter(out, state, &minijinja::Value::from(shown));
+                }
+            }
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     env.add_filter("oneline", oneline);
     env.add_filter("cell", cell);
     for (n, text) in TEMPLATES {
