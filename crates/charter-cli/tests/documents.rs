@@ -217,7 +217,7 @@ fn report_doc_and_statements_are_deterministic() {
             "--scenario",
             "tests/scenarios/cimpactpro/03-statement-timing.json",
             "--period",
-            "2025-03",
+            "2026-03",
             "--out",
             &statements,
         ]));

@@ -176,21 +176,29 @@ pub fn statements(
         }
         let (earned, clawbacks): (Vec<&Payout>, Vec<&Payout>) =
             lines.iter().partition(|p| p.amount >= Decimal::ZERO);
-        let sum = |ps: &[&Payout]| ps.iter().map(|p| p.amount).sum::<Decimal>();
+        // Sums shown with the currency's decimals, `0.00` for none.
+        let minor = charter_ir::units::minor_units(currency);
+        let pad = |mut d: Decimal| {
+            if d.scale() < minor {
+                d.rescale(minor);
+            }
+            d
+        };
+        let sum = |ps: &[&Payout]| pad(ps.iter().map(|p| p.amount).sum::<Decimal>());
         let totals = Totals {
             earned: sum(&earned),
             clawed_back: sum(&clawbacks),
             net: sum(&lines),
-            transfer: lines
+            transfer: pad(lines
                 .iter()
                 .filter(|p| p.settlement != "netted")
                 .map(|p| p.amount)
-                .sum(),
-            netted: lines
+                .sum()),
+            netted: pad(lines
                 .iter()
                 .filter(|p| p.settlement == "netted")
                 .map(|p| p.amount)
-                .sum(),
+                .sum()),
         };
         let due = lines.iter().map(|p| p.due).max();
         fn shown<'a>(ps: &[&'a Payout]) -> Vec<Line<'a>> {
@@ -240,4 +248,49 @@ pub fn statements(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_months() {
+        assert_eq!(
+            Period::parse("2025-03"),
+            Ok(Period {
+                year: 2025,
+                month: 3
+            })
+        );
+        for bad in ["2025-13", "2025-3", "25-03", "2025/03", "", "2025-03-01"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        let p = Period {
+            year: 2025,
+            month: 3,
+        };
+        assert!(p.contains(NaiveDate::from_ymd_opt(2025, 3, 31).unwrap_or_default()));
+        assert!(!p.contains(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap_or_default()));
+        assert_eq!(p.to_string(), "2025-03");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"));
+        }
+        assert_eq!(neutralise("acme"), "acme");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn file_names_are_safe_and_unique() {
+        assert_eq!(stem_of("acme"), "acme");
+        assert_eq!(stem_of("../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(stem_of(".hidden"), "_.hidden");
+        assert_eq!(stem_of(""), "_");
+        assert_eq!(stem_of("a/b c"), "a_b_c");
+        assert!(stem_of(&"x".repeat(500)).len() <= 61);
+    }
 }
