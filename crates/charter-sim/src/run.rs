@@ -401,22 +401,6 @@ fn json_str(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        let mut all = String::new();
-        for c in (0u32..0x80).chain([0x7f, 0xe9, 0x2028, 0x1f600]) {
-            all.push(char::from_u32(c).unwrap_or('?'));
-        }
-        for s in [all.as_str(), "", "plain", "a\"b\\c\nd", "×→≈"] {
-            let mut ours = Vec::new();
-            super::json_str(&mut ours, s);
-            assert_eq!(ours, serde_json::to_vec(s).unwrap_or_default(), "{s:?}");
-        }
-    }
-}
-
 /// `YYYY-MM-DD` (chrono's `Display` for the years 0 to 9999).
 fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
     let y = d.year();
@@ -437,5 +421,21 @@ fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
         buf.extend_from_slice(&digits);
     } else {
         let _ = write!(buf, "{d}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all = String::new();
+        for c in (0u32..0x80).chain([0x7f, 0xe9, 0x2028, 0x1f600]) {
+            all.push(char::from_u32(c).unwrap_or('?'));
+        }
+        for s in [all.as_str(), "", "plain", "a\"b\\c\nd", "×→≈"] {
+            let mut ours = Vec::new();
+            super::json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap_or_default(), "{s:?}");
+        }
     }
 }
