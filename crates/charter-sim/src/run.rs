@@ -367,9 +367,38 @@ struct Scratch {
     ends: Vec<usize>,
 }
 
-/// A JSON string, escaped as `serde_json` escapes it.
+/// A JSON string, escaped as `serde_json` escapes it (`"`, `\\`, the short
+/// escapes `\b \f \n \r \t`, other control characters as `\u00xx`);
+/// runs of plain bytes are copied whole.
 fn json_str(buf: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *buf, s);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        buf.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[usize::from(b >> 4)]);
+            buf.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            buf.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
+    buf.push(b'"');
 }
 
 /// `YYYY-MM-DD` (chrono's `Display` for the years 0 to 9999).
@@ -392,5 +421,21 @@ fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
         buf.extend_from_slice(&digits);
     } else {
         let _ = write!(buf, "{d}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all = String::new();
+        for c in (0u32..0x80).chain([0x7f, 0xe9, 0x2028, 0x1f600]) {
+            all.push(char::from_u32(c).unwrap_or('?'));
+        }
+        for s in [all.as_str(), "", "plain", "a\"b\\c\nd", "×→≈"] {
+            let mut ours = Vec::new();
+            super::json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap_or_default(), "{s:?}");
+        }
     }
 }
