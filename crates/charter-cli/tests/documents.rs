@@ -606,3 +606,41 @@ fn scenario_text_is_escaped_in_pages_and_charts() {
         }
     }
 }
+
+#[test]
+fn report_of_an_events_file_with_a_partners_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = out(dir.path(), "events.ndjson");
+    let partners = out(dir.path(), "partners.json");
+    ok(&charter(&[
+        "gen-scenario",
+        "--events",
+        "3000",
+        "--partners",
+        "12",
+        "--currency",
+        "EUR",
+        "--out",
+        &events,
+        "--partners-out",
+        &partners,
+    ]));
+    let page = out(dir.path(), "r.html");
+    let o = charter(&[
+        "report",
+        "policies/cimpactpro.charter",
+        "--scenario",
+        &events,
+        "--partners",
+        &partners,
+        "--out",
+        &page,
+    ]);
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1));
+    let html = fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), 3);
+    // One row per generated partner in the partners table.
+    let table = html.split("id=\"table-partners\"").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    assert_eq!(table.matches("<tr>").count(), 1 + 12);
+}
