@@ -5,10 +5,10 @@
     var raw = cell.getAttribute("data-sort");
     return raw === null ? cell.textContent.trim() : raw;
   }
+  var NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) !== "NaN" && /^-?[0-9.]+$/.test(a) && /^-?[0-9.]+$/.test(b)) {
-      return x - y;
+    if (NUMBER.test(a) && NUMBER.test(b)) {
+      return parseFloat(a) - parseFloat(b);
     }
     return a < b ? -1 : a > b ? 1 : 0;
   }
