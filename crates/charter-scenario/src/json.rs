@@ -8,7 +8,7 @@ use crate::batch;
 use crate::error::{count_newlines, offset_in, parse_json, utf8, Problem, ScenarioError};
 use crate::model::{Scenario, Source, SourceFormat};
 use crate::partner::{PartnerList, RawExpect};
-use crate::value::{some, DateValue, Expecting, Object};
+use crate::value::{some, DateValue, Expecting, Object, Region};
 
 /// A scenario document with its partners and events left raw.
 #[derive(Deserialize)]
@@ -25,9 +25,24 @@ pub(crate) struct RawDocument<'a> {
     /// The policy the scenario is written for, relative to the scenario file.
     #[serde(default, deserialize_with = "some")]
     policy: Option<String>,
+    /// Customer records: `{"id": "c1", "country": "DE"}`.
+    #[serde(default)]
+    customers: Vec<Object<RawCustomer>>,
     /// Free notes (such as the arithmetic behind `expect`); ignored.
     #[serde(default, rename = "_comment")]
     _comment: serde::de::IgnoredAny,
+}
+
+/// A customer record: where the customer is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCustomer {
+    id: String,
+    country: Region,
+}
+
+impl Expecting for RawCustomer {
+    const EXPECTING: &'static str = "a customer object with `id` and `country`";
 }
 
 impl Expecting for RawDocument<'_> {
@@ -82,5 +97,15 @@ fn load(text: &str, file: &str) -> Result<Scenario, Problem> {
         },
     );
     scenario.policy = policy;
+    // Records of customers no event names are dropped: nothing can claim them.
+    for Object(customer) in doc.customers {
+        if let Some(id) = scenario.names.find_customer(&customer.id) {
+            let n = scenario.names.customer_count();
+            scenario.customer_countries.resize(n, None);
+            if let Some(slot) = scenario.customer_countries.get_mut(id.0 as usize) {
+                *slot = Some(customer.country);
+            }
+        }
+    }
     Ok(scenario)
 }

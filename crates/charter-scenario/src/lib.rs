@@ -254,5 +254,6 @@ fn assemble(
         expect,
         source,
         policy: None,
+        customer_countries: Vec::new(),
     }
 }

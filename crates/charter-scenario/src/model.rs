@@ -47,6 +47,9 @@ pub struct Scenario {
     pub source: Source,
     /// The policy the scenario names (`"policy"`), relative to the scenario file.
     pub policy: Option<String>,
+    /// The country of each customer a `customers` record places, by
+    /// `CustomerId` (empty when the scenario has no customer records).
+    pub customer_countries: Vec<Option<Region>>,
 }
 
 impl Scenario {
@@ -54,6 +57,14 @@ impl Scenario {
     /// name but the partner list does not declare.
     pub fn partner(&self, id: PartnerId) -> Option<&Partner> {
         self.partners.get(id.0 as usize)
+    }
+
+    /// The country a `customers` record gives the customer, if any.
+    pub fn customer_country(&self, id: CustomerId) -> Option<Region> {
+        self.customer_countries
+            .get(id.0 as usize)
+            .copied()
+            .flatten()
     }
 
     /// The name of `event` for reports: its `id`, or an invoice's id.
