@@ -514,6 +514,21 @@ fn coverage_on_every_seed_suite() {
     for program in SEEDS {
         assert!(names.contains(&policy(program).as_str()), "{program}");
     }
+    // LeadSender's `netted` commission is paid on its own schedule (netted
+    // at source): its payouts exercise it.
+    let leadsender = v["coverage"]["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["policy"] == "policies/leadsender.charter")
+        .unwrap();
+    let netted = leadsender["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "payout_schedule" && i["name"] == "netted (own schedule)")
+        .unwrap();
+    assert!(netted["hits"].as_u64().unwrap() > 0);
 }
 
 #[test]

@@ -130,7 +130,18 @@ impl<'a> Simulation<'a> {
                 DueWhy::Within { schedule, .. } | DueWhy::Statement { schedule, .. } => {
                     self.plan.schedules.get(schedule as usize).copied()
                 }
-                DueWhy::Unscheduled | DueWhy::Netted => None,
+                // Netted at source: due on the payment itself, under the
+                // rule's schedule (`payout netted at source`) if it has one.
+                DueWhy::Netted => match p.rule {
+                    RuleRef::Commission(r) => self
+                        .plan
+                        .rules
+                        .get(r.0 as usize)
+                        .and_then(|rule| rule.schedule)
+                        .and_then(|s| self.plan.schedules.get(s).copied()),
+                    RuleRef::Bonus(_) => None,
+                },
+                DueWhy::Unscheduled => None,
             };
             fired
         })
