@@ -263,7 +263,7 @@ pub fn claims(world: &World, now: usize, customer: CustomerId) -> Result<Vec<Cla
         let Some((method, partner, c)) = claiming(event) else {
             continue;
         };
-        if c != customer {
+        if c != customer || crate::regions::refused(world, partner, customer) {
             continue;
         }
         let facts = crate::facts::facts(world, partner);

@@ -38,6 +38,7 @@ pub mod generate;
 pub mod order;
 pub mod rates;
 pub mod refunds;
+pub mod regions;
 pub mod standing;
 pub mod world;
 

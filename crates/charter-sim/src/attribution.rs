@@ -744,6 +744,20 @@ impl<'r, 'p> Attribution<'r, 'p> {
         exclusive: bool,
         event: u32,
     ) {
+        // A claim on a customer inside another partner's exclusive region is
+        // refused (LANGUAGE.md §4, Regions).
+        if let Some(country) = self.scenario.customer_country(self.customer) {
+            let claimant = self.partner_name(partner);
+            if let Some((holder, region)) = self.plan.regions.holder(claimant, country.as_str()) {
+                let why = format!(
+                    "`{claimant}`'s {} claim on `{}` is refused: the customer is in {country}, inside `{holder}`'s exclusive region `{region}`",
+                    method.as_str(),
+                    self.customer_name()
+                );
+                self.reject(partner, event, why);
+                return;
+            }
+        }
         // A partner's further claim is ignored, unless it is exclusive and the
         // partner's earlier claims are not: then it is added (LANGUAGE.md §4).
         let mut earlier = self.state.claims.iter().filter(|c| c.partner == partner);

@@ -27,6 +27,7 @@ mod payouts;
 mod plan;
 mod policy_index;
 mod rates;
+mod regions;
 pub mod report;
 mod run;
 mod standing;

@@ -187,6 +187,8 @@ pub(crate) struct Plan<'a> {
     pub full_payment_rules: bool,
     /// What requirements no scenario measures count as (`--assume`).
     pub assume: crate::Assume,
+    /// The roster's exclusive regions, as countries.
+    pub regions: crate::regions::ExclusiveRegions,
 }
 
 impl<'a> Plan<'a> {
@@ -455,6 +457,7 @@ impl<'a> Plan<'a> {
             full_payment_rules,
             index,
             assume: crate::Assume::Met,
+            regions: crate::regions::ExclusiveRegions::new(program),
         }
     }
 
