@@ -45,6 +45,7 @@ pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
     });
     env.add_filter("oneline", oneline);
     env.add_filter("cell", cell);
+    env.add_filter("code", code);
     for (n, text) in TEMPLATES {
         env.add_template(n, text)
             .map_err(|e| format!("template `{n}`: {e}"))?;
@@ -74,4 +75,31 @@ fn oneline(text: String) -> String {
 /// Text for a Markdown table cell: one line, `|` and `\\` escaped.
 fn cell(text: String) -> String {
     oneline(text).replace('\\', "\\\\").replace('|', "\\|")
+}
+
+/// Generated text for an HTML page: escaped, control characters shown as
+/// escapes, and each `backticked` name set as code.
+fn code(text: String) -> minijinja::Value {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, part) in text.split('`').enumerate() {
+        let inside = n % 2 == 1;
+        if inside {
+            out.push_str("<code>");
+        }
+        for c in part.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#x27;"),
+                c if c != '\n' && needs_escape(c) => push_escaped(&mut out, c),
+                c => out.push(c),
+            }
+        }
+        if inside {
+            out.push_str("</code>");
+        }
+    }
+    minijinja::Value::from_safe_string(out)
 }
