@@ -157,10 +157,10 @@ impl<'a> Simulation<'a> {
     ) -> std::io::Result<()> {
         let payouts = &self.outcome.payouts;
         let batch = PIECE * rayon::current_num_threads().max(1) * 2;
-        let mut start = 0;
-        while start < payouts.len() {
+        // One batch's pieces, rendered on the pool.
+        let render_batch = |start: usize| -> Vec<Vec<u8>> {
             let end = (start + batch).min(payouts.len());
-            let pieces: Vec<Vec<u8>> = (start..end)
+            (start..end)
                 .step_by(PIECE)
                 .collect::<Vec<_>>()
                 .into_par_iter()
@@ -173,11 +173,23 @@ impl<'a> Simulation<'a> {
                     }
                     buf
                 })
-                .collect();
-            for piece in pieces {
-                out.write_all(&piece)?;
-            }
-            start = end;
+                .collect()
+        };
+        // While this thread writes one batch, the pool renders the next.
+        let mut start = 0;
+        let mut ready = render_batch(0);
+        while start < payouts.len() {
+            let next = start + batch;
+            let mut upcoming = Vec::new();
+            let written = rayon::in_place_scope(|scope| {
+                if next < payouts.len() {
+                    scope.spawn(|_| upcoming = render_batch(next));
+                }
+                ready.iter().try_for_each(|piece| out.write_all(piece))
+            });
+            written?;
+            ready = upcoming;
+            start = next;
         }
         Ok(())
     }
