@@ -18,13 +18,14 @@ How it runs today: both DataFrames are collected to the driver through
 Spark's Arrow path (``DataFrame.toArrow``, no per-row Python objects) and the
 Rust engine simulates there, on every core of the driver, as
 ``charter.Policy.simulate`` does; the payouts come back as a Spark DataFrame.
-The driver therefore needs memory for the scenario (about 130 MB per million
-events) and its payouts; executors only read and hand over the input.
+The driver therefore needs memory for the scenario and its payouts (about
+0.9 GB per million events, BENCHMARKS.md); executors only read and hand over
+the input.
 
 Running engine v2's phase (a) grouped by customer and phase (b) grouped by
 partner as Spark stages needs the engine's phases callable one by one with a
-serialisable credit between them; that is not built yet (see the README's
-Spark section). The function's signature and result will not change when it
+serialisable credit between them; that is not built yet (README, Python and
+Spark). The function's signature and result will not change when it
 is.
 """
 
