@@ -239,32 +239,76 @@ pub fn write_findings_csv(
 /// columns in `right` right-aligned (numbers), trailing spaces trimmed, the
 /// same whatever the terminal. Cells hold scenario text (ids, names): their
 /// control characters are shown escaped (`\u{1b}`), so a scenario cannot
-/// drive the terminal.
+/// drive the terminal. A long table is laid out in pieces of [`TABLE_PIECE`]
+/// rows at the widths of the whole (measured by `comfy-table` piece by
+/// piece), so a table of 100,000 payouts never holds every cell twice.
 pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], right: &[usize]) -> String {
-    use comfy_table::{CellAlignment, ContentArrangement, Table};
+    table_in_pieces(headers, rows, right, TABLE_PIECE)
+}
+
+/// Rows a table lays out at once.
+pub const TABLE_PIECE: usize = 4096;
+
+fn table_in_pieces<S: AsRef<str>>(
+    headers: &[&str],
+    rows: &[Vec<S>],
+    right: &[usize],
+    piece: usize,
+) -> String {
+    use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
     const STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
         .header_lines(comfy_table::ContentLineStyle::none().junction(' '))
         .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '))
         .content_lines(comfy_table::ContentLineStyle::none().junction(' '));
-    let mut t = Table::new();
-    t.load_style(STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.to_vec());
-    for row in rows {
-        t.add_row(
-            row.iter()
-                .map(|cell| escape_control(cell.as_ref()).into_owned())
-                .collect::<Vec<String>>(),
-        );
+    let build = |part: &[Vec<S>], header: bool| {
+        let mut t = Table::new();
+        t.load_style(STYLE)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        if header {
+            t.set_header(headers.to_vec());
+        }
+        for row in part {
+            t.add_row(
+                row.iter()
+                    .map(|cell| escape_control(cell.as_ref()).into_owned())
+                    .collect::<Vec<String>>(),
+            );
+        }
+        for (i, column) in t.column_iter_mut().enumerate() {
+            column.set_padding((0, 1));
+            if right.contains(&i) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        t
+    };
+    let piece = piece.max(1);
+    if rows.len() <= piece {
+        let mut out = build(rows, true).trim_fmt();
+        out.push('\n');
+        return out;
     }
-    for (i, column) in t.column_iter_mut().enumerate() {
-        column.set_padding((0, 1));
-        if right.contains(&i) {
-            column.set_cell_alignment(CellAlignment::Right);
+    let mut widths = vec![0u16; headers.len()];
+    for (i, part) in rows.chunks(piece).enumerate() {
+        for (w, m) in widths
+            .iter_mut()
+            .zip(build(part, i == 0).column_max_content_widths())
+        {
+            *w = (*w).max(m);
         }
     }
-    let mut out = t.trim_fmt();
-    out.push('\n');
+    let mut out = String::new();
+    for (i, part) in rows.chunks(piece).enumerate() {
+        let mut t = build(part, i == 0);
+        for (column, w) in t.column_iter_mut().zip(&widths) {
+            // The width with the column's padding of one.
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
+                w.saturating_add(1),
+            )));
+        }
+        out.push_str(&t.trim_fmt());
+        out.push('\n');
+    }
     out
 }
 
@@ -691,6 +735,28 @@ mod tests {
                 vec!["c", "1", "EUR", "—"],
             ]
         );
+    }
+
+    #[test]
+    fn a_table_laid_out_in_pieces_is_the_table_laid_out_whole() {
+        let rows: Vec<Vec<String>> = (0..10)
+            .map(|i| {
+                vec![
+                    format!("P{}", i * 37),
+                    "ж".repeat(i % 4),
+                    format!("{}.00 EUR", 10_i64.pow(i as u32 % 6)),
+                ]
+            })
+            .collect();
+        let whole = table_in_pieces(&["id", "partner", "amount"], &rows, &[2], usize::MAX);
+        for piece in [1, 3, 4, 9] {
+            assert_eq!(
+                table_in_pieces(&["id", "partner", "amount"], &rows, &[2], piece),
+                whole,
+                "pieces of {piece}"
+            );
+        }
+        assert_eq!(whole.lines().count(), 12, "{whole}");
     }
 
     #[test]
