@@ -233,7 +233,7 @@ impl Render<'_> {
     ) {
         let program = self.plan.program;
         let currency = self.plan.currency;
-        let rounding = self.plan.rounding.describe();
+        let rounding = self.plan.rounding_text.as_str();
         let mut line = |buf: &mut String, args: std::fmt::Arguments| {
             buf.clear();
             let _ = buf.write_fmt(args);
@@ -251,28 +251,15 @@ impl Render<'_> {
                         DescribeRule(rule)
                     ),
                 );
-                let how = match c.method {
-                    AttributionMethod::Referral => {
-                        format!("referred {}, ordered {}", c.anchor, c.claimed)
-                    }
-                    AttributionMethod::Registration => {
-                        format!("registered {}, approved {}", c.anchor, c.claimed)
-                    }
-                    AttributionMethod::Attachment => format!("attached {}", c.claimed),
-                    AttributionMethod::PartnerSale => format!("sold {}", c.claimed),
-                };
-                let share = if c.share < Decimal::ONE {
-                    format!(", share {}%", (c.share * Decimal::ONE_HUNDRED).normalize())
-                } else {
-                    String::new()
-                };
                 line(
                     buf,
                     format_args!(
-                        "attribution: `{}` is `{}`'s by {} ({how}){share}",
+                        "attribution: `{}` is `{}`'s by {} ({}){}",
                         f.customer,
                         f.partner,
-                        c.method.as_str()
+                        c.method.as_str(),
+                        How(c),
+                        SharePercent(c.share)
                     ),
                 );
                 match c.window {
@@ -342,34 +329,36 @@ impl Render<'_> {
                         ),
                     ),
                 }
-                let mut text = self.rate_text(c, f.base);
-                for (i, u) in rule.uplifts.iter().enumerate() {
-                    if i < 64 && c.uplifts & (1 << i) != 0 {
-                        let _ = write!(
-                            text,
-                            " + {} uplift ({})",
-                            u.amount,
-                            DescribeCondition(&u.condition)
-                        );
-                    }
-                }
-                if let Some((low, high, _)) = rule.bounds {
-                    match c.bound {
-                        BoundWhy::Capped => {
-                            let _ = write!(text, ", capped at the upper bound {high}");
-                        }
-                        BoundWhy::Raised => {
-                            let _ = write!(text, ", raised to the lower bound {low}");
-                        }
-                        BoundWhy::None => {}
-                    }
-                }
-                line(buf, format_args!("{text}"));
-                let share = if c.share < Decimal::ONE {
-                    format!(" × {}", c.share.normalize())
+                let plain = c.uplifts == 0 && c.bound == BoundWhy::None;
+                if let (RateSpec::Flat { rate }, true) = (&rule.rate, plain) {
+                    // The common case, written without an intermediate string.
+                    line(buf, format_args!("rate: {rate} flat"));
                 } else {
-                    String::new()
-                };
+                    let mut text = self.rate_text(c, f.base);
+                    for (i, u) in rule.uplifts.iter().enumerate() {
+                        if i < 64 && c.uplifts & (1 << i) != 0 {
+                            let _ = write!(
+                                text,
+                                " + {} uplift ({})",
+                                u.amount,
+                                DescribeCondition(&u.condition)
+                            );
+                        }
+                    }
+                    if let Some((low, high, _)) = rule.bounds {
+                        match c.bound {
+                            BoundWhy::Capped => {
+                                let _ = write!(text, ", capped at the upper bound {high}");
+                            }
+                            BoundWhy::Raised => {
+                                let _ = write!(text, ", raised to the lower bound {low}");
+                            }
+                            BoundWhy::None => {}
+                        }
+                    }
+                    line(buf, format_args!("{text}"));
+                }
+                let share = ShareFactor(c.share);
                 if c.settled.first {
                     line(
                         buf,
@@ -611,6 +600,55 @@ impl Render<'_> {
                 }
             }
             DueWhy::Netted => line(buf, format_args!("due: netted at source on {earned}")),
+        }
+    }
+}
+
+/// How the claim was made: "referred D, ordered D", "sold D"...
+struct How<'a>(&'a CommissionWhy);
+
+impl std::fmt::Display for How<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = self.0;
+        match c.method {
+            AttributionMethod::Referral => {
+                write!(f, "referred {}, ordered {}", c.anchor, c.claimed)
+            }
+            AttributionMethod::Registration => {
+                write!(f, "registered {}, approved {}", c.anchor, c.claimed)
+            }
+            AttributionMethod::Attachment => write!(f, "attached {}", c.claimed),
+            AttributionMethod::PartnerSale => write!(f, "sold {}", c.claimed),
+        }
+    }
+}
+
+/// ", share 50%" for a split commission; nothing for a whole one.
+struct SharePercent(Decimal);
+
+impl std::fmt::Display for SharePercent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 < Decimal::ONE {
+            write!(
+                f,
+                ", share {}%",
+                (self.0 * Decimal::ONE_HUNDRED).normalize()
+            )
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// " × 0.5" for a split commission; nothing for a whole one.
+struct ShareFactor(Decimal);
+
+impl std::fmt::Display for ShareFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 < Decimal::ONE {
+            write!(f, " × {}", self.0.normalize())
+        } else {
+            Ok(())
         }
     }
 }

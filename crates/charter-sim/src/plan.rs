@@ -178,6 +178,8 @@ pub(crate) struct Plan<'a> {
     pub entities: Vec<(EntityKind, bool, bool)>,
     pub currency: &'a str,
     pub rounding: Rounding,
+    /// How payouts are rounded, in words ("rounded half-even to 2 decimals").
+    pub rounding_text: String,
     pub holidays: &'a [chrono::NaiveDate],
     /// Whether an attribution rule's scope is a tier or a benefit: then who
     /// may claim a customer depends on what partners earned, and customers
@@ -410,6 +412,13 @@ impl<'a> Plan<'a> {
         let tier_of_symbol = (0..symbols)
             .map(|s| tier_id(names.symbol(Symbol(s as u32))))
             .collect();
+        let rounding = Rounding {
+            scale: program
+                .rounding
+                .scale
+                .unwrap_or_else(|| minor_units(&program.currency)),
+            mode: program.rounding.mode,
+        };
         let coupled = attributions.iter().any(|a| a.scope.is_dynamic());
         let full_payment_rules = program.commissions.iter().any(|rule| {
             matches!(
@@ -445,13 +454,8 @@ impl<'a> Plan<'a> {
                 })
                 .collect(),
             currency: &program.currency,
-            rounding: Rounding {
-                scale: program
-                    .rounding
-                    .scale
-                    .unwrap_or_else(|| minor_units(&program.currency)),
-                mode: program.rounding.mode,
-            },
+            rounding,
+            rounding_text: rounding.describe(),
             holidays: &program.holidays,
             coupled,
             full_payment_rules,
