@@ -229,7 +229,9 @@ module.exports = grammar({
       $.settle,
       $.clawback,
       $.payout,
+      $.in_force,
     )),
+    in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 
     base: $ => seq('of', $._base_kind, repeat($.base_filter)),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),

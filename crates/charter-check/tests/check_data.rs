@@ -120,6 +120,7 @@ policies! {
         brackets_tile_the_metric,
         choose_one_elections,
         clawback_held,
+        effective_dated_commissions,
         exclusive_regions_disjoint,
         monotone_tiers,
         netted_and_transfer_paths,

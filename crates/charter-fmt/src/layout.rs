@@ -393,6 +393,14 @@ fn commission_clause(p: &Printer, kind: &CommissionClauseKind) -> String {
             None => "clawback on refund".to_string(),
         },
         CommissionClauseKind::Payout(payout) => self::payout(p, payout),
+        CommissionClauseKind::InForce { from, to } => match to {
+            Some(to) => format!(
+                "in force from {} to {}",
+                p.src.quantity(from),
+                p.src.quantity(to)
+            ),
+            None => format!("in force from {}", p.src.quantity(from)),
+        },
     }
 }
 

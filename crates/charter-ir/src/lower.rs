@@ -664,6 +664,7 @@ impl Lowerer {
         let mut settlement_span = None;
         let mut clawback = None;
         let mut payout = None;
+        let mut in_force = None;
         for clause in &c.clauses {
             match &clause.kind {
                 ast::CommissionClauseKind::Rate(r) => {
@@ -721,6 +722,20 @@ impl Lowerer {
                 }
                 ast::CommissionClauseKind::Payout(p) => {
                     payout = self.payout(p, clause.span, scope.clone())
+                }
+                ast::CommissionClauseKind::InForce { from, to } => {
+                    let to = to.as_ref().and_then(|q| self.date(q));
+                    if let Some(from) = self.date(from) {
+                        if to.is_some_and(|to| to < from) {
+                            self.report(Diagnostic::new(
+                                Code::InvalidValue,
+                                format!("the rule is in force from {from} to an earlier date"),
+                                clause.span,
+                            ));
+                        } else {
+                            in_force = Some((from, to));
+                        }
+                    }
                 }
             }
         }
@@ -787,6 +802,7 @@ impl Lowerer {
             settlement_span,
             clawback,
             payout,
+            in_force,
             span,
         });
     }

@@ -616,6 +616,9 @@ pub struct CommissionRule {
     pub settlement_span: Option<Span>,
     pub clawback: Option<Clawback>,
     pub payout: Option<PayoutSchedule>,
+    /// `in force from D1 [to D2]`: the rule earns only on events dated
+    /// D1..=D2 (an effective-dated version of a rule).
+    pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
 }
 

@@ -391,6 +391,12 @@ impl Walker<'_> {
                     }
                 }
                 CommissionClauseKind::Payout(p) => self.payout(p),
+                CommissionClauseKind::InForce { from, to } => {
+                    self.quantity(from);
+                    if let Some(q) = to {
+                        self.quantity(q);
+                    }
+                }
             }
         }
     }

@@ -21,6 +21,9 @@
 //!   `choose one` group, when the partner elected it or one of its tier, track
 //!   or modules grants it;
 //! - `for products …` needs the invoice to name one of the products;
+//! - `in force from D1 [to D2]` (§3 commission): the rule earns only when
+//!   the earning date (the payment, the invoice, or the completing payment)
+//!   lies in D1..=D2;
 //! - window anchors: the customer's first invoice, payment or order so far;
 //!   the partner's claim of that method (`referral`, `registration`,
 //!   `attachment`); the claim that attributed the customer (`attribution`);
@@ -305,7 +308,11 @@ fn earns(
     facts: &Facts,
     earned: NaiveDate,
 ) -> Result<bool, Unsupported> {
-    Ok(in_scope(world, now, &rule.scope, facts)?
+    let in_force = rule
+        .in_force
+        .is_none_or(|(from, to)| earned >= from && to.is_none_or(|to| earned <= to));
+    Ok(in_force
+        && in_scope(world, now, &rule.scope, facts)?
         && admitted(world, now, rule, facts)?
         && requirements_met(world, now, &rule.scope, facts)?
         && in_window(world, now, rule, invoice, owner, facts)?

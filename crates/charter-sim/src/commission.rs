@@ -92,6 +92,12 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         }
+        // A version of a rule earns only on events dated while it is in force.
+        if let Some((from, to)) = rule.in_force {
+            if date < from || to.is_some_and(|to| date > to) {
+                return;
+            }
+        }
         if !self.in_scope(rp.scope, date) {
             return;
         }

@@ -430,6 +430,11 @@ pub enum CommissionClauseKind {
         within: Option<Quantity>,
     },
     Payout(Payout),
+    /// `in force from 2025-07-01 [to 2025-12-31]`: the dates the rule earns on.
+    InForce {
+        from: Quantity,
+        to: Option<Quantity>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]

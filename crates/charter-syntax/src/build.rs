@@ -680,6 +680,15 @@ impl Builder {
                             CommissionClauseKind::Clawback { within }
                         }
                         Rule::payout => CommissionClauseKind::Payout(self.payout(body)?),
+                        Rule::in_force => {
+                            let mut b = body.into_inner();
+                            let from = self.quantity(self.next(&mut b, cspan, "first date")?)?;
+                            let to = match b.next() {
+                                Some(q) => Some(self.quantity(q)?),
+                                None => None,
+                            };
+                            CommissionClauseKind::InForce { from, to }
+                        }
                         _ => return self.error(&body, "commission clause"),
                     };
                     clauses.push(CommissionClause {
