@@ -436,17 +436,20 @@ impl<'r, 'p> Attribution<'r, 'p> {
         );
     }
 
-    fn reject(&mut self, partner: PartnerId, index: u32, why: String) {
+    /// A claim that does not attribute the customer (S0202), pointing at
+    /// the event that made it and at the attribution rule it failed.
+    fn reject(&mut self, partner: PartnerId, index: u32, rule: Option<AttrId>, why: String) {
         let name = self.partner_name(partner);
         let cust = self.customer_name();
         let location = self.location(index);
-        self.push(
-            Finding::new(FindingCode::AttributionRejected, why)
-                .partner(name)
-                .customer(cust)
-                .event(location),
-            None,
-        );
+        let mut finding = Finding::new(FindingCode::AttributionRejected, why)
+            .partner(name)
+            .customer(cust)
+            .event(location);
+        if let Some(rule) = rule {
+            finding = finding.rule(self.plan.program.attributions[rule.0 as usize].span);
+        }
+        self.push(finding, None);
     }
 
     fn referral(&mut self, partner: PartnerId, date: NaiveDate) {
@@ -475,7 +478,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             .referral_blocked(date, rule)
             .or_else(|| self.not_new(rule, "referral", date))
         {
-            self.reject(partner, self.event, why);
+            self.reject(partner, self.event, Some(rule), why);
         } else {
             self.claim(
                 partner,
@@ -534,6 +537,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.reject(
                 partner,
                 self.event,
+                Some(rule),
                 format!(
                     "the registration of `{cust}` on {date} was not approved, so it gives no claim"
                 ),
@@ -541,7 +545,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             return;
         }
         if let Some(why) = self.not_new(rule, "registration", date) {
-            self.reject(partner, self.event, why);
+            self.reject(partner, self.event, Some(rule), why);
             return;
         }
         let at = decided.unwrap_or(date).max(date);
@@ -588,13 +592,13 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     } else {
                         format!("`{cust}` was attached on {date}, after its installation (first invoice {installed}); the policy attaches customers only before installation")
                     };
-                    self.reject(partner, self.event, why);
+                    self.reject(partner, self.event, Some(rule), why);
                     return;
                 }
             }
         }
         if let Some(why) = self.not_new(rule, "attachment", date) {
-            self.reject(partner, self.event, why);
+            self.reject(partner, self.event, Some(rule), why);
             return;
         }
         let exclusive = a.exclusive;
@@ -626,9 +630,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
                         self.reject(
                             p,
-                            self.event,
-                            format!("`{cust}` had already bought on {first}, before the sale on {date}: the policy counts new customers only"),
-                        );
+                            self.event, Some(rule),
+                            format!("`{cust}` had already bought on {first}, before the sale on {date}: the policy counts new customers only"));
                     } else if product_ok {
                         let exclusive = a.exclusive;
                         self.claim(
@@ -649,11 +652,10 @@ impl<'r, 'p> Attribution<'r, 'p> {
                         let product_name = product.map_or("", |s| self.scenario.names.symbol(s));
                         self.reject(
                             p,
-                            self.event,
+                            self.event, Some(rule),
                             format!(
                                 "the sale to `{cust}` on {date} was of `{product_name}`; the policy counts a partner's own sale only of {wanted}"
-                            ),
-                        );
+                            ));
                     }
                 }
             }
@@ -697,9 +699,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
             if let Some(first) = first_order.filter(|d| *d <= referred) {
                 self.reject(
                     p,
-                    ref_index,
-                    format!("`{cust}` had already bought on {first}, before the referral on {referred}: it is not a new customer"),
-                );
+                    ref_index, Some(rule),
+                    format!("`{cust}` had already bought on {first}, before the referral on {referred}: it is not a new customer"));
                 continue;
             }
             if first_order.is_some() {
@@ -711,14 +712,13 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 if date > deadline {
                     self.reject(
                         p,
-                        ref_index,
-                        format!("`{cust}` {how} on {date}, more than {window} after the referral on {referred} (by {deadline})"),
-                    );
+                        ref_index, Some(rule),
+                        format!("`{cust}` {how} on {date}, more than {window} after the referral on {referred} (by {deadline})"));
                     continue;
                 }
             }
             if let Some(why) = self.referral_blocked(referred, rule) {
-                self.reject(p, ref_index, why);
+                self.reject(p, ref_index, Some(rule), why);
                 continue;
             }
             self.claim(
@@ -754,7 +754,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     method.as_str(),
                     self.customer_name()
                 );
-                self.reject(partner, event, why);
+                self.reject(partner, event, None, why);
                 return;
             }
         }

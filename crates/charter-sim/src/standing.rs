@@ -394,7 +394,10 @@ impl PartnerRun<'_, '_> {
                 FindingCode::InviteOnly,
                 format!("`{name}` meets the requirements below tier `{tier_name}`, which is by invitation only, and has no invitation"),
             )
-            .partner(name),
+            .partner(name)
+            .rule(self.plan.program.tiers[tier.0 as usize].invite_only.unwrap_or(
+                self.plan.program.tiers[tier.0 as usize].name.span,
+            )),
         )
     }
 }
@@ -407,7 +410,8 @@ pub(crate) fn assumptions(
     names: &charter_scenario::Names,
 ) -> Vec<Finding> {
     let program = plan.program;
-    let mut assumed: Vec<(String, String)> = Vec::new();
+    // (dedup key, message, the requirement's span)
+    let mut assumed: Vec<(String, String, charter_diagnostics::Span)> = Vec::new();
     let owners = program
         .tiers
         .iter()
@@ -450,6 +454,7 @@ pub(crate) fn assumptions(
                                 comparator.as_str(),
                                 missing.join(", ")
                             ),
+                            req.span,
                         ));
                     }
                 }
@@ -458,6 +463,7 @@ pub(crate) fn assumptions(
                     format!(
                         "`{text}` ({owner}) is assumed met: the scenario carries no data for it"
                     ),
+                    req.span,
                 )),
                 RequirementKind::Revenue {
                     threshold: RevenueThreshold::SetIndividually,
@@ -474,6 +480,7 @@ pub(crate) fn assumptions(
                                 "the revenue requirement of {owner} is set individually; partners without a `revenue_target` ({}) are assumed to meet it",
                                 missing.join(", ")
                             ),
+                            req.span,
                         ));
                     }
                 }
@@ -489,7 +496,7 @@ pub(crate) fn assumptions(
     }
     let mut keys: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for (key, message) in assumed {
+    for (key, message, span) in assumed {
         if !keys.contains(&key) {
             keys.push(key);
             let message = match plan.assume {
@@ -498,7 +505,7 @@ pub(crate) fn assumptions(
                     format!("{message} — but `--assume unmet` counts it as not met instead")
                 }
             };
-            out.push(Finding::new(FindingCode::AssumedMet, message));
+            out.push(Finding::new(FindingCode::AssumedMet, message).rule(span));
         }
     }
     out
