@@ -719,3 +719,64 @@ fn count_invitations_counts_invitations_of_the_partner() {
         },
     );
 }
+
+/// A finding names the policy rule involved (`file:line:col`) as well as the
+/// scenario event: a rejected claim points at the attribution rule it
+/// failed, an assumed requirement at the requirement, an invite-only tier
+/// reached without an invitation at the tier.
+#[test]
+fn findings_point_at_the_rule_involved() {
+    let policy = r#"program "P" { currency EUR }
+tiers Silver < Gold
+tier Silver { require "a signed code of conduct" }
+tier Gold { invite only }
+tracks Referral
+track Referral {
+  attribute customer by referral {
+    no vendor_contact within 1 year before referral
+  }
+  commission fee: 10% of payments
+}
+"#;
+    let scenario = r#"{
+  "partners": [{ "id": "p", "track": "Referral" }],
+  "events": [
+    { "date": "2026-01-01", "type": "vendor_contact", "customer": "c" },
+    { "date": "2026-02-01", "type": "referral", "partner": "p", "customer": "c" }
+  ]
+}"#;
+    let mut db = SourceDb::new();
+    let root = db.add("test.charter", policy);
+    let checked = match compile(db, root, &mut FsReader).into_checked() {
+        Ok((p, db, _)) => (p, db),
+        Err(c) => panic!("policy has errors: {:#?}", c.diagnostics),
+    };
+    let s = charter_scenario::parse_str(scenario, "scenario.json").unwrap();
+    let options = SimOptions {
+        sources: Some(&checked.1),
+        ..SimOptions::default()
+    };
+    let result = simulate(&checked.0, &s, &options);
+    let at = |code: &str| {
+        result
+            .findings
+            .iter()
+            .find(|f| f.code.id() == code)
+            .unwrap_or_else(|| panic!("no {code} in {:#?}", result.findings))
+    };
+    let rejected = at("S0202");
+    assert_eq!(rejected.rule_location.as_deref(), Some("test.charter:7:3"));
+    assert!(rejected
+        .event
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("scenario.json:"));
+    assert_eq!(
+        at("S0401").rule_location.as_deref(),
+        Some("test.charter:3:15")
+    );
+    assert_eq!(
+        at("S0402").rule_location.as_deref(),
+        Some("test.charter:4:13")
+    );
+}
