@@ -17,9 +17,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The templates, parsed once per process (statements render one page per partner).
+static ENVIRONMENT: std::sync::OnceLock<Result<minijinja::Environment<'static>, String>> =
+    std::sync::OnceLock::new();
+
 /// Renders template `name` with `context`. HTML templates escape every value
 /// unless marked `|safe` (only the charts' SVG and the inline script are).
 pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
+    let env = ENVIRONMENT
+        .get_or_init(environment)
+        .as_ref()
+        .map_err(Clone::clone)?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| format!("template `{name}`: {e}"))?;
+    template
+        .render(context)
+        .map_err(|e| format!("template `{name}`: {e}"))
+}
+
+fn environment() -> Result<minijinja::Environment<'static>, String> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
     // Control and bidirectional characters from a scenario or policy are
@@ -50,12 +67,7 @@ pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
         env.add_template(n, text)
             .map_err(|e| format!("template `{n}`: {e}"))?;
     }
-    let template = env
-        .get_template(name)
-        .map_err(|e| format!("template `{name}`: {e}"))?;
-    template
-        .render(context)
-        .map_err(|e| format!("template `{name}`: {e}"))
+    Ok(env)
 }
 
 /// A value that serializes as one word (a finding's code, a severity).
