@@ -468,8 +468,22 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.no_rule(AttributionMethod::Referral, partner);
             return;
         };
+        if let Some(why) = self.installed(rule, "referred", date, false) {
+            self.reject(partner, self.event, Some(rule), why);
+            return;
+        }
         let a = &self.plan.program.attributions[rule.0 as usize];
-        if a.closes_within.is_some() {
+        if let (Some(_), Some(first)) = (a.closes_within, self.state.first_purchase) {
+            // The first purchase the referral waits for is already past: no
+            // later purchase can close it.
+            let cust = self.customer_name();
+            self.reject(
+                partner,
+                self.event,
+                Some(rule),
+                format!("`{cust}` had already bought on {first}, before the referral on {date}: it is not a new customer"),
+            );
+        } else if a.closes_within.is_some() {
             let event = self.event;
             self.state
                 .pending_referrals
@@ -505,6 +519,32 @@ impl<'r, 'p> Attribution<'r, 'p> {
             "the referral of `{}` on {date} does not count: the vendor was in contact with it on {contact}, within {lookback} before the referral",
             self.customer_name()
         ))
+    }
+
+    /// Why a claim under `before installation` fails: the customer was
+    /// invoiced before the claiming event (on every attribution path), and
+    /// `existing customers on request` does not let it through.
+    fn installed(
+        &self,
+        rule: AttrId,
+        what: &str,
+        date: NaiveDate,
+        requested: bool,
+    ) -> Option<String> {
+        let a = &self.plan.program.attributions[rule.0 as usize];
+        if !a.before_installation {
+            return None;
+        }
+        let installed = self.state.first_invoice.filter(|d| *d <= date)?;
+        if a.existing_on_request && requested {
+            return None;
+        }
+        let cust = self.customer_name();
+        Some(if a.existing_on_request {
+            format!("`{cust}` was already a customer (first invoice {installed}) when it was {what} on {date}; an existing customer is attached only at its own request (`requested_by_customer`)")
+        } else {
+            format!("`{cust}` was {what} on {date}, after its installation (first invoice {installed}); the policy claims customers only before installation")
+        })
     }
 
     /// Why a claim under `new customers only` fails: the customer bought before it.
@@ -544,7 +584,10 @@ impl<'r, 'p> Attribution<'r, 'p> {
             );
             return;
         }
-        if let Some(why) = self.not_new(rule, "registration", date) {
+        if let Some(why) = self
+            .installed(rule, "registered", date, false)
+            .or_else(|| self.not_new(rule, "registration", date))
+        {
             self.reject(partner, self.event, Some(rule), why);
             return;
         }
@@ -582,21 +625,11 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.no_rule(AttributionMethod::Attachment, partner);
             return;
         };
-        let a = &self.plan.program.attributions[rule.0 as usize];
-        if a.before_installation {
-            if let Some(installed) = self.state.first_invoice.filter(|d| *d <= date) {
-                if !(a.existing_on_request && requested) {
-                    let cust = self.customer_name();
-                    let why = if a.existing_on_request {
-                        format!("`{cust}` was already a customer (first invoice {installed}) when it was attached on {date}; an existing customer is attached only at its own request (`requested_by_customer`)")
-                    } else {
-                        format!("`{cust}` was attached on {date}, after its installation (first invoice {installed}); the policy attaches customers only before installation")
-                    };
-                    self.reject(partner, self.event, Some(rule), why);
-                    return;
-                }
-            }
+        if let Some(why) = self.installed(rule, "attached", date, requested) {
+            self.reject(partner, self.event, Some(rule), why);
+            return;
         }
+        let a = &self.plan.program.attributions[rule.0 as usize];
         if let Some(why) = self.not_new(rule, "attachment", date) {
             self.reject(partner, self.event, Some(rule), why);
             return;
@@ -627,7 +660,9 @@ impl<'r, 'p> Attribution<'r, 'p> {
                         (Some(list), Some(s)) => list.contains(&s),
                     };
                     let cust = self.customer_name();
-                    if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
+                    if let Some(why) = self.installed(rule, "sold to", date, false) {
+                        self.reject(p, self.event, Some(rule), why);
+                    } else if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
                         self.reject(
                             p,
                             self.event, Some(rule),
@@ -791,11 +826,19 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 .claims
                 .iter()
                 .map(|c| {
+                    // The claiming event's own date; a claim that took effect
+                    // later (a referral at the first purchase, a registration
+                    // at its approval) says so.
+                    let effective = if c.date == c.anchor {
+                        String::new()
+                    } else {
+                        format!(", in effect from {}", c.date)
+                    };
                     format!(
-                        "`{}` ({} on {})",
+                        "`{}` ({} on {}{effective})",
                         names.partner(c.partner),
                         c.method.as_str(),
-                        c.date
+                        c.anchor
                     )
                 })
                 .collect::<Vec<_>>()
