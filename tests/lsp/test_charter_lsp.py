@@ -117,7 +117,7 @@ async def test_an_editing_session(client: LanguageClient):
         client, lambda ds: [d.code for d in ds] == ["C0201"]
     )
     assert diagnostics[0].range.start.line == broken_line
-    assert diagnostics[0].code_description.href.endswith("/C0201")
+    assert diagnostics[0].code_description.href.endswith("/LANGUAGE.md#5-diagnostics")
 
     # ...and goes away with the undo.
     client.text_document_did_change(
