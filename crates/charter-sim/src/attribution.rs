@@ -38,6 +38,8 @@ pub(crate) struct ClaimFacts {
     /// The referral, registration or attachment date.
     pub anchor: NaiveDate,
     pub share: Decimal,
+    /// Which share: 0 for the whole commission, k for `claims split`'s k-th.
+    pub share_k: u8,
 }
 
 /// A sale (an invoice issued or a payment) credited to one owner.
@@ -122,6 +124,7 @@ impl SaleFacts {
                 date: self.claim_date,
                 anchor: self.anchor,
                 share: plan.share(self.share),
+                share_k: self.share,
             },
         }
     }

@@ -188,10 +188,7 @@ impl PartnerRun<'_, '_> {
             let book = self.st.books.entry(sale.invoice).or_default();
             if book.full_paid.contains(&r.0) {
                 // Already earned in full: later payments (overpayments) earn more.
-                BaseWhy::Further {
-                    amount: sale.amount,
-                    date,
-                }
+                BaseWhy::Further
             } else if sale.outstanding_paid < sale.invoice_amount {
                 return;
             } else {
@@ -200,21 +197,12 @@ impl PartnerRun<'_, '_> {
                 self.out.full_paid.push(sale.invoice);
                 BaseWhy::Full {
                     invoice_amount: sale.invoice_amount,
-                    received: base,
-                    date,
                 }
             }
         } else {
             match sale.collected_by {
-                Some(by) => BaseWhy::Payment {
-                    amount: sale.amount,
-                    date,
-                    by,
-                },
-                None => BaseWhy::Invoice {
-                    amount: sale.amount,
-                    date,
-                },
+                Some(by) => BaseWhy::Payment { by },
+                None => BaseWhy::Invoice,
             }
         };
         let rated = match self.rate(r, date, base) {
@@ -258,7 +246,7 @@ impl PartnerRun<'_, '_> {
                 method: sale.claim.method,
                 claimed: sale.claim.date,
                 anchor: sale.claim.anchor,
-                share,
+                share: sale.claim.share_k,
                 window,
                 ended,
                 base: base_why,
@@ -292,9 +280,10 @@ impl PartnerRun<'_, '_> {
 
 /// What an account's settlement says in an explanation.
 pub(crate) fn settled_why(s: &Settled, raw: Option<&Exact>) -> SettledWhy {
+    // The explanation shows the rounded total as amount + already paid.
+    debug_assert_eq!(s.rounded, s.amount + s.already_paid);
     SettledWhy {
         total: Shown::of(&s.total),
-        rounded: s.rounded,
         already_paid: s.already_paid,
         first: s.already_paid.is_zero() && raw.is_some_and(|raw| s.total == *raw),
     }

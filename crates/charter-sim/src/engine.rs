@@ -800,5 +800,6 @@ mod sizes {
     fn credits_and_payouts_stay_small() {
         assert!(std::mem::size_of::<crate::attribution::Credit>() <= 120);
         assert!(std::mem::size_of::<crate::payouts::PayoutRec>() <= 104);
+        assert!(std::mem::size_of::<crate::explain::CommissionWhy>() <= 200);
     }
 }

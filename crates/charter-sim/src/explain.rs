@@ -42,7 +42,6 @@ impl std::fmt::Display for Shown {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SettledWhy {
     pub total: Shown,
-    pub rounded: Decimal,
     pub already_paid: Decimal,
     /// Nothing was paid before and the total is this payout's own amount.
     pub first: bool,
@@ -61,29 +60,19 @@ pub(crate) enum WindowWhy {
     WhileContractActive,
 }
 
-/// What the rate applied to.
+/// What the rate applied to: the payout's base, earned on its date.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum BaseWhy {
     /// A payment after the invoice was paid in full (an overpayment).
-    Further {
-        amount: Decimal,
-        date: NaiveDate,
-    },
-    /// The invoice paid in full: its amount and what was received.
+    Further,
+    /// The invoice paid in full (the base is what was received).
     Full {
         invoice_amount: Decimal,
-        received: Decimal,
-        date: NaiveDate,
     },
     Payment {
-        amount: Decimal,
-        date: NaiveDate,
         by: CollectedBy,
     },
-    Invoice {
-        amount: Decimal,
-        date: NaiveDate,
-    },
+    Invoice,
 }
 
 /// Where the rate came from.
@@ -153,7 +142,8 @@ pub(crate) struct CommissionWhy {
     pub method: AttributionMethod,
     pub claimed: NaiveDate,
     pub anchor: NaiveDate,
-    pub share: Decimal,
+    /// 0: the whole commission; k: the k-th share of `claims split`.
+    pub share: u8,
     pub window: WindowWhy,
     /// The contract ended on this date; income on invoices issued by then is kept.
     pub ended: Option<NaiveDate>,
@@ -259,7 +249,7 @@ impl Render<'_> {
                         f.partner,
                         c.method.as_str(),
                         How(c),
-                        SharePercent(c.share)
+                        SharePercent(self.plan.share(c.share))
                     ),
                 );
                 match c.window {
@@ -297,23 +287,20 @@ impl Render<'_> {
                         ),
                     );
                 }
+                let (amount, date) = (f.base, f.earned);
                 match c.base {
-                    BaseWhy::Further { amount, date } => line(
+                    BaseWhy::Further => line(
                         buf,
                         format_args!("base: a further payment of {amount} {currency} on {date}"),
                     ),
-                    BaseWhy::Full {
-                        invoice_amount,
-                        received,
-                        date,
-                    } => line(
+                    BaseWhy::Full { invoice_amount } => line(
                         buf,
                         format_args!(
-                            "base: invoice `{}` of {invoice_amount} {currency} paid in full on {date} ({received} {currency} received)",
+                            "base: invoice `{}` of {invoice_amount} {currency} paid in full on {date} ({amount} {currency} received)",
                             f.invoice
                         ),
                     ),
-                    BaseWhy::Payment { amount, date, by } => line(
+                    BaseWhy::Payment { by } => line(
                         buf,
                         format_args!(
                             "base: payment of {amount} {currency} on {date} on invoice `{}`, collected by {}",
@@ -321,7 +308,7 @@ impl Render<'_> {
                             by.as_str()
                         ),
                     ),
-                    BaseWhy::Invoice { amount, date } => line(
+                    BaseWhy::Invoice => line(
                         buf,
                         format_args!(
                             "base: invoice `{}` of {amount} {currency} issued {date}",
@@ -358,7 +345,7 @@ impl Render<'_> {
                     }
                     line(buf, format_args!("{text}"));
                 }
-                let share = ShareFactor(c.share);
+                let share = ShareFactor(self.plan.share(c.share));
                 if c.settled.first {
                     line(
                         buf,
@@ -662,7 +649,7 @@ impl std::fmt::Display for Settled<'_> {
         write!(
             f,
             "running total on the invoice {} → {} {currency}, less {} already paid = {amount} {currency}",
-            s.total, s.rounded, s.already_paid
+            s.total, *amount + s.already_paid, s.already_paid
         )
     }
 }
