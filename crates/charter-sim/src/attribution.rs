@@ -130,6 +130,16 @@ impl SaleFacts {
     }
 }
 
+/// Days on which a partner owns a customer under the claims rule, as far as
+/// the claims made so far say: from `from` (included) until `until`
+/// (excluded; open when `None`), through its claim that took effect on `claim`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OwnedSpan {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub claim: NaiveDate,
+}
+
 /// What one event means for one partner.
 #[derive(Clone, Debug)]
 pub(crate) enum CreditKind {
@@ -145,8 +155,13 @@ pub(crate) enum CreditKind {
     },
     Registration,
     Attachment,
-    /// The partner claimed a customer for the first time (`customers` metric).
-    Claimed,
+    /// The customer's claims changed: when the partner owns it from now on
+    /// (the `customers` metric counts a customer only while the partner
+    /// holds it under the claims rule).
+    Owned {
+        customer: CustomerId,
+        spans: Vec<OwnedSpan>,
+    },
     /// An order counted for the partner.
     Order,
     VendorContact,
@@ -813,9 +828,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             anchor,
             seq,
         });
-        if !again {
-            self.credit(partner, date, CreditKind::Claimed);
-        }
+        self.ownership(date);
         if contested {
             let names = &self.scenario.names;
             let winner = self
@@ -865,6 +878,43 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 .event(location),
                 None,
             );
+        }
+    }
+
+    /// Tells every partner with a claim on the customer when it owns the
+    /// customer now that the claims changed: between two claim dates the
+    /// owners do not change, so the owners on each claim date say it all.
+    fn ownership(&mut self, date: NaiveDate) {
+        let mut dates: Vec<NaiveDate> = self.state.claims.iter().map(|c| c.date).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let mut spans: Vec<(PartnerId, Vec<OwnedSpan>)> = Vec::new();
+        for c in &self.state.claims {
+            if !spans.iter().any(|(p, _)| *p == c.partner) {
+                spans.push((c.partner, Vec::new()));
+            }
+        }
+        for (i, &from) in dates.iter().enumerate() {
+            let until = dates.get(i + 1).copied();
+            for (claim, _) in self.owners(from) {
+                let Some((_, list)) = spans.iter_mut().find(|(p, _)| *p == claim.partner) else {
+                    continue;
+                };
+                match list.last_mut() {
+                    Some(last) if last.claim == claim.date && last.until == Some(from) => {
+                        last.until = until;
+                    }
+                    _ => list.push(OwnedSpan {
+                        from,
+                        until,
+                        claim: claim.date,
+                    }),
+                }
+            }
+        }
+        let customer = self.customer;
+        for (partner, spans) in spans {
+            self.credit(partner, date, CreditKind::Owned { customer, spans });
         }
     }
 

@@ -3,6 +3,7 @@
 //! accumulates while events are replayed (sales, counts, the commission
 //! ledger). Both are per partner: no partner's state reads another's.
 
+use crate::attribution::OwnedSpan;
 use crate::findings::{Finding, FindingCode};
 use crate::money::Account;
 use crate::plan::{BenefitId, EntityKind, Member, ModuleId, Plan, QualId, TierId, TrackId};
@@ -114,8 +115,9 @@ pub(crate) struct PartnerState {
     pub invoiced: Vec<(NaiveDate, Decimal)>,
     pub invoiced_sum: Vec<Decimal>,
     pub orders: Vec<NaiveDate>,
-    /// One date per customer it claimed (the `customers` metric).
-    pub claims: Vec<NaiveDate>,
+    /// When it owns each customer it claimed, as the latest claims say (the
+    /// `customers` metric).
+    pub owned: BTreeMap<CustomerId, Vec<OwnedSpan>>,
     /// Referrals made: (customer, date).
     pub referrals: Vec<(CustomerId, NaiveDate)>,
     /// First orders of customers it referred: (customer, date).

@@ -185,7 +185,13 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
             }
             CreditKind::Registration => self.st.registrations.push(date),
             CreditKind::Attachment => self.st.counted.attachments.push(date),
-            CreditKind::Claimed => self.st.claims.push(date),
+            CreditKind::Owned { customer, spans } => {
+                if spans.is_empty() {
+                    self.st.owned.remove(customer);
+                } else {
+                    self.st.owned.insert(*customer, spans.clone());
+                }
+            }
             CreditKind::Order => self.st.orders.push(date),
             CreditKind::VendorContact => self.st.counted.vendor_contacts.push(date),
             CreditKind::Invoice(facts) => {

@@ -199,13 +199,21 @@ impl PartnerRun<'_, '_> {
         match metric.kind {
             MetricKind::Sales => self.st.sales_between(from, date),
             MetricKind::Orders => count(&self.st.orders),
-            // A claim may take effect later than the event that made it (an
-            // approval date), so the list is not in date order.
+            // The customers the partner holds on the day under the claims
+            // rule, through a claim that took effect in the period: one it
+            // lost to another partner's claim no longer counts.
             MetricKind::Customers => Decimal::from(
                 self.st
-                    .claims
-                    .iter()
-                    .filter(|d| **d > from && **d <= date)
+                    .owned
+                    .values()
+                    .filter(|spans| {
+                        spans.iter().any(|s| {
+                            s.from <= date
+                                && s.until.is_none_or(|u| date < u)
+                                && s.claim > from
+                                && s.claim <= date
+                        })
+                    })
                     .count(),
             ),
         }

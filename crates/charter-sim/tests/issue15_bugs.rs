@@ -151,3 +151,42 @@ commission c: 10% of payments
         contested[0]
     );
 }
+
+/// `a` attaches `c1` and `c2`; under `claims last`, `b`'s later attachment
+/// takes `c2` from it. `a` then holds one customer, so the uplift for two
+/// does not hold when `c1` pays.
+const LOST_TO_A_LATER_CLAIM: &str = r#"{ "partners": [{"id": "a"}, {"id": "b"}], "events": [
+    { "date": "2026-01-01", "type": "attachment", "partner": "a", "customer": "c1" },
+    { "date": "2026-01-02", "type": "attachment", "partner": "a", "customer": "c2" },
+    { "date": "2026-01-05", "type": "attachment", "partner": "b", "customer": "c2" },
+    { "date": "2026-01-10", "type": "invoice", "id": "i1", "customer": "c1", "amount": "1000.00" },
+    { "date": "2026-01-12", "type": "payment", "invoice": "i1", "amount": "1000.00" } ] }"#;
+
+fn customers_policy(rule: &str) -> String {
+    format!(
+        r#"program "P" {{
+  currency EUR
+  claims {rule}
+}}
+attribute customer by attachment
+commission c {{
+  rate 10%
+  uplift 5% when customers over trailing 12 months >= 2
+  of payments
+}}
+"#
+    )
+}
+
+#[test]
+fn customers_metric_leaves_out_a_customer_lost_to_a_later_claim() {
+    let r = run(&customers_policy("last"), LOST_TO_A_LATER_CLAIM);
+    assert_eq!(total(&r, "a"), "100.00".parse::<Decimal>().unwrap());
+}
+
+#[test]
+fn customers_metric_under_claims_first_keeps_the_earlier_claimants_customer() {
+    // Under `claims first`, `b`'s claim on `c2` loses: `a` still holds both.
+    let r = run(&customers_policy("first"), LOST_TO_A_LATER_CLAIM);
+    assert_eq!(total(&r, "a"), "150.00".parse::<Decimal>().unwrap());
+}
