@@ -384,32 +384,40 @@ struct Scratch {
 /// runs of plain bytes are copied whole.
 fn json_str(buf: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    buf.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => b"",
-            _ => continue,
-        };
-        buf.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
-            buf.extend_from_slice(b"\\u00");
-            buf.push(HEX[usize::from(b >> 4)]);
-            buf.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            buf.extend_from_slice(escape);
+    /// Which bytes need an escape: controls, `"` and `\\`.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
         }
-        start = i + 1;
+        table[b'"' as usize] = true;
+        table[b'\\' as usize] = true;
+        table
+    };
+    buf.push(b'"');
+    let mut rest = s.as_bytes();
+    while let Some(i) = rest.iter().position(|&b| SPECIAL[usize::from(b)]) {
+        buf.extend_from_slice(&rest[..i]);
+        let b = rest[i];
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            _ => {
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+        rest = &rest[i + 1..];
     }
-    buf.extend_from_slice(&bytes[start..]);
+    buf.extend_from_slice(rest);
     buf.push(b'"');
 }
 
