@@ -302,7 +302,10 @@ fn commission_header(p: &Printer, c: &Commission) -> String {
         header.push(' ');
         header.push_str(&base(&head.base));
         if let Some(w) = &head.window {
-            header.push_str(", ");
+            // After a product list a comma would make the parser read the
+            // window's first word (`while`, not reserved) as one more product.
+            let after_list = matches!(head.base.filters.last(), Some(BaseFilter::Products { .. }));
+            header.push_str(if after_list { " " } else { ", " });
             header.push_str(&window(p, w));
         }
     }
