@@ -230,7 +230,7 @@ struct InvoiceState {
     last_payment: Option<NaiveDate>,
     ignored: bool,
     /// Partners credited a sale on it, in the order of their first credit.
-    credited: Vec<PartnerId>,
+    credited: smallvec::SmallVec<[PartnerId; 2]>,
 }
 
 /// One customer's attribution state.
@@ -1024,7 +1024,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             refunded: Decimal::ZERO,
             last_payment: None,
             ignored,
-            credited: Vec::new(),
+            credited: smallvec::SmallVec::new(),
         });
         if ignored {
             return;

@@ -94,9 +94,10 @@ pub(crate) struct InvoiceCommission {
 /// The partner's commissions on one invoice.
 #[derive(Default)]
 pub(crate) struct InvoiceBook {
-    pub commissions: Vec<InvoiceCommission>,
+    /// Almost always one rule per invoice: kept inline, no allocation.
+    pub commissions: smallvec::SmallVec<[InvoiceCommission; 1]>,
     /// Rules whose commission waited for the full payment and was earned.
-    pub full_paid: Vec<u16>,
+    pub full_paid: smallvec::SmallVec<[u16; 4]>,
 }
 
 /// What accumulates for one partner while its events are replayed.
