@@ -215,6 +215,73 @@ fn item() -> impl Strategy<Value = Tokens> {
         )),
         Just(toks("attribute customer by attachment , exclusive { existing customers on request }")),
         Just(toks("attribute customer by partner_sale of Starter { new customers only }")),
+        (name(), quantity(), products(), filters(), window(), any::<bool>()).prop_map(
+            |(n, rate, products, filters, (window, comma_ok), comma)| {
+                // A product list ends the base, then any window: issue 15's
+                // `for products A, B while customer pays`.
+                let mut t = toks(&format!("commission {n} :"));
+                t.extend(rate);
+                t.extend(toks("of payments"));
+                t.extend(filters);
+                t.extend(toks("for products"));
+                t.extend(products);
+                if comma && comma_ok {
+                    t.push(",".into());
+                }
+                t.extend(window);
+                t
+            }
+        ),
+        (products(), any::<bool>(), any::<bool>()).prop_map(|(products, excl, before)| {
+            let mut t = toks("attribute customer by partner_sale of");
+            t.extend(products);
+            if excl {
+                t.extend(toks(", exclusive"));
+            }
+            if before {
+                t.extend(toks(", before installation"));
+            }
+            t
+        }),
+    ]
+}
+
+/// `A , B , C`: product names.
+fn products() -> impl Strategy<Value = Tokens> {
+    prop::collection::vec(cap_name(), 1..4).prop_map(|names| {
+        let mut t = Vec::new();
+        for (i, n) in names.into_iter().enumerate() {
+            if i > 0 {
+                t.push(",".into());
+            }
+            t.push(n);
+        }
+        t
+    })
+}
+
+/// Base filters that may come before a product list.
+fn filters() -> impl Strategy<Value = Tokens> {
+    prop::sample::select(vec![
+        "",
+        "on invoices",
+        "on new invoices",
+        "on renewal invoices",
+        "where collected_by vendor",
+        "on new invoices where collected_by partner",
+    ])
+    .prop_map(|f| if f.is_empty() { Vec::new() } else { toks(f) })
+}
+
+/// Every window, and whether a comma may come before it after a list (a
+/// `while` after `A ,` reads as one more name).
+fn window() -> impl Strategy<Value = (Tokens, bool)> {
+    prop_oneof![
+        Just((toks("while customer pays"), false)),
+        Just((toks("while contract active"), false)),
+        Just((toks("for lifetime"), true)),
+        (1..24u32).prop_map(|n| (toks(&format!("within {n} months from first_invoice")), true)),
+        (1..24u32).prop_map(|n| (toks(&format!("within {n} months after attribution")), true)),
     ]
 }
 
