@@ -206,14 +206,20 @@ fn summarize(partners: &[PartnerDelta]) -> Summary {
     s
 }
 
-fn rules(before: &SimResult, after: &SimResult) -> Vec<RuleDelta> {
-    let mut order: Vec<(&str, &str)> = Vec::new();
-    let mut sums: HashMap<(&str, &str), (Decimal, Decimal)> = HashMap::new();
+/// Each key's payout sum before and after, keys in the order first seen
+/// (the runs' own order).
+fn sums_by<'r, K: Ord + Copy>(
+    before: &'r SimResult,
+    after: &'r SimResult,
+    key: impl Fn(&'r crate::Payout) -> K,
+) -> Vec<(K, Decimal, Decimal)> {
+    let mut order: Vec<K> = Vec::new();
+    let mut sums: BTreeMap<K, (Decimal, Decimal)> = BTreeMap::new();
     for (run, side) in [(before, 0), (after, 1)] {
         for p in &run.payouts {
-            let key = (p.rule.as_str(), p.currency.as_str());
-            let entry = sums.entry(key).or_insert_with(|| {
-                order.push(key);
+            let k = key(p);
+            let entry = sums.entry(k).or_insert_with(|| {
+                order.push(k);
                 (Decimal::ZERO, Decimal::ZERO)
             });
             if side == 0 {
@@ -225,16 +231,23 @@ fn rules(before: &SimResult, after: &SimResult) -> Vec<RuleDelta> {
     }
     order
         .into_iter()
-        .map(|key| {
-            let (b, a) = sums.get(&key).copied().unwrap_or_default();
-            RuleDelta {
-                rule: key.0.to_string(),
-                currency: key.1.to_string(),
-                before: b,
-                after: a,
-                delta: a - b,
-                percent: percent(b, a),
-            }
+        .map(|k| {
+            let (b, a) = sums.get(&k).copied().unwrap_or_default();
+            (k, b, a)
+        })
+        .collect()
+}
+
+fn rules(before: &SimResult, after: &SimResult) -> Vec<RuleDelta> {
+    sums_by(before, after, |p| (p.rule.as_str(), p.currency.as_str()))
+        .into_iter()
+        .map(|(key, b, a)| RuleDelta {
+            rule: key.0.to_string(),
+            currency: key.1.to_string(),
+            before: b,
+            after: a,
+            delta: a - b,
+            percent: percent(b, a),
         })
         .collect()
 }
@@ -248,34 +261,21 @@ type PayoutKey<'a> = (
     &'a str,
 );
 
+fn payout_key(p: &crate::Payout) -> PayoutKey<'_> {
+    (
+        p.partner.as_str(),
+        p.rule.as_str(),
+        p.customer.as_deref(),
+        p.invoice.as_deref(),
+        p.earned,
+        p.currency.as_str(),
+    )
+}
+
 fn payouts(before: &SimResult, after: &SimResult) -> Vec<PayoutDelta> {
-    let mut order: Vec<PayoutKey> = Vec::new();
-    let mut sums: BTreeMap<PayoutKey, (Decimal, Decimal)> = BTreeMap::new();
-    for (run, side) in [(before, 0), (after, 1)] {
-        for p in &run.payouts {
-            let key = (
-                p.partner.as_str(),
-                p.rule.as_str(),
-                p.customer.as_deref(),
-                p.invoice.as_deref(),
-                p.earned,
-                p.currency.as_str(),
-            );
-            let entry = sums.entry(key).or_insert_with(|| {
-                order.push(key);
-                (Decimal::ZERO, Decimal::ZERO)
-            });
-            if side == 0 {
-                entry.0 += p.amount;
-            } else {
-                entry.1 += p.amount;
-            }
-        }
-    }
-    order
+    sums_by(before, after, payout_key)
         .into_iter()
-        .filter_map(|key| {
-            let (b, a) = sums.get(&key).copied().unwrap_or_default();
+        .filter_map(|(key, b, a)| {
             (a != b).then(|| PayoutDelta {
                 partner: key.0.to_string(),
                 rule: key.1.to_string(),
