@@ -275,18 +275,17 @@ fn payout_key(p: &crate::Payout) -> PayoutKey<'_> {
 fn payouts(before: &SimResult, after: &SimResult) -> Vec<PayoutDelta> {
     sums_by(before, after, payout_key)
         .into_iter()
-        .filter_map(|(key, b, a)| {
-            (a != b).then(|| PayoutDelta {
-                partner: key.0.to_string(),
-                rule: key.1.to_string(),
-                customer: key.2.map(str::to_string),
-                invoice: key.3.map(str::to_string),
-                earned: key.4,
-                currency: key.5.to_string(),
-                before: b,
-                after: a,
-                delta: a - b,
-            })
+        .filter(|(_, b, a)| a != b)
+        .map(|(key, b, a)| PayoutDelta {
+            partner: key.0.to_string(),
+            rule: key.1.to_string(),
+            customer: key.2.map(str::to_string),
+            invoice: key.3.map(str::to_string),
+            earned: key.4,
+            currency: key.5.to_string(),
+            before: b,
+            after: a,
+            delta: a - b,
         })
         .collect()
 }
