@@ -341,11 +341,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
     }
 
     fn location(&self, index: u32) -> String {
-        let event = &self.scenario.events[index as usize];
-        match &event.id {
-            Some(id) => format!("{} ({})", self.scenario.event_location(event), id),
-            None => self.scenario.event_location(event),
-        }
+        crate::findings::event_location(self.scenario, index)
     }
 
     /// Replays one event of the customer (`seq`: its position in the replay).

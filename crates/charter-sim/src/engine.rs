@@ -22,7 +22,7 @@
 use crate::attribution::{
     Attribution, Credit, CreditKind, CustomerState, DynamicScope, Keyed, Pending, StaticOnly,
 };
-use crate::findings::{Finding, FindingCode};
+use crate::findings::{event_location, Finding, FindingCode};
 use crate::partner::PartnerStatic;
 use crate::payouts::{PartnerOut, PartnerRun, PayoutRec};
 use crate::plan::{Plan, ScopeId, TierId, TrackId};
@@ -184,14 +184,6 @@ fn track_assumed_finding(
     )
     .partner(name)
     .event(event_location(scenario, event))
-}
-
-pub(crate) fn event_location(scenario: &Scenario, index: u32) -> String {
-    let event = &scenario.events[index as usize];
-    match &event.id {
-        Some(id) => format!("{} ({})", scenario.event_location(event), id),
-        None => scenario.event_location(event),
-    }
 }
 
 /// What the prepass hands the phases.

@@ -171,6 +171,16 @@ impl Finding {
     }
 }
 
+/// Where scenario event `index` is written (`file:line`, a row, a JSON
+/// path), with its `id` when it has one: how every finding names its event.
+pub(crate) fn event_location(scenario: &Scenario, index: u32) -> String {
+    let event = &scenario.events[index as usize];
+    match &event.id {
+        Some(id) => format!("{} ({})", scenario.event_location(event), id),
+        None => scenario.event_location(event),
+    }
+}
+
 /// One finding for every amount (invoice, payment or refund up to `as_of`)
 /// written with more decimals than the program's currency has, such as
 /// `10.005` USD: the simulator uses such amounts exactly as written and

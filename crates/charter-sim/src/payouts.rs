@@ -102,11 +102,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
     }
 
     pub fn location(&self) -> String {
-        let event = &self.scenario.events[self.event as usize];
-        match &event.id {
-            Some(id) => format!("{} ({})", self.scenario.event_location(event), id),
-            None => self.scenario.event_location(event),
-        }
+        crate::findings::event_location(self.scenario, self.event)
     }
 
     /// Whether a finding with this code and key was reported; marks it.
