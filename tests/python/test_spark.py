@@ -4,7 +4,9 @@ an exception that names the row and the column."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,6 +22,8 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark need
 def spark():
     from pyspark.sql import SparkSession
 
+    # The stages' Python workers import `charter`: they run this interpreter.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (
         SparkSession.builder.master("local[2]")
         .appName("charter-tests")
