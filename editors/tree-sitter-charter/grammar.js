@@ -233,7 +233,10 @@ module.exports = grammar({
     )),
     in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 
-    base: $ => seq('of', $._base_kind, repeat($.base_filter)),
+    base: $ => seq(choice(seq('of', $._base_kind), seq('per', $.per_event)),
+      repeat($.base_filter)),
+    per_event: $ => $.new_customer,
+    new_customer: _ => seq('new', 'customer'),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),
     base_filter: $ => choice($.on_invoices, $.collected_filter, $.product_filter),
     on_invoices: $ => seq('on', optional($._invoice_kind), 'invoices'),

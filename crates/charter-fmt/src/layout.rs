@@ -603,7 +603,7 @@ fn eligible(e: &Eligible) -> String {
 }
 
 fn base(b: &Base) -> String {
-    let mut text = format!("of {}", b.kind.name);
+    let mut text = format!("{} {}", if b.per { "per" } else { "of" }, b.kind.name);
     for filter in &b.filters {
         match filter {
             BaseFilter::OnInvoices {

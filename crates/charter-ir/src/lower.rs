@@ -648,8 +648,17 @@ impl Lowerer {
         let mut rate: Option<(RateSpec, Span)> = None;
         let mut base: Option<BaseSpec> = None;
         let mut window: Option<(WindowSpec, Span)> = None;
+        // `per new customer`: the rate is a fixed amount, not a percentage.
+        let per = c.head.as_ref().is_some_and(|h| h.base.per)
+            || c.clauses
+                .iter()
+                .any(|cl| matches!(&cl.kind, ast::CommissionClauseKind::Base(b) if b.per));
         if let Some(head) = &c.head {
-            if let Some(r) = self.percent(&head.rate) {
+            if per {
+                if let Some(amount) = self.money(&head.rate) {
+                    rate = Some((RateSpec::Fixed { amount }, head.rate.span));
+                }
+            } else if let Some(r) = self.percent(&head.rate) {
                 rate = Some((RateSpec::Flat { rate: r }, head.rate.span));
             }
             base = Some(base_spec(&head.base));
@@ -667,6 +676,11 @@ impl Lowerer {
         let mut in_force = None;
         for clause in &c.clauses {
             match &clause.kind {
+                ast::CommissionClauseKind::Rate(r) if per => {
+                    if let Some(spec) = self.fixed_rate(r) {
+                        rate = Some((spec, r.span));
+                    }
+                }
                 ast::CommissionClauseKind::Rate(r) => {
                     if let Some(spec) = self.rate(r) {
                         rate = Some((spec, r.span));
@@ -773,6 +787,9 @@ impl Lowerer {
             );
             return;
         };
+        if per {
+            self.fixed_amount_extras(c, bounds.is_some(), !uplifts.is_empty());
+        }
         // A netted payout needs no separate settlement clause.
         if let Some(PayoutSchedule {
             timing: PayoutTiming::NettedAtSource,
@@ -805,6 +822,45 @@ impl Lowerer {
             in_force,
             span,
         });
+    }
+
+    /// The rate of a commission `per new customer`: one amount of money.
+    fn fixed_rate(&mut self, r: &ast::Rate) -> Option<RateSpec> {
+        match &r.kind {
+            ast::RateKind::Flat(q) => Some(RateSpec::Fixed {
+                amount: self.money(q)?,
+            }),
+            ast::RateKind::ByTier(_) | ast::RateKind::ByMetric { .. } => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        "a commission per new customer pays one fixed amount, not a rate table",
+                        r.span,
+                    )
+                    .with_help("write `rate 200 USD`, or one commission per tier scoped to it"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Bounds and uplifts are percentages: they mean nothing on a fixed amount.
+    fn fixed_amount_extras(&mut self, c: &ast::Commission, bounds: bool, uplifts: bool) {
+        for clause in &c.clauses {
+            let what = match clause.kind {
+                ast::CommissionClauseKind::Bounds { .. } if bounds => "bounds",
+                ast::CommissionClauseKind::Uplift { .. } if uplifts => "an uplift",
+                _ => continue,
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("a commission per new customer pays a fixed amount: {what} has no meaning on it"),
+                    clause.span,
+                )
+                .with_help("remove the clause, or pay a percentage `of payments`"),
+            );
+        }
     }
 
     fn rate(&mut self, r: &ast::Rate) -> Option<RateSpec> {
@@ -1586,7 +1642,9 @@ fn eligibility(e: &ast::Eligible, span: Span) -> Eligibility {
 
 fn base_spec(b: &ast::Base) -> BaseSpec {
     let mut spec = BaseSpec {
-        kind: if b.kind.name == "invoices" {
+        kind: if b.per {
+            BaseKind::NewCustomer
+        } else if b.kind.name == "invoices" {
             BaseKind::Invoices
         } else {
             BaseKind::Payments

@@ -381,6 +381,9 @@ pub struct ChooseOneGroup {
 pub enum BaseKind {
     Payments,
     Invoices,
+    /// `per new customer`: a fixed amount, once per customer, on the
+    /// customer's first payment (LANGUAGE.md §4, Fixed amounts).
+    NewCustomer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -530,10 +533,13 @@ pub struct TierRate {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+/// A commission's rate: a percentage (flat, by tier, by brackets) or, for
+/// `per new customer`, a fixed amount of money (`Fixed`).
 pub enum RateSpec {
     Flat { rate: Percent },
     ByTier { rates: Vec<TierRate> },
     Brackets { table: BracketTable },
+    Fixed { amount: Money },
 }
 
 impl RateSpec {
@@ -545,6 +551,7 @@ impl RateSpec {
             RateSpec::Brackets { table } => {
                 table.brackets.iter().map(|b| (b.rate, b.span)).collect()
             }
+            RateSpec::Fixed { .. } => Vec::new(),
         }
     }
 }

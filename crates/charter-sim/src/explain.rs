@@ -79,6 +79,8 @@ pub(crate) enum BaseWhy {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum RateWhy {
     Flat,
+    /// A fixed amount per new customer (no rate).
+    Fixed,
     Tier {
         tier: TierId,
         date: NaiveDate,
@@ -286,6 +288,37 @@ impl Render<'_> {
                             "the contract ended on {end}; income on invoices issued by then is kept"
                         ),
                     );
+                }
+                if let RateSpec::Fixed { amount } = &rule.rate {
+                    // A fixed amount: the event it pays for, then the amount.
+                    line(
+                        buf,
+                        format_args!(
+                            "new customer: `{}` first paid on {} ({} {currency} on invoice `{}`); paid once per customer",
+                            f.customer, f.earned, f.base, f.invoice
+                        ),
+                    );
+                    let share = ShareFactor(self.plan.share(c.share));
+                    if c.settled.first {
+                        line(
+                            buf,
+                            format_args!(
+                                "amount: {amount} per new customer{share} = {} → {} {currency} ({rounding})",
+                                c.raw, f.amount
+                            ),
+                        );
+                    } else {
+                        line(
+                            buf,
+                            format_args!(
+                                "amount: {amount} per new customer{share} = {}; {} ({rounding})",
+                                c.raw,
+                                Settled(&c.settled, f.amount, currency)
+                            ),
+                        );
+                    }
+                    self.due_line(&c.due, f.earned, buf, &mut line);
+                    return;
                 }
                 let (amount, date) = (f.base, f.earned);
                 match c.base {
@@ -526,10 +559,11 @@ impl Render<'_> {
                             rate.to_decimal().round_dp(4).normalize()
                         )
                     }
-                    RateWhy::Flat | RateWhy::Tier { .. } => String::new(),
+                    RateWhy::Flat | RateWhy::Fixed | RateWhy::Tier { .. } => String::new(),
                 }
             }
             (RateSpec::ByTier { .. }, _) => String::new(),
+            (RateSpec::Fixed { amount }, _) => format!("{amount} per new customer"),
         }
     }
 
@@ -754,6 +788,7 @@ impl std::fmt::Display for DescribeRule<'_> {
         let rule = self.0;
         match &rule.rate {
             RateSpec::Flat { rate } => write!(f, "{rate}")?,
+            RateSpec::Fixed { amount } => write!(f, "{amount}")?,
             RateSpec::ByTier { .. } => f.write_str("a rate by tier")?,
             RateSpec::Brackets { table } => write!(
                 f,
@@ -765,6 +800,7 @@ impl std::fmt::Display for DescribeRule<'_> {
         f.write_str(match rule.base.kind {
             BaseKind::Payments => " of payments",
             BaseKind::Invoices => " of invoices",
+            BaseKind::NewCustomer => " per new customer",
         })?;
         f.write_str(match rule.base.invoices {
             InvoiceFilter::Any => "",

@@ -439,8 +439,10 @@ pub enum CommissionClauseKind {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Base {
-    /// `payments` or `invoices`.
+    /// `payments` or `invoices` after `of`; `new customer` after `per`.
     pub kind: Ident,
+    /// `per EVENT` (a fixed amount per event) rather than `of KIND` (a percentage).
+    pub per: bool,
     pub filters: Vec<BaseFilter>,
     pub span: Span,
 }

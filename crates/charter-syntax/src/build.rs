@@ -711,7 +711,17 @@ impl Builder {
     fn base(&self, pair: Pair<Rule>) -> R<Base> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let kind = self.word(self.next(&mut inner, span, "base")?);
+        let first = self.next(&mut inner, span, "base")?;
+        let per = first.as_rule() == Rule::per_event;
+        let kind = if per {
+            // `new customer` (the one event so far), as one word.
+            Ident {
+                name: "new customer".to_string(),
+                span: self.span(&first),
+            }
+        } else {
+            self.word(first)
+        };
         let mut filters = Vec::new();
         for f in inner {
             let fspan = self.span(&f);
@@ -734,6 +744,7 @@ impl Builder {
         }
         Ok(Base {
             kind,
+            per,
             filters,
             span,
         })
