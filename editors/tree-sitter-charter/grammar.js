@@ -296,7 +296,9 @@ module.exports = grammar({
       optional($.attribution_block)),
     attribution_block: $ => seq('{', repeat($.attribution_clause), '}'),
     _attribution_method: $ => oneOf($.attribution_method, 'referral', 'registration', 'partner_sale', 'attachment'),
-    attribution_flag: $ => choice($._exclusive, $.before_installation),
+    // `of Starter, exclusive`: `exclusive` is reserved in pest (never a name),
+    // so the flag, not one more product, wins the `name_list` conflict.
+    attribution_flag: $ => prec.dynamic(1, choice($._exclusive, $.before_installation)),
     _exclusive: $ => oneOf($.exclusive, 'exclusive'),
     before_installation: _ => seq('before', 'installation'),
     attribution_clause: $ => seq(optional($._docs), choice(
@@ -305,6 +307,7 @@ module.exports = grammar({
       $.approval,
       $.existing_on_request,
       $.new_customers_only,
+      $.no_self_referral,
       $._exclusive,
       $.before_installation,
     )),
@@ -313,6 +316,7 @@ module.exports = grammar({
     approval: $ => seq('approval', 'required', optional(seq(',', 'decided', 'within', $.quantity))),
     existing_on_request: _ => seq('existing', 'customers', 'on', 'request'),
     new_customers_only: _ => seq('new', 'customers', 'only'),
+    no_self_referral: _ => seq('no', 'self_referral'),
 
     // ------------------------------------------------------------ payout timing
 

@@ -459,6 +459,7 @@ fn attribution_clause(
         },
         AttributionClauseKind::ExistingOnRequest => "existing customers on request".to_string(),
         AttributionClauseKind::NewCustomersOnly => "new customers only".to_string(),
+        AttributionClauseKind::NoSelfReferral => "no self_referral".to_string(),
         AttributionClauseKind::Exclusive => "exclusive".to_string(),
         AttributionClauseKind::BeforeInstallation => "before installation".to_string(),
     }

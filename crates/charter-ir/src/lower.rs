@@ -1031,6 +1031,7 @@ impl Lowerer {
             before_installation: false,
             existing_on_request: false,
             new_customers_only: false,
+            no_self_referral: false,
             docs: docs_text(docs),
             span,
         };
@@ -1055,6 +1056,7 @@ impl Lowerer {
                 }
                 ast::AttributionClauseKind::ExistingOnRequest => rule.existing_on_request = true,
                 ast::AttributionClauseKind::NewCustomersOnly => rule.new_customers_only = true,
+                ast::AttributionClauseKind::NoSelfReferral => rule.no_self_referral = true,
                 ast::AttributionClauseKind::Exclusive => rule.exclusive = true,
                 ast::AttributionClauseKind::BeforeInstallation => rule.before_installation = true,
             }

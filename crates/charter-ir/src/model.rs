@@ -685,6 +685,9 @@ pub struct AttributionRule {
     pub existing_on_request: bool,
     /// No claim on a customer that bought (ordered or was invoiced) before it.
     pub new_customers_only: bool,
+    /// `no self_referral`: no claim on one of the partner's own accounts
+    /// (the partner record's `accounts`).
+    pub no_self_referral: bool,
     pub docs: Option<String>,
     pub span: Span,
 }

@@ -516,6 +516,7 @@ impl Walker<'_> {
                 }
                 AttributionClauseKind::ExistingOnRequest
                 | AttributionClauseKind::NewCustomersOnly
+                | AttributionClauseKind::NoSelfReferral
                 | AttributionClauseKind::Exclusive
                 | AttributionClauseKind::BeforeInstallation => {}
             }

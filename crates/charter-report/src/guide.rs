@@ -478,6 +478,9 @@ fn attribution(a: &AttributionRule) -> Line {
     if a.new_customers_only {
         parts.push("new customers only".into());
     }
+    if a.no_self_referral {
+        parts.push("never one of the partner's own accounts".into());
+    }
     let text = if parts.len() == 1 {
         format!("{}.", parts[0])
     } else {

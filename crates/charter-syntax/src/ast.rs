@@ -615,6 +615,8 @@ pub enum AttributionClauseKind {
     ExistingOnRequest,
     /// `new customers only`: no claim on a customer that bought before.
     NewCustomersOnly,
+    /// `no self_referral`: no claim on one of the partner's own accounts.
+    NoSelfReferral,
     Exclusive,
     BeforeInstallation,
 }
