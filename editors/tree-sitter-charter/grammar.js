@@ -121,6 +121,7 @@ module.exports = grammar({
       $.rounding_setting,
       $.holidays_setting,
       $.claims_setting,
+      $.in_force,
     )),
     currency_setting: $ => seq('currency', $.currency),
     products_setting: $ => seq('products', $.ident, repeat(seq('<', $.ident))),
@@ -164,7 +165,8 @@ module.exports = grammar({
     invite_only: _ => seq('invite', 'only'),
     grant: $ => seq('grant', $.name_list),
 
-    requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix)),
+    requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix),
+      optional($.in_force)),
     scope_suffix: $ => seq('for', $.name_list),
     requirement_body: $ => choice(
       $._req_contract,
@@ -284,7 +286,7 @@ module.exports = grammar({
     clawback: $ => prec.right(seq('clawback', 'on', 'refund', optional(seq('within', $.quantity)))),
 
     bonus: $ => seq('bonus', $.ident, ':', $.quantity, optional($.bonus_frequency),
-      'when', $.condition),
+      'when', $.condition, optional($.in_force)),
     bonus_frequency: $ => choice($.once_per_year, $._once),
     once_per_year: _ => seq('once', 'per', 'year'),
     _once: $ => oneOf($.once, 'once'),

@@ -51,6 +51,7 @@ pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
             lowerer.item(item);
         }
     }
+    lowerer.check_program_in_force();
     Lowered {
         program: lowerer.program,
         diagnostics: lowerer.diagnostics,
@@ -273,6 +274,15 @@ impl Lowerer {
                 }
                 self.program.holidays.sort();
                 self.program.holidays.dedup();
+            }
+            ast::ProgramSettingKind::InForce(f) => {
+                if let Some((from, to)) = self.in_force(f, "program") {
+                    self.program.in_force = Some(ProgramInForce {
+                        from,
+                        to,
+                        span: f.span,
+                    });
+                }
             }
             ast::ProgramSettingKind::Claims(rule) => {
                 self.program.claims = match rule {
@@ -554,12 +564,72 @@ impl Lowerer {
                 text: t.value.clone(),
             },
         };
+        let in_force = r
+            .in_force
+            .as_ref()
+            .and_then(|f| self.in_force(f, "requirement"));
         Some(Requirement {
             kind,
             scope: refs(&r.scope),
             docs: docs_text(docs),
+            in_force,
             span,
         })
+    }
+
+    /// The dates of `in force from D1 [to D2]` on a `what`; a `to` before its
+    /// `from` is an error.
+    fn in_force(&mut self, f: &ast::InForce, what: &str) -> Option<(NaiveDate, Option<NaiveDate>)> {
+        let to = f.to.as_ref().and_then(|q| self.date(q));
+        let from = self.date(&f.from)?;
+        if to.is_some_and(|to| to < from) {
+            self.report(Diagnostic::new(
+                Code::InvalidValue,
+                format!("the {what} is in force from {from} to an earlier date"),
+                f.span,
+            ));
+            return None;
+        }
+        Some((from, to))
+    }
+
+    /// A program `in force from D1 [to D2]` bounds every commission's and
+    /// bonus's own dates (a rule earns only while both are in force); a rule
+    /// whose own dates lie wholly outside the program's is an error.
+    fn check_program_in_force(&mut self) {
+        let Some(p) = self.program.in_force else {
+            return;
+        };
+        let outside = |own: Option<(NaiveDate, Option<NaiveDate>)>| {
+            own.is_some_and(|(from, to)| {
+                to.is_some_and(|to| to < p.from) || p.to.is_some_and(|end| from > end)
+            })
+        };
+        let mut spans: Vec<Span> = Vec::new();
+        spans.extend(
+            self.program
+                .commissions
+                .iter()
+                .filter(|c| outside(c.in_force))
+                .map(|c| c.span),
+        );
+        spans.extend(
+            self.program
+                .bonuses
+                .iter()
+                .filter(|b| outside(b.in_force))
+                .map(|b| b.span),
+        );
+        for span in spans {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    "the rule is in force only on dates the program is not in force on".to_owned(),
+                    span,
+                )
+                .with_label(p.span, "the program's dates"),
+            );
+        }
     }
 
     fn count_period(&mut self, p: &ast::CountPeriod) -> Option<CountPeriod> {
@@ -999,6 +1069,7 @@ impl Lowerer {
         else {
             return;
         };
+        let in_force = b.in_force.as_ref().and_then(|f| self.in_force(f, "bonus"));
         self.program.bonuses.push(BonusRule {
             name: named(&b.name, docs),
             scope,
@@ -1008,6 +1079,7 @@ impl Lowerer {
                 _ => BonusFrequency::Once,
             },
             condition,
+            in_force,
             span,
         });
     }

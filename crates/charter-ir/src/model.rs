@@ -81,6 +81,25 @@ pub struct Program {
     pub contract: Option<ContractTerms>,
     /// Requirements every partner must meet, whatever its tier, track or modules.
     pub requirements: Vec<Requirement>,
+    /// `in force from D1 [to D2]` in the `program` block: this version of the
+    /// policy's commissions and bonuses earn only on those dates (and on their
+    /// own `in_force` dates, if any).
+    pub in_force: Option<ProgramInForce>,
+}
+
+/// The dates a version of the whole policy is in force on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ProgramInForce {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub span: Span,
+}
+
+impl ProgramInForce {
+    /// Whether `date` lies within the program's dates (both included).
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.from && self.to.is_none_or(|to| date <= to)
+    }
 }
 
 impl Program {
@@ -187,6 +206,9 @@ pub struct Requirement {
     /// `for ServiceProviders`: applies only to partners in these tracks or modules.
     pub scope: Vec<NameRef>,
     pub docs: Option<String>,
+    /// `in force from D1 [to D2]`: the requirement applies only on those
+    /// dates (a tier's requirement changed on a date is written twice).
+    pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
 }
 
@@ -643,6 +665,9 @@ pub struct BonusRule {
     pub amount: Money,
     pub frequency: BonusFrequency,
     pub condition: Condition,
+    /// `in force from D1 [to D2]`: the bonus is earned only on those dates,
+    /// both included.
+    pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
 }
 

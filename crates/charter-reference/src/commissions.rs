@@ -310,9 +310,14 @@ pub fn earns(
     facts: &Facts,
     earned: NaiveDate,
 ) -> Result<bool, Unsupported> {
+    // §3: a rule's own `in force` dates and the program's both hold.
     let in_force = rule
         .in_force
-        .is_none_or(|(from, to)| earned >= from && to.is_none_or(|to| earned <= to));
+        .is_none_or(|(from, to)| earned >= from && to.is_none_or(|to| earned <= to))
+        && world
+            .program
+            .in_force
+            .is_none_or(|p| earned >= p.from && p.to.is_none_or(|to| earned <= to));
     Ok(in_force
         && in_scope(world, now, &rule.scope, facts)?
         && admitted(world, now, rule, facts)?

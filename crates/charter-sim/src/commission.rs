@@ -98,6 +98,10 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         }
+        // And so does a version of the whole policy (`program { in force … }`).
+        if plan.program.in_force.is_some_and(|p| !p.covers(date)) {
+            return;
+        }
         // A fixed amount per new customer: on the customer's first payment
         // (any payment on its first payment day), once per customer.
         let fixed = match &rule.rate {

@@ -202,6 +202,8 @@ pub enum ProgramSettingKind {
     },
     Holidays(Vec<Quantity>),
     Claims(ClaimsRule),
+    /// `in force from D1 [to D2]`: the dates every rule of the program earns on.
+    InForce(InForce),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -265,6 +267,17 @@ pub struct Requirement {
     pub body: RequirementBody,
     /// `for ServiceProviders`: the requirement applies only to partners in these.
     pub scope: Vec<Ident>,
+    /// `in force from D1 [to D2]`: the dates the requirement applies on.
+    pub in_force: Option<InForce>,
+}
+
+/// `in force from D1 [to D2]` on a bonus, a requirement or the whole program
+/// (a commission's is one of its clauses): the dates it applies on.
+#[derive(Clone, Debug, Serialize)]
+pub struct InForce {
+    pub from: Quantity,
+    pub to: Option<Quantity>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -574,6 +587,8 @@ pub struct Bonus {
     pub amount: Quantity,
     pub frequency: Option<BonusFrequency>,
     pub condition: Condition,
+    /// `in force from D1 [to D2]`: the dates the bonus is earned on.
+    pub in_force: Option<InForce>,
 }
 
 #[derive(Clone, Debug, Serialize)]
