@@ -45,16 +45,17 @@ driver, as ``charter.Policy.simulate`` does, with a
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 import warnings
-from typing import Any, Dict, Iterator, List, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import pyarrow as pa
 
 from . import Policy, PolicyError, ScenarioError, _as_of, _charter, _import_table, _input, _normalize
 
-__all__ = ["simulate", "DriverFallbackWarning"]
+__all__ = ["simulate", "stages", "DriverFallbackWarning"]
 
 
 class DriverFallbackWarning(UserWarning):
@@ -105,11 +106,22 @@ def _arrow(df: Any, what: str) -> pa.Table:
 # ---------------------------------------------------------------- executors
 
 
+def _policy_path(path: str) -> str:
+    """The policy as an executor sees it: the driver's path, else the file
+    of that name shipped with ``spark-submit --files``."""
+    if os.path.exists(path):
+        return path
+    from pyspark import SparkFiles
+
+    shipped = SparkFiles.get(os.path.basename(path))
+    return shipped if os.path.exists(shipped) else path
+
+
 class _Context:
     """What every task of one simulation needs, loaded once per Python worker."""
 
     def __init__(self, setup: Dict[str, Any]) -> None:
-        self.policy = _charter.Policy.load(setup["policy"], setup["overrides"])
+        self.policy = _charter.Policy.load(_policy_path(setup["policy"]), setup["overrides"])
         self.assumed: str = setup["assumed"]
         self.as_of: str = setup["as_of"]
         ipc = setup["partners"]
@@ -194,25 +206,31 @@ def _worker_error(e: Exception) -> Exception:
     return e
 
 
-def _dense_input(df: Any) -> Any:
-    """`df` with its row's position (from 0, in DataFrame order) as `_INPUT`."""
+def _dense_input(df: Any, *aggregates: Any) -> Tuple[Any, List[Any]]:
+    """`df` with its row's position (from 0, in DataFrame order) as `_INPUT`,
+    and `aggregates` over the whole of `df`, from one job (rows are counted
+    per partition, and partitions follow each other in DataFrame order)."""
     from pyspark.sql import functions as F
 
-    counts = sorted(
-        (r[0], r[1])
-        for r in df.select(F.spark_partition_id().alias("p")).groupBy("p").count().collect()
+    per_partition = (
+        df.withColumn("__p", F.spark_partition_id())
+        .groupBy("__p")
+        .agg(F.count(F.lit(1)).alias("__n"), *[a.alias(f"__a{i}") for i, a in enumerate(aggregates)])
+        .collect()
     )
+    per_partition.sort(key=lambda r: r["__p"])
     offsets: List[Any] = []
     total = 0
-    for pid, n in counts:
-        offsets += [F.lit(pid), F.lit(total)]
-        total += n
+    for r in per_partition:
+        offsets += [F.lit(r["__p"]), F.lit(total)]
+        total += r["__n"]
     pid = F.spark_partition_id()
     offset = F.create_map(*offsets)[pid] if offsets else F.lit(0)
-    return df.withColumn(
+    dense = df.withColumn(
         _INPUT,
         (offset + F.monotonically_increasing_id() - F.shiftleft(pid.cast("long"), 33)).cast("long"),
     )
+    return dense, [[r[f"__a{i}"] for r in per_partition] for i in range(len(aggregates))]
 
 
 def _column(df: Any, name: str) -> Any:
@@ -249,10 +267,7 @@ def simulate(
     from 1) and the column. A coupled policy runs on the driver with a
     :class:`DriverFallbackWarning`.
     """
-    if not hasattr(events_df, "sparkSession"):
-        raise TypeError(f"events: expected a pyspark.sql.DataFrame, got {type(events_df).__name__}")
-    if partners_df is not None and not hasattr(partners_df, "sparkSession"):
-        raise TypeError(f"partners: expected a pyspark.sql.DataFrame, got {type(partners_df).__name__}")
+    _check_frames(events_df, partners_df)
     policy = Policy.load(policy_path, overrides)
     if policy._native.coupled:
         warnings.warn(
@@ -263,9 +278,37 @@ def simulate(
         )
         return _on_driver(policy, events_df, partners_df, as_of)
     try:
-        return _staged(policy, overrides, events_df, partners_df, _as_of(as_of))
+        return _merge(_staged(policy, overrides, events_df, partners_df, _as_of(as_of)))
     except Exception as e:
         raise _worker_error(e) from None
+
+
+def stages(
+    policy_path: str,
+    events_df: Any,
+    partners_df: Any = None,
+    overrides: Optional[Mapping[str, str]] = None,
+    as_of: Any = None,
+) -> Any:
+    """The two phases as Spark stages, not run yet: a ``DataFrame`` of the
+    payouts, unordered and unnumbered, with their replay keys (``k_date``,
+    ``k_rank``, ``k_input``, ``k_sub``, ``k_n``) and money as exact decimal
+    text. For looking at the plan (``.explain()``) or writing the payouts out
+    without the global ordering; :func:`simulate` orders and numbers them.
+    The driver has already run the small jobs (row counts, the first claims).
+    Raises :class:`charter.PolicyError` for a coupled policy."""
+    _check_frames(events_df, partners_df)
+    policy = Policy.load(policy_path, overrides)
+    if policy._native.coupled:
+        raise PolicyError(f"`{policy_path}` is coupled: its phases cannot run as Spark stages")
+    return _staged(policy, overrides, events_df, partners_df, _as_of(as_of))
+
+
+def _check_frames(events_df: Any, partners_df: Any) -> None:
+    if not hasattr(events_df, "sparkSession"):
+        raise TypeError(f"events: expected a pyspark.sql.DataFrame, got {type(events_df).__name__}")
+    if partners_df is not None and not hasattr(partners_df, "sparkSession"):
+        raise TypeError(f"partners: expected a pyspark.sql.DataFrame, got {type(partners_df).__name__}")
 
 
 def _staged(
@@ -277,7 +320,6 @@ def _staged(
 ) -> Any:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
-    from pyspark.sql.types import DecimalType
 
     session = events_df.sparkSession
     native = policy._native
@@ -289,10 +331,10 @@ def _staged(
     rank_map = F.create_map(*[F.lit(x) for item in sorted(ranks.items()) for x in item])
 
     # 1. Input order, replay key, routing.
-    events = _dense_input(events_df)
+    events, (lasts,) = _dense_input(events_df, F.max(F.col("date").try_cast("date")))
     events = events.withColumn(_DATE, F.col("date").try_cast("date")).withColumn(_RANK, rank_map[kind])
     if as_of is None:
-        last = events.agg(F.max(_DATE)).collect()[0][0]
+        last = max((d for d in lasts if d is not None), default=None)
         if last is None:
             raise ScenarioError(
                 "the scenario has no events and no `as_of`: there is nothing to simulate; pass `as_of`"
@@ -381,23 +423,36 @@ def _staged(
     # 4. Phase (b): by partner.
     paid = credits.groupBy("partner").applyInArrow(phase_b, _PAYOUTS_SCHEMA)
 
-    # 5. The merge: ordered by key, materialised, numbered.
-    ordered = paid.orderBy(*_KEYS).localCheckpoint(eager=True)
-    numbered = _dense_input(ordered)
-    def scale(c: str) -> Any:
-        return F.max(F.when(F.col(c).contains("."), F.length(F.substring_index(F.col(c), ".", -1))).otherwise(0))
+    return paid
 
-    scales = numbered.agg(*[scale(c).alias(c) for c in ("base", "rate", "amount")]).collect()[0]
-    money = {c: F.col(c).cast(DecimalType(38, int(scales[c] or 0))) for c in ("base", "rate", "amount")}
+
+def _merge(paid: Any) -> Any:
+    """The payouts of every partner ordered by key, materialised on the
+    executors, numbered `P1…Pn`, money as exact decimals."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DecimalType
+
+    ordered = paid.orderBy(*_KEYS).localCheckpoint(eager=True)
+
+    def scale(c: str) -> Any:
+        decimals = F.length(F.substring_index(F.col(c), ".", -1))
+        return F.max(F.when(F.col(c).contains("."), decimals).otherwise(0))
+
+    money = ("base", "rate", "amount")
+    numbered, scales = _dense_input(ordered, *[scale(c) for c in money])
+    cast = {
+        c: F.col(c).cast(DecimalType(38, int(max((x for x in xs if x is not None), default=0))))
+        for c, xs in zip(money, scales)
+    }
     return numbered.select(
         F.concat(F.lit("P"), (F.col(_INPUT) + 1).cast("string")).alias("id"),
         "partner",
         "customer",
         "invoice",
         "rule",
-        money["base"].alias("base"),
-        money["rate"].alias("rate"),
-        money["amount"].alias("amount"),
+        cast["base"].alias("base"),
+        cast["rate"].alias("rate"),
+        cast["amount"].alias("amount"),
         "currency",
         "earned",
         "due",
