@@ -160,9 +160,11 @@ module.exports = grammar({
       $.bonus,
       $.payout,
       $.obligation,
+      $.track_claims,
     )),
 
     invite_only: _ => seq('invite', 'only'),
+    track_claims: $ => seq('claims', $._claims_order),
     grant: $ => seq('grant', $.name_list),
 
     requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix),

@@ -48,6 +48,7 @@ policies! {
     fail: [
         C0101_1_two_broken_items_and_a_good_one,
         C0101_2_bracket_without_colon,
+        C0101_3_claims_outside_a_track,
         C0102_1_missing_import,
         C0102_2_imports_itself,
         C0103_1_rate_overflows,
@@ -115,6 +116,7 @@ policies! {
         C0801_3_transfer_open_to_every_entity,
         C0901_1_commission_plus_discount,
         C0902_1_split_over_100,
+        C0904_1_track_claims_as_the_program,
         C1001_1_payout_after_invoice,
         C1002_1_hold_shorter_than_clawback,
         C1002_2_statement_before_clawback_closes,

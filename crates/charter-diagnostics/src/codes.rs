@@ -294,6 +294,13 @@ codes! {
         bad: "program \"P\" {\n  currency EUR\n  claims split { Referral 40%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
         good: "program \"P\" {\n  currency EUR\n  claims split { Referral 30%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
     }
+    RedundantTrackClaims => {
+        id: "C0904", name: "redundant-track-claims", severity: Warning,
+        summary: "a track's own `claims` rule is the program's",
+        explanation: "A track's `claims` rule first keeps one of its partners' claims on a customer; the program's `claims` then decides between the claims left. When the track says what the program says (and the program does not split), deciding twice by one rule gives what deciding once does: the track's rule changes nothing. Say the rule the track needs, or drop it.",
+        bad: "tracks Affiliate\ntrack Affiliate {\n  claims first\n}",
+        good: "tracks Affiliate\ntrack Affiliate {\n  claims last\n}",
+    }
     PayoutBeforeCollection => {
         id: "C1001", name: "payout-before-collection", severity: Warning,
         summary: "a payout can fall due before the money it depends on is collected",

@@ -249,6 +249,7 @@ fn member_block(p: &mut Printer, range: (usize, usize), keyword: &str, b: &Membe
 fn member_clause(p: &Printer, kind: &MemberClauseKind) -> String {
     match kind {
         MemberClauseKind::InviteOnly => "invite only".to_string(),
+        MemberClauseKind::Claims(order) => format!("claims {}", order.name),
         MemberClauseKind::Require(r) => requirement(p, r),
         MemberClauseKind::Grant(names) => format!("grant {}", list(names)),
         MemberClauseKind::Eligible(e) => eligible(e),

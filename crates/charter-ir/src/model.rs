@@ -198,6 +198,10 @@ pub struct MemberGroup {
     pub grants: Vec<NameRef>,
     pub eligibility: Option<Eligibility>,
     pub block_span: Option<Span>,
+    /// `claims last` in a track: how a customer several of its partners claim
+    /// is decided among them, before the program's `claims` decides between
+    /// tracks (`First`, `Last` or `ExclusiveFirst`; never `Split`).
+    pub claims: Option<(ClaimPolicy, Span)>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -267,6 +267,7 @@ impl Walker<'_> {
             self.docs(&c.docs);
             match &c.kind {
                 MemberClauseKind::InviteOnly => {}
+                MemberClauseKind::Claims(order) => self.word(order, WordKind::ClaimsOrder),
                 MemberClauseKind::Require(r) => self.requirement(r),
                 MemberClauseKind::Grant(names) => self.names(names),
                 MemberClauseKind::Eligible(e) => self.eligible(e),

@@ -208,6 +208,24 @@ pub(crate) struct Keyed {
     pub finding: Finding,
 }
 
+/// The claim a `claims` rule picks among `claims` (`split` picks the
+/// earliest here: its shares are taken per track by the caller).
+fn pick_claim<'c>(
+    rule: &ClaimPolicy,
+    claims: impl Iterator<Item = &'c Claim> + Clone,
+) -> Option<&'c Claim> {
+    let key = |c: &&Claim| (c.date, c.anchor, c.seq);
+    match rule {
+        ClaimPolicy::First | ClaimPolicy::Split { .. } => claims.min_by_key(key),
+        ClaimPolicy::Last => claims.max_by_key(key),
+        ClaimPolicy::ExclusiveFirst => claims
+            .clone()
+            .filter(|c| c.exclusive)
+            .min_by_key(key)
+            .or_else(|| claims.min_by_key(key)),
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct Claim {
     partner: PartnerId,
@@ -895,6 +913,28 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 }
                 ClaimPolicy::Split { .. } => "claims split: the commission is shared by track",
             };
+            // Tracks of the claimants that decide among their own partners first.
+            let mut within: Vec<String> = Vec::new();
+            for c in &self.state.claims {
+                let track = self.partners[c.partner.0 as usize].track_at(self.seq);
+                let group = track.and_then(|t| self.plan.program.tracks.get(t.0 as usize));
+                if let Some((g, (own, _))) = group.and_then(|g| g.claims.as_ref().map(|r| (g, r))) {
+                    let word = match own {
+                        ClaimPolicy::Last => "last",
+                        ClaimPolicy::ExclusiveFirst => "exclusive_first",
+                        ClaimPolicy::First | ClaimPolicy::Split { .. } => "first",
+                    };
+                    let text = format!("within track `{}`, claims {word}", g.name.name);
+                    if !within.contains(&text) {
+                        within.push(text);
+                    }
+                }
+            }
+            let rule = if within.is_empty() {
+                rule.to_owned()
+            } else {
+                format!("{}; between tracks, {rule}", within.join("; "))
+            };
             let cust = self.customer_name();
             let location = self.location(event);
             self.push(
@@ -964,22 +1004,30 @@ impl<'r, 'p> Attribution<'r, 'p> {
         if live().next().is_none() {
             return out;
         }
+        // A track with its own `claims` rule keeps one of its partners'
+        // claims; the program's rule then decides between what is left.
+        let track_of = |c: &Claim| self.partners[c.partner.0 as usize].track_at(self.seq);
+        let own_rule = |t: TrackId| {
+            let group = self.plan.program.tracks.get(t.0 as usize)?;
+            group.claims.as_ref().map(|(rule, _)| rule)
+        };
+        let survives = |c: &&Claim| match track_of(c).and_then(|t| own_rule(t).map(|r| (t, r))) {
+            None => true,
+            Some((t, rule)) => pick_claim(rule, live().filter(|x| track_of(x) == Some(t)))
+                .is_some_and(|kept| std::ptr::eq(kept, *c)),
+        };
         let pick = match &self.plan.program.claims {
-            ClaimPolicy::First => live().min_by_key(key),
-            ClaimPolicy::Last => live().max_by_key(key),
-            ClaimPolicy::ExclusiveFirst => live()
-                .filter(|c| c.exclusive)
-                .min_by_key(key)
-                .or_else(|| live().min_by_key(key)),
             ClaimPolicy::Split { shares } => {
                 for (k, share) in shares.iter().enumerate() {
                     let track: Option<TrackId> = self.plan.track_id(&share.track.name);
-                    let of_track = live()
-                        .filter(|c| {
+                    let rule = track.and_then(own_rule).unwrap_or(&ClaimPolicy::First);
+                    let of_track = pick_claim(
+                        rule,
+                        live().filter(|c| {
                             let p = &self.partners[c.partner.0 as usize];
                             track.is_some_and(|t| p.in_track(t, self.seq))
-                        })
-                        .min_by_key(key);
+                        }),
+                    );
                     if let Some(c) = of_track {
                         out.push(c.clone(), u8::try_from(k + 1).unwrap_or(u8::MAX));
                     }
@@ -990,6 +1038,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 out = Owners::default();
                 live().min_by_key(key)
             }
+            rule => pick_claim(rule, live().filter(survives)),
         };
         if let Some(c) = pick {
             out.push(c.clone(), 0);

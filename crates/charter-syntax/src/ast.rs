@@ -260,6 +260,9 @@ pub enum MemberClauseKind {
     Bonus(Bonus),
     Payout(Payout),
     Obligation(Obligation),
+    /// `claims last` in a track: how a customer several of the track's
+    /// partners claim is decided among them (`first`, `last`, `exclusive_first`).
+    Claims(Ident),
 }
 
 #[derive(Clone, Debug, Serialize)]

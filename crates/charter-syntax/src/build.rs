@@ -385,6 +385,10 @@ impl Builder {
                 Rule::bonus => MemberClauseKind::Bonus(self.bonus(body)?),
                 Rule::payout => MemberClauseKind::Payout(self.payout(body)?),
                 Rule::obligation => MemberClauseKind::Obligation(self.obligation(body)?),
+                Rule::track_claims => {
+                    let order = self.next(&mut body.into_inner(), span, "claims rule")?;
+                    MemberClauseKind::Claims(self.word(order))
+                }
                 _ => return self.error(&body, "a clause"),
             };
             clauses.push(MemberClause { docs, kind, span });

@@ -10,6 +10,7 @@
 //! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
+//! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
 //!
 //! `membership` answers which tiers, tracks and modules one partner can hold
@@ -32,6 +33,7 @@ pub mod regions;
 mod stacking;
 mod tiers;
 mod timing;
+mod track_claims;
 mod versions;
 
 use crate::symbols::SymbolTable;
@@ -60,6 +62,7 @@ pub fn run(
     tiers::check_rule_scopes(&cx, &unreachable, &mut out);
     stacking::check(&cx, &mut out);
     timing::check(&cx, &mut out);
+    track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);
     for d in &mut out {
