@@ -161,7 +161,7 @@ impl PartnerRun<'_, '_> {
         // end date (LANGUAGE.md §4, Contract end): an invoice issued on that
         // day still earns, and a payment made on it is not a later one.
         let mut ended = None;
-        if let Some(end) = self.st.contract_end {
+        if let Some(end) = self.contract_end() {
             if date > end {
                 let terms = program.contract.as_ref();
                 let waive = terms.is_some_and(|t| t.waive_renewals);
