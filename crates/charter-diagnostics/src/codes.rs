@@ -294,6 +294,13 @@ codes! {
         bad: "program \"P\" {\n  currency EUR\n  claims split { Referral 40%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
         good: "program \"P\" {\n  currency EUR\n  claims split { Referral 30%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
     }
+    PathPaidTwice => {
+        id: "C0903", name: "path-paid-twice", severity: Error,
+        summary: "two commissions pay for the same attribution path and products",
+        explanation: "A commission `by referral` (or `by partner_sale`, `by registration`, `by attachment`) pays for customers the partner won through that path. Two such commissions on the same path, base and products, that can apply to one partner on one day both pay every sale: write one rule per path, or tell them apart by products, invoices, scope or dates.",
+        bad: "commission link: 20% of payments by referral\ncommission link_bonus: 5% of payments by referral",
+        good: "commission link: 20% of payments by referral\ncommission store: 10% of payments by partner_sale",
+    }
     RedundantTrackClaims => {
         id: "C0904", name: "redundant-track-claims", severity: Warning,
         summary: "a track's own `claims` rule is the program's",

@@ -638,6 +638,9 @@ fn base(b: &Base) -> String {
             BaseFilter::Products { names, .. } => {
                 text.push_str(&format!(" for products {}", list(names)));
             }
+            BaseFilter::Path { method, .. } => {
+                text.push_str(&format!(" by {}", method.name));
+            }
         }
     }
     text

@@ -1757,6 +1757,7 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
         invoices: InvoiceFilter::Any,
         collected_by: None,
         products: Vec::new(),
+        path: None,
         span: b.span,
     };
     for f in &b.filters {
@@ -1776,6 +1777,9 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
                 })
             }
             ast::BaseFilter::Products { names, .. } => spec.products.extend(refs(names)),
+            ast::BaseFilter::Path { method, span } => {
+                spec.path = AttributionMethod::parse(&method.name).map(|m| (m, *span))
+            }
         }
     }
     spec

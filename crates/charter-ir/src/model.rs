@@ -434,6 +434,9 @@ pub struct BaseSpec {
     pub invoices: InvoiceFilter,
     pub collected_by: Option<Collector>,
     pub products: Vec<NameRef>,
+    /// `by referral`: only customers the partner holds through this
+    /// attribution path (the method of its owning claim).
+    pub path: Option<(AttributionMethod, Span)>,
     pub span: Span,
 }
 
@@ -685,6 +688,17 @@ pub enum AttributionMethod {
 }
 
 impl AttributionMethod {
+    /// The method a word of the grammar's `attribution_method` names.
+    pub fn parse(word: &str) -> Option<AttributionMethod> {
+        Some(match word {
+            "referral" => AttributionMethod::Referral,
+            "registration" => AttributionMethod::Registration,
+            "partner_sale" => AttributionMethod::PartnerSale,
+            "attachment" => AttributionMethod::Attachment,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AttributionMethod::Referral => "referral",

@@ -57,6 +57,9 @@ pub fn base(b: &BaseSpec) -> String {
     if !b.products.is_empty() {
         out.push_str(&format!(" for products {}", names(&b.products)));
     }
+    if let Some((path, _)) = b.path {
+        out.push_str(&format!(" of customers won by {}", path.as_str()));
+    }
     out
 }
 

@@ -426,6 +426,7 @@ impl Walker<'_> {
                     self.word(collector, WordKind::Collector)
                 }
                 BaseFilter::Products { names, .. } => self.names(names),
+                BaseFilter::Path { method, .. } => self.word(method, WordKind::AttributionMethod),
             }
         }
     }

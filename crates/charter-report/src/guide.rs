@@ -324,7 +324,11 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
         } else {
             format!(" for {}", names(&c.base.products))
         };
-        format!("{kind}{filter}{by}{products}")
+        let path = match c.base.path {
+            Some((m, _)) => format!(" of customers won by {}", m.as_str()),
+            None => String::new(),
+        };
+        format!("{kind}{filter}{by}{products}{path}")
     };
     let (rate, rate_head, rate_rows) = match &c.rate {
         RateSpec::Flat { rate } => (rate.to_string(), vec![], vec![]),

@@ -92,6 +92,14 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         }
+        // `by METHOD`: only customers held through that attribution path.
+        if rule
+            .base
+            .path
+            .is_some_and(|(path, _)| path != sale.claim.method)
+        {
+            return;
+        }
         // A version of a rule earns only on events dated while it is in force.
         if let Some((from, to)) = rule.in_force {
             if date < from || to.is_some_and(|to| date > to) {

@@ -812,6 +812,9 @@ impl std::fmt::Display for DescribeRule<'_> {
             Some(Collector::Partner) => " collected by the partner",
             None => "",
         })?;
+        if let Some((path, _)) = rule.base.path {
+            write!(f, " of customers won by {}", path.as_str())?;
+        }
         match &rule.window {
             WindowSpec::Within { length, anchor } => {
                 write!(f, ", within {length} from {}", anchor.as_str())

@@ -471,6 +471,8 @@ pub enum BaseFilter {
     CollectedBy { collector: Ident, span: Span },
     /// `for products Pro, Enterprise`.
     Products { names: Vec<Ident>, span: Span },
+    /// `by referral`: customers the partner holds through this attribution path.
+    Path { method: Ident, span: Span },
 }
 
 #[derive(Clone, Debug, Serialize)]

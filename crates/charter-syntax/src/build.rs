@@ -761,6 +761,10 @@ impl Builder {
                     collector: self.word(self.next(&mut x.into_inner(), xspan, "collector")?),
                     span: xspan,
                 },
+                Rule::path_filter => BaseFilter::Path {
+                    method: self.word(self.next(&mut x.into_inner(), xspan, "attribution path")?),
+                    span: xspan,
+                },
                 _ => BaseFilter::Products {
                     names: self.name_list_of(x),
                     span: xspan,

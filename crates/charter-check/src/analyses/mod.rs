@@ -9,6 +9,7 @@
 //! | `tiers`       | C0701 tier not monotone, C0702 unreachable tiers and rules         |
 //! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
+//! | `paths`       | C0903 two commissions paying for the same attribution path         |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
@@ -29,6 +30,7 @@ mod brackets;
 mod confusables;
 mod eligibility;
 mod membership;
+mod paths;
 pub mod regions;
 mod stacking;
 mod tiers;
@@ -61,6 +63,7 @@ pub fn run(
     eligibility::check(&cx, &mut unreachable, &mut out);
     tiers::check_rule_scopes(&cx, &unreachable, &mut out);
     stacking::check(&cx, &mut out);
+    paths::check(&cx, &mut out);
     timing::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
