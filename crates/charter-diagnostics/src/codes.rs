@@ -322,6 +322,13 @@ codes! {
         bad: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment",
         good: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment, hold 60 days",
     }
+    StatementPaidAfterNextCloses => {
+        id: "C1003", name: "statement-paid-after-next-closes", severity: Warning,
+        summary: "a statement is paid only after the next one closes",
+        explanation: "`payout statement per PERIOD, paid within D` pays what a period earned D after the period ends. When D is as long as the shortest period, the next statement closes before this one is paid, so partners never see the cadence the policy states. Pay sooner, or choose a longer period.",
+        bad: "payout statement twice per month, paid within 20 days",
+        good: "payout statement twice per month, paid within 5 business days",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",

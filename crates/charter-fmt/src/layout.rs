@@ -752,6 +752,24 @@ fn payout(p: &Printer, payout: &Payout) -> String {
                 ""
             }
         ),
+        PayoutTiming::PeriodStatement {
+            period,
+            delay,
+            after_collection,
+        } => format!(
+            "statement {}, paid within {}{}",
+            if period.name == "twice per month" {
+                period.name.clone()
+            } else {
+                format!("per {}", period.name)
+            },
+            p.src.quantity(delay),
+            if *after_collection {
+                ", after collection"
+            } else {
+                ""
+            }
+        ),
         PayoutTiming::NettedAtSource => "netted at source".to_string(),
     };
     match &payout.hold {

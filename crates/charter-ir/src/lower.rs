@@ -1192,6 +1192,15 @@ impl Lowerer {
                     after_collection: *after_collection,
                 }
             }
+            ast::PayoutTiming::PeriodStatement {
+                period,
+                delay,
+                after_collection,
+            } => PayoutTiming::Statement {
+                period: StatementPeriod::parse(&period.name)?,
+                delay: self.duration(delay, DurationUse::Days)?,
+                after_collection: *after_collection,
+            },
             ast::PayoutTiming::NettedAtSource => PayoutTiming::NettedAtSource,
         };
         let hold = match &p.hold {

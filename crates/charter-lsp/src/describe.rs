@@ -315,6 +315,20 @@ pub fn payout(p: &PayoutSchedule) -> String {
             }
             s
         }
+        PayoutTiming::Statement {
+            period,
+            delay,
+            after_collection,
+        } => {
+            let mut s = format!(
+                "a statement {}, paid within {delay} after it closes",
+                period.as_str()
+            );
+            if *after_collection {
+                s.push_str(", once collected");
+            }
+            s
+        }
         PayoutTiming::NettedAtSource => {
             "netted at source: the partner keeps it out of the customer's payment".to_string()
         }

@@ -546,6 +546,7 @@ impl Walker<'_> {
                 self.word(anchor, WordKind::PayoutAnchor);
             }
             PayoutTiming::MonthlyStatement { week, .. } => self.count(week),
+            PayoutTiming::PeriodStatement { delay, .. } => self.quantity(delay),
             PayoutTiming::NettedAtSource => {}
         }
         if let Some(h) = &p.hold {

@@ -77,3 +77,9 @@ fn commission_by_attribution_path() {
     let problems = run("commission-by-path");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn payout_cadence() {
+    let problems = run("payout-cadence");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

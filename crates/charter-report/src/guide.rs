@@ -283,6 +283,21 @@ fn timing_words(s: &PayoutSchedule) -> String {
                 "paid on a monthly statement, by the end of week {week} of the next month{after}"
             )
         }
+        PayoutTiming::Statement {
+            period,
+            delay,
+            after_collection,
+        } => {
+            let after = if *after_collection {
+                ", once collected"
+            } else {
+                ""
+            };
+            format!(
+                "paid on a statement {}, within {delay} after the period ends{after}",
+                period.as_str()
+            )
+        }
         PayoutTiming::NettedAtSource => {
             "kept by the partner out of what it collects (netted at source)".into()
         }

@@ -607,6 +607,18 @@ impl Render<'_> {
             }
             DueWhy::Statement { schedule, held } => {
                 let s = self.plan.schedules[schedule as usize];
+                if let PayoutTiming::Statement { period, delay, .. } = &s.timing {
+                    let end = period.end_of(held);
+                    let due = delay.after(end, self.plan.holidays);
+                    line(
+                        buf,
+                        format_args!(
+                            "due: on the statement {} closing {end}{}, paid within {delay} → by {due}",
+                            period.as_str(),
+                            hold_text(s)
+                        ),
+                    );
+                }
                 if let PayoutTiming::MonthlyStatement { week, .. } = &s.timing {
                     let due = statement_due(held, *week);
                     line(

@@ -660,6 +660,13 @@ pub enum PayoutTiming {
         week: Count,
         after_collection: bool,
     },
+    /// `statement per quarter, paid within 30 days[, after collection]`; the
+    /// period is `twice per month`, `per month`, `per quarter` or `per year`.
+    PeriodStatement {
+        period: Ident,
+        delay: Quantity,
+        after_collection: bool,
+    },
     NettedAtSource,
 }
 

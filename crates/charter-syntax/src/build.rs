@@ -1100,6 +1100,28 @@ impl Builder {
                     after_collection,
                 }
             }
+            Rule::payout_period_statement => {
+                let after_collection = t.as_str().contains("collection");
+                let mut parts = t.into_inner();
+                let period = self.next(&mut parts, span, "statement period")?;
+                let pspan = self.span(&period);
+                let inner = self.next(&mut period.into_inner(), pspan, "statement period")?;
+                // `twice per month` as one word; else the period word of `per …`.
+                let period = if inner.as_rule() == Rule::twice_per_month {
+                    Ident {
+                        name: "twice per month".to_string(),
+                        span: pspan,
+                    }
+                } else {
+                    self.word(self.next(&mut inner.into_inner(), pspan, "period")?)
+                };
+                let delay = self.quantity(self.next(&mut parts, span, "delay")?)?;
+                PayoutTiming::PeriodStatement {
+                    period,
+                    delay,
+                    after_collection,
+                }
+            }
             _ => PayoutTiming::NettedAtSource,
         };
         Ok(Payout { timing, hold })

@@ -10,6 +10,7 @@
 //! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
 //! | `paths`       | C0903 two commissions paying for the same attribution path         |
+//! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
@@ -27,6 +28,7 @@
 
 mod benefits;
 mod brackets;
+mod cadence;
 mod confusables;
 mod eligibility;
 mod membership;
@@ -65,6 +67,7 @@ pub fn run(
     stacking::check(&cx, &mut out);
     paths::check(&cx, &mut out);
     timing::check(&cx, &mut out);
+    cadence::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);
