@@ -235,6 +235,16 @@ pub(crate) struct Claim {
     anchor: NaiveDate,
     /// The order in which the replay made the customer's claims.
     seq: u32,
+    /// The first day the claim no longer counts: an attachment ended by the
+    /// customer's `direct_request`.
+    until: Option<NaiveDate>,
+}
+
+impl Claim {
+    /// Whether the claim counts on `date`.
+    fn counts_on(&self, date: NaiveDate) -> bool {
+        self.date <= date && self.until.is_none_or(|until| date < until)
+    }
 }
 
 struct InvoiceState {
@@ -377,6 +387,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     self.credit(claim.partner, date, CreditKind::VendorContact);
                 }
             }
+            Ev::DirectRequest { .. } => self.direct_request(date),
             Ev::Referral { partner, .. } => self.referral(*partner, date),
             Ev::Registration {
                 partner,
@@ -873,6 +884,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             exclusive,
             anchor,
             seq,
+            until: None,
         });
         self.ownership(date);
         if contested {
@@ -954,6 +966,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
     /// owners do not change, so the owners on each claim date say it all.
     fn ownership(&mut self, date: NaiveDate) {
         let mut dates: Vec<NaiveDate> = self.state.claims.iter().map(|c| c.date).collect();
+        dates.extend(self.state.claims.iter().filter_map(|c| c.until));
         dates.sort_unstable();
         dates.dedup();
         let mut spans: Vec<(PartnerId, Vec<OwnedSpan>)> = Vec::new();
@@ -986,20 +999,36 @@ impl<'r, 'p> Attribution<'r, 'p> {
         }
     }
 
+    /// The customer chose to work with the vendor directly (LANGUAGE.md §4,
+    /// Attribution): every attachment claim made so far stops counting from
+    /// this day on; the partner keeps what it earned before.
+    fn direct_request(&mut self, date: NaiveDate) {
+        let mut ended = false;
+        for claim in &mut self.state.claims {
+            if claim.method == AttributionMethod::Attachment && claim.until.is_none() {
+                claim.until = Some(date.max(claim.date));
+                ended = true;
+            }
+        }
+        if ended {
+            self.ownership(date);
+        }
+    }
+
     /// Who owns the customer on a date, with each owner's share (1 unless split).
     fn owners(&self, date: NaiveDate) -> Owners {
         let mut out = Owners::default();
         match self.state.claims.as_slice() {
             [] => return out,
             [only] => {
-                if only.date <= date {
+                if only.counts_on(date) {
                     out.push(only.clone(), 0);
                 }
                 return out;
             }
             _ => {}
         }
-        let live = || self.state.claims.iter().filter(|c| c.date <= date);
+        let live = || self.state.claims.iter().filter(|c| c.counts_on(date));
         let key = |c: &&Claim| (c.date, c.anchor, c.seq);
         if live().next().is_none() {
             return out;
