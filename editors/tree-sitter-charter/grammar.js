@@ -314,6 +314,7 @@ module.exports = grammar({
       $.existing_on_request,
       $.new_customers_only,
       $.no_self_referral,
+      $.new_users_only,
       $._exclusive,
       $.before_installation,
     )),
@@ -323,6 +324,7 @@ module.exports = grammar({
     existing_on_request: _ => seq('existing', 'customers', 'on', 'request'),
     new_customers_only: _ => seq('new', 'customers', 'only'),
     no_self_referral: _ => seq('no', 'self_referral'),
+    new_users_only: _ => seq('new', 'users', 'only'),
 
     // ------------------------------------------------------------ payout timing
 

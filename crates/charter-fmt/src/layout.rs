@@ -461,6 +461,7 @@ fn attribution_clause(
         AttributionClauseKind::ExistingOnRequest => "existing customers on request".to_string(),
         AttributionClauseKind::NewCustomersOnly => "new customers only".to_string(),
         AttributionClauseKind::NoSelfReferral => "no self_referral".to_string(),
+        AttributionClauseKind::NewUsersOnly => "new users only".to_string(),
         AttributionClauseKind::Exclusive => "exclusive".to_string(),
         AttributionClauseKind::BeforeInstallation => "before installation".to_string(),
     }

@@ -1124,6 +1124,7 @@ impl Lowerer {
             existing_on_request: false,
             new_customers_only: false,
             no_self_referral: false,
+            new_users_only: false,
             docs: docs_text(docs),
             span,
         };
@@ -1149,6 +1150,7 @@ impl Lowerer {
                 ast::AttributionClauseKind::ExistingOnRequest => rule.existing_on_request = true,
                 ast::AttributionClauseKind::NewCustomersOnly => rule.new_customers_only = true,
                 ast::AttributionClauseKind::NoSelfReferral => rule.no_self_referral = true,
+                ast::AttributionClauseKind::NewUsersOnly => rule.new_users_only = true,
                 ast::AttributionClauseKind::Exclusive => rule.exclusive = true,
                 ast::AttributionClauseKind::BeforeInstallation => rule.before_installation = true,
             }

@@ -731,6 +731,9 @@ pub struct AttributionRule {
     /// `no self_referral`: no claim on one of the partner's own accounts
     /// (the partner record's `accounts`).
     pub no_self_referral: bool,
+    /// `new users only`: no claim on a customer that signed up (a `signup`
+    /// event) before it.
+    pub new_users_only: bool,
     pub docs: Option<String>,
     pub span: Span,
 }

@@ -533,6 +533,7 @@ impl Walker<'_> {
                 AttributionClauseKind::ExistingOnRequest
                 | AttributionClauseKind::NewCustomersOnly
                 | AttributionClauseKind::NoSelfReferral
+                | AttributionClauseKind::NewUsersOnly
                 | AttributionClauseKind::Exclusive
                 | AttributionClauseKind::BeforeInstallation => {}
             }

@@ -43,6 +43,8 @@
 //!   unless the rule says `existing customers on request` and the attachment
 //!   says `requested_by_customer`.
 //! - `new customers only`: a first purchase before the event refuses it.
+//! - `new users only`: a `signup` of the customer before the event (earlier,
+//!   or earlier the same day in the file's order) refuses it.
 //! - `no self_referral`: a customer listed in the claiming partner's
 //!   `accounts` (the partner itself or its own company) refuses it, on every
 //!   path (§4 Attribution: "`no self_referral` refuses a claim on one of the
@@ -199,6 +201,14 @@ fn judge(
                 && e.date >= from
         });
         if contacted {
+            return Ok(Verdict::Refused);
+        }
+    }
+    if rule.new_users_only {
+        let signed_up = before
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Signup { customer: c } if c == customer));
+        if signed_up {
             return Ok(Verdict::Refused);
         }
     }

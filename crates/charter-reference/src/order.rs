@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 pub fn rank(kind: &EventKind) -> u8 {
     match kind {
         EventKind::VendorContact { .. } => 0,
-        EventKind::DirectRequest { .. }
+        EventKind::Signup { .. }
+        | EventKind::DirectRequest { .. }
         | EventKind::Referral { .. }
         | EventKind::Registration { .. }
         | EventKind::Attachment { .. }

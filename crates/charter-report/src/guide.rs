@@ -500,6 +500,9 @@ fn attribution(a: &AttributionRule) -> Line {
     if a.no_self_referral {
         parts.push("never one of the partner's own accounts".into());
     }
+    if a.new_users_only {
+        parts.push("new users only (not signed up before)".into());
+    }
     let text = if parts.len() == 1 {
         format!("{}.", parts[0])
     } else {

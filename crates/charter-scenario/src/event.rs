@@ -163,8 +163,9 @@ impl EventType {
     pub(crate) fn required_fields(self) -> &'static [Field] {
         use Field::*;
         match self {
-            EventType::VendorContact => &[Date, Type, Customer],
-            EventType::DirectRequest => &[Date, Type, Customer],
+            EventType::VendorContact | EventType::Signup | EventType::DirectRequest => {
+                &[Date, Type, Customer]
+            }
             EventType::Referral => &[Date, Type, Partner, Customer],
             EventType::Registration => &[Date, Type, Partner, Customer],
             EventType::Attachment => &[Date, Type, Partner, Customer],
@@ -189,6 +190,7 @@ impl EventType {
             EventType::Invoice => &[Currency, Product, Renewal],
             EventType::Payment => &[Id, CollectedBy],
             EventType::VendorContact
+            | EventType::Signup
             | EventType::DirectRequest
             | EventType::Referral
             | EventType::Refund
@@ -582,6 +584,9 @@ impl<'a> RawEvent<'a> {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
             },
             EventType::DirectRequest => EventKind::DirectRequest {
+                customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
+            },
+            EventType::Signup => EventKind::Signup {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
             },
             EventType::Referral => EventKind::Referral {

@@ -344,6 +344,9 @@ enum Kind {
     VendorContact {
         customer: u32,
     },
+    Signup {
+        customer: u32,
+    },
     DirectRequest {
         customer: u32,
     },
@@ -458,6 +461,11 @@ fn plan_deal(plan: &mut Planner, rng: &mut Rng, roster: &[GenPartner], partner: 
     let p = &roster[partner as usize];
     if rng.chance(15) {
         plan.add(day - rng.between(1, 60), Kind::VendorContact { customer });
+    }
+    // Some customers try the product first (a sign-up three days before the
+    // deal); no random draw, so the rest of the plan is as before.
+    if customer % 9 == 4 {
+        plan.add(day - 3, Kind::Signup { customer });
     }
     let product = match rng.below(100) {
         0..=49 => 0,
@@ -874,6 +882,9 @@ enum EventFields<'a> {
     VendorContact {
         customer: CustomerId,
     },
+    Signup {
+        customer: CustomerId,
+    },
     DirectRequest {
         customer: CustomerId,
     },
@@ -945,6 +956,9 @@ fn write_event(
 ) -> io::Result<()> {
     let event_fields = match &event.kind {
         Kind::VendorContact { customer } => EventFields::VendorContact {
+            customer: CustomerId(*customer),
+        },
+        Kind::Signup { customer } => EventFields::Signup {
             customer: CustomerId(*customer),
         },
         Kind::DirectRequest { customer } => EventFields::DirectRequest {

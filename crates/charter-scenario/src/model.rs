@@ -301,6 +301,11 @@ pub enum EventKind {
     VendorContact {
         customer: CustomerId,
     },
+    /// The customer signed up (opened a free account or trial): from then
+    /// on it is no longer a new user (`new users only`).
+    Signup {
+        customer: CustomerId,
+    },
     /// The customer chose to work with the vendor directly: its attachment
     /// to a partner ends on this date.
     DirectRequest {
@@ -376,6 +381,7 @@ impl EventKind {
         match self {
             EventKind::VendorContact { .. } => EventType::VendorContact,
             EventKind::DirectRequest { .. } => EventType::DirectRequest,
+            EventKind::Signup { .. } => EventType::Signup,
             EventKind::Referral { .. } => EventType::Referral,
             EventKind::Registration { .. } => EventType::Registration,
             EventKind::Attachment { .. } => EventType::Attachment,
@@ -403,6 +409,7 @@ impl EventKind {
             EventKind::Order { partner, .. } => partner,
             EventKind::VendorContact { .. }
             | EventKind::DirectRequest { .. }
+            | EventKind::Signup { .. }
             | EventKind::Invoice { .. }
             | EventKind::Payment { .. }
             | EventKind::Refund { .. } => None,
@@ -415,6 +422,7 @@ impl EventKind {
 pub enum EventType {
     VendorContact,
     DirectRequest,
+    Signup,
     Referral,
     Registration,
     Attachment,
@@ -429,9 +437,10 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 13] = [
+    pub const ALL: [EventType; 14] = [
         EventType::VendorContact,
         EventType::DirectRequest,
+        EventType::Signup,
         EventType::Referral,
         EventType::Registration,
         EventType::Attachment,
@@ -450,6 +459,7 @@ impl EventType {
         match self {
             EventType::VendorContact => "vendor_contact",
             EventType::DirectRequest => "direct_request",
+            EventType::Signup => "signup",
             EventType::Referral => "referral",
             EventType::Registration => "registration",
             EventType::Attachment => "attachment",

@@ -265,6 +265,8 @@ struct InvoiceState {
 #[derive(Default)]
 pub(crate) struct CustomerState {
     vendor_contacts: Vec<NaiveDate>,
+    /// The customer's first sign-up (`new users only`).
+    signed_up: Option<NaiveDate>,
     pending_referrals: Vec<(PartnerId, NaiveDate, AttrId, u32)>,
     referrers: Vec<PartnerId>,
     first_order: Option<NaiveDate>,
@@ -386,6 +388,9 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 for (claim, _) in self.owners(date) {
                     self.credit(claim.partner, date, CreditKind::VendorContact);
                 }
+            }
+            Ev::Signup { .. } => {
+                self.state.signed_up.get_or_insert(date);
             }
             Ev::DirectRequest { .. } => self.direct_request(date),
             Ev::Referral { partner, .. } => self.referral(*partner, date),
@@ -513,6 +518,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         };
         if let Some(why) = self
             .own_account(rule, partner, "referral", date)
+            .or_else(|| self.signed_up(rule, "referral", date))
             .or_else(|| self.installed(rule, "referred", date, false))
         {
             self.reject(partner, self.event, Some(rule), why);
@@ -615,6 +621,19 @@ impl<'r, 'p> Attribution<'r, 'p> {
         })
     }
 
+    /// Why a claim under `new users only` fails: the customer signed up
+    /// before the claiming event (earlier, or earlier the same day).
+    fn signed_up(&self, rule: AttrId, what: &str, date: NaiveDate) -> Option<String> {
+        if !self.plan.program.attributions[rule.0 as usize].new_users_only {
+            return None;
+        }
+        let signed = self.state.signed_up?;
+        Some(format!(
+            "`{}` had signed up on {signed}, before the {what} on {date}: the policy counts new users only",
+            self.customer_name()
+        ))
+    }
+
     /// Why a claim under `new customers only` fails: the customer bought before it.
     fn not_new(&self, rule: AttrId, what: &str, date: NaiveDate) -> Option<String> {
         if !self.plan.program.attributions[rule.0 as usize].new_customers_only {
@@ -654,6 +673,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         }
         if let Some(why) = self
             .own_account(rule, partner, "registration", date)
+            .or_else(|| self.signed_up(rule, "registration", date))
             .or_else(|| self.installed(rule, "registered", date, false))
             .or_else(|| self.not_new(rule, "registration", date))
         {
@@ -696,6 +716,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         };
         if let Some(why) = self
             .own_account(rule, partner, "attachment", date)
+            .or_else(|| self.signed_up(rule, "attachment", date))
             .or_else(|| self.installed(rule, "attached", date, requested))
         {
             self.reject(partner, self.event, Some(rule), why);
@@ -734,6 +755,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     let cust = self.customer_name();
                     if let Some(why) = self
                         .own_account(rule, p, "sale", date)
+                        .or_else(|| self.signed_up(rule, "sale", date))
                         .or_else(|| self.installed(rule, "sold to", date, false))
                     {
                         self.reject(p, self.event, Some(rule), why);

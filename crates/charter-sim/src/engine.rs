@@ -78,9 +78,12 @@ const PIECES_PER_THREAD: usize = 4;
 pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
     match kind {
         Ev::VendorContact { .. } => 0,
-        // A customer's choice to work directly ranks with the claims: it
+        // A sign-up ranks with the claims: within a day, the file's order
+        // says whether a referral came before the customer signed up.
+        // A customer's choice to work directly ranks with the claims too: it
         // ends an attachment before that day's payments.
-        Ev::DirectRequest { .. }
+        Ev::Signup { .. }
+        | Ev::DirectRequest { .. }
         | Ev::Referral { .. }
         | Ev::Registration { .. }
         | Ev::Attachment { .. }
@@ -100,6 +103,7 @@ fn customer_of(kind: &Ev) -> Option<CustomerId> {
     match *kind {
         Ev::VendorContact { customer }
         | Ev::DirectRequest { customer }
+        | Ev::Signup { customer }
         | Ev::Referral { customer, .. }
         | Ev::Registration { customer, .. }
         | Ev::Attachment { customer, .. }
@@ -127,6 +131,7 @@ fn claim_method(kind: &Ev) -> Option<(PartnerId, AttributionMethod)> {
         Ev::Order { partner: None, .. }
         | Ev::VendorContact { .. }
         | Ev::DirectRequest { .. }
+        | Ev::Signup { .. }
         | Ev::Invoice { .. }
         | Ev::Payment { .. }
         | Ev::Refund { .. }

@@ -89,3 +89,22 @@ fn a_contest_names_the_track_rule_that_decided_first() {
         c1[0]
     );
 }
+
+#[test]
+fn a_user_who_signed_up_before_the_click_is_not_new() {
+    let file = patterns().join("attribution-per-track/02-new-user-by-signup.json");
+    let (result, _) = run(&file);
+    let refused: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::AttributionRejected)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "`c1` had signed up on 2026-01-03, before the referral on 2026-01-05: the policy counts new users only",
+            "`c3` had signed up on 2026-01-07, before the referral on 2026-01-07: the policy counts new users only",
+        ]
+    );
+}

@@ -637,6 +637,8 @@ pub enum AttributionClauseKind {
     NewCustomersOnly,
     /// `no self_referral`: no claim on one of the partner's own accounts.
     NoSelfReferral,
+    /// `new users only`: no claim on a customer that signed up before.
+    NewUsersOnly,
     Exclusive,
     BeforeInstallation,
 }

@@ -1036,6 +1036,7 @@ impl Builder {
                         Rule::existing_on_request => AttributionClauseKind::ExistingOnRequest,
                         Rule::new_customers_only => AttributionClauseKind::NewCustomersOnly,
                         Rule::no_self_referral => AttributionClauseKind::NoSelfReferral,
+                        Rule::new_users_only => AttributionClauseKind::NewUsersOnly,
                         Rule::exclusive => AttributionClauseKind::Exclusive,
                         _ => AttributionClauseKind::BeforeInstallation,
                     };

@@ -169,6 +169,7 @@ pub const KEYWORDS: &[&str] = &[
     "twice",
     "up",
     "uplift",
+    "users",
     "vendor",
     "vendor_contact",
     "waive",
@@ -547,6 +548,11 @@ pub const ATTRIBUTION: &[ClauseKeyword] = &[
         "no self_referral",
         "no self_referral",
         "no claim on one of the partner's own accounts",
+    ),
+    kw(
+        "new users only",
+        "new users only",
+        "no claim on a customer that signed up before",
     ),
     kw("exclusive", "exclusive", "the attribution is exclusive"),
     kw(
