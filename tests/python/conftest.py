@@ -75,7 +75,19 @@ def generate(tmp: Path, policy: Path, events: int, seed: int = 1, shape: str = "
         "--currency", currency(policy), "--out", str(out), "--partners-out", str(partners),
     )
     assert run.returncode == 0, run.stderr
+    elect = ELECTED.get(policy.stem)
+    if elect:
+        records = json.loads(partners.read_text())
+        for r in records:
+            chosen = [e for e in r.get("elected") or [] if e not in elect[1]]
+            r["elected"] = chosen + [elect[0]]
+        partners.write_text(json.dumps(records))
     return out, partners
+
+
+# Programs whose commission is a benefit a partner elects: generated partners
+# elect it (and none of its alternatives), as the program's seed scenarios do.
+ELECTED = {"future-processing": ("registered_commission", ("registered_discount",))}
 
 
 def events_table(path: Path) -> pa.Table:
