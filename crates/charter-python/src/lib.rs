@@ -424,14 +424,16 @@ impl Policy {
     }
 }
 
-/// A part's input positions, as given by Python (one per event row).
+/// A part's input positions, as given by Python (one per event row): no
+/// two rows may share one, or the replay order would not be the CLI's.
 fn check_inputs(inputs: &[u64]) -> PyResult<()> {
-    if inputs.windows(2).any(|w| w[0] == w[1]) {
-        return Err(PyValueError::new_err(
-            "inputs: two rows share an input position",
-        ));
+    let mut seen = std::collections::HashSet::with_capacity(inputs.len());
+    match inputs.iter().find(|&&i| !seen.insert(i)) {
+        Some(i) => Err(PyValueError::new_err(format!(
+            "inputs: two rows share input position {i}"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A part of a scenario (a Spark group's rows), its table errors naming
