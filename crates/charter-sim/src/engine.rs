@@ -580,7 +580,10 @@ fn partitioned(
     let a: Vec<(Vec<Credit>, Vec<Keyed>, Vec<Pending>)> = pieces(&grouped, threads, |e| e.0)
         .into_par_iter()
         .map(|piece| {
-            let (mut credits, mut found, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+            // At most about one credit per event: reserved once, not grown
+            // by doubling (untouched capacity costs no memory).
+            let mut credits = Vec::with_capacity(piece.len());
+            let (mut found, mut pending) = (Vec::new(), Vec::new());
             for run in piece.chunk_by(|x, y| x.0 == y.0) {
                 let customer = run[0].0;
                 let mut state = CustomerState::default();
@@ -604,6 +607,7 @@ fn partitioned(
         .collect();
     drop(grouped);
     let mut credits = partner_credits;
+    credits.reserve_exact(a.iter().map(|x| x.0.len()).sum());
     let mut pending = Vec::new();
     for (c, f, p) in a {
         credits.extend(c);
@@ -650,6 +654,8 @@ fn partitioned(
         .into_par_iter()
         .map(|(first, last)| {
             let mut out = PartnerOut::default();
+            // About a payout per credit: reserved once.
+            out.payouts.reserve(starts[last] - starts[first]);
             let mut results = Vec::with_capacity(last - first);
             for p in first..last {
                 let id = PartnerId(p as u32);
@@ -666,7 +672,7 @@ fn partitioned(
         })
         .collect();
     drop(credits);
-    let mut payouts = Vec::new();
+    let mut payouts = Vec::with_capacity(b.iter().map(|x| x.0.payouts.len()).sum());
     let mut results = Vec::with_capacity(partner_count);
     let mut full_paid = Vec::new();
     for (out, r) in b {

@@ -31,6 +31,7 @@ mod regions;
 pub mod report;
 mod run;
 mod standing;
+mod text;
 mod timing;
 
 use charter_check::CheckedProgram;
@@ -188,5 +189,6 @@ pub fn run<'a>(
         outcome,
         plan,
         scenario,
+        texts: std::sync::OnceLock::new(),
     }
 }
