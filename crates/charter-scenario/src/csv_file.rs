@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use crate::batch::{self, Chunk, DuplicateInvoice, Loaded};
+use crate::customers::{customer_columns, CustomerColumn, CustomerList, CustomerRow};
 use crate::error::{count_newlines, Problem};
 use crate::event::{Field, RawEvent};
 use crate::names::Interner;
@@ -115,6 +116,43 @@ pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
         partner
             .declare(&mut list, "line")
             .map_err(|(at_id, m)| place(id_column.filter(|_| at_id), m))?;
+        row += 1;
+    }
+    Ok(list)
+}
+
+/// Loads the customer records of a CSV file (columns `id` and `country`).
+pub(crate) fn load_customers(src: &[u8]) -> Result<CustomerList, Problem> {
+    let header = read_header(src, "a customers file")?;
+    let columns = customer_columns(&header.names).map_err(|e| header.problem(e))?;
+    let mut list = CustomerList::default();
+    let mut rows = Rows::new(src, header.end, 0);
+    let mut row = 0;
+    while let Some(record) = rows.next_record() {
+        let start = record.start;
+        let place = |column: Option<usize>, message: String| {
+            let offset = column.map_or(start, |i| cell_offset(src, start, i));
+            let name = column.and_then(|i| header.names.get(i)).map(String::as_str);
+            CellProblem::new(offset, Some(row), name, message).into_problem(0)
+        };
+        record
+            .check_width(columns.len())
+            .map_err(|m| place(None, m))?;
+        let mut customer = CustomerRow::default();
+        let mut at = start;
+        for (i, bytes) in rows.record.iter().enumerate() {
+            if !bytes.is_empty() {
+                let text = cell_text(src, at, bytes).map_err(|m| place(Some(i), m))?;
+                customer
+                    .set(columns[i], Cell::Text(text))
+                    .map_err(|m| place(Some(i), m))?;
+            }
+            at += bytes.len() + 1;
+        }
+        let column_of = |c| columns.iter().position(|k| *k == c);
+        let (id, country) = customer.finish().map_err(|(c, m)| place(column_of(c), m))?;
+        list.add(id, country, rows.line as u32 + 1, "line")
+            .map_err(|m| place(column_of(CustomerColumn::Id), m))?;
         row += 1;
     }
     Ok(list)

@@ -37,8 +37,8 @@ pub(crate) struct RawDocument<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCustomer {
-    id: String,
-    country: Region,
+    pub(crate) id: String,
+    pub(crate) country: Region,
 }
 
 impl Expecting for RawCustomer {
@@ -97,15 +97,7 @@ fn load(text: &str, file: &str) -> Result<Scenario, Problem> {
         },
     );
     scenario.policy = policy;
-    // Records of customers no event names are dropped: nothing can claim them.
-    for Object(customer) in doc.customers {
-        if let Some(id) = scenario.names.find_customer(&customer.id) {
-            let n = scenario.names.customer_count();
-            scenario.customer_countries.resize(n, None);
-            if let Some(slot) = scenario.customer_countries.get_mut(id.0 as usize) {
-                *slot = Some(customer.country);
-            }
-        }
-    }
+    let records = doc.customers.into_iter().map(|Object(c)| (c.id, c.country));
+    crate::customers::place(&mut scenario, records.collect());
     Ok(scenario)
 }

@@ -11,7 +11,11 @@
 //!   Parquet (a table whose columns are the fields: see `tabular`), read by
 //!   [`load_files`] (the format from each file's name,
 //!   [`SourceFormat::of_path`]) or [`parse_files`]; [`parse_ndjson`] and
-//!   [`load_ndjson`] read NDJSON.
+//!   [`load_ndjson`] read NDJSON;
+//! - customer records (`id`, `country`) in a file of their own, a JSON
+//!   array, NDJSON, CSV or Parquet, placed in a loaded scenario by
+//!   [`load_customers`] or [`parse_customers`] as a document's `customers`
+//!   array places them.
 //!
 //! Loading yields a [`Scenario`] or the first [`ScenarioError`] in file
 //! order, which names the file, line, column and JSON path of the offending
@@ -44,6 +48,7 @@
 //!   by a hand-written visitor (no buffering tagged enum, strings borrowed
 //!   from the text), then validated, its names numbered in its chunk;
 //! - `partner`, `json`, `ndjson`: partners, `expect` and the JSON layouts;
+//!   `customers`: customer records in a file of their own;
 //! - `files`: an events file and a partners file, each in its format;
 //!   `tabular`: tables' columns and cells, checked into the same raw event
 //!   (`event`) and partner as JSON; `csv_file` (the `csv` crate; chunks
@@ -62,6 +67,7 @@
 
 mod batch;
 mod csv_file;
+mod customers;
 mod error;
 mod event;
 mod files;
@@ -72,6 +78,7 @@ mod names;
 mod ndjson;
 mod parquet_file;
 mod partner;
+mod record_batch;
 mod tabular;
 mod value;
 
@@ -140,6 +147,30 @@ pub fn parse_files(
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
     files::parse(events, events_format, partners, as_of)
+}
+
+/// Places the customers of a customers file held in memory (`id` and
+/// `country` of each; a JSON array or NDJSON for `Json`/`Ndjson`, a table
+/// for `Csv`/`Parquet`) in `scenario`, as a scenario document's `customers`
+/// array does.
+pub fn parse_customers(
+    scenario: &mut Scenario,
+    file: SourceText<'_>,
+    format: SourceFormat,
+) -> Result<(), ScenarioError> {
+    customers::apply_file(scenario, file, format)
+}
+
+/// Reads the customers file at `path` (the format from its name,
+/// [`SourceFormat::of_path`]) and places its customers in `scenario`.
+pub fn load_customers(scenario: &mut Scenario, path: &Path) -> Result<(), ScenarioError> {
+    let name = path.display().to_string();
+    let bytes = read(path, &name)?;
+    let file = SourceText {
+        name: &name,
+        text: &bytes,
+    };
+    customers::apply_file(scenario, file, SourceFormat::of_path(path))
 }
 
 /// Loads a single scenario file: a scenario document, or events without

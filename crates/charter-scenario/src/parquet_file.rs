@@ -38,6 +38,7 @@ use parquet::arrow::arrow_reader::{
 };
 
 use crate::batch::{self, Chunk, DuplicateInvoice, Loaded};
+use crate::customers::{customer_columns, CustomerColumn, CustomerList, CustomerRow};
 use crate::error::Problem;
 use crate::event::{Field, RawEvent, ValueKind};
 use crate::names::Interner;
@@ -177,6 +178,66 @@ fn read_partners(
             partner
                 .declare(&mut list, "row")
                 .map_err(|(at_id, m)| place(id_column.filter(|_| at_id), m))?;
+            row += 1;
+        }
+    }
+    Ok(list)
+}
+
+/// Loads the customer records of a Parquet file (columns `id`, text or
+/// integers, and `country`, text).
+pub(crate) fn load_customers(src: &[u8]) -> Result<CustomerList, Problem> {
+    let file = open(src)?;
+    let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
+    let columns = customer_columns(&names).map_err(|e| column_problem(&names, e))?;
+    for (column, field) in columns.iter().zip(file.columns()) {
+        let value = match column {
+            CustomerColumn::Id => PartnerValue::Name,
+            CustomerColumn::Country => PartnerValue::Code,
+        };
+        check_type(field.data_type(), Expect::Partner(value))
+            .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
+    }
+    let whole = Part {
+        row_groups: (0..file.meta.metadata().num_row_groups()).collect(),
+        first_row: 0,
+        rows: file.rows(),
+    };
+    let batches = file.decode(&whole)?;
+    guarded(|| read_customers(&batches, &columns, &names)).unwrap_or_else(|| Err(damaged_data()))
+}
+
+fn read_customers(
+    batches: &[RecordBatch],
+    columns: &[CustomerColumn],
+    names: &[&str],
+) -> Result<CustomerList, Problem> {
+    let mut list = CustomerList::default();
+    let column_of = |c| columns.iter().position(|k| *k == c);
+    let mut row = 0;
+    for batch in batches {
+        let cells = batch
+            .columns()
+            .iter()
+            .map(CellReader::new)
+            .collect::<Vec<_>>();
+        for i in 0..batch.num_rows() {
+            let place = |column: Option<usize>, message: String| {
+                let name = column.and_then(|c| names.get(c)).copied();
+                CellProblem::new(0, Some(row), name, message).into_problem(0)
+            };
+            let mut customer = CustomerRow::default();
+            for (c, reader) in cells.iter().enumerate() {
+                let cell = reader.cell(i, false).map_err(|m| place(Some(c), m))?;
+                if let Some(cell) = cell {
+                    customer
+                        .set(columns[c], cell)
+                        .map_err(|m| place(Some(c), m))?;
+                }
+            }
+            let (id, country) = customer.finish().map_err(|(c, m)| place(column_of(c), m))?;
+            list.add(id, country, row as u32 + 1, "row")
+                .map_err(|m| place(column_of(CustomerColumn::Id), m))?;
             row += 1;
         }
     }

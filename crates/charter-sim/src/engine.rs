@@ -75,7 +75,7 @@ const PIECES_PER_THREAD: usize = 4;
 
 /// Within one day, facts a payment depends on come first: contacts and claims,
 /// then orders and invoices, then payments and refunds. Otherwise input order.
-fn same_day_rank(kind: &Ev) -> u8 {
+pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
     match kind {
         Ev::VendorContact { .. } => 0,
         Ev::Referral { .. }
@@ -187,12 +187,12 @@ fn track_assumed_finding(
 }
 
 /// What the prepass hands the phases.
-struct Routed {
+pub(crate) struct Routed {
     /// Customer events: (customer, replay position).
-    customer_events: Vec<(CustomerId, u32)>,
+    pub customer_events: Vec<(CustomerId, u32)>,
     /// Credits of partner events.
-    credits: Vec<Credit>,
-    findings: Vec<Keyed>,
+    pub credits: Vec<Credit>,
+    pub findings: Vec<Keyed>,
 }
 
 /// Runs `scenario` against the plan. `threads`: `None` for every core.
@@ -486,7 +486,12 @@ impl<'s> Router<'s> {
 }
 
 /// The prepass over the whole replay, for a partitioned run.
-fn prepass(plan: &Plan, scenario: &Scenario, statics: &[PartnerStatic], order: &[u32]) -> Routed {
+pub(crate) fn prepass(
+    plan: &Plan,
+    scenario: &Scenario,
+    statics: &[PartnerStatic],
+    order: &[u32],
+) -> Routed {
     let mut router = Router::new(scenario);
     let mut customer_events = Vec::with_capacity(order.len());
     let mut credits = Vec::new();

@@ -24,6 +24,7 @@ mod obligations;
 pub mod overrides;
 mod partner;
 mod payouts;
+pub mod phases;
 mod plan;
 mod policy_index;
 mod rates;

@@ -227,7 +227,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
 /// Words that can never be names (the grammar's `keyword_only`).
 pub const KEYWORD_ONLY: &[&str] = &[
     "of", "for", "within", "when", "where", "with", "to", "below", "from", "after", "before",
-    "per", "in", "over", "by", "on", "as", "at", "entity", "tier", "track", "module",
+    "per", "in", "over", "by", "on", "as", "at", "entity", "tier", "track", "module", "while",
+    "exclusive",
 ];
 
 /// The unit words of a duration (`30 days`, `5 business days`).

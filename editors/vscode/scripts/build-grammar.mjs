@@ -443,6 +443,15 @@ const repository = {
         },
       },
       {
+        // `per contract year`: a year from the partner's `joined` to each anniversary
+        match: `${B}(per)\\s+(contract)\\s+(year)${E}`,
+        captures: {
+          1: kw(),
+          2: { name: 'constant.language.period.charter' },
+          3: { name: 'constant.language.period.charter' },
+        },
+      },
+      {
         match: `${B}(per)\\s+(year|quarter|month)${E}`,
         captures: { 1: kw(), 2: { name: 'constant.language.period.charter' } },
       },
