@@ -186,10 +186,5 @@ pub fn run<'a>(
             finding.locate(db);
         }
     }
-    Simulation {
-        outcome,
-        plan,
-        scenario,
-        texts: std::sync::OnceLock::new(),
-    }
+    Simulation::new(outcome, plan, scenario)
 }

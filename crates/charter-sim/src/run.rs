@@ -30,6 +30,15 @@ pub struct Simulation<'a> {
 }
 
 impl<'a> Simulation<'a> {
+    pub(crate) fn new(outcome: Outcome, plan: Plan<'a>, scenario: &'a Scenario) -> Simulation<'a> {
+        Simulation {
+            outcome,
+            plan,
+            scenario,
+            texts: std::sync::OnceLock::new(),
+        }
+    }
+
     pub fn as_of(&self) -> NaiveDate {
         self.outcome.as_of
     }
