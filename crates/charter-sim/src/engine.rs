@@ -611,11 +611,11 @@ fn partitioned(
         })
         .collect();
     drop(grouped);
-    let mut credits = partner_credits;
-    credits.reserve_exact(a.iter().map(|x| x.0.len()).sum());
     let mut pending = Vec::new();
+    let mut parts: Vec<Vec<Credit>> = Vec::with_capacity(a.len() + 1);
+    parts.push(partner_credits);
     for (c, f, p) in a {
-        credits.extend(c);
+        parts.push(c);
         findings.extend(f);
         pending.extend(p);
     }
@@ -624,24 +624,21 @@ fn partitioned(
     }
 
     timings.step("phase (a)");
-    // Phase (b): partners apart, each given its credits in replay order:
-    // an index grouped by partner in one counting pass (credits are large;
-    // they are not moved), each partner's part then put in replay order.
+    // Phase (b): partners apart. The partners are cut into ranges of about
+    // equal credits, and the credits moved into one bucket per range (in
+    // phase a's order, so each partner's keep their relative order): each
+    // worker owns its bucket and frees it when its partners are done, so
+    // the credits of finished partners make room for their payouts.
     let partner_count = statics.len();
-    let by_partner = group_by_key(partner_count, &credits, |c| c.partner.0 as usize);
-    let starts = by_partner.starts;
-    let mut index = by_partner.order;
-    index
-        .par_chunk_by_mut(|a, b| credits[*a as usize].partner == credits[*b as usize].partner)
-        .for_each(|part| {
-            part.sort_unstable_by_key(|&i| {
-                let c = &credits[i as usize];
-                (c.seq, c.sub)
-            })
-        });
-    timings.step("credits grouped by partner");
+    let mut starts = vec![0usize; partner_count + 1];
+    for c in parts.iter().flatten() {
+        starts[c.partner.0 as usize + 1] += 1;
+    }
+    for p in 0..partner_count {
+        starts[p + 1] += starts[p];
+    }
     let ranges: Vec<(usize, usize)> = {
-        let per = credits.len().div_ceil(threads).max(1);
+        let per = starts[partner_count].div_ceil(threads).max(1);
         let mut out = Vec::new();
         let mut first = 0;
         while first < partner_count {
@@ -654,18 +651,47 @@ fn partitioned(
         }
         out
     };
+    let mut bucket_of = vec![0u32; partner_count];
+    for (bucket, &(first, last)) in ranges.iter().enumerate() {
+        bucket_of[first..last].fill(bucket as u32);
+    }
+    let mut buckets: Vec<Vec<Credit>> = ranges
+        .iter()
+        .map(|&(first, last)| Vec::with_capacity(starts[last] - starts[first]))
+        .collect();
+    for part in parts {
+        for c in part {
+            buckets[bucket_of[c.partner.0 as usize] as usize].push(c);
+        }
+    }
+    drop(bucket_of);
+    timings.step("credits grouped by partner");
     let explain = options.explain();
     let b: Vec<(PartnerOut, Vec<PartnerResult>)> = ranges
         .into_par_iter()
-        .map(|(first, last)| {
+        .zip(buckets)
+        .map(|((first, last), credits)| {
+            // Each partner's credits in replay order: an index grouped by
+            // partner in one counting pass (credits are large; they are
+            // not moved), each partner's part then sorted.
+            let mut by_partner =
+                group_by_key(last - first, &credits, |c| c.partner.0 as usize - first);
+            let starts = &by_partner.starts;
+            for k in 0..last - first {
+                by_partner.order[starts[k]..starts[k + 1]].sort_unstable_by_key(|&i| {
+                    let c = &credits[i as usize];
+                    (c.seq, c.sub)
+                });
+            }
             let mut out = PartnerOut::default();
             // About a payout per credit: reserved once.
-            out.payouts.reserve(starts[last] - starts[first]);
+            out.payouts.reserve(credits.len());
             let mut results = Vec::with_capacity(last - first);
             for p in first..last {
                 let id = PartnerId(p as u32);
                 let mut run = PartnerRun::new(plan, scenario, id, &statics[p], explain);
-                for &i in &index[starts[p]..starts[p + 1]] {
+                let k = p - first;
+                for &i in &by_partner.order[by_partner.starts[k]..by_partner.starts[k + 1]] {
                     run.credit(&credits[i as usize]);
                 }
                 results.push(finish_partner(&mut run, as_of));
@@ -676,7 +702,6 @@ fn partitioned(
             (out, results)
         })
         .collect();
-    drop(credits);
     let mut payouts = Vec::with_capacity(b.iter().map(|x| x.0.payouts.len()).sum());
     let mut results = Vec::with_capacity(partner_count);
     let mut full_paid = Vec::new();
