@@ -195,6 +195,7 @@ impl<'a> Simulation<'a> {
                     for (n, p) in payouts[from..to].iter().enumerate() {
                         render(self, from + n, p, &mut buf, &mut scratch);
                     }
+                    scratch.finish(&mut buf);
                     buf
                 })
                 .collect()
@@ -375,9 +376,13 @@ impl<'a> Simulation<'a> {
         cell(cells, ends, &|b| {
             b.extend_from_slice(p.settlement.as_str().as_bytes())
         });
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(std::mem::take(buf));
+        // One CSV writer per piece, holding the piece's buffer until
+        // [`Scratch::finish`] gives it back (not one writer and buffer a row).
+        let writer = scratch.csv.get_or_insert_with(|| {
+            csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(std::mem::take(buf))
+        });
         let mut start = 0;
         let fields = ends.iter().map(|&end| {
             let field = &cells[start..end];
@@ -385,10 +390,6 @@ impl<'a> Simulation<'a> {
             field
         });
         let _ = writer.write_record(fields);
-        let _ = writer.flush();
-        if let Ok(inner) = writer.into_inner() {
-            *buf = inner;
-        }
     }
 }
 
@@ -397,6 +398,19 @@ impl<'a> Simulation<'a> {
 struct Scratch {
     cells: Vec<u8>,
     ends: Vec<usize>,
+    csv: Option<csv::Writer<Vec<u8>>>,
+}
+
+impl Scratch {
+    /// Ends a piece: what a CSV writer holds goes back into `buf`.
+    fn finish(self, buf: &mut Vec<u8>) {
+        if let Some(writer) = self.csv {
+            // Writing to memory cannot fail.
+            if let Ok(inner) = writer.into_inner() {
+                *buf = inner;
+            }
+        }
+    }
 }
 
 /// A JSON string, escaped as `serde_json` escapes it (`"`, `\\`, the short
