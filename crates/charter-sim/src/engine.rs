@@ -687,10 +687,9 @@ fn partitioned(
             // About a payout per credit: reserved once.
             out.payouts.reserve(credits.len());
             let mut results = Vec::with_capacity(last - first);
-            for p in first..last {
-                let id = PartnerId(p as u32);
-                let mut run = PartnerRun::new(plan, scenario, id, &statics[p], explain);
-                let k = p - first;
+            for (k, stat) in statics[first..last].iter().enumerate() {
+                let id = PartnerId((first + k) as u32);
+                let mut run = PartnerRun::new(plan, scenario, id, stat, explain);
                 for &i in &by_partner.order[by_partner.starts[k]..by_partner.starts[k + 1]] {
                     run.credit(&credits[i as usize]);
                 }
