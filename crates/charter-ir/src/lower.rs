@@ -275,6 +275,7 @@ impl Lowerer {
                 self.program.holidays.dedup();
             }
             ast::ProgramSettingKind::Claims(rule) => {
+                self.program.claims_span = Some(setting.span);
                 self.program.claims = match rule {
                     ast::ClaimsRule::Order(word) => match word.name.as_str() {
                         "last" => ClaimPolicy::Last,

@@ -63,6 +63,8 @@ pub struct Program {
     pub rounding: Rounding,
     pub holidays: Vec<NaiveDate>,
     pub claims: ClaimPolicy,
+    /// The `claims` setting, when the policy writes one.
+    pub claims_span: Option<Span>,
     /// Ordered from the lowest tier up.
     pub tiers: Vec<Tier>,
     pub tiers_span: Option<Span>,
