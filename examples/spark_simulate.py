@@ -1,8 +1,18 @@
 """Payouts of a partner program on Spark, for spark-submit:
 
-    pip install ./crates/charter-python pyspark      # on the driver and executors
-    spark-submit examples/spark_simulate.py policies/optimetriks.charter \
+    pip install ./crates/charter-python pyspark      # on the driver and every executor
+    spark-submit --files policies/optimetriks.charter \
+        examples/spark_simulate.py policies/optimetriks.charter \
         events.parquet partners.csv payouts/ [--set referral_share=7%] [--as-of 2025-12-31]
+
+The engine runs on the executors: phase (a) grouped by customer and phase (b)
+grouped by partner, as Spark stages (see `charter.spark`), so each Python
+worker holds one customer's events or one partner's credits at a time, plus
+the partners table (broadcast). Executors read the policy at the path given,
+or, when it is not there, the file of that name shipped with `--files` (ship
+the files it imports the same way). A policy whose attribution rules are
+scoped to a tier or a benefit cannot be split and runs on the driver, with a
+warning.
 
 Events and partners are read by Spark from Parquet (a file or a folder),
 CSV (with a header row; every column read as text) or NDJSON (.json,

@@ -121,6 +121,7 @@ module.exports = grammar({
       $.rounding_setting,
       $.holidays_setting,
       $.claims_setting,
+      $.in_force,
     )),
     currency_setting: $ => seq('currency', $.currency),
     products_setting: $ => seq('products', $.ident, repeat(seq('<', $.ident))),
@@ -164,7 +165,8 @@ module.exports = grammar({
     invite_only: _ => seq('invite', 'only'),
     grant: $ => seq('grant', $.name_list),
 
-    requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix)),
+    requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix),
+      optional($.in_force)),
     scope_suffix: $ => seq('for', $.name_list),
     requirement_body: $ => choice(
       $._req_contract,
@@ -233,7 +235,10 @@ module.exports = grammar({
     )),
     in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 
-    base: $ => seq('of', $._base_kind, repeat($.base_filter)),
+    base: $ => seq(choice(seq('of', $._base_kind), seq('per', $.per_event)),
+      repeat($.base_filter)),
+    per_event: $ => $.new_customer,
+    new_customer: _ => seq('new', 'customer'),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),
     base_filter: $ => choice($.on_invoices, $.collected_filter, $.product_filter),
     on_invoices: $ => seq('on', optional($._invoice_kind), 'invoices'),
@@ -281,7 +286,7 @@ module.exports = grammar({
     clawback: $ => prec.right(seq('clawback', 'on', 'refund', optional(seq('within', $.quantity)))),
 
     bonus: $ => seq('bonus', $.ident, ':', $.quantity, optional($.bonus_frequency),
-      'when', $.condition),
+      'when', $.condition, optional($.in_force)),
     bonus_frequency: $ => choice($.once_per_year, $._once),
     once_per_year: _ => seq('once', 'per', 'year'),
     _once: $ => oneOf($.once, 'once'),
@@ -293,7 +298,9 @@ module.exports = grammar({
       optional($.attribution_block)),
     attribution_block: $ => seq('{', repeat($.attribution_clause), '}'),
     _attribution_method: $ => oneOf($.attribution_method, 'referral', 'registration', 'partner_sale', 'attachment'),
-    attribution_flag: $ => choice($._exclusive, $.before_installation),
+    // `of Starter, exclusive`: `exclusive` is reserved in pest (never a name),
+    // so the flag, not one more product, wins the `name_list` conflict.
+    attribution_flag: $ => prec.dynamic(1, choice($._exclusive, $.before_installation)),
     _exclusive: $ => oneOf($.exclusive, 'exclusive'),
     before_installation: _ => seq('before', 'installation'),
     attribution_clause: $ => seq(optional($._docs), choice(
@@ -302,6 +309,7 @@ module.exports = grammar({
       $.approval,
       $.existing_on_request,
       $.new_customers_only,
+      $.no_self_referral,
       $._exclusive,
       $.before_installation,
     )),
@@ -310,6 +318,7 @@ module.exports = grammar({
     approval: $ => seq('approval', 'required', optional(seq(',', 'decided', 'within', $.quantity))),
     existing_on_request: _ => seq('existing', 'customers', 'on', 'request'),
     new_customers_only: _ => seq('new', 'customers', 'only'),
+    no_self_referral: _ => seq('no', 'self_referral'),
 
     // ------------------------------------------------------------ payout timing
 

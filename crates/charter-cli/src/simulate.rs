@@ -35,6 +35,10 @@ pub struct ScenarioArgs {
     /// The partners file (JSON array, NDJSON, `.csv` or `.parquet`) that goes with an events file.
     #[arg(long)]
     partners: Option<PathBuf>,
+    /// The customers file (`id` and `country` of each: JSON array, NDJSON, `.csv` or
+    /// `.parquet`), as a scenario document's `customers` array.
+    #[arg(long)]
+    customers: Option<PathBuf>,
     /// Simulate as of this date (default: the scenario's `as_of`, else its last event).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = charter_scenario::parse_date)]
     as_of: Option<NaiveDate>,
@@ -232,7 +236,10 @@ pub fn load_policy(path: &Path) -> Result<(CheckedProgram, SourceDb), ExitCode> 
 fn load_scenario(args: &ScenarioArgs) -> Result<Scenario, ExitCode> {
     // Each file's format is decided by its name (`SourceFormat::of_path`).
     let loaded = charter_scenario::load_files(&args.scenario, args.partners.as_deref(), args.as_of);
-    let scenario = loaded.map_err(usage_error)?;
+    let mut scenario = loaded.map_err(usage_error)?;
+    if let Some(customers) = &args.customers {
+        charter_scenario::load_customers(&mut scenario, customers).map_err(usage_error)?;
+    }
     if charter_sim::simulation_date(&scenario, args.as_of).is_none() {
         return Err(usage_error(format!(
             "`{}` has no events and no `as_of`: there is nothing to simulate; give a date with `--as-of`",

@@ -1,6 +1,7 @@
 //! `charter simulate --format json` gives the same output for the same
 //! events whether they come as a JSON scenario document, NDJSON, CSV or
-//! Parquet (with the partners in the same format): every scenario of
+//! Parquet (with the partners, and the customer records if any, in the same
+//! format: `--partners`, `--customers`): every scenario of
 //! `tests/scenarios` against its policy, and a generated one. Only the
 //! `event` of a finding differs: it names the file and line (or row) the
 //! event was written at.
@@ -20,9 +21,14 @@ fn root() -> PathBuf {
 }
 
 /// `charter simulate POLICY --scenario EVENTS [--partners PARTNERS]
-/// [--as-of DATE] --format json`, its output with every finding's `event`
-/// location blanked.
-fn simulate(policy: &Path, events: &Path, partners: Option<&Path>, as_of: Option<&str>) -> String {
+/// [--customers CUSTOMERS] [--as-of DATE] --format json`, its output with
+/// every finding's `event` location blanked.
+fn simulate(
+    policy: &Path,
+    events: &Path,
+    (partners, customers): (Option<&Path>, Option<&Path>),
+    as_of: Option<&str>,
+) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_charter"));
     command
         .arg("simulate")
@@ -32,6 +38,9 @@ fn simulate(policy: &Path, events: &Path, partners: Option<&Path>, as_of: Option
         .args(["--format", "json"]);
     if let Some(partners) = partners {
         command.arg("--partners").arg(partners);
+    }
+    if let Some(customers) = customers {
+        command.arg("--customers").arg(customers);
     }
     if let Some(as_of) = as_of {
         command.args(["--as-of", as_of]);
@@ -63,13 +72,19 @@ fn ndjson(objects: &[Object]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Simulates `events` and `partners` written as NDJSON, CSV and Parquet
-/// and checks each output against `expected`.
+/// Simulates `events`, `partners` and `customers` (when there are any)
+/// written as NDJSON, CSV and Parquet and checks each output against
+/// `expected`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a test helper; each is one part of a scenario"
+)]
 fn assert_same_output(
     dir: &Path,
     policy: &Path,
     events: &[Object],
     partners: &[Object],
+    customers: &[Object],
     as_of: Option<&str>,
     expected: &str,
     what: &str,
@@ -102,8 +117,22 @@ fn assert_same_output(
             ),
         ),
     ];
-    for (format, events, partners) in files {
-        let actual = simulate(policy, &events, Some(&partners), as_of);
+    // Without records, no customers file is given at all.
+    let customer_files: [Option<PathBuf>; 3] = if customers.is_empty() {
+        [None, None, None]
+    } else {
+        [
+            Some(write("customers.ndjson", ndjson(customers))),
+            Some(write("customers.csv", tables::partners_csv(customers))),
+            Some(write(
+                "customers.parquet",
+                tables::partners_parquet(customers, ParquetStyle::default()),
+            )),
+        ]
+    };
+    for ((format, events, partners), file) in files.into_iter().zip(customer_files) {
+        let customers = file.as_deref();
+        let actual = simulate(policy, &events, (Some(&partners), customers), as_of);
         assert!(
             actual == expected,
             "{what}: {format} differs from JSON\n--- JSON\n{expected}\n--- {format}\n{actual}"
@@ -129,6 +158,7 @@ fn every_project_scenario_simulates_the_same_in_every_format() {
     scenarios.sort();
     assert!(scenarios.len() >= 20, "{scenarios:?}");
     let mut compared = 0;
+    let mut with_customers = 0;
     for path in scenarios {
         let text = std::fs::read_to_string(&path).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -141,13 +171,19 @@ fn every_project_scenario_simulates_the_same_in_every_format() {
         if events.is_empty() || partners.is_empty() {
             continue;
         }
-        let expected = simulate(&policy, &path, None, as_of);
+        let expected = simulate(&policy, &path, (None, None), as_of);
         let what = path.display().to_string();
+        let customers: Vec<Object> = doc
+            .get("customers")
+            .map(|c| tables::objects_of_array(&c.to_string()))
+            .unwrap_or_default();
+        with_customers += usize::from(!customers.is_empty());
         assert_same_output(
             dir.path(),
             &policy,
             &events,
             &partners,
+            &customers,
             as_of,
             &expected,
             &what,
@@ -155,6 +191,8 @@ fn every_project_scenario_simulates_the_same_in_every_format() {
         compared += 1;
     }
     assert!(compared >= 20, "only {compared} scenarios compared");
+    // Customer records (regions) are compared too, from a customers file.
+    assert!(with_customers >= 1, "no scenario with customer records");
 }
 
 #[test]
@@ -176,13 +214,14 @@ fn a_generated_scenario_simulates_the_same_in_every_format() {
     let partners_path = dir.path().join("generated-partners.json");
     std::fs::write(&events_path, &generated.events_ndjson).unwrap();
     std::fs::write(&partners_path, &generated.partners_json).unwrap();
-    let expected = simulate(&policy, &events_path, Some(&partners_path), None);
+    let expected = simulate(&policy, &events_path, (Some(&partners_path), None), None);
     assert!(expected.contains("\"payouts\""), "{expected}");
     assert_same_output(
         dir.path(),
         &policy,
         &events,
         &partners,
+        &[],
         None,
         &expected,
         "generated",
@@ -219,4 +258,82 @@ fn a_malformed_csv_or_parquet_file_exits_2_with_its_place() {
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(message), "{stderr}");
     }
+}
+
+#[test]
+fn a_bad_customers_file_exits_2_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = root();
+    let scenario = root.join("tests/scenarios/cimpactpro/13-exclusive-region-customers.json");
+    let policy = root.join("policies/cimpactpro.charter");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let cases = [
+        (
+            write("customers.csv", "id,country\nd1,DE\nd2,Austria\n"),
+            "customers.csv:3:4: row 2, column `country`: expected a two-letter region code",
+        ),
+        (
+            write("customers.tsv.csv", "id,land\nd1,DE\n"),
+            "customers.tsv.csv:1:4: header, column `land`: unknown column \"land\"; a customers file has the columns `id` and `country`",
+        ),
+        (
+            write(
+                "customers.ndjson",
+                "{\"id\": \"d1\", \"country\": \"DE\"}\n{\"id\": \"d1\", \"country\": \"AT\"}\n",
+            ),
+            "customers.ndjson:2:8: $.id: duplicate customer id \"d1\", first given at line 1",
+        ),
+        (
+            write("customers.json", "[{\"id\": \"d1\"}]"),
+            "customers.json:1:2: $[0]: missing field `country`",
+        ),
+        (
+            write("customers.parquet", "PAR1 but not really"),
+            "customers.parquet: not a readable Parquet file",
+        ),
+        (
+            dir.path().join("missing.csv"),
+            "missing.csv: cannot read the file",
+        ),
+    ];
+    for (customers, message) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+            .arg("simulate")
+            .arg(&policy)
+            .arg("--scenario")
+            .arg(&scenario)
+            .arg("--customers")
+            .arg(&customers)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{message}\n{stderr}");
+    }
+}
+
+#[test]
+fn a_customers_file_places_customers_as_the_document_does() {
+    // The document without its records pays outsider on d1 (no region
+    // applies); with the records from a file, as with them inline, it does not.
+    let dir = tempfile::tempdir().unwrap();
+    let root = root();
+    let path = root.join("tests/scenarios/cimpactpro/13-exclusive-region-customers.json");
+    let policy = root.join("policies/cimpactpro.charter");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let records = doc.as_object_mut().unwrap().remove("customers").unwrap();
+    let bare = dir.path().join("bare.json");
+    std::fs::write(&bare, doc.to_string()).unwrap();
+    let customers = dir.path().join("customers.json");
+    std::fs::write(&customers, records.to_string()).unwrap();
+    let inline = simulate(&policy, &path, (None, None), None);
+    let without = simulate(&policy, &bare, (None, None), None);
+    let with_file = simulate(&policy, &bare, (None, Some(&customers)), None);
+    assert_ne!(inline, without);
+    assert_eq!(inline, with_file);
 }

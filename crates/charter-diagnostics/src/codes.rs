@@ -308,6 +308,13 @@ codes! {
         bad: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment",
         good: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment, hold 60 days",
     }
+    OverlappingVersions => {
+        id: "C1201", name: "overlapping-versions", severity: Error,
+        summary: "two dated versions of one rule are in force on the same day",
+        explanation: "A rate, bonus or tier requirement changed on a date is written twice, each version `in force from D1 [to D2]`. Two versions of one rule (same scope and base, or same measure) in force on one day would both apply: a double payment, or two thresholds. End the earlier version the day before the later one starts.",
+        bad: "commission sale_2025: 20% of payments { in force from 2025-01-01 to 2025-12-31 }\ncommission sale_2026: 25% of payments { in force from 2025-07-01 }",
+        good: "commission sale_2025: 20% of payments { in force from 2025-01-01 to 2025-12-31 }\ncommission sale_2026: 25% of payments { in force from 2026-01-01 }",
+    }
     SimUnknownTrack => {
         id: "S0101", name: "unknown-track", severity: Error,
         summary: "a partner's track is not defined by the policy",

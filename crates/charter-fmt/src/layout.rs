@@ -459,6 +459,7 @@ fn attribution_clause(
         },
         AttributionClauseKind::ExistingOnRequest => "existing customers on request".to_string(),
         AttributionClauseKind::NewCustomersOnly => "new customers only".to_string(),
+        AttributionClauseKind::NoSelfReferral => "no self_referral".to_string(),
         AttributionClauseKind::Exclusive => "exclusive".to_string(),
         AttributionClauseKind::BeforeInstallation => "before installation".to_string(),
     }
@@ -492,6 +493,7 @@ fn program_setting(p: &Printer, kind: &ProgramSettingKind) -> String {
                 .collect();
             format!("claims split {{ {} }}", shares.join(", "))
         }
+        ProgramSettingKind::InForce(f) => in_force(p, f),
     }
 }
 
@@ -558,10 +560,27 @@ fn requirement(p: &Printer, r: &Requirement) -> String {
         }
         RequirementBody::Text(text) => string(text),
     };
+    let in_force = r
+        .in_force
+        .as_ref()
+        .map(|f| format!(" {}", in_force(p, f)))
+        .unwrap_or_default();
     if r.scope.is_empty() {
-        format!("require {body}")
+        format!("require {body}{in_force}")
     } else {
-        format!("require {body} for {}", list(&r.scope))
+        format!("require {body} for {}{in_force}", list(&r.scope))
+    }
+}
+
+/// `in force from D1 [to D2]` of a bonus, a requirement or the program.
+fn in_force(p: &Printer, f: &InForce) -> String {
+    match &f.to {
+        Some(to) => format!(
+            "in force from {} to {}",
+            p.src.quantity(&f.from),
+            p.src.quantity(to)
+        ),
+        None => format!("in force from {}", p.src.quantity(&f.from)),
     }
 }
 
@@ -603,7 +622,7 @@ fn eligible(e: &Eligible) -> String {
 }
 
 fn base(b: &Base) -> String {
-    let mut text = format!("of {}", b.kind.name);
+    let mut text = format!("{} {}", if b.per { "per" } else { "of" }, b.kind.name);
     for filter in &b.filters {
         match filter {
             BaseFilter::OnInvoices {
@@ -692,8 +711,13 @@ fn bonus(p: &Printer, b: &Bonus) -> String {
         Some(BonusFrequency::OncePerYear) => " once per year",
         None => "",
     };
+    let in_force = b
+        .in_force
+        .as_ref()
+        .map(|f| format!(" {}", in_force(p, f)))
+        .unwrap_or_default();
     format!(
-        "bonus {}: {}{frequency} when {}",
+        "bonus {}: {}{frequency} when {}{in_force}",
         b.name.name,
         p.src.quantity(&b.amount),
         condition(p, &b.condition)

@@ -51,6 +51,7 @@ pub fn lower(files: &[&ast::SourceFileAst]) -> Lowered {
             lowerer.item(item);
         }
     }
+    lowerer.check_program_in_force();
     Lowered {
         program: lowerer.program,
         diagnostics: lowerer.diagnostics,
@@ -273,6 +274,15 @@ impl Lowerer {
                 }
                 self.program.holidays.sort();
                 self.program.holidays.dedup();
+            }
+            ast::ProgramSettingKind::InForce(f) => {
+                if let Some((from, to)) = self.in_force(f, "program") {
+                    self.program.in_force = Some(ProgramInForce {
+                        from,
+                        to,
+                        span: f.span,
+                    });
+                }
             }
             ast::ProgramSettingKind::Claims(rule) => {
                 self.program.claims_span = Some(setting.span);
@@ -555,12 +565,72 @@ impl Lowerer {
                 text: t.value.clone(),
             },
         };
+        let in_force = r
+            .in_force
+            .as_ref()
+            .and_then(|f| self.in_force(f, "requirement"));
         Some(Requirement {
             kind,
             scope: refs(&r.scope),
             docs: docs_text(docs),
+            in_force,
             span,
         })
+    }
+
+    /// The dates of `in force from D1 [to D2]` on a `what`; a `to` before its
+    /// `from` is an error.
+    fn in_force(&mut self, f: &ast::InForce, what: &str) -> Option<(NaiveDate, Option<NaiveDate>)> {
+        let to = f.to.as_ref().and_then(|q| self.date(q));
+        let from = self.date(&f.from)?;
+        if to.is_some_and(|to| to < from) {
+            self.report(Diagnostic::new(
+                Code::InvalidValue,
+                format!("the {what} is in force from {from} to an earlier date"),
+                f.span,
+            ));
+            return None;
+        }
+        Some((from, to))
+    }
+
+    /// A program `in force from D1 [to D2]` bounds every commission's and
+    /// bonus's own dates (a rule earns only while both are in force); a rule
+    /// whose own dates lie wholly outside the program's is an error.
+    fn check_program_in_force(&mut self) {
+        let Some(p) = self.program.in_force else {
+            return;
+        };
+        let outside = |own: Option<(NaiveDate, Option<NaiveDate>)>| {
+            own.is_some_and(|(from, to)| {
+                to.is_some_and(|to| to < p.from) || p.to.is_some_and(|end| from > end)
+            })
+        };
+        let mut spans: Vec<Span> = Vec::new();
+        spans.extend(
+            self.program
+                .commissions
+                .iter()
+                .filter(|c| outside(c.in_force))
+                .map(|c| c.span),
+        );
+        spans.extend(
+            self.program
+                .bonuses
+                .iter()
+                .filter(|b| outside(b.in_force))
+                .map(|b| b.span),
+        );
+        for span in spans {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    "the rule is in force only on dates the program is not in force on".to_owned(),
+                    span,
+                )
+                .with_label(p.span, "the program's dates"),
+            );
+        }
     }
 
     fn count_period(&mut self, p: &ast::CountPeriod) -> Option<CountPeriod> {
@@ -649,8 +719,17 @@ impl Lowerer {
         let mut rate: Option<(RateSpec, Span)> = None;
         let mut base: Option<BaseSpec> = None;
         let mut window: Option<(WindowSpec, Span)> = None;
+        // `per new customer`: the rate is a fixed amount, not a percentage.
+        let per = c.head.as_ref().is_some_and(|h| h.base.per)
+            || c.clauses
+                .iter()
+                .any(|cl| matches!(&cl.kind, ast::CommissionClauseKind::Base(b) if b.per));
         if let Some(head) = &c.head {
-            if let Some(r) = self.percent(&head.rate) {
+            if per {
+                if let Some(amount) = self.money(&head.rate) {
+                    rate = Some((RateSpec::Fixed { amount }, head.rate.span));
+                }
+            } else if let Some(r) = self.percent(&head.rate) {
                 rate = Some((RateSpec::Flat { rate: r }, head.rate.span));
             }
             base = Some(base_spec(&head.base));
@@ -668,6 +747,11 @@ impl Lowerer {
         let mut in_force = None;
         for clause in &c.clauses {
             match &clause.kind {
+                ast::CommissionClauseKind::Rate(r) if per => {
+                    if let Some(spec) = self.fixed_rate(r) {
+                        rate = Some((spec, r.span));
+                    }
+                }
                 ast::CommissionClauseKind::Rate(r) => {
                     if let Some(spec) = self.rate(r) {
                         rate = Some((spec, r.span));
@@ -774,6 +858,9 @@ impl Lowerer {
             );
             return;
         };
+        if per {
+            self.fixed_amount_extras(c, bounds.is_some(), !uplifts.is_empty());
+        }
         // A netted payout needs no separate settlement clause.
         if let Some(PayoutSchedule {
             timing: PayoutTiming::NettedAtSource,
@@ -806,6 +893,45 @@ impl Lowerer {
             in_force,
             span,
         });
+    }
+
+    /// The rate of a commission `per new customer`: one amount of money.
+    fn fixed_rate(&mut self, r: &ast::Rate) -> Option<RateSpec> {
+        match &r.kind {
+            ast::RateKind::Flat(q) => Some(RateSpec::Fixed {
+                amount: self.money(q)?,
+            }),
+            ast::RateKind::ByTier(_) | ast::RateKind::ByMetric { .. } => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        "a commission per new customer pays one fixed amount, not a rate table",
+                        r.span,
+                    )
+                    .with_help("write `rate 200 USD`, or one commission per tier scoped to it"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Bounds and uplifts are percentages: they mean nothing on a fixed amount.
+    fn fixed_amount_extras(&mut self, c: &ast::Commission, bounds: bool, uplifts: bool) {
+        for clause in &c.clauses {
+            let what = match clause.kind {
+                ast::CommissionClauseKind::Bounds { .. } if bounds => "bounds",
+                ast::CommissionClauseKind::Uplift { .. } if uplifts => "an uplift",
+                _ => continue,
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("a commission per new customer pays a fixed amount: {what} has no meaning on it"),
+                    clause.span,
+                )
+                .with_help("remove the clause, or pay a percentage `of payments`"),
+            );
+        }
     }
 
     fn rate(&mut self, r: &ast::Rate) -> Option<RateSpec> {
@@ -944,6 +1070,7 @@ impl Lowerer {
         else {
             return;
         };
+        let in_force = b.in_force.as_ref().and_then(|f| self.in_force(f, "bonus"));
         self.program.bonuses.push(BonusRule {
             name: named(&b.name, docs),
             scope,
@@ -953,6 +1080,7 @@ impl Lowerer {
                 _ => BonusFrequency::Once,
             },
             condition,
+            in_force,
             span,
         });
     }
@@ -976,6 +1104,7 @@ impl Lowerer {
             before_installation: false,
             existing_on_request: false,
             new_customers_only: false,
+            no_self_referral: false,
             docs: docs_text(docs),
             span,
         };
@@ -1000,6 +1129,7 @@ impl Lowerer {
                 }
                 ast::AttributionClauseKind::ExistingOnRequest => rule.existing_on_request = true,
                 ast::AttributionClauseKind::NewCustomersOnly => rule.new_customers_only = true,
+                ast::AttributionClauseKind::NoSelfReferral => rule.no_self_referral = true,
                 ast::AttributionClauseKind::Exclusive => rule.exclusive = true,
                 ast::AttributionClauseKind::BeforeInstallation => rule.before_installation = true,
             }
@@ -1587,7 +1717,9 @@ fn eligibility(e: &ast::Eligible, span: Span) -> Eligibility {
 
 fn base_spec(b: &ast::Base) -> BaseSpec {
     let mut spec = BaseSpec {
-        kind: if b.kind.name == "invoices" {
+        kind: if b.per {
+            BaseKind::NewCustomer
+        } else if b.kind.name == "invoices" {
             BaseKind::Invoices
         } else {
             BaseKind::Payments

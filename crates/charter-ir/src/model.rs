@@ -83,6 +83,25 @@ pub struct Program {
     pub contract: Option<ContractTerms>,
     /// Requirements every partner must meet, whatever its tier, track or modules.
     pub requirements: Vec<Requirement>,
+    /// `in force from D1 [to D2]` in the `program` block: this version of the
+    /// policy's commissions and bonuses earn only on those dates (and on their
+    /// own `in_force` dates, if any).
+    pub in_force: Option<ProgramInForce>,
+}
+
+/// The dates a version of the whole policy is in force on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ProgramInForce {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub span: Span,
+}
+
+impl ProgramInForce {
+    /// Whether `date` lies within the program's dates (both included).
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.from && self.to.is_none_or(|to| date <= to)
+    }
 }
 
 impl Program {
@@ -189,6 +208,9 @@ pub struct Requirement {
     /// `for ServiceProviders`: applies only to partners in these tracks or modules.
     pub scope: Vec<NameRef>,
     pub docs: Option<String>,
+    /// `in force from D1 [to D2]`: the requirement applies only on those
+    /// dates (a tier's requirement changed on a date is written twice).
+    pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
 }
 
@@ -383,6 +405,9 @@ pub struct ChooseOneGroup {
 pub enum BaseKind {
     Payments,
     Invoices,
+    /// `per new customer`: a fixed amount, once per customer, on the
+    /// customer's first payment (LANGUAGE.md §4, Fixed amounts).
+    NewCustomer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -532,10 +557,13 @@ pub struct TierRate {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+/// A commission's rate: a percentage (flat, by tier, by brackets) or, for
+/// `per new customer`, a fixed amount of money (`Fixed`).
 pub enum RateSpec {
     Flat { rate: Percent },
     ByTier { rates: Vec<TierRate> },
     Brackets { table: BracketTable },
+    Fixed { amount: Money },
 }
 
 impl RateSpec {
@@ -547,6 +575,7 @@ impl RateSpec {
             RateSpec::Brackets { table } => {
                 table.brackets.iter().map(|b| (b.rate, b.span)).collect()
             }
+            RateSpec::Fixed { .. } => Vec::new(),
         }
     }
 }
@@ -638,6 +667,9 @@ pub struct BonusRule {
     pub amount: Money,
     pub frequency: BonusFrequency,
     pub condition: Condition,
+    /// `in force from D1 [to D2]`: the bonus is earned only on those dates,
+    /// both included.
+    pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
 }
 
@@ -680,6 +712,9 @@ pub struct AttributionRule {
     pub existing_on_request: bool,
     /// No claim on a customer that bought (ordered or was invoiced) before it.
     pub new_customers_only: bool,
+    /// `no self_referral`: no claim on one of the partner's own accounts
+    /// (the partner record's `accounts`).
+    pub no_self_referral: bool,
     pub docs: Option<String>,
     pub span: Span,
 }

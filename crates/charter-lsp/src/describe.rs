@@ -42,6 +42,7 @@ pub fn base(b: &BaseSpec) -> String {
     let mut out = match b.kind {
         BaseKind::Payments => "payments".to_string(),
         BaseKind::Invoices => "invoiced amounts".to_string(),
+        BaseKind::NewCustomer => "each new customer".to_string(),
     };
     match b.invoices {
         InvoiceFilter::Any => {}
@@ -114,6 +115,8 @@ pub fn bracket_mode(mode: BracketMode) -> &'static str {
 pub fn rate_range(rate: &RateSpec) -> Option<(Percent, Percent)> {
     let rates: Vec<Percent> = match rate {
         RateSpec::Flat { rate } => vec![*rate],
+        // A fixed amount has no percentage range.
+        RateSpec::Fixed { .. } => return None,
         RateSpec::ByTier { rates } => rates.iter().map(|r| r.rate).collect(),
         RateSpec::Brackets { table } => table.brackets.iter().map(|b| b.rate).collect(),
     };
@@ -131,6 +134,7 @@ pub fn percent_range((low, high): (Percent, Percent)) -> String {
 pub fn rate_lines(rate: &RateSpec, currency: &str) -> Vec<String> {
     match rate {
         RateSpec::Flat { rate } => vec![format!("rate **{rate}**")],
+        RateSpec::Fixed { amount } => vec![format!("**{amount}** per new customer")],
         RateSpec::ByTier { rates } => {
             let mut out = vec!["rate by tier:".to_string()];
             out.extend(

@@ -257,6 +257,7 @@ impl Walker<'_> {
                     self.quantity(&s.share);
                 }
             }
+            ProgramSettingKind::InForce(f) => self.in_force(f),
         }
     }
 
@@ -313,6 +314,16 @@ impl Walker<'_> {
             RequirementBody::Text(s) => self.string(s),
         }
         self.names(&r.scope);
+        if let Some(f) = &r.in_force {
+            self.in_force(f);
+        }
+    }
+
+    fn in_force(&mut self, f: &InForce) {
+        self.quantity(&f.from);
+        if let Some(to) = &f.to {
+            self.quantity(to);
+        }
     }
 
     fn counted(&mut self, c: &Counted) {
@@ -488,6 +499,9 @@ impl Walker<'_> {
         self.name(&b.name);
         self.quantity(&b.amount);
         self.condition(&b.condition);
+        if let Some(f) = &b.in_force {
+            self.in_force(f);
+        }
     }
 
     fn attribution(&mut self, a: &Attribution) {
@@ -516,6 +530,7 @@ impl Walker<'_> {
                 }
                 AttributionClauseKind::ExistingOnRequest
                 | AttributionClauseKind::NewCustomersOnly
+                | AttributionClauseKind::NoSelfReferral
                 | AttributionClauseKind::Exclusive
                 | AttributionClauseKind::BeforeInstallation => {}
             }

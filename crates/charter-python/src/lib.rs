@@ -20,15 +20,15 @@ use std::sync::Arc;
 
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::{
-    ArrayRef, Date32Array, Decimal128Array, RecordBatch, RecordBatchIterator, RecordBatchReader,
-    StringArray,
+    ArrayRef, Date32Array, Decimal128Array, Int32Array, Int64Array, RecordBatch,
+    RecordBatchIterator, RecordBatchReader, StringArray,
 };
 use arrow_schema::{ArrowError, Field, Schema};
 use charter_check::{compile_set, CheckedProgram, FsReader};
 use charter_diagnostics::render::{render_human, render_json, HumanStyle};
 use charter_diagnostics::SourceDb;
 use charter_scenario::{Scenario, SourceFormat, SourceText};
-use charter_sim::{overrides, SimOptions, SimResult};
+use charter_sim::{overrides, phases, SimOptions, SimResult};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -81,6 +81,16 @@ fn check_json(py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<String> {
         }
         Ok(render_json(&set.db, &set.diagnostics))
     })
+}
+
+/// Each event type's same-day rank in the replay order (date, rank, input
+/// order), for computing replay keys as columns.
+#[pyfunction]
+fn same_day_ranks() -> Vec<(&'static str, u8)> {
+    charter_scenario::EventType::ALL
+        .into_iter()
+        .map(|t| (t.as_str(), phases::same_day_rank(t)))
+        .collect()
 }
 
 /// A checked policy, with any overrides applied.
@@ -302,6 +312,248 @@ impl Policy {
         })?;
         Ok(Run { result })
     }
+
+    /// Whether an attribution rule is scoped to a tier or a benefit: then
+    /// customers and partners cannot run apart (Spark runs it on the driver).
+    #[getter]
+    fn coupled(&self) -> bool {
+        phases::is_coupled(&self.program)
+    }
+
+    /// The assumed tracks (JSON) decided by each partner's first claim of
+    /// each method (`events`, with `inputs` their input positions) given
+    /// the partners table; see `charter_sim::phases::assumed_tracks`.
+    fn assumed_tracks(
+        &self,
+        py: Python<'_>,
+        events: &Bound<'_, PyAny>,
+        partners: Option<&Bound<'_, PyAny>>,
+        inputs: Vec<u64>,
+        as_of: &str,
+    ) -> PyResult<String> {
+        let as_of = date_of(as_of, "as_of")?;
+        let events = input(events, "events")?;
+        let partners = partners.map(|p| input(p, "partners")).transpose()?;
+        py.detach(|| {
+            check_inputs(&inputs)?;
+            let scenario = load_part(&events, partners.as_ref(), &inputs, None)?;
+            let options = SimOptions::default();
+            let assumed =
+                phases::assumed_tracks(&self.program, &scenario, &inputs, as_of, &options)
+                    .map_err(phase_error)?;
+            serde_json::to_string(&assumed).map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+    }
+
+    /// Phase (a) over a part (whole customers, or partner events): the
+    /// credits as an Arrow C stream (`partner`, `credit` as JSON).
+    fn attribute<'py>(
+        &self,
+        py: Python<'py>,
+        events: &Bound<'py, PyAny>,
+        partners: Option<&Bound<'py, PyAny>>,
+        inputs: Vec<u64>,
+        assumed: &str,
+        as_of: &str,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let as_of = date_of(as_of, "as_of")?;
+        let assumed = assumed_of(assumed)?;
+        let events = input(events, "events")?;
+        let partners = partners.map(|p| input(p, "partners")).transpose()?;
+        let batch = py.detach(|| -> PyResult<RecordBatch> {
+            check_inputs(&inputs)?;
+            let scenario = load_part(&events, partners.as_ref(), &inputs, None)?;
+            let options = SimOptions {
+                no_explanations: true,
+                ..SimOptions::default()
+            };
+            let credits =
+                phases::attribute(&self.program, &scenario, &inputs, &assumed, as_of, &options)
+                    .map_err(phase_error)?;
+            credits_batch(&credits).map_err(PyValueError::new_err)
+        })?;
+        batch_capsule(py, batch)
+    }
+
+    /// Phase (b) for one partner: its record (a one-row table), its
+    /// credits' JSON; the payouts with their keys as an Arrow C stream.
+    fn pay<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+        partner: &str,
+        credits: Vec<String>,
+        assumed: &str,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let assumed = assumed_of(assumed)?;
+        let record = input(record, "partners")?;
+        let batch = py.detach(|| -> PyResult<RecordBatch> {
+            let credits: Vec<phases::NamedCredit> = credits
+                .iter()
+                .map(|c| serde_json::from_str(c))
+                .collect::<Result<_, _>>()
+                .map_err(|e| PyValueError::new_err(format!("credits: {e}")))?;
+            let Input::Table(record) = &record else {
+                return Err(PyValueError::new_err("partners: expected a table"));
+            };
+            let scenario = charter_scenario::parse_partners(
+                SourceText {
+                    name: "partners",
+                    text: record,
+                },
+                SourceFormat::Parquet,
+            )
+            .map_err(|e| ScenarioError::new_err(e.to_string()))?;
+            let options = SimOptions {
+                sources: Some(&self.db),
+                no_explanations: true,
+                ..SimOptions::default()
+            };
+            let payouts = phases::pay(
+                &self.program,
+                scenario,
+                partner,
+                credits,
+                &assumed,
+                &options,
+            )
+            .map_err(phase_error)?;
+            keyed_payouts_batch(&payouts).map_err(|e| PyValueError::new_err(e.to_string()))
+        })?;
+        batch_capsule(py, batch)
+    }
+}
+
+/// A part's input positions, as given by Python (one per event row).
+fn check_inputs(inputs: &[u64]) -> PyResult<()> {
+    if inputs.windows(2).any(|w| w[0] == w[1]) {
+        return Err(PyValueError::new_err(
+            "inputs: two rows share an input position",
+        ));
+    }
+    Ok(())
+}
+
+/// A part of a scenario (a Spark group's rows), its table errors naming
+/// the row in the whole input: a part's row `n` is input position
+/// `inputs[n - 1]`, and rows count from 1.
+fn load_part(
+    events: &Input,
+    partners: Option<&Input>,
+    inputs: &[u64],
+    as_of: Option<NaiveDate>,
+) -> PyResult<Scenario> {
+    load_scenario(events, partners, as_of).map_err(|e| {
+        let message = e.to_string();
+        let Some(rest) = message.strip_prefix("events: row ") else {
+            return e;
+        };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        match digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| inputs.get(n.checked_sub(1)?))
+        {
+            Some(input) => ScenarioError::new_err(format!(
+                "events: row {}{}",
+                input + 1,
+                &rest[digits.len()..]
+            )),
+            None => e,
+        }
+    })
+}
+
+fn assumed_of(json: &str) -> PyResult<Vec<phases::AssumedTrack>> {
+    serde_json::from_str(json).map_err(|e| PyValueError::new_err(format!("assumed: {e}")))
+}
+
+fn phase_error(e: phases::PhaseError) -> PyErr {
+    ScenarioError::new_err(e.to_string())
+}
+
+fn date_of(text: &str, what: &str) -> PyResult<NaiveDate> {
+    charter_scenario::parse_date(text).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+/// Credits as a record batch: `partner` and `credit` (its JSON).
+fn credits_batch(credits: &[phases::NamedCredit]) -> Result<RecordBatch, String> {
+    let json: Vec<String> = credits
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let partner = StringArray::from_iter_values(credits.iter().map(|c| c.partner.as_str()));
+    let credit = StringArray::from_iter_values(json.iter());
+    RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("partner", arrow_schema::DataType::Utf8, false),
+            Field::new("credit", arrow_schema::DataType::Utf8, false),
+        ])),
+        vec![Arc::new(partner), Arc::new(credit)],
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Phase (b)'s payouts, money as exact decimal text, with their keys.
+fn keyed_payouts_batch(payouts: &[phases::KeyedPayout]) -> Result<RecordBatch, ArrowError> {
+    let text = |f: &dyn Fn(&phases::KeyedPayout) -> Option<String>| -> ArrayRef {
+        Arc::new(StringArray::from_iter(payouts.iter().map(f)))
+    };
+    let dates = |f: &dyn Fn(&phases::KeyedPayout) -> NaiveDate| -> ArrayRef {
+        Arc::new(Date32Array::from_iter_values(
+            payouts.iter().map(|p| days(f(p))),
+        ))
+    };
+    let ints = |f: &dyn Fn(&phases::KeyedPayout) -> i32| -> ArrayRef {
+        Arc::new(Int32Array::from_iter_values(payouts.iter().map(f)))
+    };
+    let columns: Vec<(&str, ArrayRef, bool)> = vec![
+        ("partner", text(&|p| Some(p.payout.partner.clone())), false),
+        ("customer", text(&|p| p.payout.customer.clone()), true),
+        ("invoice", text(&|p| p.payout.invoice.clone()), true),
+        ("rule", text(&|p| Some(p.payout.rule.clone())), false),
+        ("base", text(&|p| Some(p.payout.base.to_string())), false),
+        (
+            "rate",
+            text(&|p| p.payout.rate.map(|r| r.to_string())),
+            true,
+        ),
+        (
+            "amount",
+            text(&|p| Some(p.payout.amount.to_string())),
+            false,
+        ),
+        (
+            "currency",
+            text(&|p| Some(p.payout.currency.clone())),
+            false,
+        ),
+        ("earned", dates(&|p| p.payout.earned), false),
+        ("due", dates(&|p| p.payout.due), false),
+        (
+            "settlement",
+            text(&|p| Some(p.payout.settlement.to_string())),
+            false,
+        ),
+        ("k_date", dates(&|p| p.key.event.date), false),
+        ("k_rank", ints(&|p| i32::from(p.key.event.rank)), false),
+        (
+            "k_input",
+            Arc::new(Int64Array::from_iter_values(
+                payouts.iter().map(|p| p.key.event.input as i64),
+            )),
+            false,
+        ),
+        ("k_sub", ints(&|p| i32::from(p.key.sub)), false),
+        ("k_n", ints(&|p| i32::from(p.key.n)), false),
+    ];
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(name, array, nullable)| Field::new(*name, array.data_type().clone(), *nullable))
+        .collect();
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|c| c.1).collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
 }
 
 /// A finished simulation.
@@ -418,6 +670,7 @@ impl Run {
 #[pymodule]
 fn _charter(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_json, m)?)?;
+    m.add_function(wrap_pyfunction!(same_day_ranks, m)?)?;
     m.add_class::<Policy>()?;
     m.add_class::<Run>()?;
     m.add("PolicyError", m.py().get_type::<PolicyError>())?;

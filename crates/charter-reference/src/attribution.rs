@@ -43,6 +43,10 @@
 //!   unless the rule says `existing customers on request` and the attachment
 //!   says `requested_by_customer`.
 //! - `new customers only`: a first purchase before the event refuses it.
+//! - `no self_referral`: a customer listed in the claiming partner's
+//!   `accounts` (the partner itself or its own company) refuses it, on every
+//!   path (§4 Attribution: "`no self_referral` refuses a claim on one of the
+//!   partner's own accounts").
 //! - `of PRODUCT, …` (partner sales): the order is for one of them or names no
 //!   product.
 //! - A registration that is not approved gives no claim; an approved one takes
@@ -177,6 +181,17 @@ fn judge(
     };
     let before = &history[..position];
     let holidays = world.holidays();
+    if rule.no_self_referral {
+        let name = world.scenario.names.customer(customer);
+        let own = event
+            .kind
+            .partner()
+            .and_then(|p| world.scenario.partner(p))
+            .is_some_and(|p| p.accounts.iter().any(|a| a == name));
+        if own {
+            return Ok(Verdict::Refused);
+        }
+    }
     if let Some(lookback) = rule.no_prior_contact {
         let from = lookback.before(event.date, holidays);
         let contacted = before.iter().any(|e| {

@@ -12,7 +12,8 @@
 //! is the partner's at that moment, each such bonus whose condition holds is
 //! paid unless it was already paid (ever, or in the payment's calendar year).
 //! It is earned on the payment's date and falls due by the payout of the
-//! bonus's scope.
+//! bonus's scope. §3 (`in force`): "a dated version of a bonus is earned
+//! only on payments dated while it is in force".
 
 use charter_ir::BonusFrequency;
 use charter_scenario::EventKind;
@@ -55,7 +56,15 @@ pub fn after_payment(
                     BonusFrequency::OncePerYear => e.earned.year() == event.date.year(),
                 }
         });
+        let in_force = bonus
+            .in_force
+            .is_none_or(|(from, to)| event.date >= from && to.is_none_or(|to| event.date <= to))
+            && world
+                .program
+                .in_force
+                .is_none_or(|p| event.date >= p.from && p.to.is_none_or(|to| event.date <= to));
         if paid_before
+            || !in_force
             || !in_scope(world, now, &bonus.scope, &facts)?
             || !requirements_met(world, now, &bonus.scope, &facts)?
             || !rates::holds(world, rates::Seen::With(now), &facts, &bonus.condition)?

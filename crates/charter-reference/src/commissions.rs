@@ -33,8 +33,8 @@
 //! amounts made here.
 
 use charter_ir::{
-    Anchor, BaseKind, Benefit, Collector, CommissionRule, InvoiceFilter, PayoutTiming, Scope,
-    Settlement, WindowSpec,
+    Anchor, BaseKind, Benefit, Collector, CommissionRule, InvoiceFilter, PayoutTiming, RateSpec,
+    Scope, Settlement, WindowSpec,
 };
 use charter_scenario::{CollectedBy, EventKind, PartnerId};
 use chrono::NaiveDate;
@@ -43,7 +43,9 @@ use crate::attribution::{self, Claim};
 use crate::exact::{from_decimal, Fraction};
 use crate::facts::{self, Facts};
 use crate::world::{Invoice, World};
-use crate::{contest, contract_end, due_dates, full_payment, rates, standing, Unsupported};
+use crate::{
+    contest, contract_end, due_dates, full_payment, new_customers, rates, standing, Unsupported,
+};
 
 /// An amount earned (or, negative, clawed back), before rounding.
 #[derive(Clone, Debug)]
@@ -209,7 +211,7 @@ pub fn requirements_met(
 }
 
 /// Whether the base filters match an invoice (and the payment's collector).
-fn filters_match(
+pub fn filters_match(
     rule: &CommissionRule,
     invoice: &Invoice,
     collected_by: Option<CollectedBy>,
@@ -299,7 +301,7 @@ fn in_window(
 }
 
 /// Everything but the amount: does `rule` pay `owner` for this invoice at `now`?
-fn earns(
+pub fn earns(
     world: &World,
     now: usize,
     rule: &CommissionRule,
@@ -308,9 +310,14 @@ fn earns(
     facts: &Facts,
     earned: NaiveDate,
 ) -> Result<bool, Unsupported> {
+    // §3: a rule's own `in force` dates and the program's both hold.
     let in_force = rule
         .in_force
-        .is_none_or(|(from, to)| earned >= from && to.is_none_or(|to| earned <= to));
+        .is_none_or(|(from, to)| earned >= from && to.is_none_or(|to| earned <= to))
+        && world
+            .program
+            .in_force
+            .is_none_or(|p| earned >= p.from && p.to.is_none_or(|to| earned <= to));
     Ok(in_force
         && in_scope(world, now, &rule.scope, facts)?
         && admitted(world, now, rule, facts)?
@@ -369,6 +376,14 @@ pub fn on_payment(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
     let facts = facts::facts(world, owner.partner);
     let mut out = Vec::new();
     for rule in &world.program.commissions {
+        if let RateSpec::Fixed { amount } = &rule.rate {
+            // A fixed amount per new customer (`new_customers`).
+            if let Some((_, invoice)) = new_customers::paid_at(world, now, rule)? {
+                let exact = from_decimal(amount.amount);
+                out.push(earning(world, &owner, &invoice, rule, exact, event.date));
+            }
+            continue;
+        }
         if rule.base.kind != BaseKind::Payments
             || !filters_match(rule, &invoice, Some(*collected_by))
         {

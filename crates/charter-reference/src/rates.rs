@@ -171,6 +171,8 @@ pub fn rate(
 ) -> Result<Option<Fraction>, Unsupported> {
     let written = match &rule.rate {
         RateSpec::Flat { rate } => from_percent(*rate),
+        // Not a rate: a fixed amount (`new_customers`).
+        RateSpec::Fixed { .. } => return Ok(None),
         RateSpec::ByTier { rates } => {
             let held = tier(world, now, facts)?;
             match rates

@@ -245,6 +245,15 @@ pub fn met(
     if !applies(world, now, facts, requirement) {
         return Ok(true);
     }
+    // §3 `in force`: a dated requirement applies only on its dates; on any
+    // other day it asks nothing.
+    let today = world.date(now)?;
+    if requirement
+        .in_force
+        .is_some_and(|(from, to)| today < from || to.is_some_and(|to| today > to))
+    {
+        return Ok(true);
+    }
     let has_staff = match &requirement.kind {
         RequirementKind::Staff { qualification, .. } => {
             facts::staff(world, now, facts, &qualification.name).is_some()

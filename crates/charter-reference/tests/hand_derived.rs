@@ -27,14 +27,15 @@ fn checked(path: &Path) -> CheckedProgram {
 fn scenario_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
     let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
+    // Every folder below the root: `tests/scenarios/<program>/` and
+    // `tests/scenarios/patterns/<shape>/` (LANGUAGE.md §7).
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
         for f in std::fs::read_dir(&dir).unwrap() {
             let f = f.unwrap().path();
-            if f.extension().is_some_and(|e| e == "json") {
+            if f.is_dir() {
+                dirs.push(f);
+            } else if f.extension().is_some_and(|e| e == "json") && dir != root {
                 files.push(f);
             }
         }

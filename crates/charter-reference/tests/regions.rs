@@ -1,9 +1,8 @@
 //! Exclusive regions in simulation (LANGUAGE.md §4, "Regions"): the
-//! hand-derived CimpactPro scenario `tests/data/exclusive_region.json` (its
+//! hand-derived CimpactPro scenario
+//! `tests/scenarios/cimpactpro/13-exclusive-region-customers.json` (its
 //! `_comment` does the arithmetic) is met by the engine, and the reference
-//! pays the same. Customer records are read from JSON documents only, so the
-//! file lives here rather than under `tests/scenarios`, whose files must
-//! simulate the same from NDJSON, CSV and Parquet.
+//! pays the same.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -21,7 +20,7 @@ fn claims_inside_another_partners_exclusive_region_are_refused() {
         .into_checked()
         .unwrap_or_else(|c| panic!("{:#?}", c.diagnostics));
     let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/exclusive_region.json"),
+        root.join("tests/scenarios/cimpactpro/13-exclusive-region-customers.json"),
     )
     .unwrap();
     let scenario = charter_scenario::parse_str(&text, "exclusive_region.json").unwrap();

@@ -307,6 +307,7 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
         let kind = match c.base.kind {
             BaseKind::Payments => "payments",
             BaseKind::Invoices => "invoiced amounts",
+            BaseKind::NewCustomer => "each new customer (its first payment)",
         };
         let filter = match c.base.invoices {
             InvoiceFilter::Any => "",
@@ -327,6 +328,7 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
     };
     let (rate, rate_head, rate_rows) = match &c.rate {
         RateSpec::Flat { rate } => (rate.to_string(), vec![], vec![]),
+        RateSpec::Fixed { amount } => (amount.to_string(), vec![], vec![]),
         RateSpec::ByTier { rates } => (
             "a rate set by the partner's tier".to_string(),
             vec!["tier".to_string(), "rate".to_string()],
@@ -475,6 +477,9 @@ fn attribution(a: &AttributionRule) -> Line {
     }
     if a.new_customers_only {
         parts.push("new customers only".into());
+    }
+    if a.no_self_referral {
+        parts.push("never one of the partner's own accounts".into());
     }
     let text = if parts.len() == 1 {
         format!("{}.", parts[0])

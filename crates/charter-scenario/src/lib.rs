@@ -97,6 +97,7 @@ pub use model::{
     SourceFormat, Symbol,
 };
 pub use names::Names;
+pub use record_batch::parse_partners;
 pub use value::parse_date;
 
 /// The JSON Schema (draft 2020-12) of the scenario format; `$defs/event` is

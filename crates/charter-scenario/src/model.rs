@@ -157,6 +157,9 @@ pub struct Partner {
     pub staff: BTreeMap<String, u32>,
     /// An individually agreed revenue requirement.
     pub revenue_target: Option<Decimal>,
+    /// Customer ids that are the partner itself or its own company
+    /// (`no self_referral` refuses its claims on them).
+    pub accounts: Vec<String>,
     /// Line of the partner's object or row in its file (its row number,
     /// counted from 1, in a Parquet file).
     pub line: u32,

@@ -40,6 +40,9 @@ pub(crate) struct RawPartner<'a> {
     staff: BTreeMap<String, Count>,
     #[serde(default, deserialize_with = "some")]
     revenue_target: Option<Amount>,
+    /// Customer ids that are the partner itself or its own company.
+    #[serde(default, borrow)]
+    accounts: Vec<Text<'a>>,
 }
 
 /// Partners declared so far: ids in order and the line of each.
@@ -91,6 +94,7 @@ impl PartnerList {
             elected: to_strings(raw.elected),
             staff: raw.staff.into_iter().map(|(k, v)| (k, v.0)).collect(),
             revenue_target: raw.revenue_target.map(|a| a.0),
+            accounts: to_strings(raw.accounts),
             line,
         });
         Ok(())

@@ -3,9 +3,44 @@
 //! name needs those names interned in a scenario that holds only that
 //! partner's record. Ids stay dense and in order of first interning, as the
 //! loader numbers them; a name interned twice keeps its first id.
+//! [`parse_partners`] loads a partners file alone (no events).
 
-use crate::model::{CustomerId, InvoiceId, Symbol};
+use crate::model::{CustomerId, InvoiceId, Scenario, Source, SourceFormat, Symbol};
 use crate::names::Names;
+use crate::{batch, csv_file, ndjson, parquet_file, ScenarioError, SourceText};
+
+/// A scenario of the partners in `partners` (in `format`) and no events:
+/// a partner's record for phase (b). Errors are placed as a partners
+/// file's are.
+pub fn parse_partners(
+    partners: SourceText<'_>,
+    format: SourceFormat,
+) -> Result<Scenario, ScenarioError> {
+    let loaded = match format {
+        SourceFormat::Json | SourceFormat::Ndjson => ndjson::load_partners(partners.text),
+        SourceFormat::Csv => csv_file::load_partners(partners.text),
+        SourceFormat::Parquet => parquet_file::load_partners(partners.text),
+    };
+    let place = |problem: crate::error::Problem| match format {
+        SourceFormat::Parquet => problem.into_unplaced_error(partners.name),
+        SourceFormat::Json | SourceFormat::Ndjson | SourceFormat::Csv => {
+            problem.into_error(partners.name, partners.text)
+        }
+    };
+    let list = loaded.map_err(place)?;
+    let events = batch::Builder::new(&list.ids).finish().map_err(place)?;
+    Ok(crate::assemble(
+        None,
+        list,
+        events,
+        None,
+        Source {
+            format,
+            events_file: String::new(),
+            partners_file: Some(partners.name.to_owned()),
+        },
+    ))
+}
 
 impl Names {
     /// The id of customer `name`, adding it if new.
@@ -58,5 +93,29 @@ mod tests {
         assert!(!names.invoice_is_declared(i2));
         let s = names.intern_symbol("webinar");
         assert_eq!(names.find_symbol("webinar"), Some(s));
+    }
+
+    #[test]
+    fn a_partners_file_alone_is_a_scenario_without_events() {
+        let partners = br#"[{"id": "p1", "track": "Referral"}, {"id": "p2"}]"#;
+        let file = SourceText {
+            name: "partners.json",
+            text: partners,
+        };
+        let scenario = parse_partners(file, SourceFormat::Json).unwrap();
+        assert!(scenario.events.is_empty());
+        assert_eq!(scenario.partners.len(), 2);
+        let p1 = scenario.names.find_partner("p1").unwrap();
+        assert!(scenario.names.partner_is_declared(p1));
+        assert_eq!(
+            scenario.partners[1].id,
+            scenario.names.find_partner("p2").unwrap()
+        );
+        let bad = SourceText {
+            name: "partners.json",
+            text: br#"[{"id": "p1", "entity": "robot"}]"#,
+        };
+        let err = parse_partners(bad, SourceFormat::Json).unwrap_err();
+        assert!(err.to_string().contains("entity"), "{err}");
     }
 }

@@ -324,11 +324,13 @@ pub(crate) enum PartnerColumn {
     Joined,
     Elected,
     RevenueTarget,
+    /// The customer ids that are the partner's own accounts.
+    Accounts,
     /// `staff.<qualification>`: the head count with that qualification.
     Staff(String),
 }
 
-const PARTNER_FIELDS: [&str; 12] = [
+const PARTNER_FIELDS: [&str; 13] = [
     "id",
     "name",
     "track",
@@ -340,6 +342,7 @@ const PARTNER_FIELDS: [&str; 12] = [
     "joined",
     "elected",
     "revenue_target",
+    "accounts",
     "staff.<qualification>",
 ];
 
@@ -357,6 +360,7 @@ impl PartnerColumn {
             "joined" => PartnerColumn::Joined,
             "elected" => PartnerColumn::Elected,
             "revenue_target" => PartnerColumn::RevenueTarget,
+            "accounts" => PartnerColumn::Accounts,
             _ => match name.strip_prefix("staff.") {
                 Some(qualification) if !qualification.is_empty() => {
                     PartnerColumn::Staff(qualification.to_owned())
@@ -368,7 +372,10 @@ impl PartnerColumn {
 
     /// Whether the column holds a list of names.
     pub(crate) fn is_list(&self) -> bool {
-        matches!(self, PartnerColumn::Modules | PartnerColumn::Elected)
+        matches!(
+            self,
+            PartnerColumn::Modules | PartnerColumn::Elected | PartnerColumn::Accounts
+        )
     }
 
     /// What the column holds.
@@ -378,7 +385,9 @@ impl PartnerColumn {
             | PartnerColumn::Name
             | PartnerColumn::Track
             | PartnerColumn::Tier => PartnerValue::Name,
-            PartnerColumn::Modules | PartnerColumn::Elected => PartnerValue::Names,
+            PartnerColumn::Modules | PartnerColumn::Elected | PartnerColumn::Accounts => {
+                PartnerValue::Names
+            }
             PartnerColumn::Entity | PartnerColumn::Region => PartnerValue::Code,
             PartnerColumn::Contract => PartnerValue::Bool,
             PartnerColumn::Joined => PartnerValue::Date,
@@ -451,6 +460,7 @@ impl PartnerRow {
                 elected: Vec::new(),
                 staff: Default::default(),
                 revenue_target: None,
+                accounts: Vec::new(),
                 line,
             },
         }
@@ -472,6 +482,7 @@ impl PartnerRow {
             PartnerColumn::Joined => p.joined = Some(cell.date()?),
             PartnerColumn::Elected => p.elected = cell.names()?,
             PartnerColumn::RevenueTarget => p.revenue_target = Some(cell.amount()?),
+            PartnerColumn::Accounts => p.accounts = cell.names()?,
             PartnerColumn::Staff(qualification) => {
                 p.staff.insert(qualification.clone(), cell.count()?);
             }

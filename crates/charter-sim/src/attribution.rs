@@ -482,7 +482,10 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.no_rule(AttributionMethod::Referral, partner);
             return;
         };
-        if let Some(why) = self.installed(rule, "referred", date, false) {
+        if let Some(why) = self
+            .own_account(rule, partner, "referral", date)
+            .or_else(|| self.installed(rule, "referred", date, false))
+        {
             self.reject(partner, self.event, Some(rule), why);
             return;
         }
@@ -561,6 +564,28 @@ impl<'r, 'p> Attribution<'r, 'p> {
         })
     }
 
+    /// Why a claim under `no self_referral` fails: the customer is one of the
+    /// partner's own accounts (its partner record's `accounts`).
+    fn own_account(
+        &self,
+        rule: AttrId,
+        partner: PartnerId,
+        what: &str,
+        date: NaiveDate,
+    ) -> Option<String> {
+        if !self.plan.program.attributions[rule.0 as usize].no_self_referral {
+            return None;
+        }
+        let own = &self.partners.get(partner.0 as usize)?.accounts;
+        own.contains(&self.customer).then(|| {
+            format!(
+                "`{}` is an account of `{}` itself (its `accounts`): the {what} on {date} gives no claim, the policy pays no self-referral",
+                self.customer_name(),
+                self.partner_name(partner)
+            )
+        })
+    }
+
     /// Why a claim under `new customers only` fails: the customer bought before it.
     fn not_new(&self, rule: AttrId, what: &str, date: NaiveDate) -> Option<String> {
         if !self.plan.program.attributions[rule.0 as usize].new_customers_only {
@@ -599,7 +624,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
             return;
         }
         if let Some(why) = self
-            .installed(rule, "registered", date, false)
+            .own_account(rule, partner, "registration", date)
+            .or_else(|| self.installed(rule, "registered", date, false))
             .or_else(|| self.not_new(rule, "registration", date))
         {
             self.reject(partner, self.event, Some(rule), why);
@@ -639,7 +665,10 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.no_rule(AttributionMethod::Attachment, partner);
             return;
         };
-        if let Some(why) = self.installed(rule, "attached", date, requested) {
+        if let Some(why) = self
+            .own_account(rule, partner, "attachment", date)
+            .or_else(|| self.installed(rule, "attached", date, requested))
+        {
             self.reject(partner, self.event, Some(rule), why);
             return;
         }
@@ -674,7 +703,10 @@ impl<'r, 'p> Attribution<'r, 'p> {
                         (Some(list), Some(s)) => list.contains(&s),
                     };
                     let cust = self.customer_name();
-                    if let Some(why) = self.installed(rule, "sold to", date, false) {
+                    if let Some(why) = self
+                        .own_account(rule, p, "sale", date)
+                        .or_else(|| self.installed(rule, "sold to", date, false))
+                    {
                         self.reject(p, self.event, Some(rule), why);
                     } else if let Some(first) = bought_before.filter(|_| a.new_customers_only) {
                         self.reject(

@@ -19,6 +19,15 @@ impl PartnerRun<'_, '_> {
             if !self.in_scope(bp.scope, date) {
                 continue;
             }
+            // A dated version of a bonus is earned only while it is in force.
+            if let Some((from, to)) = bonus.in_force {
+                if date < from || to.is_some_and(|to| date > to) {
+                    continue;
+                }
+            }
+            if plan.program.in_force.is_some_and(|p| !p.covers(date)) {
+                continue;
+            }
             let already = self.st.bonuses_paid.iter().any(|(x, y)| {
                 *x == id.0
                     && match bonus.frequency {

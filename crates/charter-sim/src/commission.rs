@@ -28,7 +28,7 @@ impl PartnerRun<'_, '_> {
     pub(crate) fn payment_commissions(&mut self, sale: &Sale, date: NaiveDate) {
         let program = self.plan.program;
         for (r, rule) in program.commissions.iter().enumerate() {
-            if rule.base.kind != BaseKind::Payments {
+            if rule.base.kind == BaseKind::Invoices {
                 continue;
             }
             if let (Some(c), Some(by)) = (rule.base.collected_by, sale.collected_by) {
@@ -98,6 +98,22 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         }
+        // And so does a version of the whole policy (`program { in force … }`).
+        if plan.program.in_force.is_some_and(|p| !p.covers(date)) {
+            return;
+        }
+        // A fixed amount per new customer: on the customer's first payment
+        // (any payment on its first payment day), once per customer.
+        let fixed = match &rule.rate {
+            RateSpec::Fixed { amount } => {
+                let key = (r.0, sale.customer);
+                if sale.first_payment != Some(date) || self.st.new_customers_paid.contains(&key) {
+                    return;
+                }
+                Some(amount.amount)
+            }
+            _ => None,
+        };
         if !self.in_scope(rp.scope, date) {
             return;
         }
@@ -176,13 +192,14 @@ impl PartnerRun<'_, '_> {
         }
         // Payouts that wait for the invoice's full payment.
         let schedule = plan.schedule(r);
-        let full = matches!(
-            schedule,
-            Some(PayoutSchedule {
-                timing: PayoutTiming::Within { full: true, .. },
-                ..
-            })
-        );
+        let full = fixed.is_none()
+            && matches!(
+                schedule,
+                Some(PayoutSchedule {
+                    timing: PayoutTiming::Within { full: true, .. },
+                    ..
+                })
+            );
         let mut base = sale.amount;
         let base_why = if full {
             let book = self.st.books.entry(sale.invoice).or_default();
@@ -221,8 +238,15 @@ impl PartnerRun<'_, '_> {
             None => Vec::new(),
         };
         let share = sale.claim.share;
-        // Exact: base × rate / 100 × share, rounded only as part of the running total.
-        let raw = Exact::percent(base).mul(&rated.rate).mul_decimal(share);
+        // Exact: base × rate / 100 × share (or the fixed amount × share),
+        // rounded only as part of the running total.
+        let raw = match fixed {
+            Some(amount) => {
+                self.st.new_customers_paid.insert((r.0, sale.customer));
+                Exact::from_decimal(amount).mul_decimal(share)
+            }
+            None => Exact::percent(base).mul(&rated.rate).mul_decimal(share),
+        };
         let rounding = plan.rounding;
         let settled = account(&mut self.st.books, sale.invoice, r, base, |a| {
             a.earn(&raw, rounding)
@@ -264,7 +288,7 @@ impl PartnerRun<'_, '_> {
             Some(sale.invoice),
             RuleRef::Commission(r),
             base,
-            Some(rate),
+            fixed.is_none().then_some(rate),
             value,
             date,
             due,

@@ -97,7 +97,7 @@ impl<'a> Simulation<'a> {
                         WindowWhy::WhileContractActive => Some(FiredWindow::WhileContractActive),
                     };
                     match c.rate {
-                        RateWhy::Flat => {}
+                        RateWhy::Flat | RateWhy::Fixed => {}
                         RateWhy::Tier { tier, .. } => {
                             fired.rate_tier = program
                                 .tiers

@@ -80,6 +80,8 @@ pub(crate) enum BaseWhy {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum RateWhy {
     Flat,
+    /// A fixed amount per new customer (no rate).
+    Fixed,
     Tier {
         tier: TierId,
         date: NaiveDate,
@@ -390,6 +392,46 @@ impl Render<'_> {
                     s.lit("; income on invoices issued by then is kept");
                     s.end();
                 }
+                if let RateSpec::Fixed { amount } = &rule.rate {
+                    // A fixed amount: the event it pays for, then the amount.
+                    s.start();
+                    s.lit("new customer: `");
+                    s.text(f.customer);
+                    s.lit("` first paid on ");
+                    s.date(f.earned);
+                    s.lit(" (");
+                    s.dec(f.base);
+                    s.lit(" ");
+                    s.text(currency);
+                    s.lit(" on invoice `");
+                    s.text(f.invoice);
+                    s.lit("`); paid once per customer");
+                    s.end();
+                    let share = self.plan.share(c.share);
+                    s.start();
+                    s.fmt(format_args!("amount: {amount} per new customer"));
+                    if share < Decimal::ONE {
+                        s.lit(" × ");
+                        s.dec(share.normalize());
+                    }
+                    s.lit(" = ");
+                    shown(s, c.raw);
+                    if c.settled.first {
+                        s.lit(" → ");
+                        s.dec(f.amount);
+                        s.lit(" ");
+                        s.text(currency);
+                    } else {
+                        s.lit("; ");
+                        settled(s, &c.settled, f.amount, currency);
+                    }
+                    s.lit(" (");
+                    s.text(rounding);
+                    s.lit(")");
+                    s.end();
+                    self.due_line(&c.due, f.earned, s);
+                    return;
+                }
 
                 let (amount, date) = (f.base, f.earned);
                 s.start();
@@ -666,10 +708,11 @@ impl Render<'_> {
                             rate.to_decimal().round_dp(4).normalize()
                         )
                     }
-                    RateWhy::Flat | RateWhy::Tier { .. } => String::new(),
+                    RateWhy::Flat | RateWhy::Fixed | RateWhy::Tier { .. } => String::new(),
                 }
             }
             (RateSpec::ByTier { .. }, _) => String::new(),
+            (RateSpec::Fixed { amount }, _) => format!("{amount} per new customer"),
         }
     }
 
@@ -843,6 +886,7 @@ impl std::fmt::Display for DescribeRule<'_> {
         let rule = self.0;
         match &rule.rate {
             RateSpec::Flat { rate } => write!(f, "{rate}")?,
+            RateSpec::Fixed { amount } => write!(f, "{amount}")?,
             RateSpec::ByTier { .. } => f.write_str("a rate by tier")?,
             RateSpec::Brackets { table } => write!(
                 f,
@@ -854,6 +898,7 @@ impl std::fmt::Display for DescribeRule<'_> {
         f.write_str(match rule.base.kind {
             BaseKind::Payments => " of payments",
             BaseKind::Invoices => " of invoices",
+            BaseKind::NewCustomer => " per new customer",
         })?;
         f.write_str(match rule.base.invoices {
             InvoiceFilter::Any => "",

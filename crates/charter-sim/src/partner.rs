@@ -30,6 +30,8 @@ pub(crate) struct PartnerStatic {
     pub staff_given: bool,
     pub revenue_target: Option<Decimal>,
     pub joined: Option<NaiveDate>,
+    /// The customers that are the partner's own accounts (`no self_referral`).
+    pub accounts: Vec<charter_scenario::CustomerId>,
 }
 
 impl PartnerStatic {
@@ -129,6 +131,8 @@ pub(crate) struct PartnerState {
     pub bonuses_paid: Vec<(u16, i32)>,
     /// The partner's commissions, per invoice it earned on.
     pub books: BTreeMap<InvoiceId, InvoiceBook>,
+    /// Customers a commission `per new customer` has paid for: (rule, customer).
+    pub new_customers_paid: std::collections::BTreeSet<(u16, CustomerId)>,
 }
 
 impl PartnerState {
@@ -212,6 +216,7 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
             staff_given: false,
             revenue_target: None,
             joined: None,
+            accounts: Vec::new(),
         };
         let set_staff = |p: &mut PartnerStatic, q: QualId, n: u32| match p
             .staff
@@ -299,6 +304,12 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
             }
             p.entity = EntityKind::from_name(sp.entity.as_str());
             p.contract = sp.contract;
+            // Accounts no event names cannot be claimed: nothing to refuse.
+            p.accounts = sp
+                .accounts
+                .iter()
+                .filter_map(|c| names.find_customer(c))
+                .collect();
             if !sp.elected.is_empty() {
                 p.elected.clear();
             }

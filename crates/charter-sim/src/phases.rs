@@ -215,6 +215,12 @@ pub struct KeyedPayout {
     pub payout: Payout,
 }
 
+/// Whether `program` is coupled: an attribution rule scoped to a tier or
+/// a benefit, so its customers and partners cannot run apart.
+pub fn is_coupled(program: &CheckedProgram) -> bool {
+    Plan::new(program.program(), &Names::default(), None).coupled
+}
+
 fn plan_for<'a>(
     program: &'a CheckedProgram,
     names: &Names,

@@ -36,6 +36,8 @@ impl PartnerRun<'_, '_> {
         let mut retroactive = None;
         let (mut rate, why) = match &rule.rate {
             RateSpec::Flat { rate } => (Exact::from_decimal(rate.0), RateWhy::Flat),
+            // Not a percentage: the commission pays the amount itself.
+            RateSpec::Fixed { .. } => (Exact::from_decimal(Decimal::ZERO), RateWhy::Fixed),
             RateSpec::ByTier { rates } => {
                 let Some(tier) = self.standing_at(date) else {
                     return Err(

@@ -170,6 +170,12 @@ impl PartnerRun<'_, '_> {
         if !rp.only_for.is_empty() && !rp.only_for.iter().any(|m| self.is_member(*m)) {
             return None;
         }
+        // A dated version of a requirement applies only while it is in force.
+        if let Some((from, to)) = rp.req.in_force {
+            if date < from || to.is_some_and(|to| date > to) {
+                return None;
+            }
+        }
         let (stat, st) = (self.stat, &self.st);
         match &rp.req.kind {
             RequirementKind::Contract => self.unsigned(),

@@ -52,7 +52,12 @@ fn check(name: &str, actual: &str) -> Option<String> {
         std::fs::write(&file, actual).unwrap();
         return None;
     }
-    let expected = std::fs::read_to_string(&file).unwrap_or_default();
+    let Ok(expected) = std::fs::read_to_string(&file) else {
+        return Some(format!(
+            "{name}: no snapshot at {} (a new scenario? CHARTER_UPDATE_SNAPSHOTS=1 writes it; review it)",
+            file.display()
+        ));
+    };
     (expected != actual).then(|| {
         let first = expected
             .lines()

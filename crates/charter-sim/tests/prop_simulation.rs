@@ -119,6 +119,8 @@ fn max_rate(program: &CheckedProgram, track: Option<&str>) -> Decimal {
                 RateSpec::Brackets { table } => {
                     table.brackets.iter().map(|b| b.rate.0).max().unwrap()
                 }
+                // The seed policies pay no fixed amounts.
+                RateSpec::Fixed { .. } => Decimal::ZERO,
             };
             let raised = base + rule.uplifts.iter().map(|u| u.amount.0).sum::<Decimal>();
             match rule.bounds {

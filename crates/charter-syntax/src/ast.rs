@@ -202,6 +202,8 @@ pub enum ProgramSettingKind {
     },
     Holidays(Vec<Quantity>),
     Claims(ClaimsRule),
+    /// `in force from D1 [to D2]`: the dates every rule of the program earns on.
+    InForce(InForce),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -265,6 +267,17 @@ pub struct Requirement {
     pub body: RequirementBody,
     /// `for ServiceProviders`: the requirement applies only to partners in these.
     pub scope: Vec<Ident>,
+    /// `in force from D1 [to D2]`: the dates the requirement applies on.
+    pub in_force: Option<InForce>,
+}
+
+/// `in force from D1 [to D2]` on a bonus, a requirement or the whole program
+/// (a commission's is one of its clauses): the dates it applies on.
+#[derive(Clone, Debug, Serialize)]
+pub struct InForce {
+    pub from: Quantity,
+    pub to: Option<Quantity>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -439,8 +452,10 @@ pub enum CommissionClauseKind {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Base {
-    /// `payments` or `invoices`.
+    /// `payments` or `invoices` after `of`; `new customer` after `per`.
     pub kind: Ident,
+    /// `per EVENT` (a fixed amount per event) rather than `of KIND` (a percentage).
+    pub per: bool,
     pub filters: Vec<BaseFilter>,
     pub span: Span,
 }
@@ -572,6 +587,8 @@ pub struct Bonus {
     pub amount: Quantity,
     pub frequency: Option<BonusFrequency>,
     pub condition: Condition,
+    /// `in force from D1 [to D2]`: the dates the bonus is earned on.
+    pub in_force: Option<InForce>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -613,6 +630,8 @@ pub enum AttributionClauseKind {
     ExistingOnRequest,
     /// `new customers only`: no claim on a customer that bought before.
     NewCustomersOnly,
+    /// `no self_referral`: no claim on one of the partner's own accounts.
+    NoSelfReferral,
     Exclusive,
     BeforeInstallation,
 }

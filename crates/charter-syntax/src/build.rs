@@ -322,6 +322,7 @@ impl Builder {
                     }
                     ProgramSettingKind::Holidays(days)
                 }
+                Rule::in_force => ProgramSettingKind::InForce(self.in_force(body)?),
                 Rule::claims_setting => {
                     let rule = self.next(&mut body.into_inner(), span, "claims rule")?;
                     match rule.as_rule() {
@@ -395,10 +396,14 @@ impl Builder {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let body_pair = self.next(&mut inner, span, "requirement")?;
-        let scope = inner
-            .next()
-            .map(|p| self.name_list_of(p))
-            .unwrap_or_default();
+        let mut scope = Vec::new();
+        let mut in_force = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::in_force => in_force = Some(self.in_force(p)?),
+                _ => scope = self.name_list_of(p),
+            }
+        }
         let b = self.next(&mut body_pair.into_inner(), span, "requirement body")?;
         let bspan = self.span(&b);
         let body = match b.as_rule() {
@@ -479,7 +484,23 @@ impl Builder {
             }
             _ => return self.error(&b, "requirement"),
         };
-        Ok(Requirement { body, scope })
+        Ok(Requirement {
+            body,
+            scope,
+            in_force,
+        })
+    }
+
+    /// `in force from D1 [to D2]` on a bonus, a requirement or the program.
+    fn in_force(&self, pair: Pair<Rule>) -> R<InForce> {
+        let span = self.span(&pair);
+        let mut b = pair.into_inner();
+        let from = self.quantity(self.next(&mut b, span, "first date")?)?;
+        let to = match b.next() {
+            Some(q) => Some(self.quantity(q)?),
+            None => None,
+        };
+        Ok(InForce { from, to, span })
     }
 
     fn counted(&self, pair: Pair<Rule>) -> R<Counted> {
@@ -711,7 +732,17 @@ impl Builder {
     fn base(&self, pair: Pair<Rule>) -> R<Base> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let kind = self.word(self.next(&mut inner, span, "base")?);
+        let first = self.next(&mut inner, span, "base")?;
+        let per = first.as_rule() == Rule::per_event;
+        let kind = if per {
+            // `new customer` (the one event so far), as one word.
+            Ident {
+                name: "new customer".to_string(),
+                span: self.span(&first),
+            }
+        } else {
+            self.word(first)
+        };
         let mut filters = Vec::new();
         for f in inner {
             let fspan = self.span(&f);
@@ -734,6 +765,7 @@ impl Builder {
         }
         Ok(Base {
             kind,
+            per,
             filters,
             span,
         })
@@ -909,6 +941,7 @@ impl Builder {
         let mut amount = None;
         let mut frequency = None;
         let mut condition = None;
+        let mut in_force = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => name = Some(self.ident(p)),
@@ -920,6 +953,7 @@ impl Builder {
                     })
                 }
                 Rule::condition => condition = Some(self.condition(p)?),
+                Rule::in_force => in_force = Some(self.in_force(p)?),
                 _ => return self.error(&p, "bonus"),
             }
         }
@@ -929,6 +963,7 @@ impl Builder {
                 amount,
                 frequency,
                 condition,
+                in_force,
             }),
             _ => Err(BuildError {
                 span,
@@ -992,6 +1027,7 @@ impl Builder {
                         }
                         Rule::existing_on_request => AttributionClauseKind::ExistingOnRequest,
                         Rule::new_customers_only => AttributionClauseKind::NewCustomersOnly,
+                        Rule::no_self_referral => AttributionClauseKind::NoSelfReferral,
                         Rule::exclusive => AttributionClauseKind::Exclusive,
                         _ => AttributionClauseKind::BeforeInstallation,
                     };

@@ -145,6 +145,7 @@ pub const KEYWORDS: &[&str] = &[
     "review",
     "rounding",
     "sales",
+    "self_referral",
     "set",
     "settle",
     "several",
@@ -226,8 +227,29 @@ pub const ITEM_KEYWORDS: &[&str] = &[
 
 /// Words that can never be names (the grammar's `keyword_only`).
 pub const KEYWORD_ONLY: &[&str] = &[
-    "of", "for", "within", "when", "where", "with", "to", "below", "from", "after", "before",
-    "per", "in", "over", "by", "on", "as", "at", "entity", "tier", "track", "module", "while",
+    "of",
+    "for",
+    "within",
+    "when",
+    "where",
+    "with",
+    "to",
+    "below",
+    "from",
+    "after",
+    "before",
+    "per",
+    "in",
+    "over",
+    "by",
+    "on",
+    "as",
+    "at",
+    "entity",
+    "tier",
+    "track",
+    "module",
+    "while",
     "exclusive",
 ];
 
@@ -519,6 +541,11 @@ pub const ATTRIBUTION: &[ClauseKeyword] = &[
         "new customers only",
         "new customers only",
         "no claim on a customer that bought before",
+    ),
+    kw(
+        "no self_referral",
+        "no self_referral",
+        "no claim on one of the partner's own accounts",
     ),
     kw("exclusive", "exclusive", "the attribution is exclusive"),
     kw(

@@ -30,9 +30,10 @@ syn keyword charterKeyword in individually installation invite invoices joined k
 syn keyword charterKeyword lifetime majeure marginal monthly next no non obligations of on
 syn keyword charterKeyword once one only orders over paid payments pays per products
 syn keyword charterKeyword qualifications rate renewals renews request required retroactive
-syn keyword charterKeyword revenue review rounding sales set settle several source split
-syn keyword charterKeyword staff statement stop suspends target term termination to trailing
-syn keyword charterKeyword up uplift waive when where while whole with within writing
+syn keyword charterKeyword revenue review rounding sales self_referral set settle several
+syn keyword charterKeyword source split staff statement stop suspends target term
+syn keyword charterKeyword termination to trailing up uplift waive when where while whole
+syn keyword charterKeyword with within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

@@ -10,6 +10,7 @@
 //! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
+//! | `versions`    | C1201 dated versions of one rule in force on the same day          |
 //!
 //! `membership` answers which tiers, tracks and modules one partner can hold
 //! together; the analyses above share it.
@@ -31,6 +32,7 @@ pub mod regions;
 mod stacking;
 mod tiers;
 mod timing;
+mod versions;
 
 use crate::symbols::SymbolTable;
 use charter_diagnostics::{Diagnostic, Severity, SourceDb, Span, TextEdit};
@@ -58,6 +60,7 @@ pub fn run(
     tiers::check_rule_scopes(&cx, &unreachable, &mut out);
     stacking::check(&cx, &mut out);
     timing::check(&cx, &mut out);
+    versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);
     for d in &mut out {
         d.primary.span = cx.trim(d.primary.span);

@@ -13,6 +13,9 @@ class ScenarioError(ValueError):
 def check_json(paths: List[str]) -> str:
     """The report of `charter check --format json` for policy files and folders."""
 
+def same_day_ranks() -> List[Tuple[str, int]]:
+    """Each event type with its same-day rank in the replay order."""
+
 class Run:
     """A finished simulation."""
 
@@ -39,4 +42,28 @@ class Policy:
         explain: bool = False,
     ) -> Run:
         """Runs the simulation: `events` and `partners` each a path or an
+        `arrow_array_stream` PyCapsule."""
+    @property
+    def coupled(self) -> bool:
+        """Whether an attribution rule is scoped to a tier or a benefit (the
+        phases cannot run apart)."""
+    def assumed_tracks(
+        self, events: Any, partners: Optional[Any], inputs: List[int], as_of: str
+    ) -> str:
+        """The tracks partners without one assume (JSON), from each partner's
+        first claim of each method; `inputs` the rows' input positions."""
+    def attribute(
+        self,
+        events: Any,
+        partners: Optional[Any],
+        inputs: List[int],
+        assumed: str,
+        as_of: str,
+    ) -> Any:
+        """Phase (a) over a part (whole customers, or partner events): the
+        credits (`partner`, `credit` as JSON) as an `arrow_array_stream`
+        PyCapsule. Table errors name the row by its input position."""
+    def pay(self, record: Any, partner: str, credits: List[str], assumed: str) -> Any:
+        """Phase (b) for one partner (`record` its one-row partners table):
+        its payouts with their replay keys, money as decimal text, as an
         `arrow_array_stream` PyCapsule."""

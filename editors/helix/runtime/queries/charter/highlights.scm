@@ -92,7 +92,7 @@
   "qualifications"
   "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
   "revenue"
-  "review" "rounding" "set" "settle" "several" "source" "split" "staff"
+  "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
   "statement" "stop" "suspends" "target" "term" "termination" "tier" "tiers" "to"
   "track" "tracks" "trailing" "uplift" "vendor_contact" "waive" "week" "when"
   "where" "while" "whole" "with" "within" "writing" "year"

@@ -1,0 +1,35 @@
+//! Issue 15, shape 2: a commission `AMOUNT per new customer` is printed as
+//! written (`per`, not `of`), with its filters, window and block, and the
+//! output is a fixed point of the formatter.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use charter_fmt::format;
+
+const HEAD: &str = "program \"P\" {\n  currency USD\n}\n\n";
+
+#[test]
+fn a_fixed_amount_per_new_customer_keeps_per() {
+    let policy = format!(
+        "{HEAD}commission pro_bounty: 300 USD per new customer for products Pro within 12 months from referral {{\n  clawback on refund within 60 days\n}}\n"
+    );
+    let formatted = format(&policy).unwrap();
+    assert!(
+        formatted.contains("300 USD per new customer for products Pro"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted).unwrap(), formatted);
+}
+
+#[test]
+fn the_block_form_of_a_fixed_amount_formats() {
+    let policy = format!(
+        "{HEAD}commission bounty {{\n  rate 200 USD\n  per   new\n  customer on new invoices\n}}\n"
+    );
+    let formatted = format(&policy).unwrap();
+    assert!(
+        formatted.contains("  per new customer on new invoices\n"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted).unwrap(), formatted);
+}

@@ -1,0 +1,73 @@
+//! The pattern scenarios of `tests/scenarios/patterns/<shape>/` (LANGUAGE.md
+//! §7): each file's hand-derived `expect` block is met by the engine and by
+//! the reference, and the two agree payout for payout. One test per shape
+//! this file owns, so a broken shape names itself.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+mod support;
+
+/// The scenario files of one pattern folder, sorted.
+fn files(shape: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/scenarios/patterns")
+        .join(shape);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|f| f.unwrap().path())
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenario in {}", dir.display());
+    files
+}
+
+/// Runs every scenario of `shape` through both simulators; returns what went wrong.
+fn run(shape: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for file in files(shape) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.display().to_string();
+        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let policy = file
+            .parent()
+            .unwrap()
+            .join(value["policy"].as_str().unwrap());
+        let compilation = charter_check::compile_path(&policy).unwrap();
+        let program = match compilation.into_checked() {
+            Ok((checked, _, _)) => checked,
+            Err(c) => panic!("{} has errors: {:?}", policy.display(), c.diagnostics),
+        };
+        let expect = scenario
+            .expect
+            .clone()
+            .expect("a pattern scenario has an expect block");
+        let engine =
+            charter_sim::simulate(&program, &scenario, &charter_sim::SimOptions::default());
+        for m in charter_sim::expect::compare(&expect, &engine) {
+            problems.push(format!("{name}: engine: {m:?}"));
+        }
+        match charter_reference::simulate(&program, &scenario, None) {
+            Err(e) => problems.push(format!("{name}: reference: {e}")),
+            Ok(reference) => {
+                for p in support::unmet(&reference, &expect) {
+                    problems.push(format!("{name}: reference: {p}"));
+                }
+                let engine = support::engine_outcome(&engine);
+                for d in charter_reference::compare::differences(&reference, &engine) {
+                    problems.push(format!("{name}: engine and reference differ: {d}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn fixed_amount_per_new_customer() {
+    let problems = run("new-customer-bounty");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

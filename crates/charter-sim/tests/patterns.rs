@@ -1,0 +1,71 @@
+//! The engine against the pattern scenarios of `tests/scenarios/patterns/`
+//! (LANGUAGE.md §7): one folder per shape, each scenario's `expect` block
+//! derived by hand in its `_comment`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use charter_sim::{simulate, FindingCode, SimOptions, SimResult};
+
+fn patterns() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/patterns")
+}
+
+fn run(file: &Path) -> (SimResult, charter_scenario::Scenario) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let scenario = charter_scenario::parse_str(&text, &file.display().to_string()).unwrap();
+    let policy = file
+        .parent()
+        .unwrap()
+        .join(scenario.policy.as_deref().unwrap());
+    let compilation = charter_check::compile_path(&policy).unwrap();
+    let program = match compilation.into_checked() {
+        Ok((p, _, _)) => p,
+        Err(c) => panic!("{} has errors: {:#?}", policy.display(), c.diagnostics),
+    };
+    (
+        simulate(&program, &scenario, &SimOptions::default()),
+        scenario,
+    )
+}
+
+#[test]
+fn every_pattern_scenario_meets_its_hand_derived_expectations() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for shape in std::fs::read_dir(patterns()).unwrap() {
+        let shape = shape.unwrap().path();
+        if !shape.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&shape).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            count += 1;
+            let (result, scenario) = run(&file);
+            let expect = scenario.expect.as_ref().expect("an expect block");
+            for m in charter_sim::expect::compare(expect, &result) {
+                failures.push(format!("{}: {}", file.display(), m.what));
+            }
+        }
+    }
+    assert!(count >= 1, "no pattern scenario found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_self_referral_is_refused_on_the_referral_and_the_sale_path() {
+    let (result, _) = run(&patterns().join("who-may-be-paid/01-self-referral.json"));
+    let refused: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::AttributionRejected)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    assert!(refused[0].contains("`aff1-co` is an account of `aff1` itself"));
+    assert!(refused[1].contains("`res1-co` is an account of `res1` itself"));
+    assert!(refused.iter().all(|m| m.contains("no self-referral")));
+}
