@@ -273,21 +273,21 @@ pub(crate) struct Facts<'s> {
 }
 
 /// A whole line, formatted (the rare lines).
-fn line(s: &mut dyn Lines, args: std::fmt::Arguments) {
+fn line<S: Lines + ?Sized>(s: &mut S, args: std::fmt::Arguments) {
     s.start();
     s.fmt(args);
     s.end();
 }
 
 /// A whole line of text.
-fn line_text(s: &mut dyn Lines, text: &str) {
+fn line_text<S: Lines + ?Sized>(s: &mut S, text: &str) {
     s.start();
     s.text(text);
     s.end();
 }
 
 /// An exact amount as shown: `≈` first when it does not terminate.
-fn shown(s: &mut dyn Lines, x: Shown) {
+fn shown<S: Lines + ?Sized>(s: &mut S, x: Shown) {
     if x.approx {
         s.lit("≈");
     }
@@ -306,7 +306,7 @@ impl Render<'_> {
     }
 
     /// Writes the explanation's lines to `s`.
-    pub fn write(&self, why: &Why, f: &Facts, s: &mut dyn Lines) {
+    pub fn write<S: Lines + ?Sized>(&self, why: &Why, f: &Facts, s: &mut S) {
         let program = self.plan.program;
         let currency = self.plan.currency;
         let rounding = self.plan.rounding_text.as_str();
@@ -716,7 +716,7 @@ impl Render<'_> {
         }
     }
 
-    fn due_line(&self, due: &DueWhy, earned: NaiveDate, s: &mut dyn Lines) {
+    fn due_line<S: Lines + ?Sized>(&self, due: &DueWhy, earned: NaiveDate, s: &mut S) {
         match *due {
             DueWhy::Unscheduled => line_text(
                 s,
@@ -771,7 +771,7 @@ impl Render<'_> {
 }
 
 /// The settlement sentence: "running total on the invoice T → R, less P already paid = A".
-fn settled(s: &mut dyn Lines, how: &SettledWhy, amount: Decimal, currency: &str) {
+fn settled<S: Lines + ?Sized>(s: &mut S, how: &SettledWhy, amount: Decimal, currency: &str) {
     s.lit("running total on the invoice ");
     shown(s, how.total);
     s.lit(" → ");

@@ -487,6 +487,9 @@ impl Lines for JsonLines<'_> {
     fn text(&mut self, s: &str) {
         json_escape(self.buf, s);
     }
+    fn ascii(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
     fn end(&mut self) {
         self.buf.push(b'"');
     }

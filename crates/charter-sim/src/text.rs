@@ -19,9 +19,14 @@ pub(crate) trait Lines {
     /// Ends the line.
     fn end(&mut self);
 
+    /// ASCII this crate writes (digits, `-`, `.`).
+    fn ascii(&mut self, b: &[u8]) {
+        self.lit(std::str::from_utf8(b).unwrap_or_default());
+    }
+
     fn date(&mut self, d: NaiveDate) {
         match date_bytes(d) {
-            Some(b) => self.lit(std::str::from_utf8(&b).unwrap_or_default()),
+            Some(b) => self.ascii(&b),
             None => self.text(&d.to_string()),
         }
     }
@@ -29,7 +34,7 @@ pub(crate) trait Lines {
     fn dec(&mut self, d: Decimal) {
         let mut buf = DecimalBuf::default();
         match buf.format(d) {
-            Some(s) => self.lit(s),
+            Some(b) => self.ascii(b),
             None => self.text(&d.to_string()),
         }
     }
@@ -98,7 +103,7 @@ pub(crate) fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
 pub(crate) fn push_decimal(buf: &mut Vec<u8>, d: Decimal) {
     let mut text = DecimalBuf::default();
     match text.format(d) {
-        Some(s) => buf.extend_from_slice(s.as_bytes()),
+        Some(b) => buf.extend_from_slice(b),
         None => {
             let _ = std::io::Write::write_fmt(buf, format_args!("{d}"));
         }
@@ -117,9 +122,9 @@ impl Default for DecimalBuf {
 
 impl DecimalBuf {
     /// The decimal as `Display` writes it (every digit of its scale, no
-    /// exponent); `None` for a mantissa beyond 64 bits or a negative zero,
-    /// which the caller formats the slow way.
-    pub fn format(&mut self, d: Decimal) -> Option<&str> {
+    /// exponent), in ASCII; `None` for a mantissa beyond 64 bits or a
+    /// negative zero, which the caller formats the slow way.
+    pub fn format(&mut self, d: Decimal) -> Option<&[u8]> {
         let mantissa = d.mantissa();
         if mantissa == 0 && d.is_sign_negative() {
             return None;
@@ -155,7 +160,7 @@ impl DecimalBuf {
             out[n..n + digits.len()].copy_from_slice(digits);
             n += digits.len();
         }
-        std::str::from_utf8(&out[..n]).ok()
+        Some(&out[..n])
     }
 }
 
