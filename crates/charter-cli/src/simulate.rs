@@ -338,15 +338,12 @@ pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
         Ok(p) => p.unwrap_or(program),
         Err(code) => return code,
     };
-    let timings = std::env::var_os("CHARTER_TIMINGS").is_some();
-    let started = std::time::Instant::now();
+    let mut timings = charter_sim::timings::Timings::new();
     let scenario = match load_scenario(&args.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if timings {
-        eprintln!("timing: load: {:.3} s", started.elapsed().as_secs_f64());
-    }
+    timings.step("load");
     let keys = args.group_by.as_ref().map_or(&[][..], |k| &k.0[..]);
     if let Some(sweep) = sweep {
         return run_sweep(args, &program, &db, &scenario, &sets, &sweep, keys);
@@ -402,9 +399,7 @@ pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
         },
     };
     let written = written.and_then(|()| out.flush());
-    if timings {
-        eprintln!("timing: total: {:.3} s", started.elapsed().as_secs_f64());
-    }
+    timings.total();
     if written.is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
     }

@@ -26,6 +26,7 @@ use crate::findings::{event_location, Finding, FindingCode};
 use crate::partner::PartnerStatic;
 use crate::payouts::{PartnerOut, PartnerRun, PayoutRec};
 use crate::plan::{Plan, ScopeId, TierId, TrackId};
+use crate::timings::Timings;
 use crate::SimOptions;
 use charter_ir::units::FIRST_DATE;
 use charter_ir::{AttributionMethod, Program};
@@ -44,30 +45,6 @@ pub(crate) struct Outcome {
     /// Beside each of `partners`: the requirements its standing took as met.
     pub assumed: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
-}
-
-/// With `CHARTER_TIMINGS` set, each step's wall time goes to standard error
-/// (for benchmarks and profiles; never part of any output).
-struct Timings {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Timings {
-    fn new() -> Timings {
-        Timings {
-            on: std::env::var_os("CHARTER_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    fn step(&mut self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!("timing: {what}: {:.3} s", (now - self.last).as_secs_f64());
-            self.last = now;
-        }
-    }
 }
 
 /// How many pieces each phase is cut into per thread (for balance).

@@ -34,6 +34,7 @@ mod run;
 mod standing;
 mod text;
 mod timing;
+pub mod timings;
 
 use charter_check::CheckedProgram;
 use charter_diagnostics::{Severity, SourceDb};
