@@ -651,12 +651,14 @@ impl Render<'_> {
         let currency = self.plan.currency;
         match (&rule.rate, c.rate) {
             (RateSpec::Flat { rate }, _) => format!("rate: {rate} flat"),
-            (RateSpec::ByTier { rates }, RateWhy::Tier { tier, date }) => {
+            (RateSpec::ByTier { .. }, RateWhy::Tier { tier, date }) => {
                 let tier_name = &self.plan.program.tiers[tier.0 as usize].name.name;
-                let rate = rates
-                    .iter()
-                    .find(|x| &x.tier.name == tier_name)
-                    .map(|x| x.rate.to_string())
+                let rate = self.plan.rules[c.rule.0 as usize]
+                    .tier_rates
+                    .get(tier.0 as usize)
+                    .copied()
+                    .flatten()
+                    .map(|r| r.to_string())
                     .unwrap_or_default();
                 format!("rate: {rate} for tier `{tier_name}` (the partner's standing on {date})")
             }
