@@ -5,10 +5,10 @@
         examples/spark_simulate.py policies/optimetriks.charter \
         events.parquet partners.csv payouts/ [--set referral_share=7%] [--as-of 2025-12-31]
 
-The engine runs on the executors: phase (a) grouped by customer and phase (b)
-grouped by partner, as Spark stages (see `charter.spark`), so each Python
-worker holds one customer's events or one partner's credits at a time, plus
-the partners table (broadcast). Executors read the policy at the path given,
+The engine runs on the executors: phase (a) by customer and phase (b) by
+partner, as Spark stages (see `charter.spark`), so each Python worker holds an
+Arrow batch plus the largest customer's events or the largest partner's
+credits, and the partners table (broadcast). Executors read the policy at the path given,
 or, when it is not there, the file of that name shipped with `--files` (ship
 the files it imports the same way). A policy whose attribution rules are
 scoped to a tier or a benefit cannot be split and runs on the driver, with a

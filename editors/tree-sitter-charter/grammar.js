@@ -51,6 +51,7 @@ module.exports = grammar({
     [$.base],
     // `monthly statement, ...` then `, after collection` or `, hold 30 days`.
     [$.payout_statement],
+    [$.payout_period_statement],
   ],
 
   rules: {
@@ -160,9 +161,11 @@ module.exports = grammar({
       $.bonus,
       $.payout,
       $.obligation,
+      $.track_claims,
     )),
 
     invite_only: _ => seq('invite', 'only'),
+    track_claims: $ => seq('claims', $._claims_order),
     grant: $ => seq('grant', $.name_list),
 
     requirement: $ => seq('require', $.requirement_body, optional($.scope_suffix),
@@ -240,7 +243,8 @@ module.exports = grammar({
     per_event: $ => $.new_customer,
     new_customer: _ => seq('new', 'customer'),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),
-    base_filter: $ => choice($.on_invoices, $.collected_filter, $.product_filter),
+    base_filter: $ => choice($.on_invoices, $.collected_filter, $.product_filter, $.path_filter),
+    path_filter: $ => seq('by', $._attribution_method),
     on_invoices: $ => seq('on', optional($._invoice_kind), 'invoices'),
     _invoice_kind: $ => oneOf($.invoice_kind, 'new', 'renewal'),
     collected_filter: $ => seq('where', 'collected_by', $._collector),
@@ -323,12 +327,17 @@ module.exports = grammar({
     // ------------------------------------------------------------ payout timing
 
     payout: $ => seq('payout', $.payout_timing, optional(seq(',', $.hold))),
-    payout_timing: $ => choice($.payout_within, $.payout_statement, $.payout_netted),
+    payout_timing: $ => choice($.payout_within, $.payout_statement, $.payout_period_statement,
+      $.payout_netted),
     payout_within: $ => seq('within', $.quantity, 'after', optional($._full), $._payout_anchor),
     _full: $ => oneOf($.full, 'full'),
     _payout_anchor: $ => oneOf($.payout_anchor, 'payment', 'invoice', 'collection'),
     payout_statement: $ => seq('monthly', 'statement', ',', 'paid', 'in', 'week', $.number,
       'of', 'next', 'month', optional(seq(',', 'after', 'collection'))),
+    payout_period_statement: $ => seq('statement', $.statement_period, ',', 'paid', 'within',
+      $.quantity, optional(seq(',', 'after', 'collection'))),
+    statement_period: $ => choice($.twice_per_month, $.per_period),
+    twice_per_month: _ => seq('twice', 'per', 'month'),
     payout_netted: _ => seq('netted', 'at', 'source'),
     hold: $ => seq('hold', $.quantity),
 

@@ -148,8 +148,9 @@ def test_seed_scenarios_equal_the_cli(spark, program, scratch):
 
 
 def test_the_phases_run_as_spark_stages_in_the_workers(spark, scratch):
-    """The plan groups by customer and by partner into Arrow UDFs, and the
-    engine's phases never run in the driver's interpreter."""
+    """The plan shuffles by customer group and by partner into Arrow UDFs
+    (phase (a), partner events, phase (b)), and the engine's phases never run
+    in the driver's interpreter."""
     from charter import spark as charter_spark
 
     policy = ROOT / "policies" / "leadsender.charter"
@@ -158,10 +159,11 @@ def test_the_phases_run_as_spark_stages_in_the_workers(spark, scratch):
     partners_df = spark.createDataFrame(partners_table(partners))
     lazy = charter_spark.stages(str(policy), events_df, partners_df)
     plan = lazy._jdf.queryExecution().executedPlan().toString()
-    grouped = [line for line in plan.splitlines() if "FlatMapGroupsInArrow" in line]
-    assert len(grouped) == 2, plan
-    assert "__charter_group" in grouped[1] and "partner" in grouped[0], grouped
-    assert "MapInArrow" in plan.replace("FlatMapGroupsInArrow", ""), plan
+    udfs = [line for line in plan.splitlines() if "MapInArrow" in line]
+    assert len(udfs) == 3, plan
+    shuffles = [line for line in plan.splitlines() if "Exchange hashpartitioning" in line]
+    assert any("__charter_group" in line for line in shuffles), shuffles
+    assert any("hashpartitioning(partner" in line for line in shuffles), shuffles
     got = charter_spark.simulate(str(policy), events_df, partners_df)
     assert spark_rows(got) == cli_payouts(policy, events, partners)
     assert charter_spark._CONTEXTS == {}, "a phase ran on the driver"

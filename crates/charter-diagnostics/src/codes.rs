@@ -294,6 +294,20 @@ codes! {
         bad: "program \"P\" {\n  currency EUR\n  claims split { Referral 40%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
         good: "program \"P\" {\n  currency EUR\n  claims split { Referral 30%, Affiliate 70% }\n}\ntracks Referral, Affiliate",
     }
+    PathPaidTwice => {
+        id: "C0903", name: "path-paid-twice", severity: Error,
+        summary: "two commissions pay for the same attribution path and products",
+        explanation: "A commission `by referral` (or `by partner_sale`, `by registration`, `by attachment`) pays for customers the partner won through that path. Two such commissions on the same path, base and products, that can apply to one partner on one day both pay every sale: write one rule per path, or tell them apart by products, invoices, scope or dates.",
+        bad: "commission link: 20% of payments by referral\ncommission link_bonus: 5% of payments by referral",
+        good: "commission link: 20% of payments by referral\ncommission store: 10% of payments by partner_sale",
+    }
+    RedundantTrackClaims => {
+        id: "C0904", name: "redundant-track-claims", severity: Warning,
+        summary: "a track's own `claims` rule is the program's",
+        explanation: "A track's `claims` rule first keeps one of its partners' claims on a customer; the program's `claims` then decides between the claims left. When the track says what the program says (and the program does not split), deciding twice by one rule gives what deciding once does: the track's rule changes nothing. Say the rule the track needs, or drop it.",
+        bad: "tracks Affiliate\ntrack Affiliate {\n  claims first\n}",
+        good: "tracks Affiliate\ntrack Affiliate {\n  claims last\n}",
+    }
     PayoutBeforeCollection => {
         id: "C1001", name: "payout-before-collection", severity: Warning,
         summary: "a payout can fall due before the money it depends on is collected",
@@ -307,6 +321,13 @@ codes! {
         explanation: "When a refund within N days claws a commission back, paying it out earlier than N days leaves the vendor recovering money from the partner. Hold payouts at least as long as the clawback window.",
         bad: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment",
         good: "commission c: 5% of payments { clawback on refund within 60 days }\npayout within 30 days after payment, hold 60 days",
+    }
+    StatementPaidAfterNextCloses => {
+        id: "C1003", name: "statement-paid-after-next-closes", severity: Warning,
+        summary: "a statement is paid only after the next one closes",
+        explanation: "`payout statement per PERIOD, paid within D` pays what a period earned D after the period ends. When D is as long as the shortest period, the next statement closes before this one is paid, so partners never see the cadence the policy states. Pay sooner, or choose a longer period.",
+        bad: "payout statement twice per month, paid within 20 days",
+        good: "payout statement twice per month, paid within 5 business days",
     }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,

@@ -249,6 +249,7 @@ fn member_block(p: &mut Printer, range: (usize, usize), keyword: &str, b: &Membe
 fn member_clause(p: &Printer, kind: &MemberClauseKind) -> String {
     match kind {
         MemberClauseKind::InviteOnly => "invite only".to_string(),
+        MemberClauseKind::Claims(order) => format!("claims {}", order.name),
         MemberClauseKind::Require(r) => requirement(p, r),
         MemberClauseKind::Grant(names) => format!("grant {}", list(names)),
         MemberClauseKind::Eligible(e) => eligible(e),
@@ -637,6 +638,9 @@ fn base(b: &Base) -> String {
             BaseFilter::Products { names, .. } => {
                 text.push_str(&format!(" for products {}", list(names)));
             }
+            BaseFilter::Path { method, .. } => {
+                text.push_str(&format!(" by {}", method.name));
+            }
         }
     }
     text
@@ -742,6 +746,24 @@ fn payout(p: &Printer, payout: &Payout) -> String {
         } => format!(
             "monthly statement, paid in week {} of next month{}",
             count(p, week),
+            if *after_collection {
+                ", after collection"
+            } else {
+                ""
+            }
+        ),
+        PayoutTiming::PeriodStatement {
+            period,
+            delay,
+            after_collection,
+        } => format!(
+            "statement {}, paid within {}{}",
+            if period.name == "twice per month" {
+                period.name.clone()
+            } else {
+                format!("per {}", period.name)
+            },
+            p.src.quantity(delay),
             if *after_collection {
                 ", after collection"
             } else {

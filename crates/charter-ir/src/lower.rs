@@ -287,11 +287,7 @@ impl Lowerer {
             ast::ProgramSettingKind::Claims(rule) => {
                 self.program.claims_span = Some(setting.span);
                 self.program.claims = match rule {
-                    ast::ClaimsRule::Order(word) => match word.name.as_str() {
-                        "last" => ClaimPolicy::Last,
-                        "exclusive_first" => ClaimPolicy::ExclusiveFirst,
-                        _ => ClaimPolicy::First,
-                    },
+                    ast::ClaimsRule::Order(word) => claim_order(&word.name),
                     ast::ClaimsRule::Split(shares) => ClaimPolicy::Split {
                         shares: shares
                             .iter()
@@ -457,6 +453,30 @@ impl Lowerer {
                 ast::MemberClauseKind::Require(r) => {
                     if let Some(req) = self.requirement(r, &clause.docs, clause.span) {
                         g.requirements.push(req);
+                    }
+                }
+                ast::MemberClauseKind::Claims(order) => {
+                    if !matches!(scope, Scope::Track(_)) {
+                        self.report(
+                            Diagnostic::new(
+                                Code::Syntax,
+                                "only a track can have its own `claims` rule",
+                                clause.span,
+                            )
+                            .with_help("move `claims` into a `track` block, or into `program` for every partner"),
+                        );
+                    } else if let Some((_, first)) = g.claims {
+                        self.report(
+                            Diagnostic::new(
+                                Code::Syntax,
+                                "a track has one `claims` rule",
+                                clause.span,
+                            )
+                            .with_label(first, "the first `claims` rule of this track")
+                            .with_help("keep one `claims` rule per track"),
+                        );
+                    } else {
+                        g.claims = Some((claim_order(&order.name), clause.span));
                     }
                 }
                 ast::MemberClauseKind::Grant(names) => g.grants.extend(refs(names)),
@@ -1173,6 +1193,15 @@ impl Lowerer {
                     after_collection: *after_collection,
                 }
             }
+            ast::PayoutTiming::PeriodStatement {
+                period,
+                delay,
+                after_collection,
+            } => PayoutTiming::Statement {
+                period: StatementPeriod::parse(&period.name)?,
+                delay: self.duration(delay, DurationUse::Days)?,
+                after_collection: *after_collection,
+            },
             ast::PayoutTiming::NettedAtSource => PayoutTiming::NettedAtSource,
         };
         let hold = match &p.hold {
@@ -1677,6 +1706,7 @@ fn merge_group(
         existing.requirements = g.requirements;
         existing.grants = g.grants;
         existing.eligibility = g.eligibility;
+        existing.claims = g.claims;
         existing.block_span = g.block_span;
         existing.name.span = g.name.span;
         if g.name.docs.is_some() {
@@ -1687,6 +1717,15 @@ fn merge_group(
     }
 }
 
+/// `first`, `last` or `exclusive_first` (the grammar admits no other word).
+fn claim_order(word: &str) -> ClaimPolicy {
+    match word {
+        "last" => ClaimPolicy::Last,
+        "exclusive_first" => ClaimPolicy::ExclusiveFirst,
+        _ => ClaimPolicy::First,
+    }
+}
+
 fn group(name: Named) -> MemberGroup {
     MemberGroup {
         name,
@@ -1694,6 +1733,7 @@ fn group(name: Named) -> MemberGroup {
         grants: Vec::new(),
         eligibility: None,
         block_span: None,
+        claims: None,
     }
 }
 
@@ -1727,6 +1767,7 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
         invoices: InvoiceFilter::Any,
         collected_by: None,
         products: Vec::new(),
+        path: None,
         span: b.span,
     };
     for f in &b.filters {
@@ -1746,6 +1787,9 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
                 })
             }
             ast::BaseFilter::Products { names, .. } => spec.products.extend(refs(names)),
+            ast::BaseFilter::Path { method, span } => {
+                spec.path = AttributionMethod::parse(&method.name).map(|m| (m, *span))
+            }
         }
     }
     spec

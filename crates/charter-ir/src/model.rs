@@ -200,6 +200,10 @@ pub struct MemberGroup {
     pub grants: Vec<NameRef>,
     pub eligibility: Option<Eligibility>,
     pub block_span: Option<Span>,
+    /// `claims last` in a track: how a customer several of its partners claim
+    /// is decided among them, before the program's `claims` decides between
+    /// tracks (`First`, `Last` or `ExclusiveFirst`; never `Split`).
+    pub claims: Option<(ClaimPolicy, Span)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -432,6 +436,9 @@ pub struct BaseSpec {
     pub invoices: InvoiceFilter,
     pub collected_by: Option<Collector>,
     pub products: Vec<NameRef>,
+    /// `by referral`: only customers the partner holds through this
+    /// attribution path (the method of its owning claim).
+    pub path: Option<(AttributionMethod, Span)>,
     pub span: Span,
 }
 
@@ -683,6 +690,17 @@ pub enum AttributionMethod {
 }
 
 impl AttributionMethod {
+    /// The method a word of the grammar's `attribution_method` names.
+    pub fn parse(word: &str) -> Option<AttributionMethod> {
+        Some(match word {
+            "referral" => AttributionMethod::Referral,
+            "registration" => AttributionMethod::Registration,
+            "partner_sale" => AttributionMethod::PartnerSale,
+            "attachment" => AttributionMethod::Attachment,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AttributionMethod::Referral => "referral",
@@ -738,8 +756,71 @@ pub enum PayoutTiming {
     },
     /// Month-end statement paid by the end of week `week` of the next month.
     MonthlyStatement { week: u32, after_collection: bool },
+    /// A statement per `period`, paid within `delay` after the period ends.
+    Statement {
+        period: StatementPeriod,
+        delay: Duration,
+        after_collection: bool,
+    },
     /// Kept by the partner out of the customer's payment.
     NettedAtSource,
+}
+
+/// How often a statement closes (`statement twice per month`, `per month`,
+/// `per quarter`, `per year`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementPeriod {
+    /// The 1st to the 15th, and the 16th to the month's last day.
+    HalfMonth,
+    Month,
+    /// January–March, April–June, July–September, October–December.
+    Quarter,
+    Year,
+}
+
+impl StatementPeriod {
+    pub fn parse(word: &str) -> Option<StatementPeriod> {
+        Some(match word {
+            "twice per month" => StatementPeriod::HalfMonth,
+            "month" => StatementPeriod::Month,
+            "quarter" => StatementPeriod::Quarter,
+            "year" => StatementPeriod::Year,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementPeriod::HalfMonth => "twice per month",
+            StatementPeriod::Month => "per month",
+            StatementPeriod::Quarter => "per quarter",
+            StatementPeriod::Year => "per year",
+        }
+    }
+
+    /// The last day of the statement period holding `date`.
+    pub fn end_of(self, date: NaiveDate) -> NaiveDate {
+        use chrono::Datelike;
+        let month_end = |year: i32, month: u32| {
+            let (y, m) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(date)
+        };
+        match self {
+            StatementPeriod::HalfMonth if date.day() <= 15 => date.with_day(15).unwrap_or(date),
+            StatementPeriod::HalfMonth | StatementPeriod::Month => {
+                month_end(date.year(), date.month())
+            }
+            StatementPeriod::Quarter => month_end(date.year(), (date.month() - 1) / 3 * 3 + 3),
+            StatementPeriod::Year => month_end(date.year(), 12),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -57,6 +57,9 @@ pub fn base(b: &BaseSpec) -> String {
     if !b.products.is_empty() {
         out.push_str(&format!(" for products {}", names(&b.products)));
     }
+    if let Some((path, _)) = b.path {
+        out.push_str(&format!(" of customers won by {}", path.as_str()));
+    }
     out
 }
 
@@ -307,6 +310,20 @@ pub fn payout(p: &PayoutSchedule) -> String {
             after_collection,
         } => {
             let mut s = format!("monthly statement, paid in week {week} of the next month");
+            if *after_collection {
+                s.push_str(", once collected");
+            }
+            s
+        }
+        PayoutTiming::Statement {
+            period,
+            delay,
+            after_collection,
+        } => {
+            let mut s = format!(
+                "a statement {}, paid within {delay} after it closes",
+                period.as_str()
+            );
             if *after_collection {
                 s.push_str(", once collected");
             }

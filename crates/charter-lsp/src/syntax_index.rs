@@ -267,6 +267,7 @@ impl Walker<'_> {
             self.docs(&c.docs);
             match &c.kind {
                 MemberClauseKind::InviteOnly => {}
+                MemberClauseKind::Claims(order) => self.word(order, WordKind::ClaimsOrder),
                 MemberClauseKind::Require(r) => self.requirement(r),
                 MemberClauseKind::Grant(names) => self.names(names),
                 MemberClauseKind::Eligible(e) => self.eligible(e),
@@ -425,6 +426,7 @@ impl Walker<'_> {
                     self.word(collector, WordKind::Collector)
                 }
                 BaseFilter::Products { names, .. } => self.names(names),
+                BaseFilter::Path { method, .. } => self.word(method, WordKind::AttributionMethod),
             }
         }
     }
@@ -544,6 +546,7 @@ impl Walker<'_> {
                 self.word(anchor, WordKind::PayoutAnchor);
             }
             PayoutTiming::MonthlyStatement { week, .. } => self.count(week),
+            PayoutTiming::PeriodStatement { delay, .. } => self.quantity(delay),
             PayoutTiming::NettedAtSource => {}
         }
         if let Some(h) = &p.hold {

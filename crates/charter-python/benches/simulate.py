@@ -5,11 +5,13 @@ for BENCHMARKS.md:
 
 Prints, per way of running, the wall time and the payouts; the peak RSS of
 this process (the Python API runs in it; for Spark, the Python driver only:
-the JVM is another process) after the Python runs.
+the JVM and the Python workers running the phases are other processes:
+sample them with `ps`, as BENCHMARKS.md does) after the Python runs.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -36,6 +38,9 @@ def main() -> None:
     print(f"peak RSS of the Python process so far: {rss:.0f} MB", flush=True)
 
     from pyspark.sql import SparkSession
+
+    # The phases run in Python workers: this interpreter, with `charter`.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
 
     from charter import spark as charter_spark
 

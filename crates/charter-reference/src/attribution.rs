@@ -314,5 +314,17 @@ pub fn claims(world: &World, now: usize, customer: CustomerId) -> Result<Vec<Cla
             kept.push(claim);
         }
     }
-    Ok(kept.into_iter().filter(|c| c.date <= today).collect())
+    // §4 Attribution: "A customer's `direct_request` ends every attachment
+    // claim made before it: from its date on, the claim no longer counts."
+    let requested = |claim: &Claim| {
+        world.upto(now).iter().enumerate().any(|(position, e)| {
+            position > claim.made.0
+                && matches!(e.kind, EventKind::DirectRequest { customer: c } if c == customer)
+        })
+    };
+    Ok(kept
+        .into_iter()
+        .filter(|c| c.date <= today)
+        .filter(|c| c.method != AttributionMethod::Attachment || !requested(c))
+        .collect())
 }

@@ -21,6 +21,8 @@
 //!   `choose one` group, when the partner elected it or one of its tier, track
 //!   or modules grants it;
 //! - `for products …` needs the invoice to name one of the products;
+//! - `by METHOD` (commission by attribution path) needs the claim that
+//!   attributes the customer to the partner (the owner's) to be of METHOD;
 //! - `in force from D1 [to D2]` (§3 commission): the rule earns only when
 //!   the earning date (the payment, the invoice, or the completing payment)
 //!   lies in D1..=D2;
@@ -323,6 +325,7 @@ pub fn earns(
         && admitted(world, now, rule, facts)?
         && requirements_met(world, now, &rule.scope, facts)?
         && in_window(world, now, rule, invoice, owner, facts)?
+        && rule.base.path.is_none_or(|(path, _)| owner.method == path)
         && !contract_end::stops(world, now, facts, invoice, earned))
 }
 

@@ -10,6 +10,11 @@
 //! money is due when earned." The reference reads "its tier's, track's or
 //! module's" as the payout of the commission's (or bonus's) scope.
 //!
+//! A statement per period (`statement per quarter, paid within 30 days`) is
+//! due D after the last day of the period holding the held date (§4 Due
+//! dates; periods: the 1st–15th and 16th–last of a month, a month, a calendar
+//! quarter, a calendar year).
+//!
 //! The end of week N of a month is its day 7 × N, or its last day if the month
 //! is shorter. A hold is added before any timing, netting at source included.
 //! A clawback's due date is reckoned the same way from the refund's date.
@@ -76,6 +81,7 @@ pub fn due(
             delay.after(start, holidays)
         }
         PayoutTiming::MonthlyStatement { week, .. } => statement_day(held, *week),
+        PayoutTiming::Statement { period, delay, .. } => delay.after(period.end_of(held), holidays),
         PayoutTiming::NettedAtSource => held,
     }
 }

@@ -6,7 +6,8 @@
 //! > otherwise the file's order. Events after the "as of" date are ignored.
 //!
 //! The reference reads the list as ranks, one per group: vendor contacts (0);
-//! claims and partner facts — activities, invitations, staff (1); orders (2);
+//! claims, a customer's direct request and partner facts — activities,
+//! invitations, staff (1); orders (2);
 //! invoices (3); payments (4); refunds (5); notices (6). Equal ranks keep the
 //! file's order. When no "as of" date is given, it is the last event's date.
 
@@ -17,7 +18,8 @@ use chrono::NaiveDate;
 pub fn rank(kind: &EventKind) -> u8 {
     match kind {
         EventKind::VendorContact { .. } => 0,
-        EventKind::Referral { .. }
+        EventKind::DirectRequest { .. }
+        | EventKind::Referral { .. }
         | EventKind::Registration { .. }
         | EventKind::Attachment { .. }
         | EventKind::Activity { .. }

@@ -71,3 +71,15 @@ fn fixed_amount_per_new_customer() {
     let problems = run("new-customer-bounty");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn commission_by_attribution_path() {
+    let problems = run("commission-by-path");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn payout_cadence() {
+    let problems = run("payout-cadence");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -283,6 +283,21 @@ fn timing_words(s: &PayoutSchedule) -> String {
                 "paid on a monthly statement, by the end of week {week} of the next month{after}"
             )
         }
+        PayoutTiming::Statement {
+            period,
+            delay,
+            after_collection,
+        } => {
+            let after = if *after_collection {
+                ", once collected"
+            } else {
+                ""
+            };
+            format!(
+                "paid on a statement {}, within {delay} after the period ends{after}",
+                period.as_str()
+            )
+        }
         PayoutTiming::NettedAtSource => {
             "kept by the partner out of what it collects (netted at source)".into()
         }
@@ -324,7 +339,11 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
         } else {
             format!(" for {}", names(&c.base.products))
         };
-        format!("{kind}{filter}{by}{products}")
+        let path = match c.base.path {
+            Some((m, _)) => format!(" of customers won by {}", m.as_str()),
+            None => String::new(),
+        };
+        format!("{kind}{filter}{by}{products}{path}")
     };
     let (rate, rate_head, rate_rows) = match &c.rate {
         RateSpec::Flat { rate } => (rate.to_string(), vec![], vec![]),

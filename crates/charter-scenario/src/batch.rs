@@ -759,7 +759,9 @@ impl IdMaps<'_> {
         let i = |id: &mut InvoiceId| id.0 = self.invoices[id.0 as usize];
         let s = |id: &mut Symbol| id.0 = self.symbols[id.0 as usize];
         match kind {
-            EventKind::VendorContact { customer } => c(customer),
+            EventKind::VendorContact { customer } | EventKind::DirectRequest { customer } => {
+                c(customer)
+            }
             EventKind::Referral { partner, customer }
             | EventKind::Attachment {
                 partner, customer, ..

@@ -164,6 +164,7 @@ impl EventType {
         use Field::*;
         match self {
             EventType::VendorContact => &[Date, Type, Customer],
+            EventType::DirectRequest => &[Date, Type, Customer],
             EventType::Referral => &[Date, Type, Partner, Customer],
             EventType::Registration => &[Date, Type, Partner, Customer],
             EventType::Attachment => &[Date, Type, Partner, Customer],
@@ -188,6 +189,7 @@ impl EventType {
             EventType::Invoice => &[Currency, Product, Renewal],
             EventType::Payment => &[Id, CollectedBy],
             EventType::VendorContact
+            | EventType::DirectRequest
             | EventType::Referral
             | EventType::Refund
             | EventType::Activity
@@ -577,6 +579,9 @@ impl<'a> RawEvent<'a> {
             .ok_or_else(|| Rejection::missing(Field::Date, t))?;
         let kind = match t {
             EventType::VendorContact => EventKind::VendorContact {
+                customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
+            },
+            EventType::DirectRequest => EventKind::DirectRequest {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
             },
             EventType::Referral => EventKind::Referral {

@@ -344,6 +344,9 @@ enum Kind {
     VendorContact {
         customer: u32,
     },
+    DirectRequest {
+        customer: u32,
+    },
     Referral {
         partner: u32,
         customer: u32,
@@ -492,14 +495,22 @@ fn plan_deal(plan: &mut Planner, rng: &mut Rng, roster: &[GenPartner], partner: 
                 },
             );
             if rng.chance(10) {
+                let attached = day + rng.between(0, 20);
+                let requested = rng.chance(50);
                 plan.add(
-                    day + rng.between(0, 20),
+                    attached,
                     Kind::Attachment {
                         partner,
                         customer,
-                        requested: rng.chance(50),
+                        requested,
                     },
                 );
+                // One attached customer in eight later chooses to work with
+                // the vendor directly (no random draw: the rest of the
+                // scenario stays as it was).
+                if customer % 8 == 0 {
+                    plan.add(attached + 180, Kind::DirectRequest { customer });
+                }
             }
             if !approved && rng.chance(50) {
                 return;
@@ -863,6 +874,9 @@ enum EventFields<'a> {
     VendorContact {
         customer: CustomerId,
     },
+    DirectRequest {
+        customer: CustomerId,
+    },
     Referral {
         partner: PartnerId,
         customer: CustomerId,
@@ -931,6 +945,9 @@ fn write_event(
 ) -> io::Result<()> {
     let event_fields = match &event.kind {
         Kind::VendorContact { customer } => EventFields::VendorContact {
+            customer: CustomerId(*customer),
+        },
+        Kind::DirectRequest { customer } => EventFields::DirectRequest {
             customer: CustomerId(*customer),
         },
         Kind::Referral { partner, customer } => EventFields::Referral {

@@ -301,6 +301,11 @@ pub enum EventKind {
     VendorContact {
         customer: CustomerId,
     },
+    /// The customer chose to work with the vendor directly: its attachment
+    /// to a partner ends on this date.
+    DirectRequest {
+        customer: CustomerId,
+    },
     Referral {
         partner: PartnerId,
         customer: CustomerId,
@@ -370,6 +375,7 @@ impl EventKind {
     pub fn event_type(&self) -> EventType {
         match self {
             EventKind::VendorContact { .. } => EventType::VendorContact,
+            EventKind::DirectRequest { .. } => EventType::DirectRequest,
             EventKind::Referral { .. } => EventType::Referral,
             EventKind::Registration { .. } => EventType::Registration,
             EventKind::Attachment { .. } => EventType::Attachment,
@@ -396,6 +402,7 @@ impl EventKind {
             | EventKind::Staff { partner, .. } => Some(partner),
             EventKind::Order { partner, .. } => partner,
             EventKind::VendorContact { .. }
+            | EventKind::DirectRequest { .. }
             | EventKind::Invoice { .. }
             | EventKind::Payment { .. }
             | EventKind::Refund { .. } => None,
@@ -407,6 +414,7 @@ impl EventKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
     VendorContact,
+    DirectRequest,
     Referral,
     Registration,
     Attachment,
@@ -421,8 +429,9 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 12] = [
+    pub const ALL: [EventType; 13] = [
         EventType::VendorContact,
+        EventType::DirectRequest,
         EventType::Referral,
         EventType::Registration,
         EventType::Attachment,
@@ -440,6 +449,7 @@ impl EventType {
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::VendorContact => "vendor_contact",
+            EventType::DirectRequest => "direct_request",
             EventType::Referral => "referral",
             EventType::Registration => "registration",
             EventType::Attachment => "attachment",

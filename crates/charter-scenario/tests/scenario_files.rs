@@ -166,7 +166,9 @@ fn describe(s: &Scenario, kind: &EventKind) -> String {
             .unwrap_or_default()
     };
     match *kind {
-        EventKind::VendorContact { customer: c } => customer(c),
+        EventKind::VendorContact { customer: c } | EventKind::DirectRequest { customer: c } => {
+            customer(c)
+        }
         EventKind::Referral {
             partner: p,
             customer: c,

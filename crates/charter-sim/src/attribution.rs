@@ -208,6 +208,24 @@ pub(crate) struct Keyed {
     pub finding: Finding,
 }
 
+/// The claim a `claims` rule picks among `claims` (`split` picks the
+/// earliest here: its shares are taken per track by the caller).
+fn pick_claim<'c>(
+    rule: &ClaimPolicy,
+    claims: impl Iterator<Item = &'c Claim> + Clone,
+) -> Option<&'c Claim> {
+    let key = |c: &&Claim| (c.date, c.anchor, c.seq);
+    match rule {
+        ClaimPolicy::First | ClaimPolicy::Split { .. } => claims.min_by_key(key),
+        ClaimPolicy::Last => claims.max_by_key(key),
+        ClaimPolicy::ExclusiveFirst => claims
+            .clone()
+            .filter(|c| c.exclusive)
+            .min_by_key(key)
+            .or_else(|| claims.min_by_key(key)),
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct Claim {
     partner: PartnerId,
@@ -217,6 +235,16 @@ pub(crate) struct Claim {
     anchor: NaiveDate,
     /// The order in which the replay made the customer's claims.
     seq: u32,
+    /// The first day the claim no longer counts: an attachment ended by the
+    /// customer's `direct_request`.
+    until: Option<NaiveDate>,
+}
+
+impl Claim {
+    /// Whether the claim counts on `date`.
+    fn counts_on(&self, date: NaiveDate) -> bool {
+        self.date <= date && self.until.is_none_or(|until| date < until)
+    }
 }
 
 struct InvoiceState {
@@ -359,6 +387,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                     self.credit(claim.partner, date, CreditKind::VendorContact);
                 }
             }
+            Ev::DirectRequest { .. } => self.direct_request(date),
             Ev::Referral { partner, .. } => self.referral(*partner, date),
             Ev::Registration {
                 partner,
@@ -855,6 +884,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             exclusive,
             anchor,
             seq,
+            until: None,
         });
         self.ownership(date);
         if contested {
@@ -895,6 +925,28 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 }
                 ClaimPolicy::Split { .. } => "claims split: the commission is shared by track",
             };
+            // Tracks of the claimants that decide among their own partners first.
+            let mut within: Vec<String> = Vec::new();
+            for c in &self.state.claims {
+                let track = self.partners[c.partner.0 as usize].track_at(self.seq);
+                let group = track.and_then(|t| self.plan.program.tracks.get(t.0 as usize));
+                if let Some((g, (own, _))) = group.and_then(|g| g.claims.as_ref().map(|r| (g, r))) {
+                    let word = match own {
+                        ClaimPolicy::Last => "last",
+                        ClaimPolicy::ExclusiveFirst => "exclusive_first",
+                        ClaimPolicy::First | ClaimPolicy::Split { .. } => "first",
+                    };
+                    let text = format!("within track `{}`, claims {word}", g.name.name);
+                    if !within.contains(&text) {
+                        within.push(text);
+                    }
+                }
+            }
+            let rule = if within.is_empty() {
+                rule.to_owned()
+            } else {
+                format!("{}; between tracks, {rule}", within.join("; "))
+            };
             let cust = self.customer_name();
             let location = self.location(event);
             let mut finding = Finding::new(
@@ -915,6 +967,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
     /// owners do not change, so the owners on each claim date say it all.
     fn ownership(&mut self, date: NaiveDate) {
         let mut dates: Vec<NaiveDate> = self.state.claims.iter().map(|c| c.date).collect();
+        dates.extend(self.state.claims.iter().filter_map(|c| c.until));
         dates.sort_unstable();
         dates.dedup();
         let mut spans: Vec<(PartnerId, Vec<OwnedSpan>)> = Vec::new();
@@ -947,40 +1000,64 @@ impl<'r, 'p> Attribution<'r, 'p> {
         }
     }
 
+    /// The customer chose to work with the vendor directly (LANGUAGE.md §4,
+    /// Attribution): every attachment claim made so far stops counting from
+    /// this day on; the partner keeps what it earned before.
+    fn direct_request(&mut self, date: NaiveDate) {
+        let mut ended = false;
+        for claim in &mut self.state.claims {
+            if claim.method == AttributionMethod::Attachment && claim.until.is_none() {
+                claim.until = Some(date.max(claim.date));
+                ended = true;
+            }
+        }
+        if ended {
+            self.ownership(date);
+        }
+    }
+
     /// Who owns the customer on a date, with each owner's share (1 unless split).
     fn owners(&self, date: NaiveDate) -> Owners {
         let mut out = Owners::default();
         match self.state.claims.as_slice() {
             [] => return out,
             [only] => {
-                if only.date <= date {
+                if only.counts_on(date) {
                     out.push(only.clone(), 0);
                 }
                 return out;
             }
             _ => {}
         }
-        let live = || self.state.claims.iter().filter(|c| c.date <= date);
+        let live = || self.state.claims.iter().filter(|c| c.counts_on(date));
         let key = |c: &&Claim| (c.date, c.anchor, c.seq);
         if live().next().is_none() {
             return out;
         }
+        // A track with its own `claims` rule keeps one of its partners'
+        // claims; the program's rule then decides between what is left.
+        let track_of = |c: &Claim| self.partners[c.partner.0 as usize].track_at(self.seq);
+        let own_rule = |t: TrackId| {
+            let group = self.plan.program.tracks.get(t.0 as usize)?;
+            group.claims.as_ref().map(|(rule, _)| rule)
+        };
+        let survives = |c: &&Claim| match track_of(c).and_then(|t| own_rule(t).map(|r| (t, r))) {
+            None => true,
+            Some((t, rule)) => pick_claim(rule, live().filter(|x| track_of(x) == Some(t)))
+                .is_some_and(|kept| std::ptr::eq(kept, *c)),
+        };
         let pick = match &self.plan.program.claims {
-            ClaimPolicy::First => live().min_by_key(key),
-            ClaimPolicy::Last => live().max_by_key(key),
-            ClaimPolicy::ExclusiveFirst => live()
-                .filter(|c| c.exclusive)
-                .min_by_key(key)
-                .or_else(|| live().min_by_key(key)),
             ClaimPolicy::Split { shares } => {
                 for (k, share) in shares.iter().enumerate() {
                     let track: Option<TrackId> = self.plan.track_id(&share.track.name);
-                    let of_track = live()
-                        .filter(|c| {
+                    let rule = track.and_then(own_rule).unwrap_or(&ClaimPolicy::First);
+                    let of_track = pick_claim(
+                        rule,
+                        live().filter(|c| {
                             let p = &self.partners[c.partner.0 as usize];
                             track.is_some_and(|t| p.in_track(t, self.seq))
-                        })
-                        .min_by_key(key);
+                        }),
+                    );
                     if let Some(c) = of_track {
                         out.push(c.clone(), u8::try_from(k + 1).unwrap_or(u8::MAX));
                     }
@@ -991,6 +1068,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 out = Owners::default();
                 live().min_by_key(key)
             }
+            rule => pick_claim(rule, live().filter(survives)),
         };
         if let Some(c) = pick {
             out.push(c.clone(), 0);

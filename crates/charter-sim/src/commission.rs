@@ -92,6 +92,14 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         }
+        // `by METHOD`: only customers held through that attribution path.
+        if rule
+            .base
+            .path
+            .is_some_and(|(path, _)| path != sale.claim.method)
+        {
+            return;
+        }
         // A version of a rule earns only on events dated while it is in force.
         if let Some((from, to)) = rule.in_force {
             if date < from || to.is_some_and(|to| date > to) {
@@ -161,7 +169,7 @@ impl PartnerRun<'_, '_> {
         // end date (LANGUAGE.md §4, Contract end): an invoice issued on that
         // day still earns, and a payment made on it is not a later one.
         let mut ended = None;
-        if let Some(end) = self.st.contract_end {
+        if let Some(end) = self.contract_end() {
             if date > end {
                 let terms = program.contract.as_ref();
                 let waive = terms.is_some_and(|t| t.waive_renewals);

@@ -55,7 +55,10 @@ const PIECES_PER_THREAD: usize = 4;
 pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
     match kind {
         Ev::VendorContact { .. } => 0,
-        Ev::Referral { .. }
+        // A customer's choice to work directly ranks with the claims: it
+        // ends an attachment before that day's payments.
+        Ev::DirectRequest { .. }
+        | Ev::Referral { .. }
         | Ev::Registration { .. }
         | Ev::Attachment { .. }
         | Ev::Activity { .. }
@@ -73,6 +76,7 @@ pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
 fn customer_of(kind: &Ev) -> Option<CustomerId> {
     match *kind {
         Ev::VendorContact { customer }
+        | Ev::DirectRequest { customer }
         | Ev::Referral { customer, .. }
         | Ev::Registration { customer, .. }
         | Ev::Attachment { customer, .. }
@@ -99,6 +103,7 @@ fn claim_method(kind: &Ev) -> Option<(PartnerId, AttributionMethod)> {
         } => Some((partner, AttributionMethod::PartnerSale)),
         Ev::Order { partner: None, .. }
         | Ev::VendorContact { .. }
+        | Ev::DirectRequest { .. }
         | Ev::Invoice { .. }
         | Ev::Payment { .. }
         | Ev::Refund { .. }

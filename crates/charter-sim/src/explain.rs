@@ -749,9 +749,20 @@ impl Render<'_> {
             }
             DueWhy::Statement { schedule, held } => {
                 let sch = self.plan.schedules[schedule as usize];
+                let hold = &self.texts.delays[schedule as usize].1;
+                if let PayoutTiming::Statement { period, delay, .. } = &sch.timing {
+                    let end = period.end_of(held);
+                    let due = delay.after(end, self.plan.holidays);
+                    line(
+                        s,
+                        format_args!(
+                            "due: on the statement {} closing {end}{hold}, paid within {delay} → by {due}",
+                            period.as_str(),
+                        ),
+                    );
+                }
                 if let PayoutTiming::MonthlyStatement { week, .. } = &sch.timing {
                     let due = statement_due(held, *week);
-                    let hold = &self.texts.delays[schedule as usize].1;
                     line(
                         s,
                         format_args!(
@@ -912,6 +923,9 @@ impl std::fmt::Display for DescribeRule<'_> {
             Some(Collector::Partner) => " collected by the partner",
             None => "",
         })?;
+        if let Some((path, _)) = rule.base.path {
+            write!(f, " of customers won by {}", path.as_str())?;
+        }
         match &rule.window {
             WindowSpec::Within { length, anchor } => {
                 write!(f, ", within {length} from {}", anchor.as_str())

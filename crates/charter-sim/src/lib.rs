@@ -29,6 +29,7 @@ mod plan;
 mod policy_index;
 mod rates;
 mod regions;
+mod renewal;
 pub mod report;
 mod run;
 mod standing;

@@ -78,7 +78,8 @@ pub struct ReplayKey {
 pub fn same_day_rank(event_type: EventType) -> u8 {
     match event_type {
         EventType::VendorContact => 0,
-        EventType::Referral
+        EventType::DirectRequest
+        | EventType::Referral
         | EventType::Registration
         | EventType::Attachment
         | EventType::Activity

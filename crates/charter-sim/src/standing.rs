@@ -270,8 +270,9 @@ impl PartnerRun<'_, '_> {
                         EventType::Attachment => dates(&st.counted.attachments),
                         EventType::Notice => dates(&st.counted.notices),
                         EventType::Invitation => dates(&st.counted.invitations),
-                        // No counting word names a staff event (`scenario_type` never returns it).
-                        EventType::Staff => 0,
+                        // No counting word names a staff event or a direct request
+                        // (`scenario_type` never returns them).
+                        EventType::Staff | EventType::DirectRequest => 0,
                     };
                     u32::try_from(n).unwrap_or(u32::MAX)
                 };

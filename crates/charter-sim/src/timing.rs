@@ -53,6 +53,13 @@ impl PartnerRun<'_, '_> {
                     held,
                 },
             ),
+            PayoutTiming::Statement { period, delay, .. } => (
+                delay.after(period.end_of(held), holidays),
+                DueWhy::Statement {
+                    schedule: index,
+                    held,
+                },
+            ),
             PayoutTiming::NettedAtSource => (earned, DueWhy::Netted),
         }
     }

@@ -69,3 +69,23 @@ fn a_self_referral_is_refused_on_the_referral_and_the_sale_path() {
     assert!(refused[1].contains("`res1-co` is an account of `res1` itself"));
     assert!(refused.iter().all(|m| m.contains("no self-referral")));
 }
+
+#[test]
+fn a_contest_names_the_track_rule_that_decided_first() {
+    let file = patterns().join("attribution-per-track/01-last-click-in-one-track.json");
+    let (result, _) = run(&file);
+    let c1: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::ContestedCustomer && f.message.starts_with("`c1`"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(c1.len(), 1, "{c1:#?}");
+    assert!(
+        c1[0].ends_with(
+            "(within track `Affiliate`, claims last; between tracks, claims first: the earliest claim wins) it is `aff2`'s"
+        ),
+        "{}",
+        c1[0]
+    );
+}

@@ -260,6 +260,9 @@ pub enum MemberClauseKind {
     Bonus(Bonus),
     Payout(Payout),
     Obligation(Obligation),
+    /// `claims last` in a track: how a customer several of the track's
+    /// partners claim is decided among them (`first`, `last`, `exclusive_first`).
+    Claims(Ident),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -468,6 +471,8 @@ pub enum BaseFilter {
     CollectedBy { collector: Ident, span: Span },
     /// `for products Pro, Enterprise`.
     Products { names: Vec<Ident>, span: Span },
+    /// `by referral`: customers the partner holds through this attribution path.
+    Path { method: Ident, span: Span },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -653,6 +658,13 @@ pub enum PayoutTiming {
     /// `monthly statement, paid in week 2 of next month[, after collection]`.
     MonthlyStatement {
         week: Count,
+        after_collection: bool,
+    },
+    /// `statement per quarter, paid within 30 days[, after collection]`; the
+    /// period is `twice per month`, `per month`, `per quarter` or `per year`.
+    PeriodStatement {
+        period: Ident,
+        delay: Quantity,
         after_collection: bool,
     },
     NettedAtSource,

@@ -385,6 +385,10 @@ impl Builder {
                 Rule::bonus => MemberClauseKind::Bonus(self.bonus(body)?),
                 Rule::payout => MemberClauseKind::Payout(self.payout(body)?),
                 Rule::obligation => MemberClauseKind::Obligation(self.obligation(body)?),
+                Rule::track_claims => {
+                    let order = self.next(&mut body.into_inner(), span, "claims rule")?;
+                    MemberClauseKind::Claims(self.word(order))
+                }
                 _ => return self.error(&body, "a clause"),
             };
             clauses.push(MemberClause { docs, kind, span });
@@ -757,6 +761,10 @@ impl Builder {
                     collector: self.word(self.next(&mut x.into_inner(), xspan, "collector")?),
                     span: xspan,
                 },
+                Rule::path_filter => BaseFilter::Path {
+                    method: self.word(self.next(&mut x.into_inner(), xspan, "attribution path")?),
+                    span: xspan,
+                },
                 _ => BaseFilter::Products {
                     names: self.name_list_of(x),
                     span: xspan,
@@ -1089,6 +1097,28 @@ impl Builder {
                 let week = self.count(self.next(&mut t.into_inner(), span, "week")?);
                 PayoutTiming::MonthlyStatement {
                     week,
+                    after_collection,
+                }
+            }
+            Rule::payout_period_statement => {
+                let after_collection = t.as_str().contains("collection");
+                let mut parts = t.into_inner();
+                let period = self.next(&mut parts, span, "statement period")?;
+                let pspan = self.span(&period);
+                let inner = self.next(&mut period.into_inner(), pspan, "statement period")?;
+                // `twice per month` as one word; else the period word of `per …`.
+                let period = if inner.as_rule() == Rule::twice_per_month {
+                    Ident {
+                        name: "twice per month".to_string(),
+                        span: pspan,
+                    }
+                } else {
+                    self.word(self.next(&mut inner.into_inner(), pspan, "period")?)
+                };
+                let delay = self.quantity(self.next(&mut parts, span, "delay")?)?;
+                PayoutTiming::PeriodStatement {
+                    period,
+                    delay,
                     after_collection,
                 }
             }

@@ -166,6 +166,7 @@ pub const KEYWORDS: &[&str] = &[
     "tracks",
     "trailing",
     "transfer",
+    "twice",
     "up",
     "uplift",
     "vendor",

@@ -32,8 +32,8 @@ syn keyword charterKeyword once one only orders over paid payments pays per prod
 syn keyword charterKeyword qualifications rate renewals renews request required retroactive
 syn keyword charterKeyword revenue review rounding sales self_referral set settle several
 syn keyword charterKeyword source split staff statement stop suspends target term
-syn keyword charterKeyword termination to trailing up uplift waive when where while whole
-syn keyword charterKeyword with within writing
+syn keyword charterKeyword termination to trailing twice up uplift waive when where while
+syn keyword charterKeyword whole with within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

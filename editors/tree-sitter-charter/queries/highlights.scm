@@ -96,6 +96,6 @@
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
   "statement" "stop" "suspends" "target" "term" "termination" "tier" "tiers" "to"
-  "track" "tracks" "trailing" "uplift" "vendor_contact" "waive" "week" "when"
+  "track" "tracks" "trailing" "twice" "uplift" "vendor_contact" "waive" "week" "when"
   "where" "while" "whole" "with" "within" "writing" "year"
 ] @keyword

@@ -9,7 +9,10 @@
 //! | `tiers`       | C0701 tier not monotone, C0702 unreachable tiers and rules         |
 //! | `eligibility` | C0801 eligibility contradiction, C0702 no eligible entity type     |
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
+//! | `paths`       | C0903 two commissions paying for the same attribution path         |
+//! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
+//! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
 //!
 //! `membership` answers which tiers, tracks and modules one partner can hold
@@ -25,13 +28,16 @@
 
 mod benefits;
 mod brackets;
+mod cadence;
 mod confusables;
 mod eligibility;
 mod membership;
+mod paths;
 pub mod regions;
 mod stacking;
 mod tiers;
 mod timing;
+mod track_claims;
 mod versions;
 
 use crate::symbols::SymbolTable;
@@ -59,7 +65,10 @@ pub fn run(
     eligibility::check(&cx, &mut unreachable, &mut out);
     tiers::check_rule_scopes(&cx, &unreachable, &mut out);
     stacking::check(&cx, &mut out);
+    paths::check(&cx, &mut out);
     timing::check(&cx, &mut out);
+    cadence::check(&cx, &mut out);
+    track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);
     for d in &mut out {

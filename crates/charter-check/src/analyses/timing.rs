@@ -166,6 +166,20 @@ fn before_clawback_closes(
                 format!("paid in week {week} of the next month{held}"),
             )
         }
+        PayoutTiming::Statement { period, delay, .. } => {
+            // The statement may close the day the money is earned.
+            let held = payout
+                .hold
+                .map(|h| format!(", held only {h}"))
+                .unwrap_or_default();
+            (
+                hold_days.max(delay.min_days()),
+                format!(
+                    "paid within {delay} after the statement {} closes{held}",
+                    period.as_str()
+                ),
+            )
+        }
         PayoutTiming::NettedAtSource => (0, "kept by the partner at once".to_string()),
     };
     let needed = window.approx_days();
