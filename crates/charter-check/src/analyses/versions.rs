@@ -49,8 +49,12 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let b = &c.base;
         let products: Vec<&str> = b.products.iter().map(|p| p.name.as_str()).collect();
         let key = format!(
-            "commission|{:?}|{:?}|{:?}|{:?}|{products:?}",
-            c.scope, b.kind, b.invoices, b.collected_by
+            "commission|{:?}|{:?}|{:?}|{:?}|{products:?}|{:?}",
+            c.scope,
+            b.kind,
+            b.invoices,
+            b.collected_by,
+            b.path.map(|(path, _)| path)
         );
         add(
             key,
