@@ -363,6 +363,7 @@ impl Lowerer {
                 self.program.choose_groups.push(ChooseOneGroup {
                     name,
                     benefits: refs(&c.benefits),
+                    default: c.default.as_ref().map(name_ref),
                     span: item.span,
                 });
             }

@@ -401,6 +401,8 @@ pub struct Discount {
 pub struct ChooseOneGroup {
     pub name: Named,
     pub benefits: Vec<NameRef>,
+    /// What a partner electing none of the group receives (`default`).
+    pub default: Option<NameRef>,
     pub span: Span,
 }
 
