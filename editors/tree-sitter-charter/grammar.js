@@ -216,7 +216,8 @@ module.exports = grammar({
     discount: $ => seq('discount', $.quantity, 'on', $.ident),
 
     choose_one: $ => seq('choose', 'one', 'of', $.name_list,
-      optional(seq('as', $.ident))),
+      optional(seq('as', $.ident)), optional($.choose_default)),
+    choose_default: $ => seq('default', $.ident),
 
     // ------------------------------------------------------------ commissions
 

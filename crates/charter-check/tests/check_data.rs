@@ -90,6 +90,7 @@ policies! {
         C0402_2_benefit_in_two_groups,
         C0402_3_elects_benefit_in_no_group,
         C0402_4_elected_condition_on_benefit_in_no_group,
+        C0402_5_default_outside_the_group,
         C0501_1_country_in_two_exclusive_regions,
         C0501_2_nested_regions,
         C0502_1_uk_is_not_iso,
@@ -128,6 +129,7 @@ policies! {
     pass: [
         brackets_tile_the_metric,
         choose_one_elections,
+        choose_one_with_a_default,
         clawback_held,
         commissions_by_path_kept_apart,
         effective_dated_commissions,

@@ -174,6 +174,10 @@ fn item(p: &mut Printer, item: &Item) {
                 text.push_str(" as ");
                 text.push_str(&name.name);
             }
+            if let Some(default) = &choose.default {
+                text.push_str(" default ");
+                text.push_str(&default.name);
+            }
             p.line(range.0, range.1, &text);
         }
         ItemKind::Commission(c) => commission(p, range, c),

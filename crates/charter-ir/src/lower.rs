@@ -285,6 +285,7 @@ impl Lowerer {
                 }
             }
             ast::ProgramSettingKind::Claims(rule) => {
+                self.program.claims_span = Some(setting.span);
                 self.program.claims = match rule {
                     ast::ClaimsRule::Order(word) => claim_order(&word.name),
                     ast::ClaimsRule::Split(shares) => ClaimPolicy::Split {
@@ -362,6 +363,7 @@ impl Lowerer {
                 self.program.choose_groups.push(ChooseOneGroup {
                     name,
                     benefits: refs(&c.benefits),
+                    default: c.default.as_ref().map(name_ref),
                     span: item.span,
                 });
             }

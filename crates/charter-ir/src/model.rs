@@ -63,6 +63,8 @@ pub struct Program {
     pub rounding: Rounding,
     pub holidays: Vec<NaiveDate>,
     pub claims: ClaimPolicy,
+    /// The `claims` setting, when the policy writes one.
+    pub claims_span: Option<Span>,
     /// Ordered from the lowest tier up.
     pub tiers: Vec<Tier>,
     pub tiers_span: Option<Span>,
@@ -399,6 +401,8 @@ pub struct Discount {
 pub struct ChooseOneGroup {
     pub name: Named,
     pub benefits: Vec<NameRef>,
+    /// What a partner electing none of the group receives (`default`).
+    pub default: Option<NameRef>,
     pub span: Span,
 }
 

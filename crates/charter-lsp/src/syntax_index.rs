@@ -209,6 +209,9 @@ impl Walker<'_> {
                 if let Some(n) = &c.name {
                     self.name(n);
                 }
+                if let Some(d) = &c.default {
+                    self.name(d);
+                }
             }
             ItemKind::Commission(c) => self.commission(c),
             ItemKind::Bonus(b) => self.bonus(b),

@@ -63,7 +63,23 @@ fn valid_elections(world: &World, elected: Vec<String>) -> Vec<String> {
         })
     };
     let void: Vec<String> = elected.iter().filter(|e| conflicting(e)).cloned().collect();
-    elected.into_iter().filter(|e| !void.contains(e)).collect()
+    // A partner electing none of a group receives the group's default.
+    let defaults: Vec<String> = world
+        .program
+        .choose_groups
+        .iter()
+        .filter(|g| {
+            !elected
+                .iter()
+                .any(|e| g.benefits.iter().any(|b| b.name == *e))
+        })
+        .filter_map(|g| g.default.as_ref().map(|d| d.name.clone()))
+        .collect();
+    elected
+        .into_iter()
+        .filter(|e| !void.contains(e))
+        .chain(defaults)
+        .collect()
 }
 
 /// The facts of `partner` from the roster and the scenario.

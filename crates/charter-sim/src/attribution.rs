@@ -971,15 +971,16 @@ impl<'r, 'p> Attribution<'r, 'p> {
             };
             let cust = self.customer_name();
             let location = self.location(event);
-            self.push(
-                Finding::new(
-                    FindingCode::ContestedCustomer,
-                    format!("`{cust}` is claimed by {claims}; by the policy's rule ({rule}) it is {winner}'s"),
-                )
-                .customer(cust)
-                .event(location),
-                None,
-            );
+            let mut finding = Finding::new(
+                FindingCode::ContestedCustomer,
+                format!("`{cust}` is claimed by {claims}; by the policy's rule ({rule}) it is {winner}'s"),
+            )
+            .customer(cust)
+            .event(location);
+            if let Some(span) = self.plan.program.claims_span {
+                finding = finding.rule(span);
+            }
+            self.push(finding, None);
         }
     }
 

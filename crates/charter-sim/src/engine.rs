@@ -26,6 +26,7 @@ use crate::findings::{event_location, Finding, FindingCode};
 use crate::partner::PartnerStatic;
 use crate::payouts::{PartnerOut, PartnerRun, PayoutRec};
 use crate::plan::{Plan, ScopeId, TierId, TrackId};
+use crate::timings::Timings;
 use crate::SimOptions;
 use charter_ir::units::FIRST_DATE;
 use charter_ir::{AttributionMethod, Program};
@@ -44,30 +45,6 @@ pub(crate) struct Outcome {
     /// Beside each of `partners`: the requirements its standing took as met.
     pub assumed: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
-}
-
-/// With `CHARTER_TIMINGS` set, each step's wall time goes to standard error
-/// (for benchmarks and profiles; never part of any output).
-struct Timings {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Timings {
-    fn new() -> Timings {
-        Timings {
-            on: std::env::var_os("CHARTER_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    fn step(&mut self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!("timing: {what}: {:.3} s", (now - self.last).as_secs_f64());
-            self.last = now;
-        }
-    }
 }
 
 /// How many pieces each phase is cut into per thread (for balance).
@@ -595,7 +572,10 @@ fn partitioned(
     let a: Vec<(Vec<Credit>, Vec<Keyed>, Vec<Pending>)> = pieces(&grouped, threads, |e| e.0)
         .into_par_iter()
         .map(|piece| {
-            let (mut credits, mut found, mut pending) = (Vec::new(), Vec::new(), Vec::new());
+            // At most about one credit per event: reserved once, not grown
+            // by doubling (untouched capacity costs no memory).
+            let mut credits = Vec::with_capacity(piece.len());
+            let (mut found, mut pending) = (Vec::new(), Vec::new());
             for run in piece.chunk_by(|x, y| x.0 == y.0) {
                 let customer = run[0].0;
                 let mut state = CustomerState::default();
@@ -618,10 +598,11 @@ fn partitioned(
         })
         .collect();
     drop(grouped);
-    let mut credits = partner_credits;
     let mut pending = Vec::new();
+    let mut parts: Vec<Vec<Credit>> = Vec::with_capacity(a.len() + 1);
+    parts.push(partner_credits);
     for (c, f, p) in a {
-        credits.extend(c);
+        parts.push(c);
         findings.extend(f);
         pending.extend(p);
     }
@@ -630,24 +611,21 @@ fn partitioned(
     }
 
     timings.step("phase (a)");
-    // Phase (b): partners apart, each given its credits in replay order:
-    // an index grouped by partner in one counting pass (credits are large;
-    // they are not moved), each partner's part then put in replay order.
+    // Phase (b): partners apart. The partners are cut into ranges of about
+    // equal credits, and the credits moved into one bucket per range (in
+    // phase a's order, so each partner's keep their relative order): each
+    // worker owns its bucket and frees it when its partners are done, so
+    // the credits of finished partners make room for their payouts.
     let partner_count = statics.len();
-    let by_partner = group_by_key(partner_count, &credits, |c| c.partner.0 as usize);
-    let starts = by_partner.starts;
-    let mut index = by_partner.order;
-    index
-        .par_chunk_by_mut(|a, b| credits[*a as usize].partner == credits[*b as usize].partner)
-        .for_each(|part| {
-            part.sort_unstable_by_key(|&i| {
-                let c = &credits[i as usize];
-                (c.seq, c.sub)
-            })
-        });
-    timings.step("credits grouped by partner");
+    let mut starts = vec![0usize; partner_count + 1];
+    for c in parts.iter().flatten() {
+        starts[c.partner.0 as usize + 1] += 1;
+    }
+    for p in 0..partner_count {
+        starts[p + 1] += starts[p];
+    }
     let ranges: Vec<(usize, usize)> = {
-        let per = credits.len().div_ceil(threads).max(1);
+        let per = starts[partner_count].div_ceil(threads).max(1);
         let mut out = Vec::new();
         let mut first = 0;
         while first < partner_count {
@@ -660,16 +638,46 @@ fn partitioned(
         }
         out
     };
+    let mut bucket_of = vec![0u32; partner_count];
+    for (bucket, &(first, last)) in ranges.iter().enumerate() {
+        bucket_of[first..last].fill(bucket as u32);
+    }
+    let mut buckets: Vec<Vec<Credit>> = ranges
+        .iter()
+        .map(|&(first, last)| Vec::with_capacity(starts[last] - starts[first]))
+        .collect();
+    for part in parts {
+        for c in part {
+            buckets[bucket_of[c.partner.0 as usize] as usize].push(c);
+        }
+    }
+    drop(bucket_of);
+    timings.step("credits grouped by partner");
     let explain = options.explain();
     let b: Vec<(PartnerOut, Vec<PartnerResult>)> = ranges
         .into_par_iter()
-        .map(|(first, last)| {
+        .zip(buckets)
+        .map(|((first, last), credits)| {
+            // Each partner's credits in replay order: an index grouped by
+            // partner in one counting pass (credits are large; they are
+            // not moved), each partner's part then sorted.
+            let mut by_partner =
+                group_by_key(last - first, &credits, |c| c.partner.0 as usize - first);
+            let starts = &by_partner.starts;
+            for k in 0..last - first {
+                by_partner.order[starts[k]..starts[k + 1]].sort_unstable_by_key(|&i| {
+                    let c = &credits[i as usize];
+                    (c.seq, c.sub)
+                });
+            }
             let mut out = PartnerOut::default();
+            // About a payout per credit: reserved once.
+            out.payouts.reserve(credits.len());
             let mut results = Vec::with_capacity(last - first);
-            for p in first..last {
-                let id = PartnerId(p as u32);
-                let mut run = PartnerRun::new(plan, scenario, id, &statics[p], explain);
-                for &i in &index[starts[p]..starts[p + 1]] {
+            for (k, stat) in statics[first..last].iter().enumerate() {
+                let id = PartnerId((first + k) as u32);
+                let mut run = PartnerRun::new(plan, scenario, id, stat, explain);
+                for &i in &by_partner.order[by_partner.starts[k]..by_partner.starts[k + 1]] {
                     run.credit(&credits[i as usize]);
                 }
                 results.push(finish_partner(&mut run, as_of));
@@ -680,8 +688,7 @@ fn partitioned(
             (out, results)
         })
         .collect();
-    drop(credits);
-    let mut payouts = Vec::new();
+    let mut payouts = Vec::with_capacity(b.iter().map(|x| x.0.payouts.len()).sum());
     let mut results = Vec::with_capacity(partner_count);
     let mut full_paid = Vec::new();
     for (out, r) in b {

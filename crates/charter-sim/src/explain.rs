@@ -6,6 +6,7 @@
 
 use crate::money::Exact;
 use crate::plan::{BonusId, Plan, RuleId, TierId};
+use crate::text::{Lines, StringLines};
 use charter_ir::*;
 use charter_scenario::CollectedBy;
 use chrono::{Datelike, NaiveDate};
@@ -191,9 +192,74 @@ pub(crate) enum Why {
     },
 }
 
+/// Text each explanation of a rule or schedule repeats, written once per run.
+pub(crate) struct Texts {
+    /// Per commission rule: "rule `x` (file:line:col), 20% of payments, …".
+    heads: Vec<String>,
+    /// Per commission rule with a flat rate: "rate: 20% flat".
+    flat: Vec<Option<String>>,
+    /// Per commission rule with a `within` window: "12 months from first_invoice".
+    windows: Vec<Option<String>>,
+    /// Per payout schedule: the delay of a `within` timing and the hold
+    /// (" after a hold of …" or nothing).
+    delays: Vec<(String, String)>,
+}
+
+impl Texts {
+    pub fn new(plan: &Plan) -> Texts {
+        let rules = &plan.program.commissions;
+        Texts {
+            heads: rules
+                .iter()
+                .zip(&plan.rules)
+                .map(|(rule, p)| {
+                    format!(
+                        "rule `{}` ({}), {}",
+                        rule.name.name,
+                        p.location,
+                        DescribeRule(rule)
+                    )
+                })
+                .collect(),
+            flat: rules
+                .iter()
+                .map(|rule| match &rule.rate {
+                    RateSpec::Flat { rate } => Some(format!("rate: {rate} flat")),
+                    _ => None,
+                })
+                .collect(),
+            windows: rules
+                .iter()
+                .map(|rule| match &rule.window {
+                    WindowSpec::Within { length, anchor } => {
+                        Some(format!("{length} from {}", anchor.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            delays: plan
+                .schedules
+                .iter()
+                .map(|s| {
+                    let delay = match &s.timing {
+                        PayoutTiming::Within { delay, .. } => delay.to_string(),
+                        _ => String::new(),
+                    };
+                    let hold = match s.hold {
+                        Some(h) => format!(" after a hold of {h}"),
+                        None => String::new(),
+                    };
+                    (delay, hold)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// What rendering an explanation needs besides the payout.
 pub(crate) struct Render<'p> {
     pub plan: &'p Plan<'p>,
+    pub texts: &'p Texts,
 }
 
 /// The payout fields an explanation mentions.
@@ -206,54 +272,89 @@ pub(crate) struct Facts<'s> {
     pub earned: NaiveDate,
 }
 
+/// A whole line, formatted (the rare lines).
+fn line<S: Lines + ?Sized>(s: &mut S, args: std::fmt::Arguments) {
+    s.start();
+    s.fmt(args);
+    s.end();
+}
+
+/// A whole line of text.
+fn line_text<S: Lines + ?Sized>(s: &mut S, text: &str) {
+    s.start();
+    s.text(text);
+    s.end();
+}
+
+/// An exact amount as shown: `≈` first when it does not terminate.
+fn shown<S: Lines + ?Sized>(s: &mut S, x: Shown) {
+    if x.approx {
+        s.lit("≈");
+    }
+    s.dec(x.value);
+}
+
 impl Render<'_> {
     /// The explanation's lines, each pushed to `out` (cleared first).
     pub fn lines(&self, why: &Why, f: &Facts, out: &mut Vec<String>) {
         out.clear();
-        let mut line = String::new();
-        let emit = |line: &mut String, out: &mut Vec<String>| out.push(std::mem::take(line));
-        self.each_line(why, f, &mut line, &mut |l| emit(l, out));
+        let mut sink = StringLines {
+            line: String::new(),
+            out,
+        };
+        self.write(why, f, &mut sink);
     }
 
-    /// Calls `sink` with each line of the explanation, written into one reused buffer.
-    pub fn each_line(
-        &self,
-        why: &Why,
-        f: &Facts,
-        buf: &mut String,
-        sink: &mut dyn FnMut(&mut String),
-    ) {
+    /// Writes the explanation's lines to `s`.
+    pub fn write<S: Lines + ?Sized>(&self, why: &Why, f: &Facts, s: &mut S) {
         let program = self.plan.program;
         let currency = self.plan.currency;
         let rounding = self.plan.rounding_text.as_str();
-        let mut line = |buf: &mut String, args: std::fmt::Arguments| {
-            buf.clear();
-            let _ = buf.write_fmt(args);
-            sink(buf);
-        };
         match why {
             Why::Commission(c) => {
-                let rule = &program.commissions[c.rule.0 as usize];
-                let location = &self.plan.rules[c.rule.0 as usize].location;
-                line(
-                    buf,
-                    format_args!(
-                        "rule `{}` ({location}), {}",
-                        rule.name.name,
-                        DescribeRule(rule)
-                    ),
-                );
-                line(
-                    buf,
-                    format_args!(
-                        "attribution: `{}` is `{}`'s by {} ({}){}",
-                        f.customer,
-                        f.partner,
-                        c.method.as_str(),
-                        How(c),
-                        SharePercent(self.plan.share(c.share))
-                    ),
-                );
+                let r = c.rule.0 as usize;
+                let rule = &program.commissions[r];
+                line_text(s, &self.texts.heads[r]);
+
+                s.start();
+                s.lit("attribution: `");
+                s.text(f.customer);
+                s.lit("` is `");
+                s.text(f.partner);
+                s.lit("`'s by ");
+                s.lit(c.method.as_str());
+                s.lit(" (");
+                match c.method {
+                    AttributionMethod::Referral => {
+                        s.lit("referred ");
+                        s.date(c.anchor);
+                        s.lit(", ordered ");
+                        s.date(c.claimed);
+                    }
+                    AttributionMethod::Registration => {
+                        s.lit("registered ");
+                        s.date(c.anchor);
+                        s.lit(", approved ");
+                        s.date(c.claimed);
+                    }
+                    AttributionMethod::Attachment => {
+                        s.lit("attached ");
+                        s.date(c.claimed);
+                    }
+                    AttributionMethod::PartnerSale => {
+                        s.lit("sold ");
+                        s.date(c.claimed);
+                    }
+                }
+                s.lit(")");
+                let share = self.plan.share(c.share);
+                if share < Decimal::ONE {
+                    s.lit(", share ");
+                    s.dec((share * Decimal::ONE_HUNDRED).normalize());
+                    s.lit("%");
+                }
+                s.end();
+
                 match c.window {
                     WindowWhy::None => {}
                     WindowWhy::Within {
@@ -261,145 +362,184 @@ impl Render<'_> {
                         end,
                         invoice_date,
                     } => {
-                        if let WindowSpec::Within { length, anchor } = &rule.window {
-                            line(
-                                buf,
-                                format_args!(
-                                    "window: invoice `{}` of {invoice_date} is within {length} from {} {start} (until {end})",
-                                    f.invoice,
-                                    anchor.as_str()
-                                ),
-                            );
+                        if let Some(window) = &self.texts.windows[r] {
+                            s.start();
+                            s.lit("window: invoice `");
+                            s.text(f.invoice);
+                            s.lit("` of ");
+                            s.date(invoice_date);
+                            s.lit(" is within ");
+                            s.text(window);
+                            s.lit(" ");
+                            s.date(start);
+                            s.lit(" (until ");
+                            s.date(end);
+                            s.lit(")");
+                            s.end();
                         }
                     }
-                    WindowWhy::WhileCustomerPays => line(
-                        buf,
-                        format_args!("window: for as long as the customer pays"),
-                    ),
-                    WindowWhy::WhileContractActive => line(
-                        buf,
-                        format_args!("window: while the partner's contract is active"),
-                    ),
+                    WindowWhy::WhileCustomerPays => {
+                        line_text(s, "window: for as long as the customer pays")
+                    }
+                    WindowWhy::WhileContractActive => {
+                        line_text(s, "window: while the partner's contract is active")
+                    }
                 }
                 if let Some(end) = c.ended {
-                    line(
-                        buf,
-                        format_args!(
-                            "the contract ended on {end}; income on invoices issued by then is kept"
-                        ),
-                    );
+                    s.start();
+                    s.lit("the contract ended on ");
+                    s.date(end);
+                    s.lit("; income on invoices issued by then is kept");
+                    s.end();
                 }
                 if let RateSpec::Fixed { amount } = &rule.rate {
                     // A fixed amount: the event it pays for, then the amount.
-                    line(
-                        buf,
-                        format_args!(
-                            "new customer: `{}` first paid on {} ({} {currency} on invoice `{}`); paid once per customer",
-                            f.customer, f.earned, f.base, f.invoice
-                        ),
-                    );
-                    let share = ShareFactor(self.plan.share(c.share));
-                    if c.settled.first {
-                        line(
-                            buf,
-                            format_args!(
-                                "amount: {amount} per new customer{share} = {} → {} {currency} ({rounding})",
-                                c.raw, f.amount
-                            ),
-                        );
-                    } else {
-                        line(
-                            buf,
-                            format_args!(
-                                "amount: {amount} per new customer{share} = {}; {} ({rounding})",
-                                c.raw,
-                                Settled(&c.settled, f.amount, currency)
-                            ),
-                        );
+                    s.start();
+                    s.lit("new customer: `");
+                    s.text(f.customer);
+                    s.lit("` first paid on ");
+                    s.date(f.earned);
+                    s.lit(" (");
+                    s.dec(f.base);
+                    s.lit(" ");
+                    s.text(currency);
+                    s.lit(" on invoice `");
+                    s.text(f.invoice);
+                    s.lit("`); paid once per customer");
+                    s.end();
+                    let share = self.plan.share(c.share);
+                    s.start();
+                    s.fmt(format_args!("amount: {amount} per new customer"));
+                    if share < Decimal::ONE {
+                        s.lit(" × ");
+                        s.dec(share.normalize());
                     }
-                    self.due_line(&c.due, f.earned, buf, &mut line);
+                    s.lit(" = ");
+                    shown(s, c.raw);
+                    if c.settled.first {
+                        s.lit(" → ");
+                        s.dec(f.amount);
+                        s.lit(" ");
+                        s.text(currency);
+                    } else {
+                        s.lit("; ");
+                        settled(s, &c.settled, f.amount, currency);
+                    }
+                    s.lit(" (");
+                    s.text(rounding);
+                    s.lit(")");
+                    s.end();
+                    self.due_line(&c.due, f.earned, s);
                     return;
                 }
+
                 let (amount, date) = (f.base, f.earned);
+                s.start();
                 match c.base {
-                    BaseWhy::Further => line(
-                        buf,
-                        format_args!("base: a further payment of {amount} {currency} on {date}"),
-                    ),
-                    BaseWhy::Full { invoice_amount } => line(
-                        buf,
-                        format_args!(
-                            "base: invoice `{}` of {invoice_amount} {currency} paid in full on {date} ({amount} {currency} received)",
-                            f.invoice
-                        ),
-                    ),
-                    BaseWhy::Payment { by } => line(
-                        buf,
-                        format_args!(
-                            "base: payment of {amount} {currency} on {date} on invoice `{}`, collected by {}",
-                            f.invoice,
-                            by.as_str()
-                        ),
-                    ),
-                    BaseWhy::Invoice => line(
-                        buf,
-                        format_args!(
-                            "base: invoice `{}` of {amount} {currency} issued {date}",
-                            f.invoice
-                        ),
-                    ),
+                    BaseWhy::Further => {
+                        s.lit("base: a further payment of ");
+                        s.dec(amount);
+                        s.lit(" ");
+                        s.text(currency);
+                        s.lit(" on ");
+                        s.date(date);
+                    }
+                    BaseWhy::Full { invoice_amount } => {
+                        s.lit("base: invoice `");
+                        s.text(f.invoice);
+                        s.lit("` of ");
+                        s.dec(invoice_amount);
+                        s.lit(" ");
+                        s.text(currency);
+                        s.lit(" paid in full on ");
+                        s.date(date);
+                        s.lit(" (");
+                        s.dec(amount);
+                        s.lit(" ");
+                        s.text(currency);
+                        s.lit(" received)");
+                    }
+                    BaseWhy::Payment { by } => {
+                        s.lit("base: payment of ");
+                        s.dec(amount);
+                        s.lit(" ");
+                        s.text(currency);
+                        s.lit(" on ");
+                        s.date(date);
+                        s.lit(" on invoice `");
+                        s.text(f.invoice);
+                        s.lit("`, collected by ");
+                        s.lit(by.as_str());
+                    }
+                    BaseWhy::Invoice => {
+                        s.lit("base: invoice `");
+                        s.text(f.invoice);
+                        s.lit("` of ");
+                        s.dec(amount);
+                        s.lit(" ");
+                        s.text(currency);
+                        s.lit(" issued ");
+                        s.date(date);
+                    }
                 }
+                s.end();
+
                 let plain = c.uplifts == 0 && c.bound == BoundWhy::None;
-                if let (RateSpec::Flat { rate }, true) = (&rule.rate, plain) {
-                    // The common case, written without an intermediate string.
-                    line(buf, format_args!("rate: {rate} flat"));
-                } else {
-                    let mut text = self.rate_text(c, f.base);
-                    for (i, u) in rule.uplifts.iter().enumerate() {
-                        if i < 64 && c.uplifts & (1 << i) != 0 {
-                            let _ = write!(
-                                text,
-                                " + {} uplift ({})",
-                                u.amount,
-                                DescribeCondition(&u.condition)
-                            );
-                        }
-                    }
-                    if let Some((low, high, _)) = rule.bounds {
-                        match c.bound {
-                            BoundWhy::Capped => {
-                                let _ = write!(text, ", capped at the upper bound {high}");
+                match (&self.texts.flat[r], plain) {
+                    (Some(flat), true) => line_text(s, flat),
+                    _ => {
+                        let mut text = self.rate_text(c, f.base);
+                        for (i, u) in rule.uplifts.iter().enumerate() {
+                            if i < 64 && c.uplifts & (1 << i) != 0 {
+                                let _ = write!(
+                                    text,
+                                    " + {} uplift ({})",
+                                    u.amount,
+                                    DescribeCondition(&u.condition)
+                                );
                             }
-                            BoundWhy::Raised => {
-                                let _ = write!(text, ", raised to the lower bound {low}");
-                            }
-                            BoundWhy::None => {}
                         }
+                        if let Some((low, high, _)) = rule.bounds {
+                            match c.bound {
+                                BoundWhy::Capped => {
+                                    let _ = write!(text, ", capped at the upper bound {high}");
+                                }
+                                BoundWhy::Raised => {
+                                    let _ = write!(text, ", raised to the lower bound {low}");
+                                }
+                                BoundWhy::None => {}
+                            }
+                        }
+                        line_text(s, &text);
                     }
-                    line(buf, format_args!("{text}"));
                 }
-                let share = ShareFactor(self.plan.share(c.share));
+
+                s.start();
+                s.lit("amount: ");
+                s.dec(f.base);
+                s.lit(" × ");
+                shown(s, c.exact_rate);
+                s.lit("%");
+                if share < Decimal::ONE {
+                    s.lit(" × ");
+                    s.dec(share.normalize());
+                }
+                s.lit(" = ");
+                shown(s, c.raw);
                 if c.settled.first {
-                    line(
-                        buf,
-                        format_args!(
-                            "amount: {} × {}%{share} = {} → {} {currency} ({rounding})",
-                            f.base, c.exact_rate, c.raw, f.amount
-                        ),
-                    );
+                    s.lit(" → ");
+                    s.dec(f.amount);
+                    s.lit(" ");
+                    s.text(currency);
                 } else {
-                    line(
-                        buf,
-                        format_args!(
-                            "amount: {} × {}%{share} = {}; {} ({rounding})",
-                            f.base,
-                            c.exact_rate,
-                            c.raw,
-                            Settled(&c.settled, f.amount, currency)
-                        ),
-                    );
+                    s.lit("; ");
+                    settled(s, &c.settled, f.amount, currency);
                 }
-                self.due_line(&c.due, f.earned, buf, &mut line);
+                s.lit(" (");
+                s.text(rounding);
+                s.lit(")");
+                s.end();
+                self.due_line(&c.due, f.earned, s);
             }
             Why::TopUp {
                 rule,
@@ -408,17 +548,17 @@ impl Render<'_> {
                 paid_on,
                 share,
                 raw,
-                settled,
+                settled: how,
                 due,
             } => {
                 let r = &program.commissions[rule.0 as usize];
                 let location = &self.plan.rules[rule.0 as usize].location;
                 line(
-                    buf,
+                    s,
                     format_args!("rule `{}` ({location}), retroactive brackets", r.name.name),
                 );
                 line(
-                    buf,
+                    s,
                     format_args!(
                         "the bracket rate rose to {}% on {}: the payment of {} on {paid_on}, paid at {}%, is re-rated",
                         rate.normalize(),
@@ -427,22 +567,26 @@ impl Render<'_> {
                         old.normalize()
                     ),
                 );
-                let share = if *share < Decimal::ONE {
-                    format!(" × {}", share.normalize())
-                } else {
-                    String::new()
-                };
-                line(
-                    buf,
-                    format_args!(
-                        "amount: {} × ({}% − {}%){share} = {raw}; {} ({rounding})",
-                        f.base,
-                        rate.normalize(),
-                        old.normalize(),
-                        Settled(settled, f.amount, currency)
-                    ),
-                );
-                self.due_line(due, f.earned, buf, &mut line);
+                s.start();
+                s.fmt(format_args!(
+                    "amount: {} × ({}% − {}%)",
+                    f.base,
+                    rate.normalize(),
+                    old.normalize()
+                ));
+                if *share < Decimal::ONE {
+                    s.lit(" × ");
+                    s.dec(share.normalize());
+                }
+                s.lit(" = ");
+                shown(s, *raw);
+                s.lit("; ");
+                settled(s, how, f.amount, currency);
+                s.lit(" (");
+                s.text(rounding);
+                s.lit(")");
+                s.end();
+                self.due_line(due, f.earned, s);
             }
             Why::Clawback {
                 rule,
@@ -450,36 +594,38 @@ impl Render<'_> {
                 paid_before,
                 before,
                 taken,
-                settled,
+                settled: how,
                 due,
             } => {
                 let r = &program.commissions[rule.0 as usize];
                 let location = &self.plan.rules[rule.0 as usize].location;
                 line(
-                    buf,
+                    s,
                     format_args!("rule `{}` ({location}): clawback on refund", r.name.name),
                 );
                 line(
-                    buf,
+                    s,
                     format_args!(
                         "refund of {refunded} {currency} on {} on invoice `{}`, of the {paid_before} {currency} paid on it",
                         f.earned, f.invoice
                     ),
                 );
-                line(
-                    buf,
-                    format_args!(
-                        "amount: −{before} commission × {refunded} refunded / {paid_before} paid = −{taken}; {} ({rounding})",
-                        Settled(settled, f.amount, currency)
-                    ),
-                );
-                self.due_line(due, f.earned, buf, &mut line);
+                s.start();
+                s.fmt(format_args!(
+                    "amount: −{before} commission × {refunded} refunded / {paid_before} paid = −{taken}; "
+                ));
+                settled(s, how, f.amount, currency);
+                s.lit(" (");
+                s.text(rounding);
+                s.lit(")");
+                s.end();
+                self.due_line(due, f.earned, s);
             }
             Why::Bonus { bonus, due } => {
                 let b = &program.bonuses[bonus.0 as usize];
                 let location = &self.plan.bonuses[bonus.0 as usize].location;
                 line(
-                    buf,
+                    s,
                     format_args!(
                         "bonus `{}` ({location}): {} {} when {}",
                         b.name.name,
@@ -491,8 +637,11 @@ impl Render<'_> {
                         DescribeCondition(&b.condition)
                     ),
                 );
-                line(buf, format_args!("condition met on {}", f.earned));
-                self.due_line(due, f.earned, buf, &mut line);
+                s.start();
+                s.lit("condition met on ");
+                s.date(f.earned);
+                s.end();
+                self.due_line(due, f.earned, s);
             }
         }
     }
@@ -502,12 +651,14 @@ impl Render<'_> {
         let currency = self.plan.currency;
         match (&rule.rate, c.rate) {
             (RateSpec::Flat { rate }, _) => format!("rate: {rate} flat"),
-            (RateSpec::ByTier { rates }, RateWhy::Tier { tier, date }) => {
+            (RateSpec::ByTier { .. }, RateWhy::Tier { tier, date }) => {
                 let tier_name = &self.plan.program.tiers[tier.0 as usize].name.name;
-                let rate = rates
-                    .iter()
-                    .find(|x| &x.tier.name == tier_name)
-                    .map(|x| x.rate.to_string())
+                let rate = self.plan.rules[c.rule.0 as usize]
+                    .tier_rates
+                    .get(tier.0 as usize)
+                    .copied()
+                    .flatten()
+                    .map(|r| r.to_string())
                     .unwrap_or_default();
                 format!("rate: {rate} for tier `{tier_name}` (the partner's standing on {date})")
             }
@@ -567,137 +718,85 @@ impl Render<'_> {
         }
     }
 
-    fn due_line(
-        &self,
-        due: &DueWhy,
-        earned: NaiveDate,
-        buf: &mut String,
-        line: &mut dyn FnMut(&mut String, std::fmt::Arguments),
-    ) {
-        let hold_text = |s: &PayoutSchedule| match s.hold {
-            Some(h) => format!(" after a hold of {h}"),
-            None => String::new(),
-        };
+    fn due_line<S: Lines + ?Sized>(&self, due: &DueWhy, earned: NaiveDate, s: &mut S) {
         match *due {
-            DueWhy::Unscheduled => line(
-                buf,
-                format_args!("due: the policy sets no payout timing, so it is due when earned"),
+            DueWhy::Unscheduled => line_text(
+                s,
+                "due: the policy sets no payout timing, so it is due when earned",
             ),
             DueWhy::Within {
                 schedule,
                 from,
                 what,
             } => {
-                let s = self.plan.schedules[schedule as usize];
-                if let PayoutTiming::Within { delay, .. } = &s.timing {
-                    let what = match what {
-                        DueFrom::Invoice => "the invoice",
-                        DueFrom::FullPayment => "the full payment",
-                        DueFrom::Payment => "the payment",
-                    };
-                    let due = delay.after(from, self.plan.holidays);
-                    line(
-                        buf,
-                        format_args!(
-                            "due: within {delay} after {what} on {from}{} → {due}",
-                            hold_text(s)
-                        ),
-                    );
+                let sch = self.plan.schedules[schedule as usize];
+                if let PayoutTiming::Within { delay, .. } = &sch.timing {
+                    let (delay_text, hold) = &self.texts.delays[schedule as usize];
+                    s.start();
+                    s.lit("due: within ");
+                    s.text(delay_text);
+                    s.lit(match what {
+                        DueFrom::Invoice => " after the invoice on ",
+                        DueFrom::FullPayment => " after the full payment on ",
+                        DueFrom::Payment => " after the payment on ",
+                    });
+                    s.date(from);
+                    s.text(hold);
+                    s.lit(" → ");
+                    s.date(delay.after(from, self.plan.holidays));
+                    s.end();
                 }
             }
             DueWhy::Statement { schedule, held } => {
-                let s = self.plan.schedules[schedule as usize];
-                if let PayoutTiming::Statement { period, delay, .. } = &s.timing {
+                let sch = self.plan.schedules[schedule as usize];
+                let hold = &self.texts.delays[schedule as usize].1;
+                if let PayoutTiming::Statement { period, delay, .. } = &sch.timing {
                     let end = period.end_of(held);
                     let due = delay.after(end, self.plan.holidays);
                     line(
-                        buf,
+                        s,
                         format_args!(
-                            "due: on the statement {} closing {end}{}, paid within {delay} → by {due}",
+                            "due: on the statement {} closing {end}{hold}, paid within {delay} → by {due}",
                             period.as_str(),
-                            hold_text(s)
                         ),
                     );
                 }
-                if let PayoutTiming::MonthlyStatement { week, .. } = &s.timing {
+                if let PayoutTiming::MonthlyStatement { week, .. } = &sch.timing {
                     let due = statement_due(held, *week);
                     line(
-                        buf,
+                        s,
                         format_args!(
-                            "due: on the statement of {}-{:02}{}, paid in week {week} of the next month → by {due}",
+                            "due: on the statement of {}-{:02}{hold}, paid in week {week} of the next month → by {due}",
                             held.year(),
                             held.month(),
-                            hold_text(s)
                         ),
                     );
                 }
             }
-            DueWhy::Netted => line(buf, format_args!("due: netted at source on {earned}")),
-        }
-    }
-}
-
-/// How the claim was made: "referred D, ordered D", "sold D"...
-struct How<'a>(&'a CommissionWhy);
-
-impl std::fmt::Display for How<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let c = self.0;
-        match c.method {
-            AttributionMethod::Referral => {
-                write!(f, "referred {}, ordered {}", c.anchor, c.claimed)
+            DueWhy::Netted => {
+                s.start();
+                s.lit("due: netted at source on ");
+                s.date(earned);
+                s.end();
             }
-            AttributionMethod::Registration => {
-                write!(f, "registered {}, approved {}", c.anchor, c.claimed)
-            }
-            AttributionMethod::Attachment => write!(f, "attached {}", c.claimed),
-            AttributionMethod::PartnerSale => write!(f, "sold {}", c.claimed),
-        }
-    }
-}
-
-/// ", share 50%" for a split commission; nothing for a whole one.
-struct SharePercent(Decimal);
-
-impl std::fmt::Display for SharePercent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 < Decimal::ONE {
-            write!(
-                f,
-                ", share {}%",
-                (self.0 * Decimal::ONE_HUNDRED).normalize()
-            )
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// " × 0.5" for a split commission; nothing for a whole one.
-struct ShareFactor(Decimal);
-
-impl std::fmt::Display for ShareFactor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 < Decimal::ONE {
-            write!(f, " × {}", self.0.normalize())
-        } else {
-            Ok(())
         }
     }
 }
 
 /// The settlement sentence: "running total on the invoice T → R, less P already paid = A".
-struct Settled<'a>(&'a SettledWhy, Decimal, &'a str);
-
-impl std::fmt::Display for Settled<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Settled(s, amount, currency) = self;
-        write!(
-            f,
-            "running total on the invoice {} → {} {currency}, less {} already paid = {amount} {currency}",
-            s.total, *amount + s.already_paid, s.already_paid
-        )
-    }
+fn settled<S: Lines + ?Sized>(s: &mut S, how: &SettledWhy, amount: Decimal, currency: &str) {
+    s.lit("running total on the invoice ");
+    shown(s, how.total);
+    s.lit(" → ");
+    s.dec(amount + how.already_paid);
+    s.lit(" ");
+    s.text(currency);
+    s.lit(", less ");
+    s.dec(how.already_paid);
+    s.lit(" already paid = ");
+    s.dec(amount);
+    s.lit(" ");
+    s.text(currency);
 }
 
 /// The due date of a monthly statement for an amount held until `held`.

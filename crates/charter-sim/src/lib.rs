@@ -33,7 +33,9 @@ mod renewal;
 pub mod report;
 mod run;
 mod standing;
+mod text;
 mod timing;
+pub mod timings;
 
 use charter_check::CheckedProgram;
 use charter_diagnostics::{Severity, SourceDb};
@@ -186,9 +188,5 @@ pub fn run<'a>(
             finding.locate(db);
         }
     }
-    Simulation {
-        outcome,
-        plan,
-        scenario,
-    }
+    Simulation::new(outcome, plan, scenario)
 }

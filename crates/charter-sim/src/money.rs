@@ -148,21 +148,27 @@ impl Exact {
             return d;
         }
         let r = self.big();
+        // The exact value at the first scale that holds it; else as many
+        // places as a decimal holds (not 28 for every magnitude: 17.7… has
+        // room for 27).
+        let mut closest = None;
         for scale in 0..=28u32 {
             let scaled = r.numer() * BigInt::from(10).pow(scale);
             let (q, rem) = scaled.div_mod_floor(r.denom());
-            if rem.is_zero() || scale == 28 {
-                return q
-                    .to_i128()
-                    .and_then(|q| Decimal::try_from_i128_with_scale(q, scale).ok())
-                    .unwrap_or(if r.is_negative() {
-                        Decimal::MIN
-                    } else {
-                        Decimal::MAX
-                    });
+            match q
+                .to_i128()
+                .and_then(|q| Decimal::try_from_i128_with_scale(q, scale).ok())
+            {
+                Some(d) if rem.is_zero() => return d,
+                Some(d) => closest = Some(d),
+                None => break,
             }
         }
-        Decimal::ZERO
+        closest.unwrap_or(if r.is_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
     }
 
     /// The value as a decimal, when it is a small fraction that is one.
@@ -456,6 +462,18 @@ mod tests {
         assert_eq!(cents(RoundingMode::HalfEven).round(&x), d("41.30"));
         let third = Exact::from_int(1).div(&Exact::from_int(3)).unwrap();
         assert_eq!(third.to_string(), "≈0.333333333333");
+    }
+
+    #[test]
+    fn a_fraction_above_ten_that_does_not_terminate_is_shown_not_saturated() {
+        // 160 / 900 × 100 = 17.77…: at 28 places its digits no longer fit a
+        // decimal; it was shown as the largest decimal (≈79228162514264337593543950335).
+        let rate = Exact::from_int(16000).div(&Exact::from_int(900)).unwrap();
+        assert_eq!(rate.to_string(), "≈17.777777777778");
+        let big = Exact::from_int(-2_000_000_000)
+            .div(&Exact::from_int(3))
+            .unwrap();
+        assert_eq!(big.to_string(), "≈-666666666.666666666667");
     }
 
     #[test]

@@ -367,6 +367,19 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
                     chosen_in.entry(g).or_default().push(b);
                 }
             }
+            // A group's default goes to a partner electing none of it.
+            for (g, group) in program.choose_groups.iter().enumerate() {
+                if chosen_in.contains_key(&g) {
+                    continue;
+                }
+                if let Some(b) = group
+                    .default
+                    .as_ref()
+                    .and_then(|d| plan.benefit_id(&d.name))
+                {
+                    p.elected.push(b);
+                }
+            }
             for (g, chosen) in chosen_in {
                 let group = &program.choose_groups[g];
                 if chosen.len() > 1 {

@@ -685,11 +685,7 @@ pub fn pay(
         assumed: Vec::new(),
         findings: Vec::new(),
     };
-    let sim = Simulation {
-        outcome,
-        plan,
-        scenario: &scenario,
-    };
+    let sim = Simulation::new(outcome, plan, &scenario);
     Ok(payout_keys
         .into_iter()
         .zip(sim.into_result().payouts)

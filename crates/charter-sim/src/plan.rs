@@ -8,7 +8,7 @@
 use crate::money::Rounding;
 use crate::policy_index::PolicyIndex;
 use charter_diagnostics::{SourceDb, Span};
-use charter_ir::units::minor_units;
+use charter_ir::units::{minor_units, Percent};
 use charter_ir::{
     AttributionMethod, NameRef, PayoutSchedule, Program, Requirement, Scope, Settlement,
 };
@@ -132,6 +132,9 @@ pub(crate) struct RulePlan {
     pub settlement: Settlement,
     /// `file:line:col` of the rule's name.
     pub location: String,
+    /// A rate by tier: each tier's rate, by `TierId` (`None`: the table
+    /// names no rate for it); empty for other rates.
+    pub tier_rates: Vec<Option<Percent>>,
 }
 
 pub(crate) struct AttrPlan {
@@ -313,6 +316,19 @@ impl<'a> Plan<'a> {
                     schedule: schedule_of(program.schedule_of(rule)),
                     settlement: program.settlement_of(rule),
                     location: locate(rule.name.span),
+                    tier_rates: match &rule.rate {
+                        charter_ir::RateSpec::ByTier { rates } => {
+                            let mut by_tier = vec![None; program.tiers.len()];
+                            for r in rates {
+                                if let Some(TierId(t)) = tier_id(&r.tier.name) {
+                                    // The first rate a table gives a tier holds.
+                                    by_tier[t as usize].get_or_insert(r.rate);
+                                }
+                            }
+                            by_tier
+                        }
+                        _ => Vec::new(),
+                    },
                 }
             })
             .collect();

@@ -38,18 +38,18 @@ impl PartnerRun<'_, '_> {
             RateSpec::Flat { rate } => (Exact::from_decimal(rate.0), RateWhy::Flat),
             // Not a percentage: the commission pays the amount itself.
             RateSpec::Fixed { .. } => (Exact::from_decimal(Decimal::ZERO), RateWhy::Fixed),
-            RateSpec::ByTier { rates } => {
+            RateSpec::ByTier { .. } => {
                 let Some(tier) = self.standing_at(date) else {
                     return Err(
                         "the partner has reached no tier, and the rate is set by tier".to_string(),
                     );
                 };
-                let tier_name = &plan.program.tiers[tier.0 as usize].name.name;
-                match rates.iter().find(|x| &x.tier.name == tier_name) {
-                    Some(x) => (Exact::from_decimal(x.rate.0), RateWhy::Tier { tier, date }),
-                    None => {
+                match plan.rules[r.0 as usize].tier_rates.get(tier.0 as usize) {
+                    Some(Some(rate)) => (Exact::from_decimal(rate.0), RateWhy::Tier { tier, date }),
+                    _ => {
                         return Err(format!(
-                            "the rate table names no rate for tier `{tier_name}`"
+                            "the rate table names no rate for tier `{}`",
+                            plan.program.tiers[tier.0 as usize].name.name
                         ))
                     }
                 }

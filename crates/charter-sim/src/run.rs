@@ -5,13 +5,14 @@
 //! number of threads. Explanations become text only for JSON.
 
 use crate::engine::Outcome;
-use crate::explain::{Facts, Render};
+use crate::explain::{Facts, Render, Texts};
 use crate::payouts::{PayoutRec, RuleRef};
 use crate::plan::Plan;
 use crate::report::csv_text;
+use crate::text::{push_date, push_decimal, Lines};
 use crate::{Finding, Payout, SimResult, Standing, Total};
 use charter_scenario::Scenario;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
@@ -24,9 +25,20 @@ pub struct Simulation<'a> {
     pub(crate) outcome: Outcome,
     pub(crate) plan: Plan<'a>,
     pub(crate) scenario: &'a Scenario,
+    /// What every explanation of a rule repeats, written on first use.
+    pub(crate) texts: std::sync::OnceLock<Texts>,
 }
 
 impl<'a> Simulation<'a> {
+    pub(crate) fn new(outcome: Outcome, plan: Plan<'a>, scenario: &'a Scenario) -> Simulation<'a> {
+        Simulation {
+            outcome,
+            plan,
+            scenario,
+            texts: std::sync::OnceLock::new(),
+        }
+    }
+
     pub fn as_of(&self) -> NaiveDate {
         self.outcome.as_of
     }
@@ -61,11 +73,18 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    fn render(&self) -> Render<'_> {
+        Render {
+            plan: &self.plan,
+            texts: self.texts.get_or_init(|| Texts::new(&self.plan)),
+        }
+    }
+
     fn explain_lines(&self, p: &PayoutRec, out: &mut Vec<String>) {
         out.clear();
         let Some(why) = &p.why else { return };
         let names = &self.scenario.names;
-        let render = Render { plan: &self.plan };
+        let render = self.render();
         let facts = Facts {
             partner: names.partner(p.partner),
             customer: p.customer.map_or("", |c| names.customer(c)),
@@ -157,38 +176,46 @@ impl<'a> Simulation<'a> {
     ) -> std::io::Result<()> {
         let payouts = &self.outcome.payouts;
         let batch = PIECE * rayon::current_num_threads().max(1) * 2;
-        // One batch's pieces, rendered on the pool.
-        let render_batch = |start: usize| -> Vec<Vec<u8>> {
+        // One batch's pieces, rendered on the pool into buffers kept from
+        // a batch already written (fresh memory costs a page fault a page).
+        let render_batch = |start: usize, mut spare: Vec<Vec<u8>>| -> Vec<Vec<u8>> {
             let end = (start + batch).min(payouts.len());
             (start..end)
                 .step_by(PIECE)
+                .map(|from| {
+                    let mut buf = spare.pop().unwrap_or_default();
+                    buf.clear();
+                    (from, buf)
+                })
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|from| {
+                .map(|(from, mut buf)| {
                     let to = (from + PIECE).min(end);
-                    let mut buf = Vec::with_capacity((to - from) * 128);
                     let mut scratch = Scratch::default();
                     for (n, p) in payouts[from..to].iter().enumerate() {
                         render(self, from + n, p, &mut buf, &mut scratch);
                     }
+                    scratch.finish(&mut buf);
                     buf
                 })
                 .collect()
         };
         // While this thread writes one batch, the pool renders the next.
         let mut start = 0;
-        let mut ready = render_batch(0);
+        let mut ready = render_batch(0, Vec::new());
+        let mut spare = Vec::new();
         while start < payouts.len() {
             let next = start + batch;
             let mut upcoming = Vec::new();
             let written = rayon::in_place_scope(|scope| {
                 if next < payouts.len() {
-                    scope.spawn(|_| upcoming = render_batch(next));
+                    let spare = std::mem::take(&mut spare);
+                    scope.spawn(|_| upcoming = render_batch(next, spare));
                 }
                 ready.iter().try_for_each(|piece| out.write_all(piece))
             });
             written?;
-            ready = upcoming;
+            spare = std::mem::replace(&mut ready, upcoming);
             start = next;
         }
         Ok(())
@@ -233,13 +260,13 @@ impl<'a> Simulation<'a> {
         out.write_all(b"\n")
     }
 
-    fn json_payout(&self, n: usize, p: &PayoutRec, buf: &mut Vec<u8>, scratch: &mut Scratch) {
+    fn json_payout(&self, n: usize, p: &PayoutRec, buf: &mut Vec<u8>, _: &mut Scratch) {
         let names = &self.scenario.names;
         if n > 0 {
             buf.push(b',');
         }
         buf.extend_from_slice(b"\n    {\n      \"id\": \"P");
-        let _ = write!(buf, "{}", n + 1);
+        buf.extend_from_slice(itoa::Buffer::new().format(n + 1).as_bytes());
         buf.extend_from_slice(b"\",\n      \"partner\": ");
         json_str(buf, names.partner(p.partner));
         buf.extend_from_slice(b",\n      \"customer\": ");
@@ -254,18 +281,20 @@ impl<'a> Simulation<'a> {
         }
         buf.extend_from_slice(b",\n      \"rule\": ");
         json_str(buf, self.rule_name(p.rule));
-        let _ = write!(buf, ",\n      \"base\": \"{}\",\n      \"rate\": ", p.base);
+        buf.extend_from_slice(b",\n      \"base\": \"");
+        push_decimal(buf, p.base);
+        buf.extend_from_slice(b"\",\n      \"rate\": ");
         match p.rate {
             Some(r) => {
-                let _ = write!(buf, "\"{r}\"");
+                buf.push(b'"');
+                push_decimal(buf, r);
+                buf.push(b'"');
             }
             None => buf.extend_from_slice(b"null"),
         }
-        let _ = write!(
-            buf,
-            ",\n      \"amount\": \"{}\",\n      \"currency\": ",
-            p.amount
-        );
+        buf.extend_from_slice(b",\n      \"amount\": \"");
+        push_decimal(buf, p.amount);
+        buf.extend_from_slice(b"\",\n      \"currency\": ");
         json_str(buf, self.plan.currency);
         buf.extend_from_slice(b",\n      \"earned\": \"");
         push_date(buf, p.earned);
@@ -274,9 +303,8 @@ impl<'a> Simulation<'a> {
         buf.extend_from_slice(b"\",\n      \"settlement\": \"");
         buf.extend_from_slice(p.settlement.as_str().as_bytes());
         buf.extend_from_slice(b"\",\n      \"explain\": [");
-        let mut first = true;
+        let mut lines = JsonLines { buf, first: true };
         if let Some(why) = &p.why {
-            let render = Render { plan: &self.plan };
             let facts = Facts {
                 partner: names.partner(p.partner),
                 customer: p.customer.map_or("", |c| names.customer(c)),
@@ -285,13 +313,9 @@ impl<'a> Simulation<'a> {
                 amount: p.amount,
                 earned: p.earned,
             };
-            render.each_line(why, &facts, &mut scratch.line, &mut |line| {
-                buf.extend_from_slice(if first { b"\n        " } else { b",\n        " });
-                first = false;
-                json_str(buf, line);
-            });
+            self.render().write(why, &facts, &mut lines);
         }
-        if first {
+        if lines.first {
             buf.extend_from_slice(b"]\n    }");
         } else {
             buf.extend_from_slice(b"\n      ]\n    }");
@@ -321,7 +345,8 @@ impl<'a> Simulation<'a> {
         let ends = &mut scratch.ends;
         ends.clear();
         cell(cells, ends, &|b| {
-            let _ = write!(b, "P{}", n + 1);
+            b.push(b'P');
+            b.extend_from_slice(itoa::Buffer::new().format(n + 1).as_bytes());
         });
         cell(cells, ends, &|b| {
             b.extend_from_slice(csv_text(names.partner(p.partner)).as_bytes())
@@ -335,17 +360,14 @@ impl<'a> Simulation<'a> {
         cell(cells, ends, &|b| {
             b.extend_from_slice(csv_text(self.rule_name(p.rule)).as_bytes())
         });
-        cell(cells, ends, &|b| {
-            let _ = write!(b, "{}", p.base);
-        });
+        cell(cells, ends, &|b| push_decimal(b, p.base));
         cell(cells, ends, &|b| {
             if let Some(r) = p.rate {
-                let _ = write!(b, "{r}%");
+                push_decimal(b, r);
+                b.push(b'%');
             }
         });
-        cell(cells, ends, &|b| {
-            let _ = write!(b, "{}", p.amount);
-        });
+        cell(cells, ends, &|b| push_decimal(b, p.amount));
         cell(cells, ends, &|b| {
             b.extend_from_slice(self.plan.currency.as_bytes())
         });
@@ -354,9 +376,13 @@ impl<'a> Simulation<'a> {
         cell(cells, ends, &|b| {
             b.extend_from_slice(p.settlement.as_str().as_bytes())
         });
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(std::mem::take(buf));
+        // One CSV writer per piece, holding the piece's buffer until
+        // [`Scratch::finish`] gives it back (not one writer and buffer a row).
+        let writer = scratch.csv.get_or_insert_with(|| {
+            csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(std::mem::take(buf))
+        });
         let mut start = 0;
         let fields = ends.iter().map(|&end| {
             let field = &cells[start..end];
@@ -364,25 +390,40 @@ impl<'a> Simulation<'a> {
             field
         });
         let _ = writer.write_record(fields);
-        let _ = writer.flush();
-        if let Ok(inner) = writer.into_inner() {
-            *buf = inner;
-        }
     }
 }
 
 /// Buffers a renderer reuses from payout to payout.
 #[derive(Default)]
 struct Scratch {
-    line: String,
     cells: Vec<u8>,
     ends: Vec<usize>,
+    csv: Option<csv::Writer<Vec<u8>>>,
+}
+
+impl Scratch {
+    /// Ends a piece: what a CSV writer holds goes back into `buf`.
+    fn finish(self, buf: &mut Vec<u8>) {
+        if let Some(writer) = self.csv {
+            // Writing to memory cannot fail.
+            if let Ok(inner) = writer.into_inner() {
+                *buf = inner;
+            }
+        }
+    }
 }
 
 /// A JSON string, escaped as `serde_json` escapes it (`"`, `\\`, the short
 /// escapes `\b \f \n \r \t`, other control characters as `\u00xx`);
 /// runs of plain bytes are copied whole.
 fn json_str(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    json_escape(buf, s);
+    buf.push(b'"');
+}
+
+/// The body of a JSON string (see [`json_str`]).
+fn json_escape(buf: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     /// Which bytes need an escape: controls, `"` and `\\`.
     const SPECIAL: [bool; 256] = {
@@ -396,7 +437,6 @@ fn json_str(buf: &mut Vec<u8>, s: &str) {
         table[b'\\' as usize] = true;
         table
     };
-    buf.push(b'"');
     let mut rest = s.as_bytes();
     while let Some(i) = rest.iter().position(|&b| SPECIAL[usize::from(b)]) {
         buf.extend_from_slice(&rest[..i]);
@@ -418,29 +458,40 @@ fn json_str(buf: &mut Vec<u8>, s: &str) {
         rest = &rest[i + 1..];
     }
     buf.extend_from_slice(rest);
-    buf.push(b'"');
 }
 
-/// `YYYY-MM-DD` (chrono's `Display` for the years 0 to 9999).
-fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
-    let y = d.year();
-    if (0..=9999).contains(&y) {
-        let (m, day) = (d.month(), d.day());
-        let digits = [
-            b'0' + (y / 1000) as u8,
-            b'0' + (y / 100 % 10) as u8,
-            b'0' + (y / 10 % 10) as u8,
-            b'0' + (y % 10) as u8,
-            b'-',
-            b'0' + (m / 10) as u8,
-            b'0' + (m % 10) as u8,
-            b'-',
-            b'0' + (day / 10) as u8,
-            b'0' + (day % 10) as u8,
-        ];
-        buf.extend_from_slice(&digits);
-    } else {
-        let _ = write!(buf, "{d}");
+/// Explanation lines as the strings of a JSON array, written straight into
+/// the report.
+struct JsonLines<'b> {
+    buf: &'b mut Vec<u8>,
+    /// No line written yet.
+    first: bool,
+}
+
+impl Lines for JsonLines<'_> {
+    fn start(&mut self) {
+        self.buf.extend_from_slice(if self.first {
+            b"\n        \""
+        } else {
+            b",\n        \""
+        });
+        self.first = false;
+    }
+    fn lit(&mut self, s: &str) {
+        debug_assert!(
+            !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+            "text written as needing no escape needs one: {s:?}"
+        );
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+    fn text(&mut self, s: &str) {
+        json_escape(self.buf, s);
+    }
+    fn ascii(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+    fn end(&mut self) {
+        self.buf.push(b'"');
     }
 }
 

@@ -780,3 +780,48 @@ track Referral {
         Some("test.charter:4:13")
     );
 }
+
+/// A contested customer (S0201) points at the policy's `claims` setting, the
+/// rule that decided whose it is; without one (`claims first` by default) it
+/// names no rule.
+#[test]
+fn a_contested_customer_points_at_the_claims_setting() {
+    let scenario = r#"{
+  "partners": [{ "id": "a" }, { "id": "b" }],
+  "events": [
+    { "date": "2026-01-01", "type": "referral", "partner": "a", "customer": "c" },
+    { "date": "2026-01-05", "type": "referral", "partner": "b", "customer": "c" },
+    { "date": "2026-01-10", "type": "order", "customer": "c" }
+  ]
+}"#;
+    let contested = |policy: &str| {
+        let mut db = SourceDb::new();
+        let root = db.add("test.charter", policy);
+        let (program, db) = match compile(db, root, &mut FsReader).into_checked() {
+            Ok((p, db, _)) => (p, db),
+            Err(c) => panic!("policy has errors: {:#?}", c.diagnostics),
+        };
+        let s = charter_scenario::parse_str(scenario, "scenario.json").unwrap();
+        let options = SimOptions {
+            sources: Some(&db),
+            ..SimOptions::default()
+        };
+        let result = simulate(&program, &s, &options);
+        let f = result
+            .findings
+            .iter()
+            .find(|f| f.code.id() == "S0201")
+            .unwrap_or_else(|| panic!("no S0201 in {:#?}", result.findings))
+            .clone();
+        f
+    };
+    let last = contested(
+        "program \"P\" {\n  currency EUR\n  claims last\n}\nattribute customer by referral\ncommission fee: 10% of payments\n",
+    );
+    assert_eq!(last.rule_location.as_deref(), Some("test.charter:3:3"));
+    assert!(last.message.contains("claims last"), "{}", last.message);
+    let default = contested(
+        "program \"P\" { currency EUR }\nattribute customer by referral\ncommission fee: 10% of payments\n",
+    );
+    assert_eq!(default.rule_location, None);
+}

@@ -402,6 +402,8 @@ pub enum BenefitClauseKind {
 pub struct ChooseOne {
     pub benefits: Vec<Ident>,
     pub name: Option<Ident>,
+    /// `default BENEFIT`: what a partner electing none of the group receives.
+    pub default: Option<Ident>,
 }
 
 #[derive(Clone, Debug, Serialize)]

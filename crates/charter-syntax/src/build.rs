@@ -123,14 +123,24 @@ impl Builder {
             Rule::choose_one => {
                 let mut benefits = Vec::new();
                 let mut name = None;
+                let mut default = None;
                 for p in body.into_inner() {
                     match p.as_rule() {
                         Rule::name_list => benefits = self.idents(p.into_inner()),
                         Rule::ident => name = Some(self.ident(p)),
+                        Rule::choose_default => {
+                            for q in p.into_inner() {
+                                default = Some(self.ident(q));
+                            }
+                        }
                         _ => return self.error(&p, "choose one"),
                     }
                 }
-                ItemKind::ChooseOne(ChooseOne { benefits, name })
+                ItemKind::ChooseOne(ChooseOne {
+                    benefits,
+                    name,
+                    default,
+                })
             }
             Rule::commission => ItemKind::Commission(self.commission(body)?),
             Rule::bonus => ItemKind::Bonus(self.bonus(body)?),

@@ -56,6 +56,7 @@ pub const KEYWORDS: &[&str] = &[
     "day",
     "days",
     "decided",
+    "default",
     "discount",
     "down",
     "earned",

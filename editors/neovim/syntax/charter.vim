@@ -24,11 +24,11 @@ syn keyword charterItem require
 syn keyword charterKeyword active after agreement agreements amount approval as at
 syn keyword charterKeyword automatically before below bounds by claims clawback collected_by
 syn keyword charterKeyword commissions compete count currency customer customers decided
-syn keyword charterKeyword discount down earned elect elected eligible entities entity
-syn keyword charterKeyword exclusive existing first for force from full grant hold holidays
-syn keyword charterKeyword in individually installation invite invoices joined keep last
-syn keyword charterKeyword lifetime majeure marginal monthly next no non obligations of on
-syn keyword charterKeyword once one only orders over paid payments pays per products
+syn keyword charterKeyword default discount down earned elect elected eligible entities
+syn keyword charterKeyword entity exclusive existing first for force from full grant hold
+syn keyword charterKeyword holidays in individually installation invite invoices joined keep
+syn keyword charterKeyword last lifetime majeure marginal monthly next no non obligations of
+syn keyword charterKeyword on once one only orders over paid payments pays per products
 syn keyword charterKeyword qualifications rate renewals renews request required retroactive
 syn keyword charterKeyword revenue review rounding sales self_referral set settle several
 syn keyword charterKeyword source split staff statement stop suspends target term

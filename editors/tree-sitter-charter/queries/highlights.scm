@@ -85,7 +85,7 @@
   "attribute" "automatically" "before" "below" "benefit" "bonus" "bounds" "by"
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
   "commissions" "compete" "contract" "count" "currency" "customer" "customers"
-  "decided" "discount" "earned" "elect" "elected" "eligible" "entities" "entity"
+  "decided" "default" "discount" "earned" "elect" "elected" "eligible" "entities" "entity"
   "existing" "for" "force" "from" "grant" "hold" "holidays" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
   "lifetime" "majeure" "module" "modules" "month" "monthly" "netted" "new" "next"

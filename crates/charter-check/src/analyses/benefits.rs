@@ -87,6 +87,25 @@ fn check_groups(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 only.get_or_insert(benefit.name.as_str());
             }
         }
+        if let Some(default) = &group.default {
+            if !distinct.contains(default.name.as_str()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::ChooseOneGroup,
+                        format!(
+                            "the default `{}` is not one of the group's benefits",
+                            default.name
+                        ),
+                        default.span,
+                    )
+                    .with_primary_label("not in this group")
+                    .with_help(format!(
+                        "a partner electing none of {} receives its default: name one of its benefits",
+                        group_label(group)
+                    )),
+                );
+            }
+        }
         if distinct.len() < 2 {
             let only = only.unwrap_or_default();
             out.push(
