@@ -5,11 +5,10 @@
 //! turns what comes back into pyarrow tables and dicts.
 //!
 //! A table handed in is read through the Arrow C stream interface without a
-//! copy in Python, then encoded once, uncompressed, as an in-memory Parquet
-//! file and loaded by `charter-scenario`'s Parquet loader: the same column
-//! vocabulary, type checks and located errors (row and column) as
-//! `charter simulate --scenario events.parquet`. Payouts leave as one Arrow
-//! record batch through the same interface.
+//! copy, and its record batches are loaded as they are by `charter-scenario`
+//! (`Input::Arrow`): the same column vocabulary, type checks and located
+//! errors (row and column) as `charter simulate --scenario events.parquet`.
+//! Payouts leave as one Arrow record batch through the same interface.
 //!
 //! Nothing here panics on bad input: every problem becomes a Python
 //! exception (`charter.PolicyError`, `charter.ScenarioError`, `OSError`).
@@ -27,12 +26,9 @@ use arrow_schema::{ArrowError, Field, Schema};
 use charter_check::{compile_set, CheckedProgram, FsReader};
 use charter_diagnostics::render::{render_human, render_json, HumanStyle};
 use charter_diagnostics::SourceDb;
-use charter_scenario::{Scenario, SourceFormat, SourceText};
+use charter_scenario::{ArrowTable, Scenario, SourceFormat, SourceText};
 use charter_sim::{overrides, phases, SimOptions, SimResult};
 use chrono::NaiveDate;
-use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
-use parquet::file::properties::WriterProperties;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -104,8 +100,22 @@ struct Policy {
 /// One input of a simulation.
 enum Input {
     Path(PathBuf),
-    /// A table, as the bytes of a Parquet file.
-    Table(Vec<u8>),
+    /// A table: its columns and record batches, as the stream gave them.
+    Table(arrow_schema::Fields, Vec<RecordBatch>),
+}
+
+impl Input {
+    /// The table as `charter-scenario` reads it, named `name` in errors.
+    fn arrow<'a>(&'a self, name: &'a str) -> Option<ArrowTable<'a>> {
+        match self {
+            Input::Table(columns, batches) => Some(ArrowTable {
+                name,
+                columns,
+                batches,
+            }),
+            Input::Path(_) => None,
+        }
+    }
 }
 
 fn input(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
@@ -117,9 +127,9 @@ fn input(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Input> {
             "{what}: expected a path or an Arrow C stream capsule"
         ))
     })?;
-    let bytes =
-        table_to_parquet(capsule).map_err(|e| ScenarioError::new_err(format!("{what}: {e}")))?;
-    Ok(Input::Table(bytes))
+    let (columns, batches) =
+        table_batches(capsule).map_err(|e| ScenarioError::new_err(format!("{what}: {e}")))?;
+    Ok(Input::Table(columns, batches))
 }
 
 /// Takes the stream out of an `arrow_array_stream` capsule.
@@ -138,26 +148,21 @@ pub(crate) fn stream_reader(
     RecordBatchStreamReader::try_new(stream).map_err(|e| e.to_string())
 }
 
-/// Encodes an Arrow stream as an uncompressed Parquet file in memory.
-pub(crate) fn stream_to_parquet(reader: RecordBatchStreamReader) -> Result<Vec<u8>, String> {
-    let schema = reader.schema();
-    let props = WriterProperties::builder()
-        .set_compression(Compression::UNCOMPRESSED)
-        .set_dictionary_enabled(false)
-        .build();
-    let mut out = Vec::new();
-    let mut writer =
-        ArrowWriter::try_new(&mut out, schema, Some(props)).map_err(|e| e.to_string())?;
-    for batch in reader {
-        let batch = batch.map_err(|e| e.to_string())?;
-        writer.write(&batch).map_err(|e| e.to_string())?;
-    }
-    writer.close().map_err(|e| e.to_string())?;
-    Ok(out)
+/// The columns and record batches of an Arrow stream, taken as they are.
+pub(crate) fn stream_batches(
+    reader: RecordBatchStreamReader,
+) -> Result<(arrow_schema::Fields, Vec<RecordBatch>), String> {
+    let columns = reader.schema().fields().clone();
+    let batches = reader
+        .collect::<Result<Vec<RecordBatch>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok((columns, batches))
 }
 
-fn table_to_parquet(capsule: &Bound<'_, PyCapsule>) -> Result<Vec<u8>, String> {
-    stream_to_parquet(stream_reader(capsule)?)
+fn table_batches(
+    capsule: &Bound<'_, PyCapsule>,
+) -> Result<(arrow_schema::Fields, Vec<RecordBatch>), String> {
+    stream_batches(stream_reader(capsule)?)
 }
 
 fn read_file(path: &Path) -> PyResult<Vec<u8>> {
@@ -175,42 +180,35 @@ pub(crate) fn load_scenario(
         (Input::Path(e), None) => charter_scenario::load_files(e, None, as_of),
         (Input::Path(e), Some(Input::Path(p))) => charter_scenario::load_files(e, Some(p), as_of),
         _ => {
-            let (events_bytes, events_format, events_name) = match events {
-                Input::Path(p) => (
-                    read_file(p)?,
+            let events_file = match events {
+                Input::Path(p) => Some((read_file(p)?, p.display().to_string())),
+                Input::Table(..) => None,
+            };
+            let partners_file = match partners {
+                Some(Input::Path(p)) => Some((read_file(p)?, p.display().to_string())),
+                _ => None,
+            };
+            let events_input = match (events, &events_file) {
+                (Input::Path(p), Some((bytes, name))) => charter_scenario::Input::File(
+                    SourceText { name, text: bytes },
                     SourceFormat::of_path(p),
-                    p.display().to_string(),
                 ),
-                Input::Table(b) => (b.clone(), SourceFormat::Parquet, "events".to_string()),
-            };
-            let partner_file = match partners {
-                None => None,
-                Some(Input::Path(p)) => Some((
-                    read_file(p)?,
-                    SourceFormat::of_path(p),
-                    p.display().to_string(),
-                )),
-                Some(Input::Table(b)) => {
-                    Some((b.clone(), SourceFormat::Parquet, "partners".to_string()))
-                }
-            };
-            charter_scenario::parse_files(
-                SourceText {
-                    name: &events_name,
-                    text: &events_bytes,
+                _ => match events.arrow("events") {
+                    Some(table) => charter_scenario::Input::Arrow(table),
+                    None => {
+                        return Err(PyValueError::new_err("events: expected a path or a table"))
+                    }
                 },
-                events_format,
-                partner_file.as_ref().map(|(bytes, format, name)| {
-                    (
-                        SourceText {
-                            name,
-                            text: bytes.as_slice(),
-                        },
-                        *format,
-                    )
-                }),
-                as_of,
-            )
+            };
+            let partners_input = match (partners, &partners_file) {
+                (Some(Input::Path(p)), Some((bytes, name))) => Some(charter_scenario::Input::File(
+                    SourceText { name, text: bytes },
+                    SourceFormat::of_path(p),
+                )),
+                (Some(table), _) => table.arrow("partners").map(charter_scenario::Input::Arrow),
+                (None, _) => None,
+            };
+            charter_scenario::parse_inputs(events_input, partners_input, as_of)
         }
     };
     loaded.map_err(|e| ScenarioError::new_err(e.to_string()))
@@ -393,17 +391,12 @@ impl Policy {
                 .map(|c| serde_json::from_str(c))
                 .collect::<Result<_, _>>()
                 .map_err(|e| PyValueError::new_err(format!("credits: {e}")))?;
-            let Input::Table(record) = &record else {
+            let Some(record) = record.arrow("partners") else {
                 return Err(PyValueError::new_err("partners: expected a table"));
             };
-            let scenario = charter_scenario::parse_partners(
-                SourceText {
-                    name: "partners",
-                    text: record,
-                },
-                SourceFormat::Parquet,
-            )
-            .map_err(|e| ScenarioError::new_err(e.to_string()))?;
+            let scenario =
+                charter_scenario::parse_partner_input(charter_scenario::Input::Arrow(record))
+                    .map_err(|e| ScenarioError::new_err(e.to_string()))?;
             let options = SimOptions {
                 sources: Some(&self.db),
                 no_explanations: true,

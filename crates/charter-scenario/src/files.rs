@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::error::{Problem, ScenarioError};
 use crate::model::{Scenario, Source, SourceFormat};
 use crate::partner::PartnerList;
-use crate::{batch, csv_file, ndjson, parquet_file, SourceText};
+use crate::{batch, csv_file, ndjson, parquet_file, Input, SourceText};
 
 /// Loads `events` (a `Json` events file is read as NDJSON) with the
 /// partners declared in `partners`.
@@ -19,22 +19,45 @@ pub(crate) fn parse(
     partners: Option<(SourceText<'_>, SourceFormat)>,
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
-    let list = match &partners {
-        Some((file, format)) => {
-            load_partners(file.text, *format).map_err(|p| place(p, file, *format))?
-        }
+    parse_inputs(
+        Input::File(events, events_format),
+        partners.map(|(file, format)| Input::File(file, format)),
+        as_of,
+    )
+}
+
+/// Events and partners, each a file's bytes or an Arrow table.
+pub(crate) fn parse_inputs(
+    events: Input<'_>,
+    partners: Option<Input<'_>>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    let list = match partners {
+        Some(input) => load_partner_input(input)?,
         None => PartnerList::default(),
     };
-    let format = match events_format {
-        SourceFormat::Json | SourceFormat::Ndjson => SourceFormat::Ndjson,
-        other => other,
+    let (loaded, format) = match events {
+        Input::File(file, format) => {
+            let format = match format {
+                SourceFormat::Json | SourceFormat::Ndjson => SourceFormat::Ndjson,
+                other => other,
+            };
+            let loaded = match format {
+                SourceFormat::Json | SourceFormat::Ndjson => {
+                    ndjson::load_events(file.text, &list.ids)
+                }
+                SourceFormat::Csv => csv_file::load_events(file.text, &list.ids),
+                SourceFormat::Parquet => parquet_file::load_events(file.text, &list.ids),
+            }
+            .map_err(|p| place(p, &file, format))?;
+            (loaded, format)
+        }
+        Input::Arrow(table) => {
+            let loaded = parquet_file::load_event_batches(table.columns, table.batches, &list.ids)
+                .map_err(|p| p.into_unplaced_error(table.name))?;
+            (loaded, SourceFormat::Parquet)
+        }
     };
-    let loaded = match format {
-        SourceFormat::Json | SourceFormat::Ndjson => ndjson::load_events(events.text, &list.ids),
-        SourceFormat::Csv => csv_file::load_events(events.text, &list.ids),
-        SourceFormat::Parquet => parquet_file::load_events(events.text, &list.ids),
-    }
-    .map_err(|p| place(p, &events, format))?;
     Ok(crate::assemble(
         as_of,
         list,
@@ -42,10 +65,21 @@ pub(crate) fn parse(
         None,
         Source {
             format,
-            events_file: events.name.to_owned(),
-            partners_file: partners.map(|(file, _)| file.name.to_owned()),
+            events_file: events.name().to_owned(),
+            partners_file: partners.map(|p| p.name().to_owned()),
         },
     ))
+}
+
+/// The partners of a file or an Arrow table, errors placed.
+pub(crate) fn load_partner_input(input: Input<'_>) -> Result<PartnerList, ScenarioError> {
+    match input {
+        Input::File(file, format) => {
+            load_partners(file.text, format).map_err(|p| place(p, &file, format))
+        }
+        Input::Arrow(table) => parquet_file::load_partner_batches(table.columns, table.batches)
+            .map_err(|p| p.into_unplaced_error(table.name)),
+    }
 }
 
 /// Loads NDJSON events read from `events` piece by piece (never held whole

@@ -97,7 +97,7 @@ pub use model::{
     SourceFormat, Symbol,
 };
 pub use names::Names;
-pub use record_batch::parse_partners;
+pub use record_batch::{parse_partner_input, parse_partners};
 pub use value::parse_date;
 
 /// The JSON Schema (draft 2020-12) of the scenario format; `$defs/event` is
@@ -109,6 +109,46 @@ pub const SCHEMA: &str = include_str!("../schema/scenario.schema.json");
 pub struct SourceText<'a> {
     pub name: &'a str,
     pub text: &'a [u8],
+}
+
+/// A table held in memory as Arrow record batches (handed over through the
+/// Arrow C data interface, say), read as the rows of a Parquet file with
+/// the same columns are: the same column names and types, errors placed
+/// by row and column, without encoding it as a file first. Every batch
+/// holds `columns`.
+#[derive(Debug, Clone, Copy)]
+pub struct ArrowTable<'a> {
+    pub name: &'a str,
+    pub columns: &'a arrow_schema::Fields,
+    pub batches: &'a [arrow_array::RecordBatch],
+}
+
+/// One input of a scenario: a file's bytes in its format, or an Arrow table.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    File(SourceText<'a>, SourceFormat),
+    Arrow(ArrowTable<'a>),
+}
+
+impl Input<'_> {
+    /// The name errors report the input under.
+    pub fn name(&self) -> &str {
+        match self {
+            Input::File(file, _) => file.name,
+            Input::Arrow(table) => table.name,
+        }
+    }
+}
+
+/// Loads events and, if given, partners, each a file's bytes or an Arrow
+/// table (see [`parse_files`] for files). `as_of` is the date to simulate
+/// up to.
+pub fn parse_inputs(
+    events: Input<'_>,
+    partners: Option<Input<'_>>,
+    as_of: Option<NaiveDate>,
+) -> Result<Scenario, ScenarioError> {
+    files::parse_inputs(events, partners, as_of)
 }
 
 /// Loads a scenario document held in memory; `file_name` appears in errors.

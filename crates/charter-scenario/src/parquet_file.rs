@@ -59,28 +59,88 @@ const PARALLEL_ROWS: usize = 16 * 1024;
 /// Problems carry no byte offset: their path names the row and column.
 pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<Loaded, Problem> {
     let file = open(src)?;
-    let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
-    let fields = event_columns(&names).map_err(|e| column_problem(&names, e))?;
-    for (field, column) in fields.iter().zip(file.columns()) {
-        check_type(column.data_type(), Expect::Event(field.value_kind()))
-            .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
-    }
-    let threads = if file.rows() < PARALLEL_ROWS {
-        1
-    } else {
-        batch::threads()
-    };
+    let fields = check_event_columns(file.columns())?;
+    let threads = threads_for_rows(file.rows());
     let parts = file.parts(threads);
     let decoded = batch::run_parallel(&parts, |part| file.decode(part));
     let mut batches = Vec::with_capacity(file.rows().div_ceil(BATCH_ROWS));
     for result in decoded {
         batches.extend(result?);
     }
-    // The rows are read in parts of whole batches, whatever the row groups
-    // (a file written as one row group is still read on every thread).
-    let jobs = batch_jobs(&batches, threads);
+    events_of_batches(&fields, &batches, seed)
+}
+
+/// Loads events held as Arrow record batches of `columns`, read as the
+/// rows of a Parquet file with those columns are (the Arrow C data
+/// interface hands them over without a copy); `seed` holds the declared
+/// partners.
+pub(crate) fn load_event_batches(
+    columns: &arrow_schema::Fields,
+    batches: &[RecordBatch],
+    seed: &Interner,
+) -> Result<Loaded, Problem> {
+    let fields = check_event_columns(columns)?;
+    check_batch_columns(columns, batches)?;
+    events_of_batches(&fields, batches, seed)
+}
+
+/// The event fields of `columns`, each column's type checked once.
+fn check_event_columns(columns: &arrow_schema::Fields) -> Result<Vec<Field>, Problem> {
+    let names: Vec<&str> = columns.iter().map(|f| f.name().as_str()).collect();
+    let fields = event_columns(&names).map_err(|e| column_problem(&names, e))?;
+    for (field, column) in fields.iter().zip(columns) {
+        check_type(column.data_type(), Expect::Event(field.value_kind()))
+            .map_err(|m| CellProblem::new(0, None, Some(column.name()), m).into_problem(0))?;
+    }
+    Ok(fields)
+}
+
+/// Batches handed over in memory hold the columns their schema says.
+fn check_batch_columns(
+    columns: &arrow_schema::Fields,
+    batches: &[RecordBatch],
+) -> Result<(), Problem> {
+    let mut first_row = 0;
+    for batch in batches {
+        let same = batch.num_columns() == columns.len()
+            && batch
+                .schema()
+                .fields()
+                .iter()
+                .zip(columns)
+                .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+        if !same {
+            return Err(Problem::new(
+                0,
+                format!("row {}", first_row + 1),
+                "a record batch's columns differ from the table's schema".to_owned(),
+            ));
+        }
+        first_row += batch.num_rows();
+    }
+    Ok(())
+}
+
+/// One thread for a small table, every thread for a large one.
+fn threads_for_rows(rows: usize) -> usize {
+    if rows < PARALLEL_ROWS {
+        1
+    } else {
+        batch::threads()
+    }
+}
+
+/// The rows of decoded `batches` (columns `fields`) as events, in parallel
+/// parts of whole batches (whatever the row groups they came from).
+fn events_of_batches(
+    fields: &[Field],
+    batches: &[RecordBatch],
+    seed: &Interner,
+) -> Result<Loaded, Problem> {
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let jobs = batch_jobs(batches, threads_for_rows(rows));
     let results = batch::run_parallel(&jobs, |job| {
-        guarded(|| read_events(job, &fields, job.rows)).unwrap_or_else(|| Err(damaged_data()))
+        guarded(|| read_events(job, fields, job.rows)).unwrap_or_else(|| Err(damaged_data()))
     });
     batch::merge(seed, results, &duplicate_invoice)
 }
@@ -122,19 +182,45 @@ fn batch_jobs(batches: &[RecordBatch], parts: usize) -> Vec<BatchJob<'_>> {
 /// Loads the partners of a Parquet file.
 pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
     let file = open(src)?;
-    let names: Vec<&str> = file.columns().iter().map(|f| f.name().as_str()).collect();
-    let columns = partner_columns(&names).map_err(|e| column_problem(&names, e))?;
-    for (column, field) in columns.iter().zip(file.columns()) {
-        check_type(field.data_type(), Expect::Partner(column.value_kind()))
-            .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
-    }
+    let columns = check_partner_columns(file.columns())?;
     let whole = Part {
         row_groups: (0..file.meta.metadata().num_row_groups()).collect(),
         first_row: 0,
         rows: file.rows(),
     };
     let batches = file.decode(&whole)?;
-    guarded(|| read_partners(&batches, &columns, &names)).unwrap_or_else(|| Err(damaged_data()))
+    partners_of_batches(file.columns(), &columns, &batches)
+}
+
+/// Loads partners held as Arrow record batches of `columns`, read as the
+/// rows of a Parquet file with those columns are.
+pub(crate) fn load_partner_batches(
+    columns: &arrow_schema::Fields,
+    batches: &[RecordBatch],
+) -> Result<PartnerList, Problem> {
+    let partner_columns = check_partner_columns(columns)?;
+    check_batch_columns(columns, batches)?;
+    partners_of_batches(columns, &partner_columns, batches)
+}
+
+/// The partner columns of `columns`, each column's type checked once.
+fn check_partner_columns(columns: &arrow_schema::Fields) -> Result<Vec<PartnerColumn>, Problem> {
+    let names: Vec<&str> = columns.iter().map(|f| f.name().as_str()).collect();
+    let partner = partner_columns(&names).map_err(|e| column_problem(&names, e))?;
+    for (column, field) in partner.iter().zip(columns) {
+        check_type(field.data_type(), Expect::Partner(column.value_kind()))
+            .map_err(|m| CellProblem::new(0, None, Some(field.name()), m).into_problem(0))?;
+    }
+    Ok(partner)
+}
+
+fn partners_of_batches(
+    columns: &arrow_schema::Fields,
+    partner: &[PartnerColumn],
+    batches: &[RecordBatch],
+) -> Result<PartnerList, Problem> {
+    let names: Vec<&str> = columns.iter().map(|f| f.name().as_str()).collect();
+    guarded(|| read_partners(batches, partner, &names)).unwrap_or_else(|| Err(damaged_data()))
 }
 
 fn damaged_data() -> Problem {

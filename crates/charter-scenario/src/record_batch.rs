@@ -7,7 +7,7 @@
 
 use crate::model::{CustomerId, InvoiceId, Scenario, Source, SourceFormat, Symbol};
 use crate::names::Names;
-use crate::{batch, csv_file, ndjson, parquet_file, ScenarioError, SourceText};
+use crate::{batch, Input, ScenarioError, SourceText};
 
 /// A scenario of the partners in `partners` (in `format`) and no events:
 /// a partner's record for phase (b). Errors are placed as a partners
@@ -16,19 +16,24 @@ pub fn parse_partners(
     partners: SourceText<'_>,
     format: SourceFormat,
 ) -> Result<Scenario, ScenarioError> {
-    let loaded = match format {
-        SourceFormat::Json | SourceFormat::Ndjson => ndjson::load_partners(partners.text),
-        SourceFormat::Csv => csv_file::load_partners(partners.text),
-        SourceFormat::Parquet => parquet_file::load_partners(partners.text),
+    parse_partner_input(Input::File(partners, format))
+}
+
+/// [`parse_partners`] for a file's bytes or an Arrow table.
+pub fn parse_partner_input(partners: Input<'_>) -> Result<Scenario, ScenarioError> {
+    let list = crate::files::load_partner_input(partners)?;
+    let events = batch::Builder::new(&list.ids)
+        .finish()
+        .map_err(|p| match partners {
+            Input::File(file, SourceFormat::Json | SourceFormat::Ndjson | SourceFormat::Csv) => {
+                p.into_error(file.name, file.text)
+            }
+            Input::File(..) | Input::Arrow(_) => p.into_unplaced_error(partners.name()),
+        })?;
+    let format = match partners {
+        Input::File(_, format) => format,
+        Input::Arrow(_) => SourceFormat::Parquet,
     };
-    let place = |problem: crate::error::Problem| match format {
-        SourceFormat::Parquet => problem.into_unplaced_error(partners.name),
-        SourceFormat::Json | SourceFormat::Ndjson | SourceFormat::Csv => {
-            problem.into_error(partners.name, partners.text)
-        }
-    };
-    let list = loaded.map_err(place)?;
-    let events = batch::Builder::new(&list.ids).finish().map_err(place)?;
     Ok(crate::assemble(
         None,
         list,
@@ -37,7 +42,7 @@ pub fn parse_partners(
         Source {
             format,
             events_file: String::new(),
-            partners_file: Some(partners.name.to_owned()),
+            partners_file: Some(partners.name().to_owned()),
         },
     ))
 }
