@@ -407,28 +407,9 @@ impl Render<'_> {
                     s.text(f.invoice);
                     s.lit("`); paid once per customer");
                     s.end();
-                    let share = self.plan.share(c.share);
                     s.start();
                     s.fmt(format_args!("amount: {amount} per new customer"));
-                    if share < Decimal::ONE {
-                        s.lit(" × ");
-                        s.dec(share.normalize());
-                    }
-                    s.lit(" = ");
-                    shown(s, c.raw);
-                    if c.settled.first {
-                        s.lit(" → ");
-                        s.dec(f.amount);
-                        s.lit(" ");
-                        s.text(currency);
-                    } else {
-                        s.lit("; ");
-                        settled(s, &c.settled, f.amount, currency);
-                    }
-                    s.lit(" (");
-                    s.text(rounding);
-                    s.lit(")");
-                    s.end();
+                    self.amount_rest(s, c, f);
                     self.due_line(&c.due, f.earned, s);
                     return;
                 }
@@ -520,25 +501,7 @@ impl Render<'_> {
                 s.lit(" × ");
                 shown(s, c.exact_rate);
                 s.lit("%");
-                if share < Decimal::ONE {
-                    s.lit(" × ");
-                    s.dec(share.normalize());
-                }
-                s.lit(" = ");
-                shown(s, c.raw);
-                if c.settled.first {
-                    s.lit(" → ");
-                    s.dec(f.amount);
-                    s.lit(" ");
-                    s.text(currency);
-                } else {
-                    s.lit("; ");
-                    settled(s, &c.settled, f.amount, currency);
-                }
-                s.lit(" (");
-                s.text(rounding);
-                s.lit(")");
-                s.end();
+                self.amount_rest(s, c, f);
                 self.due_line(&c.due, f.earned, s);
             }
             Why::TopUp {
@@ -644,6 +607,32 @@ impl Render<'_> {
                 self.due_line(due, f.earned, s);
             }
         }
+    }
+
+    /// The rest of a commission's amount line after its rate: the split
+    /// share, the exact amount, how it settled, the rounding; ends the line.
+    fn amount_rest<S: Lines + ?Sized>(&self, s: &mut S, c: &CommissionWhy, f: &Facts) {
+        let currency = self.plan.currency;
+        let share = self.plan.share(c.share);
+        if share < Decimal::ONE {
+            s.lit(" × ");
+            s.dec(share.normalize());
+        }
+        s.lit(" = ");
+        shown(s, c.raw);
+        if c.settled.first {
+            s.lit(" → ");
+            s.dec(f.amount);
+            s.lit(" ");
+            s.text(currency);
+        } else {
+            s.lit("; ");
+            settled(s, &c.settled, f.amount, currency);
+        }
+        s.lit(" (");
+        s.text(self.plan.rounding_text.as_str());
+        s.lit(")");
+        s.end();
     }
 
     fn rate_text(&self, c: &CommissionWhy, base: Decimal) -> String {
