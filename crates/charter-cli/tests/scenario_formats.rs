@@ -143,18 +143,13 @@ fn assert_same_output(
 #[test]
 fn every_project_scenario_simulates_the_same_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    let mut scenarios: Vec<PathBuf> = Vec::new();
-    for program in std::fs::read_dir(root().join("tests/scenarios")).unwrap() {
-        let program = program.unwrap().path();
-        if program.is_dir() {
-            for file in std::fs::read_dir(&program).unwrap() {
-                let file = file.unwrap().path();
-                if file.extension().is_some_and(|e| e == "json") {
-                    scenarios.push(file);
-                }
-            }
-        }
-    }
+    // Every folder under tests/scenarios, nested ones too (patterns/*/).
+    let mut scenarios: Vec<PathBuf> = walkdir::WalkDir::new(root().join("tests/scenarios"))
+        .min_depth(2)
+        .into_iter()
+        .map(|entry| entry.unwrap().into_path())
+        .filter(|file| file.extension().is_some_and(|e| e == "json"))
+        .collect();
     scenarios.sort();
     assert!(scenarios.len() >= 20, "{scenarios:?}");
     let mut compared = 0;

@@ -253,7 +253,7 @@ fn column_array(name: &str, values: &[Option<&RawValue>]) -> ArrayRef {
                 .collect::<Int64Array>(),
         ),
         "amount" | "revenue_target" => decimal_or_text(&texts),
-        "modules" | "elected" => {
+        "modules" | "elected" | "accounts" => {
             let mut builder = ListBuilder::new(StringBuilder::new());
             for value in values {
                 match value {
