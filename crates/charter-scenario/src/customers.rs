@@ -4,9 +4,7 @@
 //! places customers exactly as a scenario document's `customers` array does;
 //! an id given twice is an error at its second record.
 
-use serde_json::value::RawValue;
-
-use crate::error::{count_newlines, locate, offset_in, parse_json, utf8, Problem, Step};
+use crate::error::{locate, offset_in, parse_json, Problem, Step};
 use crate::json::RawCustomer;
 use crate::model::{Scenario, SourceFormat};
 use crate::tabular::Cell;
@@ -93,36 +91,12 @@ fn load_json(src: &[u8]) -> Result<CustomerList, Problem> {
                 Problem::new(offset, format!("{}.id", path()), message)
             })
     };
-    match src.iter().find(|b| !b.is_ascii_whitespace()) {
-        None => Err(Problem::new(
-            0,
-            String::new(),
-            "the file is empty; expected a JSON array of customer records \
-             or one customer object per line"
-                .to_owned(),
-        )),
-        Some(b'[') => {
-            let items: Vec<&RawValue> = parse_json(src, utf8(src, src)?, &|| "$".to_owned())?;
-            let mut cursor = 0;
-            let mut line = 1;
-            for (i, item) in items.iter().enumerate() {
-                let text = item.get();
-                let start = offset_in(src, text.as_bytes());
-                line += count_newlines(&src[cursor.min(start)..start]);
-                cursor = start;
-                add(text, &|| format!("$[{i}]"), line as u32)?;
-            }
-            Ok(list)
-        }
-        Some(_) => {
-            for (i, text) in utf8(src, src)?.split('\n').enumerate() {
-                if !text.bytes().all(|b| b.is_ascii_whitespace()) {
-                    add(text, &|| "$".to_owned(), i as u32 + 1)?;
-                }
-            }
-            Ok(list)
-        }
-    }
+    crate::ndjson::each_record(
+        src,
+        "a JSON array of customer records or one customer object per line",
+        &mut add,
+    )?;
+    Ok(list)
 }
 
 /// A column of a customers table: `id` and `country`, both required.

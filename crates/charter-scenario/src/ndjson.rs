@@ -23,16 +23,32 @@ pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, 
 /// object per line.
 pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
     let mut list = PartnerList::default();
+    each_record(
+        src,
+        "a JSON array of partners or one partner object per line",
+        &mut |text, path, line| list.add(src, text, path, line),
+    )?;
+    Ok(list)
+}
+
+/// What [`each_record`] calls for a record: its text, its JSON path, its line.
+pub(crate) type AddRecord<'a> =
+    dyn FnMut(&str, &dyn Fn() -> String, u32) -> Result<(), Problem> + 'a;
+
+/// Calls `add` with each record of a records file — a JSON array of
+/// objects, or one object per line — with its JSON path and line. `expected`
+/// says what an empty file should have held.
+pub(crate) fn each_record(
+    src: &[u8],
+    expected: &str,
+    add: &mut AddRecord<'_>,
+) -> Result<(), Problem> {
     match src.iter().find(|b| !b.is_ascii_whitespace()) {
-        None => {
-            return Err(Problem::new(
-                0,
-                String::new(),
-                "the file is empty; expected a JSON array of partners \
-                 or one partner object per line"
-                    .to_owned(),
-            ))
-        }
+        None => Err(Problem::new(
+            0,
+            String::new(),
+            format!("the file is empty; expected {expected}"),
+        )),
         Some(b'[') => {
             let items: Vec<&RawValue> = parse_json(src, utf8(src, src)?, &|| "$".to_owned())?;
             let mut cursor = 0;
@@ -42,16 +58,17 @@ pub(crate) fn load_partners(src: &[u8]) -> Result<PartnerList, Problem> {
                 let start = offset_in(src, text.as_bytes());
                 line += count_newlines(&src[cursor.min(start)..start]);
                 cursor = start;
-                list.add(src, text, &|| format!("$[{i}]"), line as u32)?;
+                add(text, &|| format!("$[{i}]"), line as u32)?;
             }
+            Ok(())
         }
         Some(_) => {
             for (i, text) in utf8(src, src)?.split('\n').enumerate() {
                 if !text.bytes().all(|b| b.is_ascii_whitespace()) {
-                    list.add(src, text, &|| "$".to_owned(), i as u32 + 1)?;
+                    add(text, &|| "$".to_owned(), i as u32 + 1)?;
                 }
             }
+            Ok(())
         }
     }
-    Ok(list)
 }
