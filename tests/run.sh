@@ -21,6 +21,9 @@ bash editors/neovim/test/run.sh
 # The pre-commit hooks through pre-commit itself, on the binary built above.
 bash tests/ci/precommit.sh
 
+# The DuckDB side-by-side benchmark on 10,000 events: every total agrees.
+bash tests/bench/smoke.sh
+
 # The Python package (wheel built once by maturin) and charter.spark on local[2].
 bash tests/python/run.sh
 
