@@ -2,8 +2,9 @@
 # Runs every test of the project: the Rust workspace (unit, data-driven,
 # property and CLI tests, including `charter test tests/scenarios`), the
 # language server's end-to-end test with a real LSP client, the pre-commit
-# hooks run by pre-commit, and the VS Code grammar tests. The last three skip
-# themselves (saying so) when Python or Node.js is missing.
+# hooks run by pre-commit, the DuckDB benchmark's smoke run, and the VS Code
+# grammar tests. The Python and Node.js parts skip themselves (saying so) when
+# Python or Node.js is missing.
 set -euo pipefail
 # A closed standard input lets a pipe take descriptor 0; give every tool a real, empty one.
 exec < /dev/null
