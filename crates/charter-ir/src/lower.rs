@@ -338,6 +338,11 @@ impl Lowerer {
             }
             ast::ItemKind::ModulesDecl(decl) => {
                 self.program.modules_several = decl.several.unwrap_or(true);
+                // From the first module's name (an item's span holds its docs).
+                self.program.modules_span = Some(decl.names.first().map_or(item.span, |n| Span {
+                    start: n.span.start,
+                    ..item.span
+                }));
                 for ident in &decl.names {
                     let index = self.program.modules.len();
                     await_block(&mut self.awaiting.modules, &ident.name, index);

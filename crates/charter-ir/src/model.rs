@@ -71,6 +71,10 @@ pub struct Program {
     pub tracks: Vec<MemberGroup>,
     pub modules: Vec<MemberGroup>,
     pub modules_several: bool,
+    /// The `modules …` list that set `modules_several` (the one that says
+    /// `{ one per partner }`, when one does): findings about a partner
+    /// holding two modules point at it.
+    pub modules_span: Option<Span>,
     pub benefits: Vec<Benefit>,
     pub choose_groups: Vec<ChooseOneGroup>,
     pub commissions: Vec<CommissionRule>,

@@ -18,6 +18,10 @@
 //! group: until it is resolved it receives none of them". The reference drops
 //! such elections from the facts, so neither the benefit nor an `elected`
 //! condition holds for them.
+//!
+//! LANGUAGE.md §4 (**Conflicting modules**): "A partner whose record gives it
+//! two or more modules of a program that allows one per partner […] holds
+//! none of them until the record is corrected". The reference drops them.
 
 use std::collections::BTreeMap;
 
@@ -82,6 +86,21 @@ fn valid_elections(world: &World, elected: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// The modules that stand: under `modules … { one per partner }` a partner
+/// holding two different modules holds none of them. Only modules the policy
+/// defines count (an unknown one is S0103's, and no rule names it).
+fn one_module_only(world: &World, modules: Vec<String>) -> Vec<String> {
+    let defined: Vec<&String> = modules
+        .iter()
+        .filter(|m| world.program.modules.iter().any(|d| d.name.name == **m))
+        .collect();
+    if !world.program.modules_several && defined.iter().any(|m| *m != defined[0]) {
+        Vec::new()
+    } else {
+        modules
+    }
+}
+
 /// The facts of `partner` from the roster and the scenario.
 pub fn facts(world: &World, partner: PartnerId) -> Facts {
     let name = world.scenario.names.partner(partner).to_string();
@@ -113,10 +132,13 @@ pub fn facts(world: &World, partner: PartnerId) -> Facts {
                 .and_then(|r| r.track.as_ref())
                 .map(|t| t.name.clone())
         }),
-        modules: match declared {
-            Some(p) if !p.modules.is_empty() => p.modules.clone(),
-            _ => listed.map(|r| names(&r.modules)).unwrap_or_default(),
-        },
+        modules: one_module_only(
+            world,
+            match declared {
+                Some(p) if !p.modules.is_empty() => p.modules.clone(),
+                _ => listed.map(|r| names(&r.modules)).unwrap_or_default(),
+            },
+        ),
         granted_tier: declared
             .and_then(|p| p.tier.clone())
             .or_else(|| listed.and_then(|r| r.tier.as_ref()).map(|t| t.name.clone())),

@@ -83,3 +83,9 @@ fn payout_cadence() {
     let problems = run("payout-cadence");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn who_may_be_paid() {
+    let problems = run("who-may-be-paid");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -67,6 +67,7 @@ finding_codes! {
     PendingFullPayment = SimPendingFullPayment;
     UnknownQualification = SimUnknownQualification;
     AmountTooPrecise = SimAmountTooPrecise;
+    ModulesOnePerPartner = SimModulesOnePerPartner;
     TrackAssumed = SimTrackAssumed;
     AssumedMet = SimAssumedMet;
     InviteOnly = SimInviteOnly;

@@ -410,9 +410,54 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
             }
             p.elected.retain(|b| !void.contains(b));
         }
+        if let Some(finding) = one_module_only(plan, scenario, name, partner, &mut p) {
+            findings.push(finding);
+        }
         out.push(p);
     }
     (out, findings)
+}
+
+/// `modules … { one per partner }`: a partner holding two or more of them
+/// holds none until its record is corrected (LANGUAGE.md §4, Conflicting
+/// modules), and the finding (S0114) points at the `modules` line and at the
+/// record — the scenario's when it gave the modules, else the roster's.
+fn one_module_only(
+    plan: &Plan,
+    scenario: &Scenario,
+    name: &str,
+    record: Option<&charter_scenario::Partner>,
+    p: &mut PartnerStatic,
+) -> Option<Finding> {
+    let program = &plan.program;
+    let mut distinct = p.modules.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if program.modules_several || distinct.len() < 2 {
+        return None;
+    }
+    let held = distinct
+        .iter()
+        .map(|m| format!("`{}`", program.modules[m.0 as usize].name.name))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    p.modules.clear();
+    let mut finding = Finding::new(
+        FindingCode::ModulesOnePerPartner,
+        format!(
+            "partner `{name}` holds modules {held}, but the policy allows one module per partner; until its record is corrected it holds none of them"
+        ),
+    )
+    .partner(name);
+    if let Some(span) = program.modules_span {
+        finding = finding.rule(span);
+    }
+    if let Some(sp) = record.filter(|sp| !sp.modules.is_empty()) {
+        let file =
+            (scenario.source.partners_file.as_deref()).unwrap_or(&scenario.source.events_file);
+        finding = finding.event(format!("{file}:{}", sp.line));
+    }
+    Some(finding)
 }
 
 pub(crate) fn list_hint<'x>(names: impl Iterator<Item = &'x str>) -> String {

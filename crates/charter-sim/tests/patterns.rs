@@ -108,3 +108,31 @@ fn a_user_who_signed_up_before_the_click_is_not_new() {
         ]
     );
 }
+
+#[test]
+fn a_partner_holding_two_modules_of_one_per_partner_holds_none() {
+    let file = patterns().join("who-may-be-paid/02-two-exclusive-modules.json");
+    let (result, _) = run(&file);
+    let found: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::ModulesOnePerPartner)
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", result.findings);
+    let f = found[0];
+    assert_eq!(
+        f.message,
+        "partner `both` holds modules `Resale` and `Referral`, but the policy allows one module per partner; until its record is corrected it holds none of them"
+    );
+    assert_eq!(f.partner.as_deref(), Some("both"));
+    // The partner record (line 14 of the scenario) and the `modules` line.
+    assert!(
+        f.event
+            .as_deref()
+            .is_some_and(|e| e.ends_with("02-two-exclusive-modules.json:14")),
+        "{:?}",
+        f.event
+    );
+    assert!(f.rule_span.is_some());
+    assert_eq!(f.severity, charter_diagnostics::Severity::Error);
+}
