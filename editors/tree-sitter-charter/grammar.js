@@ -52,6 +52,8 @@ module.exports = grammar({
     // `monthly statement, ...` then `, after collection` or `, hold 30 days`.
     [$.payout_statement],
     [$.payout_period_statement],
+    // `minimum 50 EUR` then `per path`: `per` could start another quantity's unit.
+    [$.payout_minimum],
   ],
 
   rules: {
@@ -329,7 +331,9 @@ module.exports = grammar({
 
     // ------------------------------------------------------------ payout timing
 
-    payout: $ => seq('payout', $.payout_timing, optional(seq(',', $.hold))),
+    payout: $ => seq('payout', $.payout_timing, optional(seq(',', $.hold)),
+      optional(seq(',', $.payout_minimum, optional(seq(',', $.leaving_balance)))),
+      optional(seq(',', $.withheld_until))),
     payout_timing: $ => choice($.payout_within, $.payout_statement, $.payout_period_statement,
       $.payout_netted),
     payout_within: $ => seq('within', $.quantity, 'after', optional($._full), $._payout_anchor),
@@ -343,6 +347,12 @@ module.exports = grammar({
     twice_per_month: _ => seq('twice', 'per', 'month'),
     payout_netted: _ => seq('netted', 'at', 'source'),
     hold: $ => seq('hold', $.quantity),
+    payout_minimum: $ => seq('minimum', $.quantity, optional($.per_path)),
+    per_path: _ => seq('per', 'path'),
+    leaving_balance: $ => seq('balance', $._leaving_effect, 'on', 'leaving'),
+    _leaving_effect: $ => oneOf($.leaving_effect, 'paid', 'forfeited'),
+    withheld_until: $ => seq('withheld', 'until', $.ident,
+      optional(seq(',', 'forfeited', 'after', $.quantity))),
 
     // ------------------------------------------------------------ regions and roster
 

@@ -123,6 +123,8 @@ policies! {
         C1002_1_hold_shorter_than_clawback,
         C1002_2_statement_before_clawback_closes,
         C1003_1_statement_paid_after_next_closes,
+        C1004_1_minimum_unreachable,
+        C1005_1_minimum_without_statement,
         C1201_1_commission_versions_overlap,
         C1201_2_bonus_and_tier_requirement_versions_overlap,
     ],

@@ -329,6 +329,20 @@ codes! {
         bad: "payout statement twice per month, paid within 20 days",
         good: "payout statement twice per month, paid within 5 business days",
     }
+    MinimumUnreachable => {
+        id: "C1004", name: "minimum-unreachable", severity: Warning,
+        summary: "no balance can ever reach a payout minimum",
+        explanation: "`payout …, minimum M` carries a statement's balance forward until it reaches M. When everything paid on that schedule is bounded — no commission, only bonuses paid `once`, whose sum is below M — no balance ever reaches the minimum, and the money is paid (or forfeited) only when the partner leaves. Lower the minimum, or pay those bonuses on another schedule.",
+        bad: "payout statement per quarter, paid within 30 days, minimum 1000 EUR\nbonus welcome: 200 EUR once when sales over trailing 12 months >= 1000 EUR",
+        good: "payout statement per quarter, paid within 30 days, minimum 100 EUR\nbonus welcome: 200 EUR once when sales over trailing 12 months >= 1000 EUR",
+    }
+    BalanceWithoutStatement => {
+        id: "C1005", name: "balance-without-statement", severity: Error,
+        summary: "a payout minimum or withholding on a payout that has no statements",
+        explanation: "`minimum M` carries a balance below M to the next statement, and `withheld until KIND` holds statements until the partner's paperwork is in. Both need statements: `monthly statement, paid in week N of next month` or `statement per PERIOD, paid within D`. A payout `within D after payment` pays each amount on its own, and `netted at source` at once, so there is no balance to carry or withhold. Pay on statements, or drop the clause.",
+        bad: "payout within 30 days after payment, minimum 50 EUR",
+        good: "payout statement per month, paid within 30 days, minimum 50 EUR",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",

@@ -777,10 +777,26 @@ fn payout(p: &Printer, payout: &Payout) -> String {
         ),
         PayoutTiming::NettedAtSource => "netted at source".to_string(),
     };
-    match &payout.hold {
-        Some(hold) => format!("payout {timing}, hold {}", p.src.quantity(hold)),
-        None => format!("payout {timing}"),
+    let mut out = format!("payout {timing}");
+    if let Some(hold) = &payout.hold {
+        out.push_str(&format!(", hold {}", p.src.quantity(hold)));
     }
+    if let Some(m) = &payout.minimum {
+        out.push_str(&format!(", minimum {}", p.src.quantity(&m.amount)));
+        if m.per_path {
+            out.push_str(" per path");
+        }
+        if let Some(effect) = &m.on_leaving {
+            out.push_str(&format!(", balance {} on leaving", effect.name));
+        }
+    }
+    if let Some(w) = &payout.withheld {
+        out.push_str(&format!(", withheld until {}", w.until.name));
+        if let Some(after) = &w.forfeited_after {
+            out.push_str(&format!(", forfeited after {}", p.src.quantity(after)));
+        }
+    }
+    out
 }
 
 fn partner_clause(p: &Printer, kind: &PartnerClauseKind) -> String {

@@ -1216,9 +1216,34 @@ impl Lowerer {
             Some(q) => Some(self.duration(q, DurationUse::Days)?),
             None => None,
         };
+        let minimum = match &p.minimum {
+            Some(m) => Some(PayoutMinimum {
+                amount: self.money(&m.amount)?,
+                per_path: m.per_path,
+                on_leaving: match m.on_leaving.as_ref().map(|w| w.name.as_str()) {
+                    Some("forfeited") => LeavingBalance::Forfeited,
+                    _ => LeavingBalance::Paid,
+                },
+                span: m.amount.span,
+            }),
+            None => None,
+        };
+        let withheld = match &p.withheld {
+            Some(w) => Some(Withheld {
+                until: named(&w.until, &[]),
+                forfeited_after: match &w.forfeited_after {
+                    Some(q) => Some(self.duration(q, DurationUse::Deadline)?),
+                    None => None,
+                },
+                span: w.until.span,
+            }),
+            None => None,
+        };
         Some(PayoutSchedule {
             timing,
             hold,
+            minimum,
+            withheld,
             scope,
             span,
         })

@@ -836,7 +836,53 @@ impl StatementPeriod {
 pub struct PayoutSchedule {
     pub timing: PayoutTiming,
     pub hold: Option<Duration>,
+    /// `minimum 50 USD`: a statement below it carries its balance forward.
+    pub minimum: Option<PayoutMinimum>,
+    /// `withheld until KIND[, forfeited after D]`: paperwork.
+    pub withheld: Option<Withheld>,
     pub scope: Scope,
+    pub span: Span,
+}
+
+/// `minimum 50 USD [per path][, balance paid|forfeited on leaving]`
+/// (LANGUAGE.md §4, Balances).
+#[derive(Clone, Debug, Serialize)]
+pub struct PayoutMinimum {
+    pub amount: Money,
+    /// One balance per attribution path (`per path`), else one per schedule.
+    pub per_path: bool,
+    pub on_leaving: LeavingBalance,
+    pub span: Span,
+}
+
+/// What the first statement closing on or after the partner's contract end
+/// does with a balance below the minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeavingBalance {
+    /// Pays it whatever its size (the default).
+    Paid,
+    /// Forfeits it.
+    Forfeited,
+}
+
+impl LeavingBalance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeavingBalance::Paid => "paid",
+            LeavingBalance::Forfeited => "forfeited",
+        }
+    }
+}
+
+/// `withheld until tax_form[, forfeited after 90 days]`: a statement is paid
+/// only once the partner has an `activity` of kind `until`; an amount still
+/// withheld `forfeited_after` its first statement is forfeited.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withheld {
+    /// The activity kind that brings the paperwork in.
+    pub until: Named,
+    pub forfeited_after: Option<Duration>,
     pub span: Span,
 }
 

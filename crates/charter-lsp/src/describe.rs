@@ -336,6 +336,21 @@ pub fn payout(p: &PayoutSchedule) -> String {
     if let Some(h) = p.hold {
         out.push_str(&format!(", held {h}"));
     }
+    if let Some(m) = &p.minimum {
+        out.push_str(&format!(
+            ", at least {} {} per statement{} (a smaller balance is carried forward; {} on leaving)",
+            m.amount.amount.normalize(),
+            m.amount.currency,
+            if m.per_path { " and path" } else { "" },
+            m.on_leaving.as_str()
+        ));
+    }
+    if let Some(w) = &p.withheld {
+        out.push_str(&format!(", withheld until `{}`", w.until.name));
+        if let Some(after) = w.forfeited_after {
+            out.push_str(&format!(" (forfeited {after} after its statement)"));
+        }
+    }
     out
 }
 

@@ -556,6 +556,12 @@ impl Walker<'_> {
         if let Some(h) = &p.hold {
             self.quantity(h);
         }
+        if let Some(m) = &p.minimum {
+            self.quantity(&m.amount);
+        }
+        if let Some(after) = p.withheld.as_ref().and_then(|w| w.forfeited_after.as_ref()) {
+            self.quantity(after);
+        }
     }
 
     fn partner(&mut self, p: &Partner) {

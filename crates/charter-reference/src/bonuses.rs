@@ -79,6 +79,7 @@ pub fn after_payment(
             exact: from_decimal(bonus.amount.amount),
             earned: event.date,
             due: due_dates::due(world, &bonus.scope, None, event.date, None),
+            path: None,
         });
     }
     Ok(out)

@@ -35,8 +35,8 @@
 //! amounts made here.
 
 use charter_ir::{
-    Anchor, BaseKind, Benefit, Collector, CommissionRule, InvoiceFilter, PayoutTiming, RateSpec,
-    Scope, Settlement, WindowSpec,
+    Anchor, AttributionMethod, BaseKind, Benefit, Collector, CommissionRule, InvoiceFilter,
+    PayoutTiming, RateSpec, Scope, Settlement, WindowSpec,
 };
 use charter_scenario::{CollectedBy, EventKind, PartnerId};
 use chrono::NaiveDate;
@@ -59,6 +59,9 @@ pub struct Earning {
     pub exact: Fraction,
     pub earned: NaiveDate,
     pub due: NaiveDate,
+    /// The attribution path of the claim it was earned through (`None` for
+    /// bonuses); a clawback's is its commission's (§4 Balances).
+    pub path: Option<AttributionMethod>,
 }
 
 /// Whether the partner receives `benefit` at `now`.
@@ -351,6 +354,7 @@ fn earning(
             earned,
             Some(invoice.date),
         ),
+        path: Some(owner.method),
     }
 }
 

@@ -45,7 +45,7 @@ pub fn schedule<'a>(
 }
 
 /// The last day of week `week` of the month after `date`'s.
-fn statement_day(date: NaiveDate, week: u32) -> NaiveDate {
+pub(crate) fn statement_day(date: NaiveDate, week: u32) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
     let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
     let after = next.checked_add_months(Months::new(1)).unwrap_or(next);

@@ -25,6 +25,7 @@
 
 pub mod assumptions;
 pub mod attribution;
+pub mod balances;
 pub mod bonuses;
 pub mod commissions;
 pub mod compare;
@@ -129,6 +130,7 @@ pub fn simulate_assuming(
     };
     let mut earned: Vec<Earning> = Vec::new();
     let mut payouts: Vec<Payout> = Vec::new();
+    let mut paths = Vec::new();
     for now in 0..world.events.len() {
         let new = match world.events.get(now).map(|e| &e.kind) {
             Some(EventKind::Payment { .. }) => {
@@ -147,6 +149,7 @@ pub fn simulate_assuming(
             let clawback = e.exact < zero();
             earned.push(e.clone());
             if !(clawback && amount == Decimal::ZERO) {
+                paths.push(e.path);
                 payouts.push(Payout {
                     partner: world.scenario.names.partner(e.partner).to_string(),
                     customer: e.customer,
@@ -159,6 +162,7 @@ pub fn simulate_assuming(
             }
         }
     }
+    balances::apply(&world, &mut payouts, &paths);
     let partners = facts::listed_partners(&world);
     let totals = partners
         .iter()

@@ -121,6 +121,16 @@ pub fn on_refund(
             })
             .fold(zero(), |sum, e| sum + e.exact.clone());
         let back: Fraction = -(commission * refund.clone() / paid.clone());
+        // The path of the commission's latest earning on the invoice.
+        let path = earned
+            .iter()
+            .rev()
+            .find(|e| {
+                e.partner == partner
+                    && e.rule == rule_name
+                    && e.invoice.as_deref() == Some(invoice_name.as_str())
+            })
+            .and_then(|e| e.path);
         out.push(Earning {
             partner,
             customer: Some(world.scenario.names.customer(invoice.customer).to_string()),
@@ -135,6 +145,7 @@ pub fn on_refund(
                 event.date,
                 Some(invoice.date),
             ),
+            path,
         });
     }
     Ok(out)

@@ -89,3 +89,9 @@ fn who_may_be_paid() {
     let problems = run("who-may-be-paid");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn payout_thresholds() {
+    let problems = run("payout-thresholds");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -305,6 +305,26 @@ fn timing_words(s: &PayoutSchedule) -> String {
     if let Some(hold) = s.hold {
         text.push_str(&format!(", after a hold of {hold}"));
     }
+    if let Some(m) = &s.minimum {
+        text.push_str(&format!(
+            "; a statement below {} {} pays nothing and carries its balance to the next{}; when the partner leaves, a balance below the minimum is {}",
+            m.amount.amount.normalize(),
+            m.amount.currency,
+            if m.per_path { " (one balance per attribution path)" } else { "" },
+            m.on_leaving.as_str()
+        ));
+    }
+    if let Some(w) = &s.withheld {
+        text.push_str(&format!(
+            "; withheld until the partner's `{}` is in",
+            w.until.name
+        ));
+        if let Some(after) = w.forfeited_after {
+            text.push_str(&format!(
+                ", forfeited if still withheld {after} after its statement"
+            ));
+        }
+    }
     text
 }
 

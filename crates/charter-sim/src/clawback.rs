@@ -42,6 +42,7 @@ impl PartnerRun<'_, '_> {
                 continue;
             };
             let r = RuleId(c.rule);
+            let path = c.path;
             let before = c.account.refundable();
             if before.is_zero() {
                 continue;
@@ -93,6 +94,9 @@ impl PartnerRun<'_, '_> {
                 rp.settlement,
                 why,
             );
+            if let Some(p) = self.out.payouts.last_mut() {
+                p.path = path;
+            }
         }
     }
 }

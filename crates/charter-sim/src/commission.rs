@@ -260,6 +260,15 @@ impl PartnerRun<'_, '_> {
             a.earn(&raw, rounding)
         });
         let value = settled.amount;
+        let path = Some(sale.claim.method);
+        if let Some(c) = self
+            .st
+            .books
+            .get_mut(&sale.invoice)
+            .and_then(|b| b.commissions.iter_mut().find(|c| c.rule == r.0))
+        {
+            c.path = path;
+        }
         let rate = rated.rate.to_decimal();
         self.st.ledger.push(crate::partner::LedgerEntry {
             rule: r.0,
@@ -303,6 +312,9 @@ impl PartnerRun<'_, '_> {
             rp.settlement,
             why,
         );
+        if let Some(p) = self.out.payouts.last_mut() {
+            p.path = path;
+        }
         for top_up in top_ups {
             self.out.payouts.push(top_up);
             self.renumber_last();
@@ -338,6 +350,7 @@ pub(crate) fn account<T>(
                 rule: r.0,
                 base: Decimal::ZERO,
                 account: Account::default(),
+                path: None,
             });
             book.commissions.len() - 1
         }

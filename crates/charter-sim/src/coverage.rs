@@ -19,6 +19,8 @@ pub enum FiredKind {
     TopUp,
     Clawback,
     Bonus,
+    /// An amount forfeited (a balance on leaving, or missing paperwork).
+    Forfeiture,
 }
 
 /// Which window admitted a commission's invoice.
@@ -85,7 +87,10 @@ impl<'a> Simulation<'a> {
                 return fired;
             };
             // (A boxed explanation derefs to the same.)
-            let why: &Why = why;
+            let mut why: &Why = why;
+            while let Why::Balanced { inner, .. } = why {
+                why = inner;
+            }
             let due = match why {
                 Why::Commission(c) => {
                     let spec = &program.commissions[c.rule.0 as usize].rate;
@@ -125,6 +130,11 @@ impl<'a> Simulation<'a> {
                     *due
                 }
                 Why::Bonus { due, .. } => *due,
+                Why::Balanced { .. } => return fired,
+                Why::Forfeited { .. } => {
+                    fired.kind = FiredKind::Forfeiture;
+                    return fired;
+                }
             };
             fired.schedule = match due {
                 DueWhy::Within { schedule, .. } | DueWhy::Statement { schedule, .. } => {

@@ -190,6 +190,18 @@ pub(crate) enum Why {
         bonus: BonusId,
         due: DueWhy,
     },
+    /// A payout on a schedule with a minimum or withholding: its own
+    /// explanation, then what its statements did (`balances.rs`).
+    Balanced {
+        inner: Box<Why>,
+        balance: crate::balances::BalanceWhy,
+    },
+    /// An amount forfeited: taken back on the day (`balances.rs`).
+    Forfeited {
+        amount: Decimal,
+        earned: NaiveDate,
+        forfeit: crate::balances::Forfeit,
+    },
 }
 
 /// Text each explanation of a rule or schedule repeats, written once per run.
@@ -606,6 +618,15 @@ impl Render<'_> {
                 s.end();
                 self.due_line(due, f.earned, s);
             }
+            Why::Balanced { inner, balance } => {
+                self.write(inner, f, s);
+                crate::balances::write_balance(self.plan, balance, s);
+            }
+            Why::Forfeited {
+                amount,
+                earned,
+                forfeit,
+            } => crate::balances::write_forfeit(currency, *amount, *earned, forfeit, s),
         }
     }
 

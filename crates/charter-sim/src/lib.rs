@@ -9,6 +9,7 @@
 //! exact decimals, rounded once per payout by the policy's rounding rule.
 
 mod attribution;
+mod balances;
 mod bonus;
 mod clawback;
 mod commission;

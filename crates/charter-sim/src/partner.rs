@@ -91,6 +91,8 @@ pub(crate) struct InvoiceCommission {
     pub rule: u16,
     pub base: Decimal,
     pub account: Account,
+    /// The attribution path of its latest earning (`balances.rs`).
+    pub path: Option<charter_ir::AttributionMethod>,
 }
 
 /// The partner's commissions on one invoice.

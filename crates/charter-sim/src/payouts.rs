@@ -10,7 +10,7 @@ use crate::explain::Why;
 use crate::findings::{Finding, FindingCode};
 use crate::partner::{PartnerState, PartnerStatic};
 use crate::plan::{BonusId, Plan, RuleId};
-use charter_ir::{Duration, Settlement};
+use charter_ir::{AttributionMethod, Duration, Settlement};
 use charter_scenario::{CustomerId, InvoiceId, PartnerId, Scenario};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -41,6 +41,8 @@ pub(crate) struct PayoutRec {
     pub due: NaiveDate,
     pub settlement: Settlement,
     pub why: Option<Box<Why>>,
+    /// The attribution path of a commission's claim (`balances.rs`, `per path`).
+    pub path: Option<AttributionMethod>,
 }
 
 /// What a partner's run produced.
@@ -146,6 +148,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
             due,
             settlement,
             why,
+            path: None,
         });
         self.n = self.n.saturating_add(1);
     }

@@ -665,6 +665,10 @@ pub fn pay(
         };
         run.credit(&credit);
     }
+    run.settle_balances(options.as_of.unwrap_or_else(|| {
+        keys.last()
+            .map_or(charter_ir::units::FIRST_DATE, |k| k.date)
+    }));
     let mut recs = std::mem::take(&mut run.out.payouts);
     drop(run);
     recs.sort_by_key(|p| p.key);

@@ -186,6 +186,12 @@ impl PartnerRun<'_, '_> {
                 due,
                 settlement: rp.settlement,
                 why,
+                path: self
+                    .st
+                    .books
+                    .get(&invoice)
+                    .and_then(|b| b.commissions.iter().find(|c| c.rule == r.0))
+                    .and_then(|c| c.path),
             });
         }
         out

@@ -649,6 +649,26 @@ pub enum AttributionClauseKind {
 pub struct Payout {
     pub timing: PayoutTiming,
     pub hold: Option<Quantity>,
+    /// `minimum 50 USD [per path][, balance paid|forfeited on leaving]`.
+    pub minimum: Option<PayoutMinimum>,
+    /// `withheld until KIND[, forfeited after D]`.
+    pub withheld: Option<Withheld>,
+}
+
+/// `minimum 50 USD [per path][, balance paid|forfeited on leaving]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PayoutMinimum {
+    pub amount: Quantity,
+    pub per_path: bool,
+    /// `paid` or `forfeited`.
+    pub on_leaving: Option<Ident>,
+}
+
+/// `withheld until KIND[, forfeited after D]`: KIND is an activity kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withheld {
+    pub until: Ident,
+    pub forfeited_after: Option<Quantity>,
 }
 
 #[derive(Clone, Debug, Serialize)]

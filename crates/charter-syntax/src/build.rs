@@ -1072,10 +1072,42 @@ impl Builder {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let timing_pair = self.next(&mut inner, span, "payout timing")?;
-        let hold = match inner.next() {
-            Some(h) => Some(self.quantity(self.next(&mut h.into_inner(), span, "hold")?)?),
-            None => None,
-        };
+        let (mut hold, mut minimum, mut withheld) = (None, None, None);
+        for option in inner {
+            match option.as_rule() {
+                Rule::hold => {
+                    hold =
+                        Some(self.quantity(self.next(&mut option.into_inner(), span, "hold")?)?)
+                }
+                Rule::payout_minimum => {
+                    let mut parts = option.into_inner();
+                    let amount = self.quantity(self.next(&mut parts, span, "minimum")?)?;
+                    minimum = Some(PayoutMinimum {
+                        amount,
+                        per_path: parts.next().is_some(),
+                        on_leaving: None,
+                    });
+                }
+                Rule::leaving_balance => {
+                    let effect = self.next(&mut option.into_inner(), span, "leaving effect")?;
+                    if let Some(m) = &mut minimum {
+                        m.on_leaving = Some(self.word(effect));
+                    }
+                }
+                _ => {
+                    let mut parts = option.into_inner();
+                    let until = self.ident(self.next(&mut parts, span, "paperwork")?);
+                    let forfeited_after = match parts.next() {
+                        Some(q) => Some(self.quantity(q)?),
+                        None => None,
+                    };
+                    withheld = Some(Withheld {
+                        until,
+                        forfeited_after,
+                    });
+                }
+            }
+        }
         let t = self.next(&mut timing_pair.into_inner(), span, "timing")?;
         let timing = match t.as_rule() {
             Rule::payout_within => {
@@ -1135,7 +1167,12 @@ impl Builder {
             }
             _ => PayoutTiming::NettedAtSource,
         };
-        Ok(Payout { timing, hold })
+        Ok(Payout {
+            timing,
+            hold,
+            minimum,
+            withheld,
+        })
     }
 
     fn partner(&self, pair: Pair<Rule>) -> R<Partner> {

@@ -22,18 +22,19 @@ syn keyword charterItem commission bonus attribute payout region partner obligat
 syn keyword charterItem require
 " Clause keywords and connectives.
 syn keyword charterKeyword active after agreement agreements amount approval as at
-syn keyword charterKeyword automatically before below bounds by claims clawback collected_by
-syn keyword charterKeyword commissions compete count currency customer customers decided
-syn keyword charterKeyword default discount down earned elect elected eligible entities
-syn keyword charterKeyword entity exclusive existing first for force from full grant hold
-syn keyword charterKeyword holidays in individually installation invite invoices joined keep
-syn keyword charterKeyword last lifetime majeure marginal monthly next no non obligations of
-syn keyword charterKeyword on once one only orders over paid payments pays per products
+syn keyword charterKeyword automatically balance before below bounds by claims clawback
+syn keyword charterKeyword collected_by commissions compete count currency customer
+syn keyword charterKeyword customers decided default discount down earned elect elected
+syn keyword charterKeyword eligible entities entity exclusive existing first for force
+syn keyword charterKeyword forfeited from full grant hold holidays in individually
+syn keyword charterKeyword installation invite invoices joined keep last leaving lifetime
+syn keyword charterKeyword majeure marginal minimum monthly next no non obligations of on
+syn keyword charterKeyword once one only orders over paid path payments pays per products
 syn keyword charterKeyword qualifications rate renewals renews request required retroactive
 syn keyword charterKeyword revenue review rounding sales self_referral set settle several
 syn keyword charterKeyword source split staff statement stop suspends target term
-syn keyword charterKeyword termination to trailing twice up uplift users waive when where
-syn keyword charterKeyword while whole with within writing
+syn keyword charterKeyword termination to trailing twice until up uplift users waive when
+syn keyword charterKeyword where while whole with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

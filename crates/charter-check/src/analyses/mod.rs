@@ -11,6 +11,7 @@
 //! | `stacking`    | C0901 commission plus discount over 100%, C0902 split over 100%    |
 //! | `paths`       | C0903 two commissions paying for the same attribution path         |
 //! | `cadence`     | C1003 a statement paid after the next one closes                   |
+//! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
@@ -26,6 +27,7 @@
 //! they stay silent about that construct rather than report a consequence of
 //! the same mistake.
 
+mod balances;
 mod benefits;
 mod brackets;
 mod cadence;
@@ -68,6 +70,7 @@ pub fn run(
     paths::check(&cx, &mut out);
     timing::check(&cx, &mut out);
     cadence::check(&cx, &mut out);
+    balances::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);

@@ -203,6 +203,8 @@ fn before_clawback_closes(
     let end = cx.trim(payout.span);
     let reads_as_payout = cx.text(end).is_some_and(|t| t.starts_with("payout"));
     if payout.hold.is_none()
+        && payout.minimum.is_none()
+        && payout.withheld.is_none()
         && reads_as_payout
         && !matches!(payout.timing, PayoutTiming::NettedAtSource)
     {

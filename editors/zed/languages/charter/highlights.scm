@@ -39,6 +39,7 @@
   (exclusive)
   (full)
   (invoice_kind)
+  (leaving_effect)
   (marginal)
   (metric_kind)
   (once)
@@ -81,20 +82,20 @@
 
 [
   "active" "after" "agreement" "agreements" "amount" "approval" "as" "at"
-  "attribute" "automatically" "before" "below" "benefit" "bonus" "bounds" "by"
+  "attribute" "automatically" "balance" "before" "below" "benefit" "bonus" "bounds" "by"
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
   "commissions" "compete" "contract" "count" "currency" "customer" "customers"
   "decided" "default" "discount" "earned" "elect" "elected" "eligible" "entities" "entity"
-  "existing" "for" "force" "from" "grant" "hold" "holidays" "import" "in"
+  "existing" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
-  "lifetime" "majeure" "module" "modules" "month" "monthly" "netted" "new" "next"
+  "leaving" "lifetime" "majeure" "minimum" "module" "modules" "month" "monthly" "netted" "new" "next"
   "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
-  "over" "paid" "partner" "pays" "payout" "per" "products" "program"
+  "over" "paid" "partner" "path" "pays" "payout" "per" "products" "program"
   "qualifications"
   "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
   "statement" "stop" "suspends" "target" "term" "termination" "tier" "tiers" "to"
-  "track" "tracks" "trailing" "twice" "uplift" "users" "vendor_contact" "waive" "week" "when"
-  "where" "while" "whole" "with" "within" "writing" "year"
+  "track" "tracks" "trailing" "twice" "until" "uplift" "users" "vendor_contact" "waive" "week" "when"
+  "where" "while" "whole" "with" "withheld" "within" "writing" "year"
 ] @keyword
