@@ -246,7 +246,8 @@ module.exports = grammar({
     per_event: $ => $.new_customer,
     new_customer: _ => seq('new', 'customer'),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),
-    base_filter: $ => choice($.on_invoices, $.collected_filter, $.product_filter, $.path_filter),
+    base_filter: $ => choice($.first_subscription, $.on_invoices, $.collected_filter, $.product_filter, $.path_filter),
+    first_subscription: _ => seq('on', 'first', 'subscription'),
     path_filter: $ => seq('by', $._attribution_method),
     on_invoices: $ => seq('on', optional($._invoice_kind), 'invoices'),
     _invoice_kind: $ => oneOf($.invoice_kind, 'new', 'renewal'),
@@ -255,7 +256,9 @@ module.exports = grammar({
     product_filter: $ => seq('for', 'products', $.name_list),
 
     window: $ => choice($.window_within, $.window_lifetime, $.window_while),
-    window_within: $ => seq('within', $.quantity, $._window_rel, $._anchor),
+    window_within: $ => seq('within', $.quantity, $._window_rel, $._anchor, optional($.per_subscription)),
+    // One token: `per` may also start the next clause (`per new customer`).
+    per_subscription: _ => token(seq('per', /[ \t]+/, 'subscription')),
     _window_rel: $ => oneOf($.window_rel, 'from', 'after'),
     _anchor: $ => oneOf($.anchor, 'first_invoice', 'first_payment', 'first_order', 'referral',
       'registration', 'attachment', 'attribution', 'contract_start'),

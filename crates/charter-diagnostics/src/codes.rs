@@ -343,6 +343,13 @@ codes! {
         bad: "payout within 30 days after payment, minimum 50 EUR",
         good: "payout statement per month, paid within 30 days, minimum 50 EUR",
     }
+    WindowNotPerSubscription => {
+        id: "C1006", name: "window-not-per-subscription", severity: Error,
+        summary: "a window `per subscription` counts from a date the subscription does not have",
+        explanation: "`within D from first_invoice per subscription` opens one window for each subscription of the customer (a cross-sell is a new subscription), from that subscription's own first invoice. A referral, registration, attachment, attribution, first order or contract start happens once per customer or partner, and the first payment is the customer's: every subscription's window would be the customer's, and `per subscription` would change nothing. Count from `first_invoice`, or drop `per subscription`.",
+        bad: "commission c: 10% of payments, within 12 months from referral per subscription",
+        good: "commission c: 10% of payments, within 12 months from first_invoice per subscription",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",

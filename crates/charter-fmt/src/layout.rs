@@ -646,6 +646,7 @@ fn base(b: &Base) -> String {
             BaseFilter::Path { method, .. } => {
                 text.push_str(&format!(" by {}", method.name));
             }
+            BaseFilter::FirstSubscription { .. } => text.push_str(" on first subscription"),
         }
     }
     text
@@ -657,11 +658,17 @@ fn window(p: &Printer, w: &Window) -> String {
             length,
             from,
             anchor,
+            per_subscription,
         } => format!(
-            "within {} {} {}",
+            "within {} {} {}{}",
             p.src.quantity(length),
             if *from { "from" } else { "after" },
-            anchor.name
+            anchor.name,
+            if per_subscription.is_some() {
+                " per subscription"
+            } else {
+                ""
+            }
         ),
         WindowKind::Lifetime => "for lifetime".to_string(),
         WindowKind::WhileContractActive => "while contract active".to_string(),

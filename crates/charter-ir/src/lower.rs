@@ -745,6 +745,7 @@ impl Lowerer {
         let mut rate: Option<(RateSpec, Span)> = None;
         let mut base: Option<BaseSpec> = None;
         let mut window: Option<(WindowSpec, Span)> = None;
+        let mut per_subscription = None;
         // `per new customer`: the rate is a fixed amount, not a percentage.
         let per = c.head.as_ref().is_some_and(|h| h.base.per)
             || c.clauses
@@ -761,6 +762,7 @@ impl Lowerer {
             base = Some(base_spec(&head.base));
             if let Some(w) = &head.window {
                 window = self.window(w).map(|x| (x, w.span));
+                per_subscription = per_subscription_of(w);
             }
         }
         let mut bounds = None;
@@ -785,7 +787,8 @@ impl Lowerer {
                 }
                 ast::CommissionClauseKind::Base(b) => base = Some(base_spec(b)),
                 ast::CommissionClauseKind::Window(w) => {
-                    window = self.window(w).map(|x| (x, w.span))
+                    window = self.window(w).map(|x| (x, w.span));
+                    per_subscription = per_subscription_of(w);
                 }
                 ast::CommissionClauseKind::Bounds { low, high } => {
                     if let (Some(l), Some(h)) = (self.percent(low), self.percent(high)) {
@@ -909,6 +912,7 @@ impl Lowerer {
             base,
             window,
             window_span,
+            per_subscription,
             bounds,
             uplifts,
             eligibility: elig,
@@ -1801,6 +1805,7 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
         collected_by: None,
         products: Vec::new(),
         path: None,
+        first_subscription: None,
         span: b.span,
     };
     for f in &b.filters {
@@ -1823,9 +1828,22 @@ fn base_spec(b: &ast::Base) -> BaseSpec {
             ast::BaseFilter::Path { method, span } => {
                 spec.path = AttributionMethod::parse(&method.name).map(|m| (m, *span))
             }
+            ast::BaseFilter::FirstSubscription { span } => spec.first_subscription = Some(*span),
         }
     }
     spec
+}
+
+/// Where a window says `per subscription`, if it does.
+fn per_subscription_of(w: &ast::Window) -> Option<Span> {
+    match &w.kind {
+        ast::WindowKind::Within {
+            per_subscription, ..
+        } => *per_subscription,
+        ast::WindowKind::Lifetime
+        | ast::WindowKind::WhileContractActive
+        | ast::WindowKind::WhileCustomerPays => None,
+    }
 }
 
 /// Unit checks for one literal outside a policy file, such as a what-if

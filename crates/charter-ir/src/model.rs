@@ -445,6 +445,9 @@ pub struct BaseSpec {
     /// `by referral`: only customers the partner holds through this
     /// attribution path (the method of its owning claim).
     pub path: Option<(AttributionMethod, Span)>,
+    /// `on first subscription`: only the invoices of the customer's first
+    /// subscription (the one its first invoice bills).
+    pub first_subscription: Option<Span>,
     pub span: Span,
 }
 
@@ -653,6 +656,10 @@ pub struct CommissionRule {
     pub base: BaseSpec,
     pub window: WindowSpec,
     pub window_span: Option<Span>,
+    /// `… per subscription`: the `within` window starts again at each
+    /// subscription of the customer (a cross-sell), counted from that
+    /// subscription's first invoice or payment.
+    pub per_subscription: Option<Span>,
     pub bounds: Option<(Percent, Percent, Span)>,
     pub uplifts: Vec<Uplift>,
     pub eligibility: Option<Eligibility>,

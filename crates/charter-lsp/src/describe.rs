@@ -60,6 +60,9 @@ pub fn base(b: &BaseSpec) -> String {
     if let Some((path, _)) = b.path {
         out.push_str(&format!(" of customers won by {}", path.as_str()));
     }
+    if b.first_subscription.is_some() {
+        out.push_str(" on the customer's first subscription");
+    }
     out
 }
 

@@ -423,7 +423,12 @@ fn commission(out: &mut Vec<String>, p: &Program, c: &CommissionRule) {
         );
     }
     bullet(out, format!("of {}", describe::base(&c.base)));
-    bullet(out, format!("window: {}", describe::window(&c.window)));
+    let per = if c.per_subscription.is_some() {
+        ", per subscription"
+    } else {
+        ""
+    };
+    bullet(out, format!("window: {}{per}", describe::window(&c.window)));
     if let Some(e) = &c.eligibility {
         bullet(out, format!("eligible: {}", eligibility(e)));
     }

@@ -430,6 +430,7 @@ impl Walker<'_> {
                 }
                 BaseFilter::Products { names, .. } => self.names(names),
                 BaseFilter::Path { method, .. } => self.word(method, WordKind::AttributionMethod),
+                BaseFilter::FirstSubscription { .. } => {}
             }
         }
     }

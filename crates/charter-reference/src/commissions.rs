@@ -46,7 +46,8 @@ use crate::exact::{from_decimal, Fraction};
 use crate::facts::{self, Facts};
 use crate::world::{Invoice, World};
 use crate::{
-    contest, contract_end, due_dates, full_payment, new_customers, rates, standing, Unsupported,
+    contest, contract_end, due_dates, full_payment, new_customers, rates, standing, subscriptions,
+    Unsupported,
 };
 
 /// An amount earned (or, negative, clawed back), before rounding.
@@ -295,7 +296,12 @@ fn in_window(
         WindowSpec::Unbounded | WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => true,
         WindowSpec::WhileContractActive => contract_end::runs_on(world, now, facts, invoice.date),
         WindowSpec::Within { length, anchor } => {
-            match anchor_date(world, now, *anchor, invoice, owner, facts)? {
+            let start = if rule.per_subscription.is_some() {
+                subscriptions::anchor_date(world, now, *anchor, invoice)
+            } else {
+                anchor_date(world, now, *anchor, invoice, owner, facts)?
+            };
+            match start {
                 Some(start) => {
                     start <= invoice.date && invoice.date < length.after(start, world.holidays())
                 }
@@ -327,6 +333,7 @@ pub fn earns(
         && in_scope(world, now, &rule.scope, facts)?
         && admitted(world, now, rule, facts)?
         && requirements_met(world, now, &rule.scope, facts)?
+        && subscriptions::on_first_subscription(world, now, rule, invoice)
         && in_window(world, now, rule, invoice, owner, facts)?
         && rule.base.path.is_none_or(|(path, _)| owner.method == path)
         && !contract_end::stops(world, now, facts, invoice, earned))

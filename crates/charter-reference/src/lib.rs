@@ -11,7 +11,7 @@
 //!
 //! One module per paragraph of §4, in its order, each quoting the paragraph
 //! it implements: [`order`], [`attribution`], [`contest`] (contested
-//! customers), [`commissions`], [`rates`], [`full_payment`], [`contract_end`],
+//! customers), [`commissions`], [`subscriptions`], [`rates`], [`full_payment`], [`contract_end`],
 //! [`refunds`], [`due_dates`], [`bonuses`], [`standing`] (tier standing),
 //! [`assumptions`]. Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
@@ -42,6 +42,7 @@ pub mod rates;
 pub mod refunds;
 pub mod regions;
 pub mod standing;
+pub mod subscriptions;
 pub mod world;
 
 use charter_check::CheckedProgram;

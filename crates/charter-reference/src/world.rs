@@ -35,6 +35,8 @@ pub struct Invoice {
     pub in_currency: bool,
     pub product: Option<String>,
     pub renewal: bool,
+    /// The subscription it bills, by name (`None`: the customer's unnamed one).
+    pub subscription: Option<String>,
 }
 
 /// A payment or a refund on an invoice.
@@ -71,6 +73,7 @@ impl<'a> World<'a> {
                     currency,
                     product,
                     renewal,
+                    subscription,
                 } if *invoice == id => Some(Invoice {
                     id,
                     position,
@@ -82,6 +85,8 @@ impl<'a> World<'a> {
                         .is_none_or(|c| c.as_str() == self.program.currency),
                     product: product.map(|p| self.scenario.names.symbol(p).to_string()),
                     renewal: *renewal,
+                    subscription: subscription
+                        .map(|s| self.scenario.names.symbol(s.symbol()).to_string()),
                 }),
                 _ => None,
             })

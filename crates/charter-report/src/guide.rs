@@ -363,7 +363,12 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
             Some((m, _)) => format!(" of customers won by {}", m.as_str()),
             None => String::new(),
         };
-        format!("{kind}{filter}{by}{products}{path}")
+        let first = if c.base.first_subscription.is_some() {
+            " on the customer's first subscription"
+        } else {
+            ""
+        };
+        format!("{kind}{filter}{by}{products}{path}{first}")
     };
     let (rate, rate_head, rate_rows) = match &c.rate {
         RateSpec::Flat { rate } => (rate.to_string(), vec![], vec![]),
@@ -397,7 +402,12 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
         Scope::Program => "Every partner receives".to_string(),
         other => format!("{} receive", capitalize(&scope_words(other))),
     };
-    let summary = format!("{who} {rate} of {base}, {}.", window_words(&c.window));
+    let per = if c.per_subscription.is_some() {
+        ", each subscription counted on its own"
+    } else {
+        ""
+    };
+    let summary = format!("{who} {rate} of {base}, {}{per}.", window_words(&c.window));
     let mut details = Vec::new();
     if let Some((low, high, _)) = c.bounds {
         details.push(format!("The rate stays between {low} and {high}."));

@@ -28,7 +28,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{count_newlines, explain, find_newline, locate, offset_in, utf8, Problem, Step};
 use crate::event::{EventTables, InvoiceDecl, RawEvent, Rejection};
-use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, Symbol};
+use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, SubscriptionId, Symbol};
 use crate::names::{Interner, NameSeq};
 use crate::value::quoted;
 
@@ -802,12 +802,18 @@ impl IdMaps<'_> {
                 invoice,
                 customer,
                 product,
+                subscription,
                 ..
             } => {
                 i(invoice);
                 c(customer);
                 if let Some(x) = product {
                     s(x);
+                }
+                if let Some(x) = subscription {
+                    let mut symbol = x.symbol();
+                    s(&mut symbol);
+                    *x = SubscriptionId::of(symbol);
                 }
             }
             EventKind::Payment { invoice, .. } | EventKind::Refund { invoice, .. } => i(invoice),

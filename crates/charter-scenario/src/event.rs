@@ -16,7 +16,8 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::model::{
-    CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, Symbol,
+    CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, SubscriptionId,
+    Symbol,
 };
 use crate::names::{Interner, NameList};
 use crate::tabular::Cell;
@@ -44,6 +45,7 @@ pub(crate) enum Field {
     Tier,
     Qualification,
     Count,
+    Subscription,
 }
 
 /// What a field holds; the schema test checks the schema says the same,
@@ -61,7 +63,7 @@ pub(crate) enum ValueKind {
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 19] = [
+    pub(crate) const ALL: [Field; 20] = [
         Field::Date,
         Field::Type,
         Field::Id,
@@ -81,6 +83,7 @@ impl Field {
         Field::Tier,
         Field::Qualification,
         Field::Count,
+        Field::Subscription,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Field {
             Field::Tier => "tier",
             Field::Qualification => "qualification",
             Field::Count => "count",
+            Field::Subscription => "subscription",
         }
     }
 
@@ -128,6 +132,7 @@ impl Field {
             "tier" => Field::Tier,
             "qualification" => Field::Qualification,
             "count" => Field::Count,
+            "subscription" => Field::Subscription,
             _ => return None,
         })
     }
@@ -144,7 +149,8 @@ impl Field {
             | Field::Invoice
             | Field::Kind
             | Field::Tier
-            | Field::Qualification => ValueKind::Name,
+            | Field::Qualification
+            | Field::Subscription => ValueKind::Name,
             Field::Approved | Field::RequestedByCustomer | Field::Renewal => ValueKind::Bool,
             Field::Amount => ValueKind::Amount,
             Field::Currency => ValueKind::Currency,
@@ -187,7 +193,7 @@ impl EventType {
             EventType::Registration => &[Id, Opportunity, Approved, Decided],
             EventType::Attachment => &[Id, RequestedByCustomer],
             EventType::Order => &[Id, Product, Opportunity, Partner],
-            EventType::Invoice => &[Currency, Product, Renewal],
+            EventType::Invoice => &[Currency, Product, Renewal, Subscription],
             EventType::Payment => &[Id, CollectedBy],
             EventType::VendorContact
             | EventType::Signup
@@ -285,6 +291,7 @@ pub(crate) struct RawEvent<'de> {
     tier: Option<Cow<'de, str>>,
     qualification: Option<Cow<'de, str>>,
     count: Option<u32>,
+    subscription: Option<Cow<'de, str>>,
 }
 
 /// A key of an event object.
@@ -400,6 +407,7 @@ fn fill<'de, A: MapAccess<'de>>(ev: &mut RawEvent<'de>, mut map: A) -> Result<()
             Field::Tier => ev.tier = text(&mut map)?,
             Field::Qualification => ev.qualification = text(&mut map)?,
             Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
+            Field::Subscription => ev.subscription = text(&mut map)?,
         }
     }
     Ok(())
@@ -431,6 +439,7 @@ impl<'a> RawEvent<'a> {
             Field::Tier => self.tier = Some(cell.name()?),
             Field::Qualification => self.qualification = Some(cell.name()?),
             Field::Count => self.count = Some(cell.count()?),
+            Field::Subscription => self.subscription = Some(cell.name()?),
         }
         Ok(())
     }
@@ -625,6 +634,10 @@ impl<'a> RawEvent<'a> {
                     currency: self.currency,
                     product: self.product.take().map(|p| tables.symbol(p)),
                     renewal: self.renewal.unwrap_or(false),
+                    subscription: self
+                        .subscription
+                        .take()
+                        .map(|s| SubscriptionId::of(tables.symbol(s))),
                 }
             }
             EventType::Payment => EventKind::Payment {

@@ -94,7 +94,7 @@ pub use generate::{generate, write_scenario, GenConfig, GenShape, GeneratedScena
 pub use model::{
     CollectedBy, Currency, CustomerId, Entity, Event, EventKind, EventName, EventType,
     Expectations, ExpectedPayout, InvoiceId, Partner, PartnerId, Region, Scenario, Source,
-    SourceFormat, Symbol,
+    SourceFormat, SubscriptionId, Symbol,
 };
 pub use names::Names;
 pub use record_batch::{parse_partner_input, parse_partners};

@@ -30,6 +30,24 @@ pub struct InvoiceId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(pub u32);
 
+/// The subscription (or deal) an invoice bills: a name of the symbol table,
+/// kept in four bytes with a niche so that an invoice event stays within 64
+/// bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubscriptionId(std::num::NonZeroU32);
+
+impl SubscriptionId {
+    /// The subscription named by `symbol`.
+    pub fn of(symbol: Symbol) -> SubscriptionId {
+        SubscriptionId(std::num::NonZeroU32::MIN.saturating_add(symbol.0))
+    }
+
+    /// The symbol naming it (`Names::symbol`).
+    pub fn symbol(self) -> Symbol {
+        Symbol(self.0.get() - 1)
+    }
+}
+
 /// A scenario ready for simulation.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -343,6 +361,9 @@ pub enum EventKind {
         currency: Option<Currency>,
         product: Option<Symbol>,
         renewal: bool,
+        /// The subscription (or deal) the invoice bills, if the file says
+        /// (`of payments on first subscription`, `… per subscription`).
+        subscription: Option<SubscriptionId>,
     },
     Payment {
         invoice: InvoiceId,

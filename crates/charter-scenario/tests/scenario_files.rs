@@ -213,11 +213,13 @@ fn describe(s: &Scenario, kind: &EventKind) -> String {
             currency,
             product,
             renewal,
+            subscription,
         } => format!(
-            "{} {} amount={amount} currency={currency:?}{} renewal={renewal}",
+            "{} {} amount={amount} currency={currency:?}{} renewal={renewal}{}",
             invoice(i),
             customer(c),
-            symbol("product", product)
+            symbol("product", product),
+            symbol("subscription", subscription.map(|s| s.symbol()))
         ),
         EventKind::Payment {
             invoice: i,

@@ -9,7 +9,8 @@ use crate::partner::PartnerStatic;
 use crate::plan::{AttrId, Plan, ScopeId, TrackId};
 use charter_ir::{AttributionMethod, ClaimPolicy};
 use charter_scenario::{
-    CollectedBy, CustomerId, EventKind as Ev, InvoiceId, PartnerId, Scenario, Symbol,
+    CollectedBy, CustomerId, EventKind as Ev, InvoiceId, PartnerId, Scenario, SubscriptionId,
+    Symbol,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -59,6 +60,12 @@ pub(crate) struct Sale {
     pub first_invoice: Option<NaiveDate>,
     pub first_payment: Option<NaiveDate>,
     pub first_order: Option<NaiveDate>,
+    /// The first invoice of the invoice's subscription (`within D from
+    /// first_invoice per subscription`).
+    pub subscription_first_invoice: Option<NaiveDate>,
+    /// Whether the invoice bills the customer's first subscription (`on
+    /// first subscription`).
+    pub first_subscription: bool,
     pub claim: ClaimFacts,
 }
 
@@ -90,17 +97,69 @@ pub(crate) struct SaleFacts {
     pub amount: Decimal,
     pub outstanding_paid: Decimal,
     pub invoice_date: NaiveDate,
-    pub product: Option<Symbol>,
+    pub product: CompactSymbol,
     pub first_invoice: Day,
     pub first_payment: Day,
     pub first_order: Day,
+    pub subscription_first_invoice: Day,
     pub claim_date: NaiveDate,
     pub anchor: NaiveDate,
     pub method: AttributionMethod,
     pub collected_by: Option<CollectedBy>,
-    pub renewal: bool,
+    pub flags: InvoiceFlags,
     /// 0: the whole commission; k: the k-th share of `claims split`.
     pub share: u8,
+}
+
+/// Whether an invoice renews an earlier sale and whether it bills the
+/// customer's first subscription, in one byte that leaves room for the
+/// credit's tag (a plain `u8` would not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InvoiceFlags {
+    New,
+    Renewal,
+    FirstSubscriptionNew,
+    FirstSubscriptionRenewal,
+}
+
+impl InvoiceFlags {
+    pub fn of(renewal: bool, first_subscription: bool) -> InvoiceFlags {
+        match (renewal, first_subscription) {
+            (false, false) => InvoiceFlags::New,
+            (true, false) => InvoiceFlags::Renewal,
+            (false, true) => InvoiceFlags::FirstSubscriptionNew,
+            (true, true) => InvoiceFlags::FirstSubscriptionRenewal,
+        }
+    }
+
+    pub fn renewal(self) -> bool {
+        matches!(
+            self,
+            InvoiceFlags::Renewal | InvoiceFlags::FirstSubscriptionRenewal
+        )
+    }
+
+    pub fn first_subscription(self) -> bool {
+        matches!(
+            self,
+            InvoiceFlags::FirstSubscriptionNew | InvoiceFlags::FirstSubscriptionRenewal
+        )
+    }
+}
+
+/// An optional symbol in four bytes (`Option<Symbol>` takes eight), so that
+/// a sale's facts stay within a credit's budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CompactSymbol(Option<std::num::NonZeroU32>);
+
+impl CompactSymbol {
+    pub fn of(symbol: Option<Symbol>) -> CompactSymbol {
+        CompactSymbol(symbol.map(|s| std::num::NonZeroU32::MIN.saturating_add(s.0)))
+    }
+
+    pub fn get(self) -> Option<Symbol> {
+        self.0.map(|n| Symbol(n.get() - 1))
+    }
 }
 
 impl SaleFacts {
@@ -111,14 +170,16 @@ impl SaleFacts {
             customer: self.customer,
             invoice_date: self.invoice_date,
             invoice_amount: self.invoice_amount,
-            renewal: self.renewal,
-            product: self.product,
+            renewal: self.flags.renewal(),
+            product: self.product.get(),
             amount: self.amount,
             outstanding_paid: self.outstanding_paid,
             collected_by: self.collected_by,
             first_invoice: self.first_invoice.get(),
             first_payment: self.first_payment.get(),
             first_order: self.first_order.get(),
+            subscription_first_invoice: self.subscription_first_invoice.get(),
+            first_subscription: self.flags.first_subscription(),
             claim: ClaimFacts {
                 method: self.method,
                 date: self.claim_date,
@@ -252,6 +313,8 @@ struct InvoiceState {
     date: NaiveDate,
     renewal: bool,
     product: Option<Symbol>,
+    /// Index of its subscription in [`CustomerState::subscriptions`].
+    subscription: usize,
     amount: Decimal,
     paid: Decimal,
     refunded: Decimal,
@@ -273,10 +336,20 @@ pub(crate) struct CustomerState {
     first_purchase: Option<NaiveDate>,
     first_invoice: Option<NaiveDate>,
     first_payment: Option<NaiveDate>,
+    /// The customer's subscriptions in the order of their first invoice: the
+    /// first is the one its first invoice bills. Invoices that name none
+    /// share one unnamed subscription.
+    subscriptions: Vec<Subscription>,
     claims: Vec<Claim>,
     invoices: Vec<InvoiceState>,
     /// Findings reported once per customer or invoice.
     reported: Vec<(FindingCode, u32)>,
+}
+
+/// One subscription (or deal) of a customer, as its invoices so far say.
+struct Subscription {
+    id: Option<SubscriptionId>,
+    first_invoice: NaiveDate,
 }
 
 /// An invoice still waiting for its full payment at the end of the run.
@@ -417,12 +490,13 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 currency,
                 product,
                 renewal,
+                subscription,
                 ..
             } => self.invoice(
                 *invoice,
                 *amount,
                 currency.as_ref().map(|c| c.as_str()),
-                *product,
+                (*product, *subscription),
                 *renewal,
                 date,
             ),
@@ -1109,7 +1183,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         id: InvoiceId,
         amount: Decimal,
         currency: Option<&str>,
-        product: Option<Symbol>,
+        (product, subscription): (Option<Symbol>, Option<SubscriptionId>),
         renewal: bool,
         date: NaiveDate,
     ) {
@@ -1139,6 +1213,19 @@ impl<'r, 'p> Attribution<'r, 'p> {
         if !ignored && self.state.first_invoice.is_none() {
             self.state.first_invoice = Some(date);
         }
+        // An invoice out of the program's currency opens no subscription.
+        let subscriptions = &mut self.state.subscriptions;
+        let subscription = match subscriptions.iter().position(|s| s.id == subscription) {
+            Some(i) => i,
+            None if ignored => usize::MAX,
+            None => {
+                subscriptions.push(Subscription {
+                    id: subscription,
+                    first_invoice: date,
+                });
+                subscriptions.len() - 1
+            }
+        };
         // An invoice id issued again replaces the earlier invoice.
         if let Some(i) = self.invoice_index(id) {
             self.state.invoices.remove(i);
@@ -1148,6 +1235,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             date,
             renewal,
             product,
+            subscription,
             amount,
             paid: Decimal::ZERO,
             refunded: Decimal::ZERO,
@@ -1182,6 +1270,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         share: u8,
     ) -> SaleFacts {
         let inv = &self.state.invoices[k];
+        let subscription = self.state.subscriptions.get(inv.subscription);
         SaleFacts {
             invoice: inv.id,
             customer: self.customer,
@@ -1189,15 +1278,16 @@ impl<'r, 'p> Attribution<'r, 'p> {
             amount,
             outstanding_paid: inv.paid - inv.refunded,
             invoice_date: inv.date,
-            product: inv.product,
+            product: CompactSymbol::of(inv.product),
             first_invoice: Day::of(self.state.first_invoice),
             first_payment: Day::of(self.state.first_payment),
             first_order: Day::of(self.state.first_order),
+            subscription_first_invoice: Day::of(subscription.map(|s| s.first_invoice)),
             claim_date: claim.date,
             anchor: claim.anchor,
             method: claim.method,
             collected_by,
-            renewal: inv.renewal,
+            flags: InvoiceFlags::of(inv.renewal, inv.subscription == 0),
             share,
         }
     }

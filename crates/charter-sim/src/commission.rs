@@ -87,6 +87,10 @@ impl PartnerRun<'_, '_> {
             InvoiceFilter::Renewal if !sale.renewal => return,
             InvoiceFilter::Any | InvoiceFilter::New | InvoiceFilter::Renewal => {}
         }
+        // `on first subscription`: the invoices of the customer's first subscription only.
+        if rule.base.first_subscription.is_some() && !sale.first_subscription {
+            return;
+        }
         if let Some(products) = &rp.products {
             if !sale.product.is_some_and(|p| products.contains(&p)) {
                 return;
@@ -140,7 +144,10 @@ impl PartnerRun<'_, '_> {
         // The window selects invoices by their issue date.
         let window = match &rule.window {
             WindowSpec::Within { length, anchor } => {
+                // `per subscription`: the window of the invoice's own subscription.
+                let per_subscription = rule.per_subscription.is_some();
                 let start = match anchor {
+                    Anchor::FirstInvoice if per_subscription => sale.subscription_first_invoice,
                     Anchor::FirstInvoice => sale.first_invoice,
                     Anchor::FirstPayment => sale.first_payment,
                     Anchor::FirstOrder => sale.first_order,

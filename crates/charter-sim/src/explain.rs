@@ -243,6 +243,12 @@ impl Texts {
             windows: rules
                 .iter()
                 .map(|rule| match &rule.window {
+                    WindowSpec::Within { length, anchor } if rule.per_subscription.is_some() => {
+                        Some(format!(
+                            "{length} from its subscription's {}",
+                            anchor.as_str()
+                        ))
+                    }
                     WindowSpec::Within { length, anchor } => {
                         Some(format!("{length} from {}", anchor.as_str()))
                     }
@@ -936,7 +942,15 @@ impl std::fmt::Display for DescribeRule<'_> {
         if let Some((path, _)) = rule.base.path {
             write!(f, " of customers won by {}", path.as_str())?;
         }
+        if rule.base.first_subscription.is_some() {
+            f.write_str(" on the customer's first subscription")?;
+        }
         match &rule.window {
+            WindowSpec::Within { length, anchor } if rule.per_subscription.is_some() => write!(
+                f,
+                ", within {length} from {} per subscription",
+                anchor.as_str()
+            ),
             WindowSpec::Within { length, anchor } => {
                 write!(f, ", within {length} from {}", anchor.as_str())
             }

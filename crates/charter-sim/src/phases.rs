@@ -25,7 +25,8 @@
 //! split: every function refuses it with [`PhaseError::Coupled`].
 
 use crate::attribution::{
-    Attribution, Credit, CreditKind, CustomerState, Day, OwnedSpan, SaleFacts, StaticOnly,
+    Attribution, CompactSymbol, Credit, CreditKind, CustomerState, Day, InvoiceFlags, OwnedSpan,
+    SaleFacts, StaticOnly,
 };
 use crate::engine::{prepass, Outcome};
 use crate::partner::PartnerStatic;
@@ -135,6 +136,10 @@ pub struct NamedSale {
     pub first_invoice: Option<NaiveDate>,
     pub first_payment: Option<NaiveDate>,
     pub first_order: Option<NaiveDate>,
+    /// The first invoice of the invoice's subscription.
+    pub subscription_first_invoice: Option<NaiveDate>,
+    /// Whether the invoice bills the customer's first subscription.
+    pub first_subscription: bool,
     pub claim_date: NaiveDate,
     pub anchor: NaiveDate,
     /// `referral`, `registration`, `partner_sale` or `attachment`.
@@ -407,15 +412,17 @@ fn named_sale(names: &Names, s: &SaleFacts) -> NamedSale {
         amount: s.amount,
         outstanding_paid: s.outstanding_paid,
         invoice_date: s.invoice_date,
-        product: s.product.map(|p| names.symbol(p).to_string()),
+        product: s.product.get().map(|p| names.symbol(p).to_string()),
         first_invoice: s.first_invoice.get(),
         first_payment: s.first_payment.get(),
         first_order: s.first_order.get(),
+        subscription_first_invoice: s.subscription_first_invoice.get(),
+        first_subscription: s.flags.first_subscription(),
         claim_date: s.claim_date,
         anchor: s.anchor,
         method: method_name(s.method).to_string(),
         collected_by: s.collected_by.map(|c| c.as_str().to_string()),
-        renewal: s.renewal,
+        renewal: s.flags.renewal(),
         share: s.share,
     }
 }
@@ -530,18 +537,19 @@ fn sale_facts(names: &Names, s: &NamedSale) -> Result<SaleFacts, PhaseError> {
         amount: s.amount,
         outstanding_paid: s.outstanding_paid,
         invoice_date: s.invoice_date,
-        product: match &s.product {
+        product: CompactSymbol::of(match &s.product {
             Some(p) => Some(lookup(names.find_symbol(p), "symbol", p)?),
             None => None,
-        },
+        }),
         first_invoice: Day::of(s.first_invoice),
         first_payment: Day::of(s.first_payment),
         first_order: Day::of(s.first_order),
+        subscription_first_invoice: Day::of(s.subscription_first_invoice),
         claim_date: s.claim_date,
         anchor: s.anchor,
         method: method_of(&s.method)?,
         collected_by: s.collected_by.as_deref().map(collected_of).transpose()?,
-        renewal: s.renewal,
+        flags: InvoiceFlags::of(s.renewal, s.first_subscription),
         share: s.share,
     })
 }

@@ -475,6 +475,8 @@ pub enum BaseFilter {
     Products { names: Vec<Ident>, span: Span },
     /// `by referral`: customers the partner holds through this attribution path.
     Path { method: Ident, span: Span },
+    /// `on first subscription`: the invoices of the customer's first subscription.
+    FirstSubscription { span: Span },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -490,6 +492,8 @@ pub enum WindowKind {
         length: Quantity,
         from: bool,
         anchor: Ident,
+        /// `per subscription`: one window per subscription of the customer.
+        per_subscription: Option<Span>,
     },
     Lifetime,
     WhileContractActive,

@@ -771,6 +771,7 @@ impl Builder {
                     collector: self.word(self.next(&mut x.into_inner(), xspan, "collector")?),
                     span: xspan,
                 },
+                Rule::first_subscription => BaseFilter::FirstSubscription { span: xspan },
                 Rule::path_filter => BaseFilter::Path {
                     method: self.word(self.next(&mut x.into_inner(), xspan, "attribution path")?),
                     span: xspan,
@@ -798,10 +799,12 @@ impl Builder {
                 let length = self.quantity(self.next(&mut p, span, "window length")?)?;
                 let from = self.next(&mut p, span, "from or after")?.as_str() == "from";
                 let anchor = self.word(self.next(&mut p, span, "anchor")?);
+                let per_subscription = p.next().map(|per| self.span(&per));
                 WindowKind::Within {
                     length,
                     from,
                     anchor,
+                    per_subscription,
                 }
             }
             Rule::window_lifetime => WindowKind::Lifetime,

@@ -161,6 +161,7 @@ pub const KEYWORDS: &[&str] = &[
     "staff",
     "statement",
     "stop",
+    "subscription",
     "suspends",
     "target",
     "term",

@@ -32,9 +32,9 @@ syn keyword charterKeyword majeure marginal minimum monthly next no non obligati
 syn keyword charterKeyword once one only orders over paid path payments pays per products
 syn keyword charterKeyword qualifications rate renewals renews request required retroactive
 syn keyword charterKeyword revenue review rounding sales self_referral set settle several
-syn keyword charterKeyword source split staff statement stop suspends target term
-syn keyword charterKeyword termination to trailing twice until up uplift users waive when
-syn keyword charterKeyword where while whole with withheld within writing
+syn keyword charterKeyword source split staff statement stop subscription suspends target
+syn keyword charterKeyword term termination to trailing twice until up uplift users waive
+syn keyword charterKeyword when where while whole with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

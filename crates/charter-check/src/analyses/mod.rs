@@ -12,6 +12,7 @@
 //! | `paths`       | C0903 two commissions paying for the same attribution path         |
 //! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
+//! | `subscriptions` | C1006 a window `per subscription` from a date once per customer  |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
 //! | `versions`    | C1201 dated versions of one rule in force on the same day          |
@@ -37,6 +38,7 @@ mod membership;
 mod paths;
 pub mod regions;
 mod stacking;
+mod subscriptions;
 mod tiers;
 mod timing;
 mod track_claims;
@@ -71,6 +73,7 @@ pub fn run(
     timing::check(&cx, &mut out);
     cadence::check(&cx, &mut out);
     balances::check(&cx, &mut out);
+    subscriptions::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);

@@ -86,7 +86,7 @@
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
   "commissions" "compete" "contract" "count" "currency" "customer" "customers"
   "decided" "default" "discount" "earned" "elect" "elected" "eligible" "entities" "entity"
-  "existing" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "import" "in"
+  "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
   "leaving" "lifetime" "majeure" "minimum" "module" "modules" "month" "monthly" "netted" "new" "next"
   "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
@@ -95,7 +95,8 @@
   "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
-  "statement" "stop" "suspends" "target" "term" "termination" "tier" "tiers" "to"
+  "statement" "stop" "subscription" "suspends" "target" "term" "termination" "tier" "tiers" "to"
   "track" "tracks" "trailing" "twice" "until" "uplift" "users" "vendor_contact" "waive" "week" "when"
   "where" "while" "whole" "with" "withheld" "within" "writing" "year"
 ] @keyword
+(per_subscription) @keyword
