@@ -332,7 +332,7 @@ codes! {
     MinimumUnreachable => {
         id: "C1004", name: "minimum-unreachable", severity: Warning,
         summary: "no balance can ever reach a payout minimum",
-        explanation: "`payout …, minimum M` carries a statement's balance forward until it reaches M. When everything paid on that schedule is bounded — no commission, only bonuses paid `once`, whose sum is below M — no balance ever reaches the minimum, and the money is paid (or forfeited) only when the partner leaves. Lower the minimum, or pay those bonuses on another schedule.",
+        explanation: "`minimum M` carries a statement's balance forward until it reaches M. When a schedule pays no commission, only `once` bonuses summing below M, no balance ever reaches M: the money is paid (or forfeited) only when the partner leaves. Lower the minimum, or pay those bonuses on another schedule.",
         bad: "payout statement per quarter, paid within 30 days, minimum 1000 EUR\nbonus welcome: 200 EUR once when sales over trailing 12 months >= 1000 EUR",
         good: "payout statement per quarter, paid within 30 days, minimum 100 EUR\nbonus welcome: 200 EUR once when sales over trailing 12 months >= 1000 EUR",
     }

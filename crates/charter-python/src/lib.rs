@@ -374,7 +374,9 @@ impl Policy {
     }
 
     /// Phase (b) for one partner: its record (a one-row table), its
-    /// credits' JSON; the payouts with their keys as an Arrow C stream.
+    /// credits' JSON, the run's date (payout balances settle up to it); the
+    /// payouts with their keys as an Arrow C stream.
+    #[pyo3(signature = (record, partner, credits, assumed, as_of=None))]
     fn pay<'py>(
         &self,
         py: Python<'py>,
@@ -382,8 +384,13 @@ impl Policy {
         partner: &str,
         credits: Vec<String>,
         assumed: &str,
+        as_of: Option<&str>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let assumed = assumed_of(assumed)?;
+        let as_of = match as_of {
+            Some(d) => Some(date_of(d, "as_of")?),
+            None => None,
+        };
         let record = input(record, "partners")?;
         let batch = py.detach(|| -> PyResult<RecordBatch> {
             let credits: Vec<phases::NamedCredit> = credits
@@ -398,6 +405,7 @@ impl Policy {
                 charter_scenario::parse_partner_input(charter_scenario::Input::Arrow(record))
                     .map_err(|e| ScenarioError::new_err(e.to_string()))?;
             let options = SimOptions {
+                as_of,
                 sources: Some(&self.db),
                 no_explanations: true,
                 ..SimOptions::default()

@@ -95,3 +95,45 @@ fn payout_thresholds() {
     let problems = run("payout-thresholds");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Balances depend on the "as of" date (paperwork deadlines, what is still
+/// carried, the statements followed): the engine and the reference agree on
+/// every threshold scenario run as of each month's end over two years.
+#[test]
+fn payout_thresholds_agree_as_of_every_month_end() {
+    use chrono::{Datelike, NaiveDate};
+    let mut compared = 0;
+    for file in files("payout-thresholds") {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.display().to_string();
+        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
+        let policy = file.parent().unwrap().join("thresholds.charter");
+        let (program, _, _) = charter_check::compile_path(&policy)
+            .unwrap()
+            .into_checked()
+            .unwrap_or_else(|c| panic!("{:?}", c.diagnostics));
+        let mut day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        while day.year() < 2028 {
+            let options = charter_sim::SimOptions {
+                as_of: Some(day),
+                ..charter_sim::SimOptions::default()
+            };
+            let engine = charter_sim::simulate(&program, &scenario, &options);
+            let reference = charter_reference::simulate(&program, &scenario, Some(day)).unwrap();
+            let engine = support::engine_outcome(&engine);
+            let differences = charter_reference::compare::differences(&reference, &engine);
+            assert!(
+                differences.is_empty(),
+                "{name} as of {day}: {differences:#?}"
+            );
+            compared += 1;
+            let next = day.succ_opt().unwrap();
+            day = next
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+        }
+    }
+    assert!(compared >= 4 * 23);
+}

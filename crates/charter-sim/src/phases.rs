@@ -614,8 +614,9 @@ fn credit_kind(names: &Names, kind: &NamedKind) -> Result<CreditKind, PhaseError
 
 /// Phase (b) for one partner: `scenario` holds its record (other partners'
 /// records and any events are ignored), `credits` every credit phase (a)
-/// made for it, in any order; `assumed` as for [`attribute`]. The payouts
-/// come in report order, not numbered yet.
+/// made for it, in any order; `assumed` as for [`attribute`]; `options.as_of`
+/// the run's date, up to which payout balances settle (default: the date of
+/// its last credit). The payouts come in report order, not numbered yet.
 pub fn pay(
     program: &CheckedProgram,
     mut scenario: Scenario,

@@ -155,8 +155,13 @@ fn split_run(program: &CheckedProgram, options: &SimOptions, doc: &Value) -> Opt
             .map(|c| serde_json::from_str(c).unwrap())
             .collect();
         let scenario = part(doc, Vec::new(), &|p| p == partner);
+        // Phase (b) knows the run's date (balances settle up to it).
+        let options = SimOptions {
+            as_of: Some(as_of),
+            ..*options
+        };
         payouts
-            .extend(phases::pay(program, scenario, &partner, credits, &assumed, options).unwrap());
+            .extend(phases::pay(program, scenario, &partner, credits, &assumed, &options).unwrap());
     }
     Some(serde_json::to_string_pretty(&phases::merge(payouts)).unwrap())
 }
@@ -258,5 +263,29 @@ fn generated_scenarios_split_by_customer_and_partner_pay_as_the_whole_run() {
                 "{name} is coupled"
             );
         }
+    }
+}
+
+/// Payout balances (minimums carried forward, forfeiture on leaving and for
+/// missing paperwork, balances per path) settle at the end of each
+/// partner's phase (b) exactly as in the whole run.
+#[test]
+fn payout_threshold_scenarios_split_pay_as_the_whole_run() {
+    let dir = root().join("tests/scenarios/patterns/payout-thresholds");
+    let compilation = charter_check::compile_path(&dir.join("thresholds.charter")).unwrap();
+    let (program, db) = match compilation.into_checked() {
+        Ok((program, db, _)) => (program, db),
+        Err(c) => panic!("thresholds.charter has errors: {:#?}", c.diagnostics),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4);
+    for file in files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert!(check(&program, &db, &doc, &file.display().to_string()));
     }
 }

@@ -227,7 +227,9 @@ def _phase_b(token: str, setup: Any, batches: Iterator[pa.RecordBatch]) -> Itera
             record = ctx.records([partner])
             if record is None or record.num_rows == 0:
                 raise ScenarioError(f"partners: no record of partner `{partner}`")
-            capsule = ctx.policy.pay(_input(record, "partners"), partner, credits[start:end], ctx.assumed)
+            capsule = ctx.policy.pay(
+                _input(record, "partners"), partner, credits[start:end], ctx.assumed, ctx.as_of
+            )
             yield from _import_table(capsule).to_batches()
             start = end
 
