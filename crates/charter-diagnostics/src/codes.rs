@@ -273,6 +273,27 @@ codes! {
         bad: "tier Gold { require staff sales >= 3\n  require staff sales <= 2 }",
         good: "tier Gold { require staff sales >= 3 }",
     }
+    ZeroPointsWeight => {
+        id: "C0703", name: "zero-points-weight", severity: Warning,
+        summary: "a points source weighted 0",
+        explanation: "A `points` requirement sums its sources, each multiplied by its weight (`3 per new customer + 1 per activity certification`). A source weighted 0 adds nothing to the sum: the document most likely gives it a weight that was lost, or the source should not be listed.",
+        bad: "tiers Gold\ntier Gold { require points 3 per new customer + 0 per referral per year >= 10 }",
+        good: "tiers Gold\ntier Gold { require points 3 per new customer + 1 per referral per year >= 10 }",
+    }
+    AnyOfAlternative => {
+        id: "C0704", name: "any-of-alternative", severity: Error,
+        summary: "an alternative of `any of` that its periods cannot measure",
+        explanation: "`any of { … } each 12 months from joined` asks that one alternative be met within each consecutive period from the partner's joining: the group's period is the period of every alternative. An alternative with a period of its own (`per year`, `in last 6 months`, `per contract year`) would be measured over two periods at once, and one that no period measures (`contract`, `agreement`, `staff`, a text, another `any of`) cannot be met within a period. Alternatives are `count`, `revenue` and `points` requirements without a period.",
+        bad: "tiers Silver\ntier Silver {\n  require any of {\n    count activity webinar per year >= 1\n    or count referrals >= 1\n  } each 12 months from joined\n}",
+        good: "tiers Silver\ntier Silver {\n  require any of {\n    count activity webinar >= 1\n    or count referrals >= 1\n  } each 12 months from joined\n}",
+    }
+    RepeatedPointsSource => {
+        id: "C0705", name: "repeated-points-source", severity: Warning,
+        summary: "one source weighted twice in a points sum",
+        explanation: "Each source of a `points` requirement should appear once with its weight. A source listed twice (`3 per referral + 1 per referral`) counts twice, with the weights added: write the sum as one weight, or name the other source the document means.",
+        bad: "tiers Gold\ntier Gold { require points 3 per referral + 1 per referral >= 10 }",
+        good: "tiers Gold\ntier Gold { require points 4 per referral >= 10 }",
+    }
     EligibilityContradiction => {
         id: "C0801", name: "eligibility-contradiction", severity: Error,
         summary: "a payout path granted to an entity type the program excludes from it",

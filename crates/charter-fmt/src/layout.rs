@@ -9,6 +9,8 @@ use charter_syntax::ast::*;
 
 use crate::printer::{Blank, Printer};
 
+mod metrics;
+
 /// Where a top-level item's formatted text begins and ends, in the source and
 /// in the output; used to format a range of items.
 #[derive(Clone, Copy, Debug)]
@@ -521,7 +523,22 @@ fn entity_def(def: &EntityDef) -> String {
 }
 
 fn requirement(p: &Printer, r: &Requirement) -> String {
-    let body = match &r.body {
+    let body = requirement_body(p, &r.body);
+    let in_force = r
+        .in_force
+        .as_ref()
+        .map(|f| format!(" {}", in_force(p, f)))
+        .unwrap_or_default();
+    if r.scope.is_empty() {
+        format!("require {body}{in_force}")
+    } else {
+        format!("require {body} for {}{in_force}", list(&r.scope))
+    }
+}
+
+/// What a `require` (or an alternative of `any of`) asks, on one line.
+fn requirement_body(p: &Printer, body: &RequirementBody) -> String {
+    match body {
         RequirementBody::Contract(_) => "contract".to_string(),
         RequirementBody::Agreement(name) => format!("agreement {}", name.name),
         RequirementBody::Staff {
@@ -547,8 +564,15 @@ fn requirement(p: &Printer, r: &Requirement) -> String {
             }
             format!("{text} {} {}", comparator.as_str(), self::count(p, count))
         }
-        RequirementBody::Revenue { period, threshold } => {
+        RequirementBody::Revenue {
+            new_customers,
+            period,
+            threshold,
+        } => {
             let mut text = "revenue".to_string();
+            if new_customers.is_some() {
+                text.push_str(" from new customers");
+            }
             if let Some(period) = period {
                 text.push(' ');
                 text.push_str(&count_period(p, period));
@@ -564,17 +588,18 @@ fn requirement(p: &Printer, r: &Requirement) -> String {
             }
             text
         }
+        RequirementBody::Points {
+            terms,
+            period,
+            comparator,
+            threshold,
+        } => metrics::points(p, terms, period.as_ref(), *comparator, threshold),
+        RequirementBody::AnyOf {
+            alternatives,
+            every,
+            until_met_again,
+        } => metrics::any_of(p, alternatives, every, until_met_again.is_some()),
         RequirementBody::Text(text) => string(text),
-    };
-    let in_force = r
-        .in_force
-        .as_ref()
-        .map(|f| format!(" {}", in_force(p, f)))
-        .unwrap_or_default();
-    if r.scope.is_empty() {
-        format!("require {body}{in_force}")
-    } else {
-        format!("require {body} for {}{in_force}", list(&r.scope))
     }
 }
 

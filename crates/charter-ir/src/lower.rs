@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, VecDeque};
 
+mod metrics;
+
 /// The IR of a policy and the unit errors found while lowering it.
 #[derive(Debug)]
 pub struct Lowered {
@@ -517,7 +519,59 @@ impl Lowerer {
         docs: &[ast::Doc],
         span: Span,
     ) -> Option<Requirement> {
-        let kind = match &r.body {
+        let kind = self.requirement_kind(&r.body)?;
+        let in_force = r
+            .in_force
+            .as_ref()
+            .and_then(|f| self.in_force(f, "requirement"));
+        Some(Requirement {
+            kind,
+            scope: refs(&r.scope),
+            docs: docs_text(docs),
+            in_force,
+            span,
+        })
+    }
+
+    /// What `count` (or a points source) counts: `activity certification`,
+    /// `orders within 6 months after referral`.
+    #[expect(
+        clippy::type_complexity,
+        reason = "the three parts of a counted event, as the IR holds them"
+    )]
+    fn counted(
+        &mut self,
+        counted: &ast::Counted,
+    ) -> Option<(EventKind, Option<NameRef>, Option<(Duration, EventKind)>)> {
+        let event = EventKind::parse(&counted.event.name)?;
+        let within_after = match &counted.within {
+            Some((q, after)) => {
+                let d = self.duration(q, DurationUse::Calendar)?;
+                Some((d, EventKind::parse(&after.name)?))
+            }
+            None => None,
+        };
+        if event != EventKind::Activity {
+            if let Some(kind) = &counted.kind {
+                self.report(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        format!(
+                            "only activities have kinds; `{}` has none",
+                            counted.event.name
+                        ),
+                        kind.span,
+                    )
+                    .with_help("write `count activity lead_generation ...`"),
+                );
+            }
+        }
+        Some((event, counted.kind.as_ref().map(name_ref), within_after))
+    }
+
+    /// What a `require` (or an alternative of `any of`) asks.
+    fn requirement_kind(&mut self, body: &ast::RequirementBody) -> Option<RequirementKind> {
+        let kind = match body {
             ast::RequirementBody::Contract(_) => RequirementKind::Contract,
             ast::RequirementBody::Agreement(a) => RequirementKind::Agreement {
                 agreement: name_ref(a),
@@ -537,32 +591,10 @@ impl Lowerer {
                 comparator,
                 count,
             } => {
-                let event = EventKind::parse(&counted.event.name)?;
-                let within_after = match &counted.within {
-                    Some((q, after)) => {
-                        let d = self.duration(q, DurationUse::Calendar)?;
-                        Some((d, EventKind::parse(&after.name)?))
-                    }
-                    None => None,
-                };
-                if event != EventKind::Activity {
-                    if let Some(kind) = &counted.kind {
-                        self.report(
-                            Diagnostic::new(
-                                Code::Syntax,
-                                format!(
-                                    "only activities have kinds; `{}` has none",
-                                    counted.event.name
-                                ),
-                                kind.span,
-                            )
-                            .with_help("write `count activity lead_generation ...`"),
-                        );
-                    }
-                }
+                let (event, activity, within_after) = self.counted(counted)?;
                 RequirementKind::Count {
                     event,
-                    activity: counted.kind.as_ref().map(name_ref),
+                    activity,
                     within_after,
                     period: match period {
                         Some(p) => Some(self.count_period(p)?),
@@ -572,7 +604,12 @@ impl Lowerer {
                     count: self.count(count)?,
                 }
             }
-            ast::RequirementBody::Revenue { period, threshold } => RequirementKind::Revenue {
+            ast::RequirementBody::Revenue {
+                new_customers,
+                period,
+                threshold,
+            } => RequirementKind::Revenue {
+                new_customers: new_customers.is_some(),
                 period: match period {
                     Some(p) => Some(self.count_period(p)?),
                     None => None,
@@ -587,21 +624,22 @@ impl Lowerer {
                     }
                 },
             },
+            ast::RequirementBody::Points {
+                terms,
+                period,
+                comparator,
+                threshold,
+            } => self.points(terms, period.as_ref(), *comparator, threshold)?,
+            ast::RequirementBody::AnyOf {
+                alternatives,
+                every,
+                until_met_again,
+            } => self.any_of(alternatives, every, until_met_again.is_some())?,
             ast::RequirementBody::Text(t) => RequirementKind::Text {
                 text: t.value.clone(),
             },
         };
-        let in_force = r
-            .in_force
-            .as_ref()
-            .and_then(|f| self.in_force(f, "requirement"));
-        Some(Requirement {
-            kind,
-            scope: refs(&r.scope),
-            docs: docs_text(docs),
-            in_force,
-            span,
-        })
+        Some(kind)
     }
 
     /// The dates of `in force from D1 [to D2]` on a `what`; a `to` before its

@@ -318,13 +318,106 @@ pub enum RequirementKind {
     },
     /// Revenue (payments on the partner's customers) over a period.
     Revenue {
+        /// `from new customers`: only customers first invoiced in the period.
+        new_customers: bool,
         period: Option<CountPeriod>,
         threshold: RevenueThreshold,
     },
+    /// `points 3 per new customer + …`: a weighted sum of sources
+    /// (LANGUAGE.md §7).
+    Points(Points),
+    /// `any of { … } each 12 months from joined`: one alternative met in
+    /// every consecutive period (LANGUAGE.md §7).
+    AnyOf(AnyOf),
     /// A requirement no scenario can measure (a named contact person).
     Text {
         text: String,
     },
+}
+
+/// `points 3 per new customer + 1 per activity certification per year >= 100`
+/// (LANGUAGE.md §7 "Composite tier metrics").
+#[derive(Clone, Debug, Serialize)]
+pub struct Points {
+    pub terms: Vec<PointsTerm>,
+    pub period: Option<CountPeriod>,
+    pub comparator: Comparator,
+    pub threshold: Decimal,
+}
+
+/// One weighted source: `WEIGHT per SOURCE`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PointsTerm {
+    /// Points per unit of the source: an exact decimal (`0.5`).
+    pub weight: Decimal,
+    pub source: PointsSource,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PointsSource {
+    /// `per new customer`: each customer first invoiced (in the program's
+    /// currency) while the partner owned it.
+    NewCustomer,
+    /// `per 100 USD of revenue`: the revenue `require revenue` measures,
+    /// divided by this amount.
+    Revenue { per: Money },
+    /// `per activity certification`, `per referral`: what `require count`
+    /// counts.
+    Count {
+        event: EventKind,
+        activity: Option<NameRef>,
+        within_after: Option<(Duration, EventKind)>,
+    },
+}
+
+impl PointsSource {
+    /// The source as written after `per`, for explanations and messages.
+    pub fn text(&self, currency: &str) -> String {
+        match self {
+            PointsSource::NewCustomer => "new customer".to_string(),
+            PointsSource::Revenue { per } => format!("{} {currency} of revenue", per.amount),
+            PointsSource::Count {
+                event,
+                activity,
+                within_after,
+            } => {
+                let mut s = event.as_str().to_string();
+                if let Some(a) = activity {
+                    s.push(' ');
+                    s.push_str(&a.name);
+                }
+                if let Some((w, e)) = within_after {
+                    s.push_str(&format!(" within {w} after {}", e.as_str()));
+                }
+                s
+            }
+        }
+    }
+}
+
+/// `any of { … } each 12 months from joined [until met again]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnyOf {
+    /// The alternatives, each measured over one period (none has a period of
+    /// its own: C0704).
+    pub alternatives: Vec<(RequirementKind, Span)>,
+    /// The length of each consecutive period from the partner's `joined` date.
+    pub every: Duration,
+    pub lapse: Lapse,
+}
+
+/// What a period that passed with no alternative met does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lapse {
+    /// The requirement fails from the end of that period on, for good
+    /// (the default: "the share resets to zero from then on").
+    ForGood,
+    /// `until met again`: it fails until an alternative is met again in the
+    /// period under way (or a later one).
+    UntilMetAgain,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -106,6 +106,26 @@ pub fn minor_units(currency: &str) -> u32 {
     }
 }
 
+/// The `k`-th period (from 0) of `every` from `joined` (`any of … each D
+/// from joined`): `[start, end)`.
+/// Each end is computed from `joined`, never from the period before, so
+/// months do not drift (joined 2025-01-31, 1 month: ends 02-28, 03-31, …).
+pub fn any_of_period(
+    joined: NaiveDate,
+    every: Duration,
+    k: u32,
+    holidays: &[NaiveDate],
+) -> (NaiveDate, NaiveDate) {
+    let at = |n: u32| {
+        Duration {
+            amount: every.amount.saturating_mul(n),
+            unit: every.unit,
+        }
+        .after(joined, holidays)
+    };
+    (at(k), at(k + 1))
+}
+
 /// The contract year holding `day` for a partner that joined on `joined`
 /// (`per contract year`, LANGUAGE.md §3 `require`): its first day, the latest
 /// anniversary of `joined` on or before `day` (anniversaries before joining

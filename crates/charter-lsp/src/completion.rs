@@ -263,6 +263,18 @@ const REQUIREMENTS: &[(&str, &str)] = &[
     ("staff", "staff with a qualification: `staff sales >= 2`"),
     ("count", "a count of events: `count orders per year >= 10`"),
     ("revenue", "revenue: `revenue per year >= 50000 EUR`"),
+    (
+        "revenue from new customers",
+        "revenue of customers first invoiced in the period: `revenue from new customers per year >= 20000 EUR`",
+    ),
+    (
+        "points",
+        "a weighted sum: `points 3 per new customer + 1 per activity certification per year >= 10`",
+    ),
+    (
+        "any of",
+        "one of several in each period from joining: `any of { count activity webinar >= 1 or count referrals >= 1 } each 12 months from joined`",
+    ),
 ];
 const ELIGIBILITY: &[(&str, &str)] = &[
     ("entity", "entity types"),

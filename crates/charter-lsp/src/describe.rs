@@ -233,7 +233,15 @@ pub fn period(p: CountPeriod) -> String {
 }
 
 pub fn requirement(r: &Requirement) -> String {
-    let mut out = match &r.kind {
+    let mut out = requirement_kind(&r.kind);
+    if !r.scope.is_empty() {
+        out.push_str(&format!(" (for {})", names(&r.scope)));
+    }
+    out
+}
+
+fn requirement_kind(kind: &RequirementKind) -> String {
+    match kind {
         RequirementKind::Contract => "a signed partner contract".to_string(),
         RequirementKind::Agreement { agreement } => format!("agreement `{}`", agreement.name),
         RequirementKind::Staff {
@@ -267,10 +275,14 @@ pub fn requirement(r: &Requirement) -> String {
             s
         }
         RequirementKind::Revenue {
+            new_customers,
             period: p,
             threshold,
         } => {
             let mut s = "revenue".to_string();
+            if *new_customers {
+                s.push_str(" from customers first invoiced in the period");
+            }
             if let Some(p) = p {
                 s.push_str(&format!(" {}", period(*p)));
             }
@@ -285,12 +297,41 @@ pub fn requirement(r: &Requirement) -> String {
             }
             s
         }
+        RequirementKind::Points(pts) => {
+            let terms: Vec<String> = pts
+                .terms
+                .iter()
+                .map(|t| format!("{} per {}", t.weight, t.source.text("")))
+                .collect();
+            let mut s = format!("points: {}", terms.join(" + "));
+            if let Some(p) = pts.period {
+                s.push_str(&format!(" {}", period(p)));
+            }
+            s.push_str(&format!(
+                " {} {}",
+                comparator(pts.comparator),
+                pts.threshold
+            ));
+            s
+        }
+        RequirementKind::AnyOf(a) => {
+            let alternatives: Vec<String> = a
+                .alternatives
+                .iter()
+                .map(|(k, _)| requirement_kind(k))
+                .collect();
+            format!(
+                "any one of ({}) in each {} from joining; a period with none ends it {}",
+                alternatives.join("; or "),
+                a.every,
+                match a.lapse {
+                    Lapse::ForGood => "for good",
+                    Lapse::UntilMetAgain => "until one is met again",
+                }
+            )
+        }
         RequirementKind::Text { text } => format!("\"{text}\""),
-    };
-    if !r.scope.is_empty() {
-        out.push_str(&format!(" (for {})", names(&r.scope)));
     }
-    out
 }
 
 pub fn payout(p: &PayoutSchedule) -> String {

@@ -284,7 +284,15 @@ impl Walker<'_> {
     }
 
     fn requirement(&mut self, r: &Requirement) {
-        match &r.body {
+        self.requirement_body(&r.body);
+        self.names(&r.scope);
+        if let Some(f) = &r.in_force {
+            self.in_force(f);
+        }
+    }
+
+    fn requirement_body(&mut self, body: &RequirementBody) {
+        match body {
             RequirementBody::Contract(_) => {}
             RequirementBody::Agreement(a) => self.name(a),
             RequirementBody::Staff {
@@ -307,7 +315,9 @@ impl Walker<'_> {
                 }
                 self.count(count);
             }
-            RequirementBody::Revenue { period, threshold } => {
+            RequirementBody::Revenue {
+                period, threshold, ..
+            } => {
                 if let Some(p) = period {
                     self.count_period(p);
                 }
@@ -315,11 +325,36 @@ impl Walker<'_> {
                     self.quantity(amount);
                 }
             }
+            RequirementBody::Points {
+                terms,
+                period,
+                threshold,
+                ..
+            } => {
+                for t in terms {
+                    self.count(&t.weight);
+                    match &t.source {
+                        PointsSource::NewCustomer(_) => {}
+                        PointsSource::Revenue(q) => self.quantity(q),
+                        PointsSource::Counted(c) => self.counted(c),
+                    }
+                }
+                if let Some(p) = period {
+                    self.count_period(p);
+                }
+                self.count(threshold);
+            }
+            RequirementBody::AnyOf {
+                alternatives,
+                every,
+                ..
+            } => {
+                for (alternative, _) in alternatives {
+                    self.requirement_body(alternative);
+                }
+                self.quantity(every);
+            }
             RequirementBody::Text(s) => self.string(s),
-        }
-        self.names(&r.scope);
-        if let Some(f) = &r.in_force {
-            self.in_force(f);
         }
     }
 

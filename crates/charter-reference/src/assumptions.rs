@@ -14,8 +14,14 @@
 use charter_ir::RequirementKind;
 
 /// Whether a requirement of this kind is assumed met for want of data.
-/// `has_staff_data` and `has_revenue_target` say what the partner's data holds.
-pub fn assumed_met(kind: &RequirementKind, has_staff_data: bool, has_revenue_target: bool) -> bool {
+/// `has_staff_data`, `has_revenue_target` and `has_joined` say what the
+/// partner's data holds.
+pub fn assumed_met(
+    kind: &RequirementKind,
+    has_staff_data: bool,
+    has_revenue_target: bool,
+    has_joined: bool,
+) -> bool {
     match kind {
         RequirementKind::Text { .. } => true,
         RequirementKind::Staff { .. } => !has_staff_data,
@@ -23,9 +29,12 @@ pub fn assumed_met(kind: &RequirementKind, has_staff_data: bool, has_revenue_tar
             threshold: charter_ir::RevenueThreshold::SetIndividually,
             ..
         } => !has_revenue_target,
+        // §7 Composite tier metrics: no `joined` date, no period to miss.
+        RequirementKind::AnyOf(_) => !has_joined,
         RequirementKind::Contract
         | RequirementKind::Agreement { .. }
         | RequirementKind::Count { .. }
+        | RequirementKind::Points(_)
         | RequirementKind::Revenue { .. } => false,
     }
 }

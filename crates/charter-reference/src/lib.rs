@@ -29,6 +29,7 @@ pub mod balances;
 pub mod bonuses;
 pub mod commissions;
 pub mod compare;
+pub mod composite;
 pub mod contest;
 pub mod contract_end;
 pub mod due_dates;

@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 
 use crate::facts::{self, Facts};
 use crate::world::World;
-use crate::{assumptions, attribution, contest, Unsupported};
+use crate::{assumptions, attribution, composite, contest, Unsupported};
 
 pub fn compare<T: PartialOrd>(value: T, comparator: Comparator, threshold: T) -> bool {
     match comparator {
@@ -83,6 +83,28 @@ pub fn in_period(
     }
 }
 
+/// Which days a measure reads: a requirement's period (the `stretch` of
+/// it), or (an alternative of `any of`) the days `from..=to`.
+#[derive(Clone, Copy)]
+pub enum Window {
+    Period(Option<CountPeriod>, Stretch),
+    Days(NaiveDate, NaiveDate),
+}
+
+/// Whether `date` lies in `window` as seen on `day`.
+pub fn in_window(
+    world: &World,
+    facts: &Facts,
+    window: Window,
+    date: NaiveDate,
+    day: NaiveDate,
+) -> bool {
+    match window {
+        Window::Period(period, stretch) => in_period(world, facts, period, stretch, date, day),
+        Window::Days(from, to) => date >= from && date <= to && date <= day,
+    }
+}
+
 /// Whether the requirement applies to the partner (`for MEMBER, …`).
 fn applies(world: &World, now: usize, facts: &Facts, requirement: &Requirement) -> bool {
     if requirement.scope.is_empty() {
@@ -96,14 +118,14 @@ fn applies(world: &World, now: usize, facts: &Facts, requirement: &Requirement) 
 }
 
 /// The number of counted events for `require count …` at `now`.
-fn count(
+pub fn count(
     world: &World,
     now: usize,
     facts: &Facts,
     event: RuleEvent,
     activity: Option<&str>,
     within_after: Option<(charter_ir::Duration, RuleEvent)>,
-    (period, stretch): (Option<CountPeriod>, Stretch),
+    window: Window,
 ) -> Result<u32, Unsupported> {
     let day = world.date(now)?;
     let history = world.upto(now);
@@ -125,7 +147,7 @@ fn count(
                 matches!(order.kind, EventKind::Order { customer: c, .. } if c == customer)
                     && o > r
                     && order.date <= within.after(referral.date, world.holidays())
-                    && in_period(world, facts, period, stretch, order.date, day)
+                    && in_window(world, facts, window, order.date, day)
             });
             if ordered {
                 customers.push(customer);
@@ -192,20 +214,21 @@ fn count(
             }
             _ => false,
         };
-        if counted && in_period(world, facts, period, stretch, e.date, day) {
+        if counted && in_window(world, facts, window, e.date, day) {
             n += 1;
         }
     }
     Ok(n)
 }
 
-/// The value invoiced to the partner's customers in `period`, at `now`.
+/// The value invoiced to the partner's customers in `window`, at `now`
+/// (`from new customers`: to customers first invoiced in the window).
 pub fn revenue(
     world: &World,
     now: usize,
     facts: &Facts,
-    period: Option<CountPeriod>,
-    stretch: Stretch,
+    new_customers: bool,
+    window: Window,
 ) -> Result<Decimal, Unsupported> {
     let day = world.date(now)?;
     let mut total = Decimal::ZERO;
@@ -225,7 +248,13 @@ pub fn revenue(
         if declared.position != position || !declared.in_currency {
             continue;
         }
-        if !in_period(world, facts, period, stretch, e.date, day) {
+        if !in_window(world, facts, window, e.date, day) {
+            continue;
+        }
+        if new_customers
+            && !composite::first_invoice(world, now, *customer)
+                .is_some_and(|first| in_window(world, facts, window, first, day))
+        {
             continue;
         }
         if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
@@ -260,7 +289,12 @@ pub fn met(
         }
         _ => true,
     };
-    if assumptions::assumed_met(&requirement.kind, has_staff, facts.revenue_target.is_some()) {
+    if assumptions::assumed_met(
+        &requirement.kind,
+        has_staff,
+        facts.revenue_target.is_some(),
+        facts.joined.is_some(),
+    ) {
         return Ok(!world.assume_unmet);
     }
     Ok(match &requirement.kind {
@@ -289,14 +323,18 @@ pub fn met(
                     *event,
                     activity.as_ref().map(|a| a.name.as_str()),
                     *within_after,
-                    (*period, stretch),
+                    Window::Period(*period, stretch),
                 )
             };
             compare(have(Stretch::Current)?, *comparator, *n)
                 || (*period == Some(CountPeriod::PerContractYear)
                     && compare(have(Stretch::Previous)?, *comparator, *n))
         }
-        RequirementKind::Revenue { period, threshold } => {
+        RequirementKind::Revenue {
+            new_customers,
+            period,
+            threshold,
+        } => {
             let (comparator, target) = match threshold {
                 RevenueThreshold::SetIndividually => match facts.revenue_target {
                     Some(target) => (Comparator::Ge, target),
@@ -305,16 +343,40 @@ pub fn met(
                 RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
             };
             compare(
-                revenue(world, now, facts, *period, Stretch::Current)?,
+                revenue(
+                    world,
+                    now,
+                    facts,
+                    *new_customers,
+                    Window::Period(*period, Stretch::Current),
+                )?,
                 comparator,
                 target,
             ) || (*period == Some(CountPeriod::PerContractYear)
                 && compare(
-                    revenue(world, now, facts, *period, Stretch::Previous)?,
+                    revenue(
+                        world,
+                        now,
+                        facts,
+                        *new_customers,
+                        Window::Period(*period, Stretch::Previous),
+                    )?,
                     comparator,
                     target,
                 ))
         }
+        RequirementKind::Points(p) => {
+            let met = |stretch| {
+                composite::points_met(world, now, facts, p, Window::Period(p.period, stretch))
+            };
+            met(Stretch::Current)?
+                || (p.period == Some(CountPeriod::PerContractYear) && met(Stretch::Previous)?)
+        }
+        RequirementKind::AnyOf(a) => match facts.joined {
+            Some(joined) => composite::any_of_met(world, now, facts, a, joined)?,
+            // Assumed met above (no `joined` date: no period starts).
+            None => true,
+        },
         RequirementKind::Text { .. } => true,
     })
 }

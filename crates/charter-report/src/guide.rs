@@ -128,7 +128,15 @@ fn period_words(p: &Option<CountPeriod>) -> String {
 }
 
 fn requirement(r: &Requirement) -> Line {
-    let mut text = match &r.kind {
+    let mut text = requirement_words(&r.kind);
+    if !r.scope.is_empty() {
+        text.push_str(&format!(" (for {})", names(&r.scope)));
+    }
+    line(text, &r.docs)
+}
+
+fn requirement_words(kind: &RequirementKind) -> String {
+    match kind {
         RequirementKind::Contract => "a signed partner contract".to_string(),
         RequirementKind::Agreement { agreement } => {
             format!("the `{}` agreement, accepted", agreement.name)
@@ -163,23 +171,60 @@ fn requirement(r: &Requirement) -> Line {
                 period_words(period)
             )
         }
-        RequirementKind::Revenue { period, threshold } => match threshold {
-            RevenueThreshold::SetIndividually => format!(
-                "revenue{} of at least the partner's individual target",
-                period_words(period)
-            ),
-            RevenueThreshold::Amount { comparator, amount } => format!(
-                "revenue{} of {} {amount}",
-                period_words(period),
-                comparator_words(*comparator)
-            ),
-        },
+        RequirementKind::Revenue {
+            new_customers,
+            period,
+            threshold,
+        } => {
+            let from = if *new_customers {
+                " from customers first invoiced in the period"
+            } else {
+                ""
+            };
+            match threshold {
+                RevenueThreshold::SetIndividually => format!(
+                    "revenue{from}{} of at least the partner's individual target",
+                    period_words(period)
+                ),
+                RevenueThreshold::Amount { comparator, amount } => format!(
+                    "revenue{from}{} of {} {amount}",
+                    period_words(period),
+                    comparator_words(*comparator)
+                ),
+            }
+        }
+        RequirementKind::Points(p) => {
+            let terms: Vec<String> = p
+                .terms
+                .iter()
+                .map(|t| format!("{} per {}", t.weight, t.source.text("")))
+                .collect();
+            format!(
+                "{} {} points{}, counting {}",
+                comparator_words(p.comparator),
+                p.threshold,
+                period_words(&p.period),
+                terms.join(" + ")
+            )
+        }
+        RequirementKind::AnyOf(a) => {
+            let alternatives: Vec<String> = a
+                .alternatives
+                .iter()
+                .map(|(k, _)| requirement_words(k))
+                .collect();
+            format!(
+                "in each {} from joining, any one of: {}; a period with none ends it {}",
+                a.every,
+                alternatives.join("; or "),
+                match a.lapse {
+                    Lapse::ForGood => "for good",
+                    Lapse::UntilMetAgain => "until one is met again",
+                }
+            )
+        }
         RequirementKind::Text { text } => text.clone(),
-    };
-    if !r.scope.is_empty() {
-        text.push_str(&format!(" (for {})", names(&r.scope)));
     }
-    line(text, &r.docs)
 }
 
 fn scope_words(s: &Scope) -> String {

@@ -2,7 +2,7 @@
 //! contract checks, the base, and the account each (invoice, rule) keeps.
 
 use crate::attribution::Sale;
-use crate::explain::{BaseWhy, CommissionWhy, SettledWhy, Shown, Why, WindowWhy};
+use crate::explain::{BaseWhy, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy};
 use crate::findings::{Finding, FindingCode};
 use crate::money::{Account, Exact, Settlement as Settled};
 use crate::partner::{InvoiceBook, InvoiceCommission};
@@ -305,6 +305,14 @@ impl PartnerRun<'_, '_> {
                 raw: Shown::of(&raw),
                 settled: settled_why(&settled, Some(&raw)),
                 due: due_why,
+                standing: match rated.why {
+                    RateWhy::Tier { tier, date } => self.standing_reasons(tier, date),
+                    RateWhy::Flat
+                    | RateWhy::Fixed
+                    | RateWhy::Whole { .. }
+                    | RateWhy::Retroactive { .. }
+                    | RateWhy::Marginal { .. } => None,
+                },
             }))
         });
         self.pay(

@@ -159,6 +159,13 @@ pub(crate) struct CommissionWhy {
     pub raw: Shown,
     pub settled: SettledWhy,
     pub due: DueWhy,
+    /// A rate by tier whose tiers measure composite metrics: what they
+    /// measured on the rate's date (`crate::composite`).
+    #[expect(
+        clippy::box_collection,
+        reason = "one pointer wide: explanations stay small"
+    )]
+    pub standing: Option<Box<String>>,
 }
 
 /// Why a payout was made.
@@ -511,6 +518,12 @@ impl Render<'_> {
                         }
                         line_text(s, &text);
                     }
+                }
+                if let Some(standing) = &c.standing {
+                    s.start();
+                    s.lit("standing: ");
+                    s.text(standing);
+                    s.end();
                 }
 
                 s.start();

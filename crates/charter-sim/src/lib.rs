@@ -13,6 +13,7 @@ mod balances;
 mod bonus;
 mod clawback;
 mod commission;
+mod composite;
 pub mod coverage;
 pub mod diff;
 mod eligibility;

@@ -242,6 +242,8 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                             | RequirementKind::Agreement { .. }
                             | RequirementKind::Count { .. }
                             | RequirementKind::Revenue { .. }
+                            | RequirementKind::Points(_)
+                            | RequirementKind::AnyOf(_)
                             | RequirementKind::Text { .. } => None,
                         })
                         .ok_or_else(unknown)?;
@@ -257,6 +259,8 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                             | RequirementKind::Agreement { .. }
                             | RequirementKind::Staff { .. }
                             | RequirementKind::Revenue { .. }
+                            | RequirementKind::Points(_)
+                            | RequirementKind::AnyOf(_)
                             | RequirementKind::Text { .. } => None,
                         })
                         .ok_or_else(unknown)?;

@@ -119,7 +119,13 @@ pub(crate) struct PartnerState {
     /// Invoices issued to the partner's customers, by date, with running sums (revenue).
     pub invoiced: Vec<(NaiveDate, Decimal)>,
     pub invoiced_sum: Vec<Decimal>,
+    /// Beside `invoiced`: the date of each invoice's customer's first invoice
+    /// (`revenue from new customers`, `points … per new customer`).
+    pub invoiced_first: Vec<NaiveDate>,
     pub orders: Vec<NaiveDate>,
+    /// Customers first invoiced while the partner owned them, by that date
+    /// (`points … per new customer`).
+    pub won: Vec<(NaiveDate, CustomerId)>,
     /// When it owns each customer it claimed, as the latest claims say (the
     /// `customers` metric).
     pub owned: BTreeMap<CustomerId, Vec<OwnedSpan>>,
@@ -162,10 +168,11 @@ impl PartnerState {
         self.sales_sum.push(running);
     }
 
-    pub fn add_invoiced(&mut self, date: NaiveDate, amount: Decimal) {
+    pub fn add_invoiced(&mut self, date: NaiveDate, amount: Decimal, first_invoice: NaiveDate) {
         let running = self.invoiced_sum.last().copied().unwrap_or(Decimal::ZERO) + amount;
         self.invoiced.push((date, amount));
         self.invoiced_sum.push(running);
+        self.invoiced_first.push(first_invoice);
     }
 
     /// Sales (payments less refunds) in the window `(from, to]`.

@@ -195,7 +195,9 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
             CreditKind::VendorContact => self.st.counted.vendor_contacts.push(date),
             CreditKind::Invoice(facts) => {
                 let sale = facts.expand(self.plan);
-                self.st.add_invoiced(date, sale.amount);
+                let first = sale.first_invoice.unwrap_or(date);
+                self.st.add_invoiced(date, sale.amount, first);
+                self.st.note_new_customer(sale.customer, date, first);
                 self.invoice_commissions(&sale, date);
             }
             CreditKind::Payment(facts) => {

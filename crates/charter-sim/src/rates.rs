@@ -40,9 +40,12 @@ impl PartnerRun<'_, '_> {
             RateSpec::Fixed { .. } => (Exact::from_decimal(Decimal::ZERO), RateWhy::Fixed),
             RateSpec::ByTier { .. } => {
                 let Some(tier) = self.standing_at(date) else {
-                    return Err(
-                        "the partner has reached no tier, and the rate is set by tier".to_string(),
-                    );
+                    return Err(format!(
+                        "the partner has reached no tier{}, and the rate is set by tier",
+                        self.lowest_tier_unmet(date)
+                            .map(|why| format!(" ({why})"))
+                            .unwrap_or_default()
+                    ));
                 };
                 match plan.rules[r.0 as usize].tier_rates.get(tier.0 as usize) {
                     Some(Some(rate)) => (Exact::from_decimal(rate.0), RateWhy::Tier { tier, date }),

@@ -34,7 +34,7 @@ pub(crate) fn scenario_type(kind: EventKind) -> EventType {
 /// The windows `(from, to]` a count period covers on `date`: the period so
 /// far, and for `per contract year` also the whole contract year before it
 /// (what was summed at the last renewal holds for the year that follows).
-fn period_windows(
+pub(crate) fn period_windows(
     period: Option<&CountPeriod>,
     date: NaiveDate,
     holidays: &[NaiveDate],
@@ -57,7 +57,7 @@ fn period_windows(
     ((from, date), None)
 }
 
-fn period_text(period: Option<&CountPeriod>) -> String {
+pub(crate) fn period_text(period: Option<&CountPeriod>) -> String {
     match period {
         None => String::new(),
         Some(CountPeriod::PerYear) => " this calendar year".into(),
@@ -87,6 +87,8 @@ fn requirement_text(kind: &RequirementKind) -> String {
         RequirementKind::Contract => "contract".to_string(),
         RequirementKind::Agreement { agreement } => format!("agreement {}", agreement.name),
         RequirementKind::Count { event, .. } => format!("count {}", event.as_str()),
+        RequirementKind::Points(_) => "points".to_string(),
+        RequirementKind::AnyOf(a) => format!("any of … each {} from joined", a.every),
     }
 }
 
@@ -210,71 +212,8 @@ impl PartnerRun<'_, '_> {
                 comparator,
                 count,
             } => {
-                let count_in = |(from, date): (NaiveDate, NaiveDate)| -> u32 {
-                    let inside = |d: &NaiveDate| *d > from && *d <= date;
-                    let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
-                    // One vocabulary: the IR's counting word names a scenario event type,
-                    // and each type counts what it names (LANGUAGE.md §3 `require`).
-                    let n = match scenario_type(*event) {
-                        EventType::Activity => {
-                            let wanted = activity
-                                .as_ref()
-                                .map(|a| self.scenario.names.find_symbol(&a.name));
-                            st.activities
-                                .iter()
-                                .filter(|(d, k)| inside(d) && wanted.is_none_or(|w| w == Some(*k)))
-                                .count()
-                        }
-                        EventType::Referral => {
-                            st.referrals.iter().filter(|(_, d)| inside(d)).count()
-                        }
-                        EventType::Registration => dates(&st.registrations),
-                        EventType::Order => match within_after {
-                            Some((window, EventKind::Referral)) => {
-                                let mut customers: Vec<u32> = st
-                                    .referrals
-                                    .iter()
-                                    .filter(|(c, referred)| {
-                                        st.referred_orders.iter().any(|(x, o)| {
-                                            x == c
-                                                && *o >= *referred
-                                                && *o <= window.after(*referred, plan.holidays)
-                                                && inside(o)
-                                        })
-                                    })
-                                    .map(|(c, _)| c.0)
-                                    .collect();
-                                customers.sort_unstable();
-                                customers.dedup();
-                                customers.len()
-                            }
-                            None
-                            | Some((
-                                _,
-                                EventKind::VendorContact
-                                | EventKind::Registration
-                                | EventKind::Attachment
-                                | EventKind::Order
-                                | EventKind::Invoice
-                                | EventKind::Payment
-                                | EventKind::Refund
-                                | EventKind::Activity
-                                | EventKind::Notice
-                                | EventKind::Invitation,
-                            )) => dates(&st.orders),
-                        },
-                        EventType::Invoice => st.invoiced.iter().filter(|(d, _)| inside(d)).count(),
-                        EventType::Payment => dates(&st.counted.payments),
-                        EventType::Refund => dates(&st.counted.refunds),
-                        EventType::VendorContact => dates(&st.counted.vendor_contacts),
-                        EventType::Attachment => dates(&st.counted.attachments),
-                        EventType::Notice => dates(&st.counted.notices),
-                        EventType::Invitation => dates(&st.counted.invitations),
-                        // No counting word names a staff event or a sign-up
-                        // (`scenario_type` never returns them).
-                        EventType::Staff | EventType::Signup | EventType::DirectRequest => 0,
-                    };
-                    u32::try_from(n).unwrap_or(u32::MAX)
+                let count_in = |window: (NaiveDate, NaiveDate)| {
+                    self.count_between(*event, activity.as_ref(), *within_after, window)
                 };
                 let (now, before) =
                     period_windows(period.as_ref(), date, plan.holidays, stat.joined);
@@ -297,10 +236,14 @@ impl PartnerRun<'_, '_> {
                     )
                 })
             }
-            RequirementKind::Revenue { period, threshold } => {
+            RequirementKind::Revenue {
+                new_customers,
+                period,
+                threshold,
+            } => {
                 let (now, before) =
                     period_windows(period.as_ref(), date, plan.holidays, stat.joined);
-                let revenue = st.invoiced_between(now.0, now.1);
+                let revenue = st.revenue_between(*new_customers, now);
                 let (comparator, target) = match threshold {
                     RevenueThreshold::SetIndividually => match stat.revenue_target {
                         Some(t) => (Comparator::Ge, t),
@@ -309,20 +252,105 @@ impl PartnerRun<'_, '_> {
                     RevenueThreshold::Amount { comparator, amount } => (*comparator, amount.amount),
                 };
                 let met = compare(revenue, comparator, target)
-                    || before.is_some_and(|(from, to)| {
-                        compare(st.invoiced_between(from, to), comparator, target)
+                    || before.is_some_and(|w| {
+                        compare(st.revenue_between(*new_customers, w), comparator, target)
                     });
                 (!met).then(|| {
                     format!(
-                        "its revenue{} is {revenue} {}, and the requirement is {} {target}",
+                        "its revenue{}{} is {revenue} {}, and the requirement is {} {target}",
+                        if *new_customers {
+                            " from new customers"
+                        } else {
+                            ""
+                        },
                         period_text(period.as_ref()),
                         plan.currency,
                         comparator.as_str()
                     )
                 })
             }
+            RequirementKind::Points(p) => self.points_fail(p, date),
+            RequirementKind::AnyOf(a) => match stat.joined {
+                Some(joined) => self.any_of_fails(a, joined, date),
+                // No `joined` date anchors the periods: `--assume` decides (S0401).
+                None => self.unmeasured(),
+            },
             RequirementKind::Text { .. } => self.unmeasured(),
         }
+    }
+
+    /// What `count EVENT [KIND] [within D after EVENT]` counts for the
+    /// partner in the window `(from, date]`.
+    pub(crate) fn count_between(
+        &self,
+        event: EventKind,
+        activity: Option<&NameRef>,
+        within_after: Option<(Duration, EventKind)>,
+        (from, date): (NaiveDate, NaiveDate),
+    ) -> u32 {
+        let (plan, st) = (self.plan, &self.st);
+        let inside = |d: &NaiveDate| *d > from && *d <= date;
+        let dates = |list: &[NaiveDate]| list.iter().filter(|d| inside(d)).count();
+        // One vocabulary: the IR's counting word names a scenario event type,
+        // and each type counts what it names (LANGUAGE.md §3 `require`).
+        let n = match scenario_type(event) {
+            EventType::Activity => {
+                let wanted = activity
+                    .as_ref()
+                    .map(|a| self.scenario.names.find_symbol(&a.name));
+                st.activities
+                    .iter()
+                    .filter(|(d, k)| inside(d) && wanted.is_none_or(|w| w == Some(*k)))
+                    .count()
+            }
+            EventType::Referral => st.referrals.iter().filter(|(_, d)| inside(d)).count(),
+            EventType::Registration => dates(&st.registrations),
+            EventType::Order => match within_after {
+                Some((window, EventKind::Referral)) => {
+                    let mut customers: Vec<u32> = st
+                        .referrals
+                        .iter()
+                        .filter(|(c, referred)| {
+                            st.referred_orders.iter().any(|(x, o)| {
+                                x == c
+                                    && *o >= *referred
+                                    && *o <= window.after(*referred, plan.holidays)
+                                    && inside(o)
+                            })
+                        })
+                        .map(|(c, _)| c.0)
+                        .collect();
+                    customers.sort_unstable();
+                    customers.dedup();
+                    customers.len()
+                }
+                None
+                | Some((
+                    _,
+                    EventKind::VendorContact
+                    | EventKind::Registration
+                    | EventKind::Attachment
+                    | EventKind::Order
+                    | EventKind::Invoice
+                    | EventKind::Payment
+                    | EventKind::Refund
+                    | EventKind::Activity
+                    | EventKind::Notice
+                    | EventKind::Invitation,
+                )) => dates(&st.orders),
+            },
+            EventType::Invoice => st.invoiced.iter().filter(|(d, _)| inside(d)).count(),
+            EventType::Payment => dates(&st.counted.payments),
+            EventType::Refund => dates(&st.counted.refunds),
+            EventType::VendorContact => dates(&st.counted.vendor_contacts),
+            EventType::Attachment => dates(&st.counted.attachments),
+            EventType::Notice => dates(&st.counted.notices),
+            EventType::Invitation => dates(&st.counted.invitations),
+            // No counting word names a staff event or a sign-up
+            // (`scenario_type` never returns them).
+            EventType::Staff | EventType::Signup | EventType::DirectRequest => 0,
+        };
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     /// A requirement no scenario data measures: met under `--assume met`
@@ -343,9 +371,11 @@ impl PartnerRun<'_, '_> {
                 threshold: RevenueThreshold::SetIndividually,
                 ..
             } => self.stat.revenue_target.is_none(),
+            RequirementKind::AnyOf(_) => self.stat.joined.is_none(),
             RequirementKind::Contract
             | RequirementKind::Agreement { .. }
             | RequirementKind::Count { .. }
+            | RequirementKind::Points(_)
             | RequirementKind::Revenue {
                 threshold: RevenueThreshold::Amount { .. },
                 ..
@@ -491,9 +521,27 @@ pub(crate) fn assumptions(
                         ));
                     }
                 }
+                RequirementKind::AnyOf(a) => {
+                    let missing: Vec<&str> = declared()
+                        .filter(|(_, p)| p.joined.is_none())
+                        .map(|(i, _)| names.partner(charter_scenario::PartnerId(i as u32)))
+                        .collect();
+                    if !missing.is_empty() {
+                        assumed.push((
+                            format!("any-of/{owner}/{}", req.span.start),
+                            format!(
+                                "`any of … each {} from joined` ({owner}) is assumed met for partners without a `joined` date ({}): no period starts for them",
+                                a.every,
+                                missing.join(", ")
+                            ),
+                            req.span,
+                        ));
+                    }
+                }
                 RequirementKind::Contract
                 | RequirementKind::Agreement { .. }
                 | RequirementKind::Count { .. }
+                | RequirementKind::Points(_)
                 | RequirementKind::Revenue {
                     threshold: RevenueThreshold::Amount { .. },
                     ..

@@ -299,10 +299,43 @@ pub enum RequirementBody {
         count: Count,
     },
     Revenue {
+        /// `from new customers`: only customers first invoiced in the period.
+        new_customers: Option<Span>,
         period: Option<CountPeriod>,
         threshold: RevenueThreshold,
     },
+    /// `points 3 per new customer + 1 per activity certification per year >= 100`.
+    Points {
+        terms: Vec<PointsTerm>,
+        period: Option<CountPeriod>,
+        comparator: Comparator,
+        threshold: Count,
+    },
+    /// `any of { … } each 12 months from joined [until met again]`.
+    AnyOf {
+        alternatives: Vec<(RequirementBody, Span)>,
+        every: Quantity,
+        until_met_again: Option<Span>,
+    },
     Text(StringLit),
+}
+
+/// One weighted source of a `points` requirement: `3 per new customer`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PointsTerm {
+    pub weight: Count,
+    pub source: PointsSource,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum PointsSource {
+    /// `per new customer`.
+    NewCustomer(Span),
+    /// `per 100 USD of revenue`.
+    Revenue(Quantity),
+    /// `per activity certification`, `per orders`…
+    Counted(Counted),
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -19,6 +19,8 @@ pub struct BuildError {
 
 type R<T> = Result<T, BuildError>;
 
+mod metrics;
+
 pub struct Builder {
     pub file: FileId,
     /// Added to every pest offset (pest parses a slice when recovering per item).
@@ -419,6 +421,15 @@ impl Builder {
             }
         }
         let b = self.next(&mut body_pair.into_inner(), span, "requirement body")?;
+        Ok(Requirement {
+            body: self.requirement_body(b)?,
+            scope,
+            in_force,
+        })
+    }
+
+    /// What a `require` (or an alternative of `any of`) asks.
+    fn requirement_body(&self, b: Pair<Rule>) -> R<RequirementBody> {
         let bspan = self.span(&b);
         let body = match b.as_rule() {
             Rule::req_contract => RequirementBody::Contract(bspan),
@@ -468,11 +479,13 @@ impl Builder {
                 }
             }
             Rule::req_revenue => {
+                let mut new_customers = None;
                 let mut period = None;
                 let mut comparator = Comparator::Ge;
                 let mut threshold = None;
                 for p in b.into_inner() {
                     match p.as_rule() {
+                        Rule::from_new_customers => new_customers = Some(self.span(&p)),
                         Rule::count_period => period = Some(self.count_period(p)?),
                         Rule::set_individually => {
                             threshold = Some(RevenueThreshold::SetIndividually(self.span(&p)))
@@ -491,18 +504,20 @@ impl Builder {
                     span: bspan,
                     message: "internal: revenue without threshold".into(),
                 })?;
-                RequirementBody::Revenue { period, threshold }
+                RequirementBody::Revenue {
+                    new_customers,
+                    period,
+                    threshold,
+                }
             }
+            Rule::req_points => self.points(b)?,
+            Rule::req_any_of => self.any_of(b)?,
             Rule::req_text => {
                 RequirementBody::Text(self.string(self.next(&mut b.into_inner(), bspan, "text")?))
             }
             _ => return self.error(&b, "requirement"),
         };
-        Ok(Requirement {
-            body,
-            scope,
-            in_force,
-        })
+        Ok(body)
     }
 
     /// `in force from D1 [to D2]` on a bonus, a requirement or the program.

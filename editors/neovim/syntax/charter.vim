@@ -21,20 +21,21 @@ syn keyword charterItem import program tiers tier tracks track modules module be
 syn keyword charterItem commission bonus attribute payout region partner obligation contract
 syn keyword charterItem require
 " Clause keywords and connectives.
-syn keyword charterKeyword active after agreement agreements amount approval as at
+syn keyword charterKeyword active after again agreement agreements amount any approval as at
 syn keyword charterKeyword automatically balance before below bounds by claims clawback
 syn keyword charterKeyword collected_by commissions compete count currency customer
-syn keyword charterKeyword customers decided default discount down earned elect elected
+syn keyword charterKeyword customers decided default discount down each earned elect elected
 syn keyword charterKeyword eligible entities entity exclusive existing first for force
 syn keyword charterKeyword forfeited from full grant hold holidays in individually
 syn keyword charterKeyword installation invite invoices joined keep last leaving lifetime
-syn keyword charterKeyword majeure marginal minimum monthly next no non obligations of on
-syn keyword charterKeyword once one only orders over paid path payments pays per products
-syn keyword charterKeyword qualifications rate renewals renews request required retroactive
-syn keyword charterKeyword revenue review rounding sales self_referral set settle several
-syn keyword charterKeyword source split staff statement stop subscription suspends target
-syn keyword charterKeyword term termination to trailing twice until up uplift users waive
-syn keyword charterKeyword when where while whole with withheld within writing
+syn keyword charterKeyword majeure marginal met minimum monthly next no non obligations of
+syn keyword charterKeyword on once one only or orders over paid path payments pays per
+syn keyword charterKeyword points products qualifications rate renewals renews request
+syn keyword charterKeyword required retroactive revenue review rounding sales self_referral
+syn keyword charterKeyword set settle several source split staff statement stop subscription
+syn keyword charterKeyword suspends target term termination to trailing twice until up
+syn keyword charterKeyword uplift users waive when where while whole with withheld within
+syn keyword charterKeyword writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

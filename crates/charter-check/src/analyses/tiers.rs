@@ -166,15 +166,44 @@ fn read(cx: &Context<'_>, r: &Requirement) -> Option<Reading> {
             )
         }
         RequirementKind::Revenue {
+            new_customers,
             period,
             threshold: RevenueThreshold::Amount { comparator, amount },
         } => (
-            format!("revenue{}", period_text(period.as_ref())),
+            format!(
+                "revenue{}{}",
+                if *new_customers {
+                    " from new customers"
+                } else {
+                    ""
+                },
+                period_text(period.as_ref())
+            ),
             *comparator,
             amount.amount,
             false,
             format!("{} {}", amount.amount.normalize(), cx.program.currency),
         ),
+        RequirementKind::Points(p) => {
+            let terms: Vec<String> = p
+                .terms
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} per {}",
+                        t.weight.normalize(),
+                        t.source.text(&cx.program.currency)
+                    )
+                })
+                .collect();
+            let what = format!(
+                "points {}{}",
+                terms.join(" + "),
+                period_text(p.period.as_ref())
+            );
+            let shown = p.threshold.normalize().to_string();
+            (what, p.comparator, p.threshold, false, shown)
+        }
         _ => return None,
     };
     let plain = |value| Bound {

@@ -166,7 +166,13 @@ fn requirement_measure(r: &Requirement) -> String {
             "count {event:?} {:?} {within_after:?} {period:?}",
             activity.as_ref().map(|a| a.name.as_str())
         ),
-        RequirementKind::Revenue { period, .. } => format!("revenue {period:?}"),
+        RequirementKind::Revenue {
+            new_customers,
+            period,
+            ..
+        } => format!("revenue {new_customers} {period:?}"),
+        RequirementKind::Points(p) => format!("points {:?} {:?}", p.terms, p.period),
+        RequirementKind::AnyOf(a) => format!("any of {a:?}"),
         RequirementKind::Text { text } => format!("text {text}"),
     };
     format!("{measure}|{scope:?}")
