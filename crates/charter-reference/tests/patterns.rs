@@ -137,3 +137,55 @@ fn payout_thresholds_agree_as_of_every_month_end() {
     }
     assert!(compared >= 4 * 23);
 }
+
+#[test]
+fn composite_tier_metrics() {
+    let problems = run("composite-metrics");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Tiers measured by points, revenue from new customers and `any of`
+/// periods change with the day (a period passes, a lapse, a requalification):
+/// the engine and the reference agree on every composite scenario run as of
+/// each month's end from 2025 to 2027.
+#[test]
+fn composite_tier_metrics_agree_as_of_every_month_end() {
+    use chrono::{Datelike, NaiveDate};
+    let mut compared = 0;
+    for file in files("composite-metrics") {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.display().to_string();
+        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
+        let policy = file
+            .parent()
+            .unwrap()
+            .join(scenario.policy.as_deref().unwrap());
+        let (program, _, _) = charter_check::compile_path(&policy)
+            .unwrap()
+            .into_checked()
+            .unwrap_or_else(|c| panic!("{:?}", c.diagnostics));
+        let mut day = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        while day.year() < 2028 {
+            let options = charter_sim::SimOptions {
+                as_of: Some(day),
+                ..charter_sim::SimOptions::default()
+            };
+            let engine = charter_sim::simulate(&program, &scenario, &options);
+            let reference = charter_reference::simulate(&program, &scenario, Some(day)).unwrap();
+            let engine = support::engine_outcome(&engine);
+            let differences = charter_reference::compare::differences(&reference, &engine);
+            assert!(
+                differences.is_empty(),
+                "{name} as of {day}: {differences:#?}"
+            );
+            compared += 1;
+            let next = day.succ_opt().unwrap();
+            day = next
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+        }
+    }
+    assert!(compared >= 3 * 35);
+}

@@ -136,3 +136,42 @@ fn a_partner_holding_two_modules_of_one_per_partner_holds_none() {
     assert!(f.rule_span.is_some());
     assert_eq!(f.severity, charter_diagnostics::Severity::Error);
 }
+
+#[test]
+fn a_rate_by_tier_explains_the_points_sum_and_the_revenue_from_new_customers() {
+    let file = patterns().join("composite-metrics/01-points-and-two-revenue-measures.json");
+    let (result, _) = run(&file);
+    let gold = result
+        .payouts
+        .iter()
+        .find(|p| p.invoice.as_deref() == Some("e-2"))
+        .expect("alpha's payout on e-2");
+    let text = charter_sim::report::explain(&result, &gold.id).unwrap();
+    assert!(text.contains("rate: 20% for tier `Gold`"), "{text}");
+    assert!(
+        text.contains("points this calendar year (2026-01-01..2026-07-10) = 3 × 3 new customer + 1 × 1 activity certification + 1 × 55000.00 USD revenue / 1000 USD = 65, required >= 10"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Gold: revenue from new customers this calendar year (2026-01-01..2026-07-10) = 25000.00 USD, required >= 20000"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_lapsed_any_of_says_which_period_passed_with_none() {
+    let (result, _) = run(&patterns().join("composite-metrics/02-lapse-for-good.json"));
+    let lapsed: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::NotEligible)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(!lapsed.is_empty());
+    assert!(
+        lapsed.iter().all(|m| m.contains(
+            "no alternative of `any of` was met in the period 2026-01-01 to 2026-12-31 (each 12 months from joined 2025-01-01), so it lapsed on 2027-01-01 for good"
+        )),
+        "{lapsed:#?}"
+    );
+}
