@@ -250,7 +250,9 @@ module.exports = grammar({
       $.clawback,
       $.payout,
       $.in_force,
+      $.active_only,
     )),
+    active_only: $ => seq('paid', 'only', 'if', 'active', 'for', $.quantity),
     in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 
     base: $ => seq(choice(seq('of', $._base_kind), seq('per', $.per_event)),

@@ -131,6 +131,7 @@ policies! {
         C1004_1_minimum_unreachable,
         C1005_1_minimum_without_statement,
         C1006_1_window_per_subscription_from_referral,
+        C1007_1_active_only_netted,
         C1201_1_commission_versions_overlap,
         C1201_2_bonus_and_tier_requirement_versions_overlap,
     ],

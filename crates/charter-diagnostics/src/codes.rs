@@ -371,6 +371,13 @@ codes! {
         bad: "commission c: 10% of payments, within 12 months from referral per subscription",
         good: "commission c: 10% of payments, within 12 months from first_invoice per subscription",
     }
+    ActiveOnlyNetted => {
+        id: "C1007", name: "active-only-netted", severity: Error,
+        summary: "a commission paid only to partners still active is kept out of collected money",
+        explanation: "`paid only if active for D` holds each payout until the partner has been active D since it joined, and forfeits it if the contract ends before. A commission settled `netted` (or paid `netted at source`) is kept by the partner out of the money it collected, on the day: there is nothing to hold back or forfeit. Settle it by transfer, or drop the condition.",
+        bad: "commission c: 50% of payments where collected_by partner {\n  settle netted\n  paid only if active for 12 months\n}",
+        good: "commission c: 50% of payments where collected_by partner {\n  settle transfer\n  paid only if active for 12 months\n}",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",

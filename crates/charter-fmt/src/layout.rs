@@ -411,6 +411,9 @@ fn commission_clause(p: &Printer, kind: &CommissionClauseKind) -> String {
             ),
             None => format!("in force from {}", p.src.quantity(from)),
         },
+        CommissionClauseKind::ActiveFor(q) => {
+            format!("paid only if active for {}", p.src.quantity(q))
+        }
     }
 }
 

@@ -56,7 +56,14 @@ struct Generator<'g> {
     used: BTreeMap<String, usize>,
     /// Prefer alternatives holding rules not produced yet.
     steer: bool,
+    /// The rules being produced, outermost first.
+    stack: Vec<String>,
 }
+
+/// Past this many rules deep, the generator leaves recursive rules (`any of
+/// { … }` holds requirements): it takes alternatives that cannot reach a rule
+/// being produced, and repeats nothing optional.
+const DEEP: usize = 40;
 
 fn alternatives(expr: &Expr) -> Vec<&Expr> {
     match expr {
@@ -93,6 +100,7 @@ impl<'g> Generator<'g> {
             rng: TestRng::from_seed(RngAlgorithm::ChaCha, &seed),
             used: BTreeMap::new(),
             steer,
+            stack: Vec::new(),
         }
     }
 
@@ -120,7 +128,33 @@ impl<'g> Generator<'g> {
         count
     }
 
+    /// Whether `expr` can reach a rule being produced (through the rules it
+    /// names, at any depth).
+    fn recurses(&self, expr: &Expr) -> bool {
+        let mut todo = Vec::new();
+        named(expr, &mut todo);
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if self.stack.iter().any(|s| s == name) {
+                return true;
+            }
+            let Some(rule) = self.rules.get(name) else {
+                continue;
+            };
+            if seen.insert(name) && !POOLS.iter().any(|(n, _)| *n == name) {
+                named(&rule.expr, &mut todo);
+            }
+        }
+        false
+    }
+
     fn rule(&mut self, name: &str, out: &mut Vec<String>) {
+        self.stack.push(name.to_owned());
+        self.rule_body(name, out);
+        self.stack.pop();
+    }
+
+    fn rule_body(&mut self, name: &str, out: &mut Vec<String>) {
         *self.used.entry(name.to_owned()).or_default() += 1;
         if let Some((_, pool)) = POOLS.iter().find(|(n, _)| *n == name) {
             let pick = pool[self.rng.random_range(0..pool.len())];
@@ -149,6 +183,9 @@ impl<'g> Generator<'g> {
         if self.steer && n == 0 && self.unused(expr) > 0 {
             n = 1;
         }
+        if self.stack.len() > DEEP {
+            n = min;
+        }
         for _ in 0..n {
             self.expr(expr, out);
         }
@@ -166,7 +203,14 @@ impl<'g> Generator<'g> {
                 self.expr(b, out);
             }
             Expr::Choice(..) => {
-                let alts = alternatives(expr);
+                let mut alts = alternatives(expr);
+                if self.stack.len() > DEEP {
+                    let flat: Vec<&Expr> =
+                        alts.iter().copied().filter(|a| !self.recurses(a)).collect();
+                    if !flat.is_empty() {
+                        alts = flat;
+                    }
+                }
                 let fresh: Vec<&Expr> = alts
                     .iter()
                     .copied()

@@ -811,6 +811,7 @@ impl Lowerer {
         let mut clawback = None;
         let mut payout = None;
         let mut in_force = None;
+        let mut active_for = None;
         for clause in &c.clauses {
             match &clause.kind {
                 ast::CommissionClauseKind::Rate(r) if per => {
@@ -824,6 +825,11 @@ impl Lowerer {
                     }
                 }
                 ast::CommissionClauseKind::Base(b) => base = Some(base_spec(b)),
+                ast::CommissionClauseKind::ActiveFor(q) => {
+                    active_for = self
+                        .duration(q, DurationUse::Calendar)
+                        .map(|d| (d, clause.span));
+                }
                 ast::CommissionClauseKind::Window(w) => {
                     window = self.window(w).map(|x| (x, w.span));
                     per_subscription = per_subscription_of(w);
@@ -951,6 +957,7 @@ impl Lowerer {
             window,
             window_span,
             per_subscription,
+            active_for,
             bounds,
             uplifts,
             eligibility: elig,

@@ -753,6 +753,9 @@ pub struct CommissionRule {
     /// subscription of the customer (a cross-sell), counted from that
     /// subscription's first invoice or payment.
     pub per_subscription: Option<Span>,
+    /// `paid only if active for D`: each payout is due no earlier than D
+    /// after the partner joined, and forfeited if its contract ends before.
+    pub active_for: Option<(Duration, Span)>,
     pub bounds: Option<(Percent, Percent, Span)>,
     pub uplifts: Vec<Uplift>,
     pub eligibility: Option<Eligibility>,

@@ -451,6 +451,12 @@ fn commission(out: &mut Vec<String>, p: &Program, c: &CommissionRule) {
     if let Some(s) = schedule {
         bullet(out, format!("payout: {}", describe::payout(s)));
     }
+    if let Some((d, _)) = &c.active_for {
+        bullet(
+            out,
+            format!("held until the partner has been active {d} since joining; forfeited if it leaves before"),
+        );
+    }
 }
 
 fn partners_in(out: &mut Vec<String>, p: &Program, region: &str) {

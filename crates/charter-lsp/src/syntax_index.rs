@@ -447,6 +447,7 @@ impl Walker<'_> {
                         self.quantity(q);
                     }
                 }
+                CommissionClauseKind::ActiveFor(q) => self.quantity(q),
             }
         }
     }

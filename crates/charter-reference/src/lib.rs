@@ -12,7 +12,8 @@
 //! One module per paragraph of §4, in its order, each quoting the paragraph
 //! it implements: [`order`], [`attribution`], [`contest`] (contested
 //! customers), [`commissions`], [`subscriptions`], [`rates`], [`full_payment`], [`contract_end`],
-//! [`refunds`], [`due_dates`], [`bonuses`], [`standing`] (tier standing),
+//! [`refunds`], [`due_dates`], [`balances`], [`active`] (held for active
+//! partners), [`bonuses`], [`standing`] (tier standing),
 //! [`assumptions`]. Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
 //! `exact` (fractions and rounding).
@@ -23,6 +24,7 @@
 //! of invoices. Findings (S-codes) are not modelled: the reference says what
 //! is paid, when, and which tier each partner holds.
 
+pub mod active;
 pub mod assumptions;
 pub mod attribution;
 pub mod balances;
@@ -165,6 +167,7 @@ pub fn simulate_assuming(
         }
     }
     balances::apply(&world, &mut payouts, &paths);
+    active::apply(&world, &mut payouts);
     let partners = facts::listed_partners(&world);
     let totals = partners
         .iter()

@@ -452,7 +452,16 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
     } else {
         ""
     };
-    let summary = format!("{who} {rate} of {base}, {}{per}.", window_words(&c.window));
+    let active = match &c.active_for {
+        Some((d, _)) => format!(
+            " Paid only once the partner has been active {d} since joining; forfeited if it leaves before."
+        ),
+        None => String::new(),
+    };
+    let summary = format!(
+        "{who} {rate} of {base}, {}{per}.{active}",
+        window_words(&c.window)
+    );
     let mut details = Vec::new();
     if let Some((low, high, _)) = c.bounds {
         details.push(format!("The rate stays between {low} and {high}."));

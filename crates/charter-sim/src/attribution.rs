@@ -313,7 +313,9 @@ struct InvoiceState {
     date: NaiveDate,
     renewal: bool,
     product: Option<Symbol>,
-    /// Index of its subscription in [`CustomerState::subscriptions`].
+    /// Index of its subscription in [`CustomerState::subscriptions`]
+    /// (`usize::MAX` for an invoice out of the program's currency that
+    /// names a subscription not opened yet: it opens none).
     subscription: usize,
     amount: Decimal,
     paid: Decimal,

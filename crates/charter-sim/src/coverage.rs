@@ -88,7 +88,7 @@ impl<'a> Simulation<'a> {
             };
             // (A boxed explanation derefs to the same.)
             let mut why: &Why = why;
-            while let Why::Balanced { inner, .. } = why {
+            while let Why::Balanced { inner, .. } | Why::HeldUntilActive { inner, .. } = why {
                 why = inner;
             }
             let due = match why {
@@ -130,8 +130,8 @@ impl<'a> Simulation<'a> {
                     *due
                 }
                 Why::Bonus { due, .. } => *due,
-                Why::Balanced { .. } => return fired,
-                Why::Forfeited { .. } => {
+                Why::Balanced { .. } | Why::HeldUntilActive { .. } => return fired,
+                Why::Forfeited { .. } | Why::ForfeitedInactive { .. } => {
                     fired.kind = FiredKind::Forfeiture;
                     return fired;
                 }

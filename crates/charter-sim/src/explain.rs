@@ -209,6 +209,18 @@ pub(crate) enum Why {
         earned: NaiveDate,
         forfeit: crate::balances::Forfeit,
     },
+    /// A payout of a `paid only if active` commission: its own
+    /// explanation, then how long it waited (`active.rs`).
+    HeldUntilActive {
+        inner: Box<Why>,
+        hold: crate::active::ActiveHold,
+    },
+    /// A held payout forfeited when the partner left early (`active.rs`).
+    ForfeitedInactive {
+        amount: Decimal,
+        earned: NaiveDate,
+        hold: crate::active::ActiveHold,
+    },
 }
 
 /// Text each explanation of a rule or schedule repeats, written once per run.
@@ -646,6 +658,15 @@ impl Render<'_> {
                 earned,
                 forfeit,
             } => crate::balances::write_forfeit(currency, *amount, *earned, forfeit, s),
+            Why::HeldUntilActive { inner, hold } => {
+                self.write(inner, f, s);
+                crate::active::write_hold(hold, s);
+            }
+            Why::ForfeitedInactive {
+                amount,
+                earned,
+                hold,
+            } => crate::active::write_forfeit(currency, *amount, *earned, hold, s),
         }
     }
 

@@ -8,6 +8,7 @@
 //! and refund into payouts through the commission rules that apply. Amounts are
 //! exact decimals, rounded once per payout by the policy's rounding rule.
 
+mod active;
 mod attribution;
 mod balances;
 mod bonus;

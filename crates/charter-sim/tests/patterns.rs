@@ -175,3 +175,36 @@ fn a_lapsed_any_of_says_which_period_passed_with_none() {
         "{lapsed:#?}"
     );
 }
+
+#[test]
+fn a_window_per_subscription_pays_a_cross_sell_the_customers_window_would_not() {
+    // The same scenario under one window per customer: `j-4` (subscription B,
+    // 2027-03-01) falls after c2's window from its first invoice (2026-01-10).
+    let dir = patterns().join("per-subscription");
+    let file = dir.join("01-first-subscription-and-window-per-subscription.json");
+    let text = std::fs::read_to_string(dir.join("subscriptions.charter")).unwrap();
+    assert!(text.contains(" per subscription\n"));
+    let per_customer = text.replace(" per subscription\n", "\n");
+    let mut db = charter_diagnostics::SourceDb::new();
+    let root = db.add("per-customer.charter", per_customer.as_str());
+    let program =
+        match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked() {
+            Ok((p, _, _)) => p,
+            Err(c) => panic!("{:#?}", c.diagnostics),
+        };
+    let scenario =
+        charter_scenario::parse_str(&std::fs::read_to_string(&file).unwrap(), "01.json").unwrap();
+    let per_customer = simulate(&program, &scenario, &SimOptions::default());
+    let (per_subscription, _) = run(&file);
+    let paid = |r: &SimResult, invoice: &str| {
+        r.payouts
+            .iter()
+            .filter(|p| p.invoice.as_deref() == Some(invoice))
+            .count()
+    };
+    assert_eq!(paid(&per_subscription, "j-4"), 1);
+    assert_eq!(paid(&per_customer, "j-4"), 0);
+    // j-2 (subscription B, 2026-12-01) is inside both windows.
+    assert_eq!(paid(&per_subscription, "j-2"), 1);
+    assert_eq!(paid(&per_customer, "j-2"), 1);
+}

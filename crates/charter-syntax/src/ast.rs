@@ -486,6 +486,9 @@ pub enum CommissionClauseKind {
         from: Quantity,
         to: Option<Quantity>,
     },
+    /// `paid only if active for 12 months`: held until the partner has been
+    /// active that long, forfeited if its contract ends before.
+    ActiveFor(Quantity),
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -730,6 +730,9 @@ impl Builder {
                             CommissionClauseKind::Clawback { within }
                         }
                         Rule::payout => CommissionClauseKind::Payout(self.payout(body)?),
+                        Rule::active_only => CommissionClauseKind::ActiveFor(self.quantity(
+                            self.next(&mut body.into_inner(), cspan, "active period")?,
+                        )?),
                         Rule::in_force => {
                             let mut b = body.into_inner();
                             let from = self.quantity(self.next(&mut b, cspan, "first date")?)?;

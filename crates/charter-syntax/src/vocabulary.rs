@@ -87,6 +87,7 @@ pub const KEYWORDS: &[&str] = &[
     "half_up",
     "hold",
     "holidays",
+    "if",
     "import",
     "in",
     "individually",
@@ -522,6 +523,11 @@ pub const COMMISSION: &[ClauseKeyword] = &[
         "claw the commission back on a refund",
     ),
     kw("payout", "payout ", "when this commission is paid"),
+    kw(
+        "paid only if active for",
+        "paid only if active for ",
+        "held until the partner has been active that long since joining, forfeited if it leaves before",
+    ),
 ];
 
 pub const BRACKETS: &[ClauseKeyword] = &[

@@ -26,7 +26,7 @@ syn keyword charterKeyword automatically balance before below bounds by claims c
 syn keyword charterKeyword collected_by commissions compete count currency customer
 syn keyword charterKeyword customers decided default discount down each earned elect elected
 syn keyword charterKeyword eligible entities entity exclusive existing first for force
-syn keyword charterKeyword forfeited from full grant hold holidays in individually
+syn keyword charterKeyword forfeited from full grant hold holidays if in individually
 syn keyword charterKeyword installation invite invoices joined keep last leaving lifetime
 syn keyword charterKeyword majeure marginal met minimum monthly next no non obligations of
 syn keyword charterKeyword on once one only or orders over paid path payments pays per

@@ -12,6 +12,7 @@
 //! | `paths`       | C0903 two commissions paying for the same attribution path         |
 //! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
+//! | `active_only` | C1007 `paid only if active` on a netted commission        |
 //! | `subscriptions` | C1006 a window `per subscription` from a date once per customer  |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
@@ -28,6 +29,7 @@
 //! they stay silent about that construct rather than report a consequence of
 //! the same mistake.
 
+mod active_only;
 mod balances;
 mod benefits;
 mod brackets;
@@ -74,6 +76,7 @@ pub fn run(
     cadence::check(&cx, &mut out);
     balances::check(&cx, &mut out);
     subscriptions::check(&cx, &mut out);
+    active_only::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);

@@ -87,7 +87,7 @@
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
   "commissions" "compete" "contract" "count" "currency" "customer" "customers"
   "decided" "default" "discount" "each" "earned" "elect" "elected" "eligible" "entities" "entity"
-  "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "import" "in"
+  "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "if" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
   "leaving" "lifetime" "majeure" "met" "minimum" "module" "modules" "month" "monthly" "netted" "new" "next"
   "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
