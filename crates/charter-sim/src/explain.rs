@@ -849,15 +849,43 @@ fn settled<S: Lines + ?Sized>(s: &mut S, how: &SettledWhy, amount: Decimal, curr
     s.text(currency);
 }
 
-/// The due date of a monthly statement for an amount held until `held`.
+/// The due date of a monthly statement for an amount held until `held`:
+/// the end of week `week` of the next month, its day 7 × N, or its last day
+/// when the month is shorter (LANGUAGE.md §4, Due dates: week 5 of March
+/// ends on the 31st, of February on the 28th or 29th).
 pub(crate) fn statement_due(held: NaiveDate, week: u32) -> NaiveDate {
     let (year, month) = if held.month() == 12 {
         (held.year() + 1, 1)
     } else {
         (held.year(), held.month() + 1)
     };
-    let day = (week * 7).min(28);
+    let last = NaiveDate::from_ymd_opt(year, month, 1)
+        .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .map_or(28, |last| last.day());
+    let day = (week * 7).min(last);
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(held)
+}
+
+#[cfg(test)]
+mod statement_weeks {
+    use super::statement_due;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    /// Week 5 ends on the month's last day, not on the 28th.
+    #[test]
+    fn week_five_ends_on_the_last_day_of_a_short_month() {
+        assert_eq!(statement_due(day(2026, 1, 10), 2), day(2026, 2, 14));
+        assert_eq!(statement_due(day(2026, 1, 10), 5), day(2026, 2, 28));
+        assert_eq!(statement_due(day(2028, 1, 10), 5), day(2028, 2, 29));
+        assert_eq!(statement_due(day(2026, 2, 10), 5), day(2026, 3, 31));
+        assert_eq!(statement_due(day(2026, 3, 10), 5), day(2026, 4, 30));
+        assert_eq!(statement_due(day(2026, 12, 10), 4), day(2027, 1, 28));
+    }
 }
 
 /// Marginal brackets: the commission on `base` rising from `before` to
