@@ -257,8 +257,10 @@ module.exports = grammar({
 
     base: $ => seq(choice(seq('of', $._base_kind), seq('per', $.per_event)),
       repeat($.base_filter)),
-    per_event: $ => $.new_customer,
+    per_event: $ => choice($.new_customer, $.trial, $.qualified_lead),
     new_customer: _ => seq('new', 'customer'),
+    trial: _ => 'trial',
+    qualified_lead: _ => seq('qualified', 'lead'),
     _base_kind: $ => oneOf($.base_kind, 'payments', 'invoices'),
     base_filter: $ => choice($.first_subscription, $.on_invoices, $.collected_filter, $.product_filter, $.path_filter),
     first_subscription: _ => seq('on', 'first', 'subscription'),

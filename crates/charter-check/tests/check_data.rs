@@ -81,6 +81,8 @@ policies! {
         C0306_2_empty_bracket,
         C0306_3_date_in_year_zero,
         C0306_4_uplift_on_a_fixed_amount,
+        C0306_5_invoice_filter_per_trial,
+        C0306_6_clawback_per_qualified_lead,
         C0306_9_in_force_reversed_or_outside_the_program,
         C0401_1_tier_grants_two,
         C0401_2_tier_and_module_grant_one_each,

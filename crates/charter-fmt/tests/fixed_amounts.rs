@@ -33,3 +33,20 @@ fn the_block_form_of_a_fixed_amount_formats() {
     );
     assert_eq!(format(&formatted).unwrap(), formatted);
 }
+
+#[test]
+fn fixed_amounts_per_trial_and_per_qualified_lead_keep_their_event() {
+    let policy = format!(
+        "{HEAD}commission t: 20 USD per   trial within 30 days from referral\ncommission l {{\n  rate 50 USD\n  per qualified\n  lead by registration\n}}\n"
+    );
+    let formatted = format(&policy).unwrap();
+    assert!(
+        formatted.contains("commission t: 20 USD per trial, within 30 days from referral"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("  per qualified lead by registration\n"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted).unwrap(), formatted);
+}

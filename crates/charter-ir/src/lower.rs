@@ -934,6 +934,9 @@ impl Lowerer {
         if per {
             self.fixed_amount_extras(c, bounds.is_some(), !uplifts.is_empty());
         }
+        if matches!(base.kind, BaseKind::Trial | BaseKind::QualifiedLead) {
+            self.event_bounty_extras(&base, clawback.as_ref(), payout.as_ref());
+        }
         // A netted payout needs no separate settlement clause.
         if let Some(PayoutSchedule {
             timing: PayoutTiming::NettedAtSource,
@@ -968,6 +971,66 @@ impl Lowerer {
             in_force,
             span,
         });
+    }
+
+    /// A commission `per trial` or `per qualified lead` pays for an event of
+    /// the customer, not for an invoice: invoice filters, a clawback on refund
+    /// and a payout after full payment have nothing to act on (C0306).
+    fn event_bounty_extras(
+        &mut self,
+        base: &BaseSpec,
+        clawback: Option<&Clawback>,
+        payout: Option<&PayoutSchedule>,
+    ) {
+        let event = match base.kind {
+            BaseKind::Trial => "trial",
+            _ => "qualified lead",
+        };
+        let filter = if base.invoices != InvoiceFilter::Any {
+            Some("`on … invoices`")
+        } else if base.collected_by.is_some() {
+            Some("`where collected_by`")
+        } else if !base.products.is_empty() {
+            Some("`for products`")
+        } else {
+            None
+        };
+        if let Some(filter) = filter {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("a commission per {event} pays for an event, not an invoice: {filter} does not apply"),
+                    base.span,
+                )
+                .with_help("keep `by METHOD` if needed and remove the invoice filter"),
+            );
+        }
+        if let Some(c) = clawback {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!(
+                        "a commission per {event} has no invoice, so no refund can take it back"
+                    ),
+                    c.span,
+                )
+                .with_help("remove the `clawback` clause"),
+            );
+        }
+        if let Some(p) =
+            payout.filter(|p| matches!(p.timing, PayoutTiming::Within { full: true, .. }))
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("a commission per {event} has no invoice to be paid in full"),
+                    p.span,
+                )
+                .with_help(
+                    "time it `within D after payment` (counted from the event) or by a statement",
+                ),
+            );
+        }
     }
 
     /// The rate of a commission `per new customer`: one amount of money.
@@ -1840,7 +1903,11 @@ fn eligibility(e: &ast::Eligible, span: Span) -> Eligibility {
 fn base_spec(b: &ast::Base) -> BaseSpec {
     let mut spec = BaseSpec {
         kind: if b.per {
-            BaseKind::NewCustomer
+            match b.kind.name.as_str() {
+                "trial" => BaseKind::Trial,
+                "qualified lead" => BaseKind::QualifiedLead,
+                _ => BaseKind::NewCustomer,
+            }
         } else if b.kind.name == "invoices" {
             BaseKind::Invoices
         } else {

@@ -511,6 +511,12 @@ pub enum BaseKind {
     /// `per new customer`: a fixed amount, once per customer, on the
     /// customer's first payment (LANGUAGE.md §4, Fixed amounts).
     NewCustomer,
+    /// `per trial`: a fixed amount, once per customer, on the customer's
+    /// first `trial` event (LANGUAGE.md §4, Fixed amounts per trial or lead).
+    Trial,
+    /// `per qualified lead`: a fixed amount, once per customer, on the
+    /// customer's first `lead` event.
+    QualifiedLead,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -43,6 +43,8 @@ pub fn base(b: &BaseSpec) -> String {
         BaseKind::Payments => "payments".to_string(),
         BaseKind::Invoices => "invoiced amounts".to_string(),
         BaseKind::NewCustomer => "each new customer".to_string(),
+        BaseKind::Trial => "each trial".to_string(),
+        BaseKind::QualifiedLead => "each qualified lead".to_string(),
     };
     match b.invoices {
         InvoiceFilter::Any => {}
@@ -140,7 +142,7 @@ pub fn percent_range((low, high): (Percent, Percent)) -> String {
 pub fn rate_lines(rate: &RateSpec, currency: &str) -> Vec<String> {
     match rate {
         RateSpec::Flat { rate } => vec![format!("rate **{rate}**")],
-        RateSpec::Fixed { amount } => vec![format!("**{amount}** per new customer")],
+        RateSpec::Fixed { amount } => vec![format!("a fixed amount of **{amount}**")],
         RateSpec::ByTier { rates } => {
             let mut out = vec!["rate by tier:".to_string()];
             out.extend(

@@ -151,7 +151,7 @@ pub fn settlement(world: &World, rule: &CommissionRule) -> Settlement {
 }
 
 /// Whether `eligible` (and the entity's `netted only`) admits the partner.
-fn admitted(
+pub(crate) fn admitted(
     world: &World,
     now: usize,
     rule: &CommissionRule,
@@ -246,11 +246,10 @@ fn anchor_date(
     world: &World,
     now: usize,
     anchor: Anchor,
-    invoice: &Invoice,
+    customer: charter_scenario::CustomerId,
     owner: &Claim,
     facts: &Facts,
 ) -> Result<Option<NaiveDate>, Unsupported> {
-    let customer = invoice.customer;
     let history = world.upto(now);
     Ok(match anchor {
         Anchor::FirstInvoice => world.invoices_of(now, customer).first().map(|i| i.date),
@@ -292,19 +291,46 @@ fn in_window(
     owner: &Claim,
     facts: &Facts,
 ) -> Result<bool, Unsupported> {
+    day_in_window(
+        world,
+        now,
+        rule,
+        invoice.customer,
+        invoice.date,
+        Some(invoice),
+        owner,
+        facts,
+    )
+}
+
+/// Whether `day` (an invoice's issue date; a trial's or lead's date, which
+/// has no `invoice`) lies in the commission's window for `customer`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the window's inputs, each a plain fact"
+)]
+pub(crate) fn day_in_window(
+    world: &World,
+    now: usize,
+    rule: &CommissionRule,
+    customer: charter_scenario::CustomerId,
+    day: NaiveDate,
+    invoice: Option<&Invoice>,
+    owner: &Claim,
+    facts: &Facts,
+) -> Result<bool, Unsupported> {
     Ok(match &rule.window {
         WindowSpec::Unbounded | WindowSpec::Lifetime | WindowSpec::WhileCustomerPays => true,
-        WindowSpec::WhileContractActive => contract_end::runs_on(world, now, facts, invoice.date),
+        WindowSpec::WhileContractActive => contract_end::runs_on(world, now, facts, day),
         WindowSpec::Within { length, anchor } => {
-            let start = if rule.per_subscription.is_some() {
-                subscriptions::anchor_date(world, now, *anchor, invoice)
-            } else {
-                anchor_date(world, now, *anchor, invoice, owner, facts)?
+            // A trial or lead has no invoice, hence no subscription: its
+            // window opens at the customer's anchor.
+            let start = match invoice.filter(|_| rule.per_subscription.is_some()) {
+                Some(invoice) => subscriptions::anchor_date(world, now, *anchor, invoice),
+                None => anchor_date(world, now, *anchor, customer, owner, facts)?,
             };
             match start {
-                Some(start) => {
-                    start <= invoice.date && invoice.date < length.after(start, world.holidays())
-                }
+                Some(start) => start <= day && day < length.after(start, world.holidays()),
                 None => false,
             }
         }

@@ -11,9 +11,9 @@
 //!
 //! One module per paragraph of §4, in its order, each quoting the paragraph
 //! it implements: [`order`], [`attribution`], [`contest`] (contested
-//! customers), [`commissions`], [`subscriptions`], [`rates`], [`full_payment`], [`contract_end`],
-//! [`refunds`], [`due_dates`], [`balances`], [`active`] (held for active
-//! partners), [`bonuses`], [`standing`] (tier standing),
+//! customers), [`commissions`], [`subscriptions`], [`trials_and_leads`], [`rates`],
+//! [`full_payment`], [`contract_end`], [`refunds`], [`due_dates`], [`balances`],
+//! [`active`] (held for active partners), [`bonuses`], [`standing`] (tier standing),
 //! [`assumptions`]. Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
 //! `exact` (fractions and rounding).
@@ -46,6 +46,7 @@ pub mod refunds;
 pub mod regions;
 pub mod standing;
 pub mod subscriptions;
+pub mod trials_and_leads;
 pub mod world;
 
 use charter_check::CheckedProgram;
@@ -146,6 +147,9 @@ pub fn simulate_assuming(
             }
             Some(EventKind::Invoice { .. }) => commissions::on_invoice(&world, now)?,
             Some(EventKind::Refund { .. }) => refunds::on_refund(&world, now, &earned)?,
+            Some(EventKind::Trial { .. } | EventKind::Lead { .. }) => {
+                trials_and_leads::on_event(&world, now)?
+            }
             _ => Vec::new(),
         };
         for e in new {

@@ -2,12 +2,13 @@
 //!
 //! > Events are taken by date. Within a day, what a payment depends on comes
 //! > first: vendor contacts, then claims (referrals, registrations, attachments)
-//! > and partner facts, then orders, invoices, payments, refunds and notices;
+//! > and partner facts, then orders (trials and leads with them), invoices,
+//! > payments, refunds and notices;
 //! > otherwise the file's order. Events after the "as of" date are ignored.
 //!
 //! The reference reads the list as ranks, one per group: vendor contacts (0);
 //! claims, a customer's direct request and partner facts — activities,
-//! invitations, staff (1); orders (2);
+//! invitations, staff (1); orders, trials and leads (2);
 //! invoices (3); payments (4); refunds (5); notices (6). Equal ranks keep the
 //! file's order. When no "as of" date is given, it is the last event's date.
 
@@ -26,7 +27,7 @@ pub fn rank(kind: &EventKind) -> u8 {
         | EventKind::Activity { .. }
         | EventKind::Invitation { .. }
         | EventKind::Staff { .. } => 1,
-        EventKind::Order { .. } => 2,
+        EventKind::Order { .. } | EventKind::Trial { .. } | EventKind::Lead { .. } => 2,
         EventKind::Invoice { .. } => 3,
         EventKind::Payment { .. } => 4,
         EventKind::Refund { .. } => 5,

@@ -189,3 +189,9 @@ fn composite_tier_metrics_agree_as_of_every_month_end() {
     }
     assert!(compared >= 3 * 35);
 }
+
+#[test]
+fn fixed_amount_per_trial_and_per_qualified_lead() {
+    let problems = run("trial-and-lead-bounty");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -388,6 +388,8 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
             BaseKind::Payments => "payments",
             BaseKind::Invoices => "invoiced amounts",
             BaseKind::NewCustomer => "each new customer (its first payment)",
+            BaseKind::Trial => "each customer's first trial",
+            BaseKind::QualifiedLead => "each customer's first qualification as a lead",
         };
         let filter = match c.base.invoices {
             InvoiceFilter::Any => "",

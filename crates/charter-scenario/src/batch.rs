@@ -761,6 +761,8 @@ impl IdMaps<'_> {
         match kind {
             EventKind::VendorContact { customer }
             | EventKind::Signup { customer }
+            | EventKind::Trial { customer }
+            | EventKind::Lead { customer }
             | EventKind::DirectRequest { customer } => c(customer),
             EventKind::Referral { partner, customer }
             | EventKind::Attachment {

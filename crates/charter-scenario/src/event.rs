@@ -169,9 +169,11 @@ impl EventType {
     pub(crate) fn required_fields(self) -> &'static [Field] {
         use Field::*;
         match self {
-            EventType::VendorContact | EventType::Signup | EventType::DirectRequest => {
-                &[Date, Type, Customer]
-            }
+            EventType::VendorContact
+            | EventType::Signup
+            | EventType::Trial
+            | EventType::Lead
+            | EventType::DirectRequest => &[Date, Type, Customer],
             EventType::Referral => &[Date, Type, Partner, Customer],
             EventType::Registration => &[Date, Type, Partner, Customer],
             EventType::Attachment => &[Date, Type, Partner, Customer],
@@ -197,6 +199,8 @@ impl EventType {
             EventType::Payment => &[Id, CollectedBy],
             EventType::VendorContact
             | EventType::Signup
+            | EventType::Trial
+            | EventType::Lead
             | EventType::DirectRequest
             | EventType::Referral
             | EventType::Refund
@@ -596,6 +600,12 @@ impl<'a> RawEvent<'a> {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
             },
             EventType::Signup => EventKind::Signup {
+                customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
+            },
+            EventType::Trial => EventKind::Trial {
+                customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
+            },
+            EventType::Lead => EventKind::Lead {
                 customer: tables.customer(required(self.customer.take(), Field::Customer, t)?),
             },
             EventType::Referral => EventKind::Referral {

@@ -347,6 +347,12 @@ enum Kind {
     Signup {
         customer: u32,
     },
+    Trial {
+        customer: u32,
+    },
+    Lead {
+        customer: u32,
+    },
     DirectRequest {
         customer: u32,
     },
@@ -466,6 +472,14 @@ fn plan_deal(plan: &mut Planner, rng: &mut Rng, roster: &[GenPartner], partner: 
     // deal); no random draw, so the rest of the plan is as before.
     if customer % 9 == 4 {
         plan.add(day - 3, Kind::Signup { customer });
+    }
+    // Some start a trial two days after the deal begins, and some are
+    // qualified as leads the next day; again no random draw.
+    if customer % 11 == 5 {
+        plan.add(day + 2, Kind::Trial { customer });
+    }
+    if customer % 13 == 7 {
+        plan.add(day + 1, Kind::Lead { customer });
     }
     let product = match rng.below(100) {
         0..=49 => 0,
@@ -885,6 +899,12 @@ enum EventFields<'a> {
     Signup {
         customer: CustomerId,
     },
+    Trial {
+        customer: CustomerId,
+    },
+    Lead {
+        customer: CustomerId,
+    },
     DirectRequest {
         customer: CustomerId,
     },
@@ -959,6 +979,12 @@ fn write_event(
             customer: CustomerId(*customer),
         },
         Kind::Signup { customer } => EventFields::Signup {
+            customer: CustomerId(*customer),
+        },
+        Kind::Trial { customer } => EventFields::Trial {
+            customer: CustomerId(*customer),
+        },
+        Kind::Lead { customer } => EventFields::Lead {
             customer: CustomerId(*customer),
         },
         Kind::DirectRequest { customer } => EventFields::DirectRequest {

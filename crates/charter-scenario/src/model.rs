@@ -324,6 +324,16 @@ pub enum EventKind {
     Signup {
         customer: CustomerId,
     },
+    /// The customer started a trial; a commission `per trial` pays the
+    /// partner that owns the customer that day, on its first trial.
+    Trial {
+        customer: CustomerId,
+    },
+    /// The vendor qualified the customer as a lead; a commission `per
+    /// qualified lead` pays the partner that owns it that day, once.
+    Lead {
+        customer: CustomerId,
+    },
     /// The customer chose to work with the vendor directly: its attachment
     /// to a partner ends on this date.
     DirectRequest {
@@ -403,6 +413,8 @@ impl EventKind {
             EventKind::VendorContact { .. } => EventType::VendorContact,
             EventKind::DirectRequest { .. } => EventType::DirectRequest,
             EventKind::Signup { .. } => EventType::Signup,
+            EventKind::Trial { .. } => EventType::Trial,
+            EventKind::Lead { .. } => EventType::Lead,
             EventKind::Referral { .. } => EventType::Referral,
             EventKind::Registration { .. } => EventType::Registration,
             EventKind::Attachment { .. } => EventType::Attachment,
@@ -431,6 +443,8 @@ impl EventKind {
             EventKind::VendorContact { .. }
             | EventKind::DirectRequest { .. }
             | EventKind::Signup { .. }
+            | EventKind::Trial { .. }
+            | EventKind::Lead { .. }
             | EventKind::Invoice { .. }
             | EventKind::Payment { .. }
             | EventKind::Refund { .. } => None,
@@ -444,6 +458,8 @@ pub enum EventType {
     VendorContact,
     DirectRequest,
     Signup,
+    Trial,
+    Lead,
     Referral,
     Registration,
     Attachment,
@@ -458,10 +474,12 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 14] = [
+    pub const ALL: [EventType; 16] = [
         EventType::VendorContact,
         EventType::DirectRequest,
         EventType::Signup,
+        EventType::Trial,
+        EventType::Lead,
         EventType::Referral,
         EventType::Registration,
         EventType::Attachment,
@@ -481,6 +499,8 @@ impl EventType {
             EventType::VendorContact => "vendor_contact",
             EventType::DirectRequest => "direct_request",
             EventType::Signup => "signup",
+            EventType::Trial => "trial",
+            EventType::Lead => "lead",
             EventType::Referral => "referral",
             EventType::Registration => "registration",
             EventType::Attachment => "attachment",

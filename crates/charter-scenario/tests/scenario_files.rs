@@ -168,6 +168,8 @@ fn describe(s: &Scenario, kind: &EventKind) -> String {
     match *kind {
         EventKind::VendorContact { customer: c }
         | EventKind::Signup { customer: c }
+        | EventKind::Trial { customer: c }
+        | EventKind::Lead { customer: c }
         | EventKind::DirectRequest { customer: c } => customer(c),
         EventKind::Referral {
             partner: p,

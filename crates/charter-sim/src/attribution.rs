@@ -228,6 +228,9 @@ pub(crate) enum CreditKind {
     VendorContact,
     Invoice(SaleFacts),
     Payment(SaleFacts),
+    /// The customer's first trial or lead, for the commissions per trial or
+    /// per qualified lead.
+    Bounty(crate::bounty::BountyFacts),
     /// A refund on an invoice the partner was credited on.
     Refund {
         invoice: InvoiceId,
@@ -332,6 +335,9 @@ pub(crate) struct CustomerState {
     vendor_contacts: Vec<NaiveDate>,
     /// The customer's first sign-up (`new users only`).
     signed_up: Option<NaiveDate>,
+    /// Whether the customer already had a trial, a lead (each paid for once).
+    trialled: bool,
+    qualified: bool,
     pending_referrals: Vec<(PartnerId, NaiveDate, AttrId, u32)>,
     referrers: Vec<PartnerId>,
     first_order: Option<NaiveDate>,
@@ -467,6 +473,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
             Ev::Signup { .. } => {
                 self.state.signed_up.get_or_insert(date);
             }
+            Ev::Trial { .. } => self.first_event(crate::bounty::BountyEvent::Trial, date),
+            Ev::Lead { .. } => self.first_event(crate::bounty::BountyEvent::Lead, date),
             Ev::DirectRequest { .. } => self.direct_request(date),
             Ev::Referral { partner, .. } => self.referral(*partner, date),
             Ev::Registration {
@@ -510,6 +518,33 @@ impl<'r, 'p> Attribution<'r, 'p> {
             Ev::Refund { invoice, amount } => self.refund(*invoice, *amount, date),
             // Partner events never reach a customer.
             Ev::Activity { .. } | Ev::Notice { .. } | Ev::Invitation { .. } | Ev::Staff { .. } => {}
+        }
+    }
+
+    /// The customer's first trial (or lead) credits the partners owning it
+    /// that day (LANGUAGE.md §4, Fixed amounts per trial or lead); later
+    /// ones credit nobody.
+    fn first_event(&mut self, event: crate::bounty::BountyEvent, date: NaiveDate) {
+        let seen = match event {
+            crate::bounty::BountyEvent::Trial => &mut self.state.trialled,
+            crate::bounty::BountyEvent::Lead => &mut self.state.qualified,
+        };
+        if std::mem::replace(seen, true) {
+            return;
+        }
+        for (claim, share) in self.owners(date) {
+            let facts = crate::bounty::BountyFacts {
+                event,
+                customer: self.customer,
+                first_invoice: Day::of(self.state.first_invoice),
+                first_payment: Day::of(self.state.first_payment),
+                first_order: Day::of(self.state.first_order),
+                claim_date: claim.date,
+                anchor: claim.anchor,
+                method: claim.method,
+                share,
+            };
+            self.credit(claim.partner, date, CreditKind::Bounty(facts));
         }
     }
 

@@ -67,7 +67,9 @@ pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
         | Ev::Activity { .. }
         | Ev::Staff { .. }
         | Ev::Invitation { .. } => 1,
-        Ev::Order { .. } => 2,
+        // A trial or a lead ranks with the orders: after the day's claims,
+        // so a referral made that day already owns the customer.
+        Ev::Order { .. } | Ev::Trial { .. } | Ev::Lead { .. } => 2,
         Ev::Invoice { .. } => 3,
         Ev::Payment { .. } => 4,
         Ev::Refund { .. } => 5,
@@ -81,6 +83,8 @@ fn customer_of(kind: &Ev) -> Option<CustomerId> {
         Ev::VendorContact { customer }
         | Ev::DirectRequest { customer }
         | Ev::Signup { customer }
+        | Ev::Trial { customer }
+        | Ev::Lead { customer }
         | Ev::Referral { customer, .. }
         | Ev::Registration { customer, .. }
         | Ev::Attachment { customer, .. }
@@ -109,6 +113,8 @@ fn claim_method(kind: &Ev) -> Option<(PartnerId, AttributionMethod)> {
         | Ev::VendorContact { .. }
         | Ev::DirectRequest { .. }
         | Ev::Signup { .. }
+        | Ev::Trial { .. }
+        | Ev::Lead { .. }
         | Ev::Invoice { .. }
         | Ev::Payment { .. }
         | Ev::Refund { .. }

@@ -401,9 +401,19 @@ impl Render<'_> {
                     } => {
                         if let Some(window) = &self.texts.windows[r] {
                             s.start();
-                            s.lit("window: invoice `");
-                            s.text(f.invoice);
-                            s.lit("` of ");
+                            match event_word(rule.base.kind) {
+                                // A trial or lead: its own date is windowed.
+                                Some(event) => {
+                                    s.lit("window: the ");
+                                    s.lit(event);
+                                    s.lit(" on ");
+                                }
+                                None => {
+                                    s.lit("window: invoice `");
+                                    s.text(f.invoice);
+                                    s.lit("` of ");
+                                }
+                            }
                             s.date(invoice_date);
                             s.lit(" is within ");
                             s.text(window);
@@ -428,6 +438,26 @@ impl Render<'_> {
                     s.date(end);
                     s.lit("; income on invoices issued by then is kept");
                     s.end();
+                }
+                if let (RateSpec::Fixed { amount }, Some(event)) =
+                    (&rule.rate, event_word(rule.base.kind))
+                {
+                    // A fixed amount per trial or lead: the customer's first.
+                    s.start();
+                    s.lit(event);
+                    s.lit(": `");
+                    s.text(f.customer);
+                    s.lit("`'s first ");
+                    s.lit(event);
+                    s.lit(" on ");
+                    s.date(f.earned);
+                    s.lit("; paid once per customer, no invoice (rounded on its own)");
+                    s.end();
+                    s.start();
+                    s.fmt(format_args!("amount: {amount} per {event}"));
+                    self.amount_rest(s, c, f);
+                    self.due_line(&c.due, f.earned, s);
+                    return;
                 }
                 if let RateSpec::Fixed { amount } = &rule.rate {
                     // A fixed amount: the event it pays for, then the amount.
@@ -764,7 +794,10 @@ impl Render<'_> {
                 }
             }
             (RateSpec::ByTier { .. }, _) => String::new(),
-            (RateSpec::Fixed { amount }, _) => format!("{amount} per new customer"),
+            (RateSpec::Fixed { amount }, _) => match event_word(rule.base.kind) {
+                Some(event) => format!("{amount} per {event}"),
+                None => format!("{amount} per new customer"),
+            },
         }
     }
 
@@ -969,6 +1002,15 @@ impl std::fmt::Display for DescribeCondition<'_> {
     }
 }
 
+/// The event a fixed amount per trial or per qualified lead pays for.
+fn event_word(kind: BaseKind) -> Option<&'static str> {
+    match kind {
+        BaseKind::Trial => Some("trial"),
+        BaseKind::QualifiedLead => Some("qualified lead"),
+        BaseKind::Payments | BaseKind::Invoices | BaseKind::NewCustomer => None,
+    }
+}
+
 /// A commission rule in one line: rate, base, window.
 struct DescribeRule<'a>(&'a CommissionRule);
 
@@ -990,6 +1032,8 @@ impl std::fmt::Display for DescribeRule<'_> {
             BaseKind::Payments => " of payments",
             BaseKind::Invoices => " of invoices",
             BaseKind::NewCustomer => " per new customer",
+            BaseKind::Trial => " per trial",
+            BaseKind::QualifiedLead => " per qualified lead",
         })?;
         f.write_str(match rule.base.invoices {
             InvoiceFilter::Any => "",

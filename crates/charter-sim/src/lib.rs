@@ -12,6 +12,7 @@ mod active;
 mod attribution;
 mod balances;
 mod bonus;
+mod bounty;
 mod clawback;
 mod commission;
 mod composite;

@@ -208,6 +208,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
                 self.payment_commissions(sale, date);
                 self.bonuses(date);
             }
+            CreditKind::Bounty(facts) => self.event_bounties(facts, date),
             CreditKind::Refund {
                 invoice,
                 customer,

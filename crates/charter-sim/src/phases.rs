@@ -28,6 +28,7 @@ use crate::attribution::{
     Attribution, CompactSymbol, Credit, CreditKind, CustomerState, Day, InvoiceFlags, OwnedSpan,
     SaleFacts, StaticOnly,
 };
+use crate::bounty::{BountyEvent, BountyFacts};
 use crate::engine::{prepass, Outcome};
 use crate::partner::PartnerStatic;
 use crate::plan::{Plan, TrackId};
@@ -87,7 +88,7 @@ pub fn same_day_rank(event_type: EventType) -> u8 {
         | EventType::Activity
         | EventType::Staff
         | EventType::Invitation => 1,
-        EventType::Order => 2,
+        EventType::Order | EventType::Trial | EventType::Lead => 2,
         EventType::Invoice => 3,
         EventType::Payment => 4,
         EventType::Refund => 5,
@@ -151,6 +152,23 @@ pub struct NamedSale {
     pub share: u8,
 }
 
+/// A customer's first trial or lead, by name (see [`NamedKind::Bounty`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedBounty {
+    /// `trial` or `lead`.
+    pub event: String,
+    pub customer: String,
+    pub first_invoice: Option<NaiveDate>,
+    pub first_payment: Option<NaiveDate>,
+    pub first_order: Option<NaiveDate>,
+    pub claim_date: NaiveDate,
+    pub anchor: NaiveDate,
+    /// `referral`, `registration`, `partner_sale` or `attachment`.
+    pub method: String,
+    /// 0: the whole amount; k: the k-th share of `claims split`.
+    pub share: u8,
+}
+
 /// What one event means for one partner, by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -172,6 +190,9 @@ pub enum NamedKind {
     VendorContact,
     Invoice(NamedSale),
     Payment(NamedSale),
+    /// The customer's first trial or lead (commissions per trial or per
+    /// qualified lead).
+    Bounty(NamedBounty),
     Refund {
         invoice: String,
         customer: String,
@@ -457,6 +478,17 @@ fn named_kind(names: &Names, kind: &CreditKind) -> NamedKind {
         CreditKind::VendorContact => NamedKind::VendorContact,
         CreditKind::Invoice(s) => NamedKind::Invoice(named_sale(names, s)),
         CreditKind::Payment(s) => NamedKind::Payment(named_sale(names, s)),
+        CreditKind::Bounty(b) => NamedKind::Bounty(NamedBounty {
+            event: b.event.as_str().to_string(),
+            customer: names.customer(b.customer).to_string(),
+            first_invoice: b.first_invoice.get(),
+            first_payment: b.first_payment.get(),
+            first_order: b.first_order.get(),
+            claim_date: b.claim_date,
+            anchor: b.anchor,
+            method: b.method.as_str().to_string(),
+            share: b.share,
+        }),
         CreditKind::Refund {
             invoice,
             customer: c,
@@ -500,7 +532,8 @@ fn intern_names(names: &mut Names, c: &NamedCredit) {
     match &c.credit {
         NamedKind::Referral { customer, .. }
         | NamedKind::ReferredOrdered { customer }
-        | NamedKind::Owned { customer, .. } => {
+        | NamedKind::Owned { customer, .. }
+        | NamedKind::Bounty(NamedBounty { customer, .. }) => {
             names.intern_customer(customer);
         }
         NamedKind::Invoice(s) | NamedKind::Payment(s) => sale(names, s),
@@ -585,6 +618,21 @@ fn credit_kind(names: &Names, kind: &NamedKind) -> Result<CreditKind, PhaseError
         NamedKind::VendorContact => CreditKind::VendorContact,
         NamedKind::Invoice(s) => CreditKind::Invoice(sale_facts(names, s)?),
         NamedKind::Payment(s) => CreditKind::Payment(sale_facts(names, s)?),
+        NamedKind::Bounty(b) => CreditKind::Bounty(BountyFacts {
+            event: match b.event.as_str() {
+                "trial" => BountyEvent::Trial,
+                "lead" => BountyEvent::Lead,
+                other => return Err(PhaseError::Input(format!("unknown bounty event `{other}`"))),
+            },
+            customer: customer(&b.customer)?,
+            first_invoice: Day::of(b.first_invoice),
+            first_payment: Day::of(b.first_payment),
+            first_order: Day::of(b.first_order),
+            claim_date: b.claim_date,
+            anchor: b.anchor,
+            method: method_of(&b.method)?,
+            share: b.share,
+        }),
         NamedKind::Refund {
             invoice,
             customer: c,

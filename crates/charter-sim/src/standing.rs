@@ -346,9 +346,13 @@ impl PartnerRun<'_, '_> {
             EventType::Attachment => dates(&st.counted.attachments),
             EventType::Notice => dates(&st.counted.notices),
             EventType::Invitation => dates(&st.counted.invitations),
-            // No counting word names a staff event or a sign-up
-            // (`scenario_type` never returns them).
-            EventType::Staff | EventType::Signup | EventType::DirectRequest => 0,
+            // No counting word names a staff event, a sign-up, a trial or
+            // a lead (`scenario_type` never returns them).
+            EventType::Staff
+            | EventType::Signup
+            | EventType::Trial
+            | EventType::Lead
+            | EventType::DirectRequest => 0,
         };
         u32::try_from(n).unwrap_or(u32::MAX)
     }

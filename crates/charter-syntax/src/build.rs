@@ -767,9 +767,15 @@ impl Builder {
         let first = self.next(&mut inner, span, "base")?;
         let per = first.as_rule() == Rule::per_event;
         let kind = if per {
-            // `new customer` (the one event so far), as one word.
+            // The event (`new customer`, `trial`, `qualified lead`), as one word.
+            let event = self.next(&mut first.clone().into_inner(), span, "event")?;
+            let name = match event.as_rule() {
+                Rule::trial => "trial",
+                Rule::qualified_lead => "qualified lead",
+                _ => "new customer",
+            };
             Ident {
-                name: "new customer".to_string(),
+                name: name.to_string(),
                 span: self.span(&first),
             }
         } else {

@@ -27,15 +27,15 @@ syn keyword charterKeyword collected_by commissions compete count currency custo
 syn keyword charterKeyword customers decided default discount down each earned elect elected
 syn keyword charterKeyword eligible entities entity exclusive existing first for force
 syn keyword charterKeyword forfeited from full grant hold holidays if in individually
-syn keyword charterKeyword installation invite invoices joined keep last leaving lifetime
-syn keyword charterKeyword majeure marginal met minimum monthly next no non obligations of
-syn keyword charterKeyword on once one only or orders over paid path payments pays per
-syn keyword charterKeyword points products qualifications rate renewals renews request
-syn keyword charterKeyword required retroactive revenue review rounding sales self_referral
-syn keyword charterKeyword set settle several source split staff statement stop subscription
-syn keyword charterKeyword suspends target term termination to trailing twice until up
-syn keyword charterKeyword uplift users waive when where while whole with withheld within
-syn keyword charterKeyword writing
+syn keyword charterKeyword installation invite invoices joined keep last lead leaving
+syn keyword charterKeyword lifetime majeure marginal met minimum monthly next no non
+syn keyword charterKeyword obligations of on once one only or orders over paid path payments
+syn keyword charterKeyword pays per points products qualifications qualified rate renewals
+syn keyword charterKeyword renews request required retroactive revenue review rounding sales
+syn keyword charterKeyword self_referral set settle several source split staff statement
+syn keyword charterKeyword stop subscription suspends target term termination to trailing
+syn keyword charterKeyword trial twice until up uplift users waive when where while whole
+syn keyword charterKeyword with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

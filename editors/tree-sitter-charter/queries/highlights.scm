@@ -92,7 +92,7 @@
   "leaving" "lifetime" "majeure" "met" "minimum" "module" "modules" "month" "monthly" "netted" "new" "next"
   "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
   "or" "over" "paid" "partner" "path" "pays" "payout" "per" "points" "products" "program"
-  "qualifications"
+  "qualifications" "qualified" "lead"
   "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
@@ -101,3 +101,6 @@
   "where" "while" "whole" "with" "withheld" "within" "writing" "year"
 ] @keyword
 (per_subscription) @keyword
+
+; `per trial`: the event is a one-word node.
+(trial) @keyword
