@@ -900,27 +900,6 @@ pub(crate) fn statement_due(held: NaiveDate, week: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(held)
 }
 
-#[cfg(test)]
-mod statement_weeks {
-    use super::statement_due;
-    use chrono::NaiveDate;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
-
-    /// Week 5 ends on the month's last day, not on the 28th.
-    #[test]
-    fn week_five_ends_on_the_last_day_of_a_short_month() {
-        assert_eq!(statement_due(day(2026, 1, 10), 2), day(2026, 2, 14));
-        assert_eq!(statement_due(day(2026, 1, 10), 5), day(2026, 2, 28));
-        assert_eq!(statement_due(day(2028, 1, 10), 5), day(2028, 2, 29));
-        assert_eq!(statement_due(day(2026, 2, 10), 5), day(2026, 3, 31));
-        assert_eq!(statement_due(day(2026, 3, 10), 5), day(2026, 4, 30));
-        assert_eq!(statement_due(day(2026, 12, 10), 4), day(2027, 1, 28));
-    }
-}
-
 /// Marginal brackets: the commission on `base` rising from `before` to
 /// `after`, as an effective rate in percent, and the parts it is made of.
 pub(crate) fn marginal(
@@ -1065,5 +1044,26 @@ impl std::fmt::Display for DescribeRule<'_> {
             WindowSpec::WhileCustomerPays => f.write_str(", while the customer pays"),
             WindowSpec::Unbounded => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod statement_weeks {
+    use super::statement_due;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    /// Week 5 ends on the month's last day, not on the 28th.
+    #[test]
+    fn week_five_ends_on_the_last_day_of_a_short_month() {
+        assert_eq!(statement_due(day(2026, 1, 10), 2), day(2026, 2, 14));
+        assert_eq!(statement_due(day(2026, 1, 10), 5), day(2026, 2, 28));
+        assert_eq!(statement_due(day(2028, 1, 10), 5), day(2028, 2, 29));
+        assert_eq!(statement_due(day(2026, 2, 10), 5), day(2026, 3, 31));
+        assert_eq!(statement_due(day(2026, 3, 10), 5), day(2026, 4, 30));
+        assert_eq!(statement_due(day(2026, 12, 10), 4), day(2027, 1, 28));
     }
 }
