@@ -283,9 +283,9 @@ codes! {
     AnyOfAlternative => {
         id: "C0704", name: "any-of-alternative", severity: Error,
         summary: "an alternative of `any of` that its periods cannot measure",
-        explanation: "`any of { … } each 12 months from joined` asks that one alternative be met within each consecutive period from the partner's joining: the group's period is the period of every alternative. An alternative with a period of its own (`per year`, `in last 6 months`, `per contract year`) would be measured over two periods at once, and one that no period measures (`contract`, `agreement`, `staff`, a text, another `any of`) cannot be met within a period. Alternatives are `count`, `revenue` and `points` requirements without a period.",
-        bad: "tiers Silver\ntier Silver {\n  require any of {\n    count activity webinar per year >= 1\n    or count referrals >= 1\n  } each 12 months from joined\n}",
-        good: "tiers Silver\ntier Silver {\n  require any of {\n    count activity webinar >= 1\n    or count referrals >= 1\n  } each 12 months from joined\n}",
+        explanation: "`any of { … } each D from joined` asks that one alternative be met in each consecutive period from joining: that period is every alternative's. An alternative with a period of its own, or one no period measures (`contract`, `agreement`, `staff`, a text, another `any of`), cannot be. Alternatives are `count`, `revenue` and `points` without a period.",
+        bad: "tiers S\ntier S { require any of { count referrals per year >= 1 } each 12 months from joined }",
+        good: "tiers S\ntier S { require any of { count referrals >= 1 } each 12 months from joined }",
     }
     RepeatedPointsSource => {
         id: "C0705", name: "repeated-points-source", severity: Warning,

@@ -374,10 +374,10 @@ pub enum PointsSource {
 
 impl PointsSource {
     /// The source as written after `per`, for explanations and messages.
-    pub fn text(&self, currency: &str) -> String {
+    pub fn text(&self) -> String {
         match self {
             PointsSource::NewCustomer => "new customer".to_string(),
-            PointsSource::Revenue { per } => format!("{} {currency} of revenue", per.amount),
+            PointsSource::Revenue { per } => format!("{} {} of revenue", per.amount, per.currency),
             PointsSource::Count {
                 event,
                 activity,

@@ -303,7 +303,7 @@ fn requirement_kind(kind: &RequirementKind) -> String {
             let terms: Vec<String> = pts
                 .terms
                 .iter()
-                .map(|t| format!("{} per {}", t.weight, t.source.text("")))
+                .map(|t| format!("{} per {}", t.weight, t.source.text()))
                 .collect();
             let mut s = format!("points: {}", terms.join(" + "));
             if let Some(p) = pts.period {

@@ -197,7 +197,7 @@ fn requirement_words(kind: &RequirementKind) -> String {
             let terms: Vec<String> = p
                 .terms
                 .iter()
-                .map(|t| format!("{} per {}", t.weight, t.source.text("")))
+                .map(|t| format!("{} per {}", t.weight, t.source.text()))
                 .collect();
             format!(
                 "{} {} points{}, counting {}",

@@ -87,10 +87,7 @@ impl PartnerRun<'_, '_> {
                     within_after,
                 } => {
                     let n = self.count_between(*event, activity.as_ref(), *within_after, window);
-                    (
-                        Decimal::from(n),
-                        format!("{n} {}", term.source.text(currency)),
-                    )
+                    (Decimal::from(n), format!("{n} {}", term.source.text()))
                 }
             };
             total += term.weight * measured;

@@ -188,13 +188,7 @@ fn read(cx: &Context<'_>, r: &Requirement) -> Option<Reading> {
             let terms: Vec<String> = p
                 .terms
                 .iter()
-                .map(|t| {
-                    format!(
-                        "{} per {}",
-                        t.weight.normalize(),
-                        t.source.text(&cx.program.currency)
-                    )
-                })
+                .map(|t| format!("{} per {}", t.weight.normalize(), t.source.text()))
                 .collect();
             let what = format!(
                 "points {}{}",

@@ -51,7 +51,7 @@ impl Lowerer {
                         Code::ZeroPointsWeight,
                         format!(
                             "`{}` is weighted 0: it adds nothing to the points",
-                            source.text(&self.program.currency)
+                            source.text()
                         ),
                         term.weight.span,
                     )
@@ -63,10 +63,7 @@ impl Lowerer {
                 self.report(
                     Diagnostic::new(
                         Code::RepeatedPointsSource,
-                        format!(
-                            "`{}` is weighted twice in one points sum",
-                            source.text(&self.program.currency)
-                        ),
+                        format!("`{}` is weighted twice in one points sum", source.text()),
                         term.span,
                     )
                     .with_label(first.span, "first weighted here")
