@@ -479,7 +479,7 @@ codes! {
     SimModulesOnePerPartner => {
         id: "S0114", name: "modules-one-per-partner", severity: Error,
         summary: "a partner holds two modules the policy allows one of",
-        explanation: "`modules A, B { one per partner }` lets a partner hold one module at most. The scenario's partner record (or the roster's) gives a partner two or more of them (`\"modules\": [\"Resale\", \"Referral\"]`): it contradicts the policy, so, as with two elected benefits of one group (S0105), the partner holds none of those modules until the record is corrected — no commission, bonus or benefit of either module is paid to it, and their requirements do not apply. `charter simulate` and `charter test` exit 1. The finding points at the `modules` line and at the partner record.",
+        explanation: "`modules A, B { one per partner }` allows one module per partner, but the partner record gives a partner two or more of them. As with S0105, the partner holds none of those modules until the record is corrected: no commission, bonus or benefit of either is paid to it. The finding points at the `modules` line and at the record.",
         bad: "",
         good: "",
     }
