@@ -367,7 +367,7 @@ codes! {
     WindowNotPerSubscription => {
         id: "C1006", name: "window-not-per-subscription", severity: Error,
         summary: "a window `per subscription` counts from a date the subscription does not have",
-        explanation: "`within D from first_invoice per subscription` opens one window for each subscription of the customer (a cross-sell is a new subscription), from that subscription's own first invoice. A referral, registration, attachment, attribution, first order or contract start happens once per customer or partner, and the first payment is the customer's: every subscription's window would be the customer's, and `per subscription` would change nothing. Count from `first_invoice`, or drop `per subscription`.",
+        explanation: "`within D from first_invoice per subscription` opens one window per subscription of the customer (a cross-sell is a new subscription), from that subscription's first invoice. The other anchors are the customer's or the partner's dates: every subscription would share one window. Count from `first_invoice`, or drop `per subscription`.",
         bad: "commission c: 10% of payments, within 12 months from referral per subscription",
         good: "commission c: 10% of payments, within 12 months from first_invoice per subscription",
     }
