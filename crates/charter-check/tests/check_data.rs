@@ -93,6 +93,7 @@ policies! {
         C0402_3_elects_benefit_in_no_group,
         C0402_4_elected_condition_on_benefit_in_no_group,
         C0402_5_default_outside_the_group,
+        C0403_1_roster_partner_holds_two_modules,
         C0501_1_country_in_two_exclusive_regions,
         C0501_2_nested_regions,
         C0502_1_uk_is_not_iso,

@@ -210,6 +210,13 @@ codes! {
         bad: "choose one of referral_fee",
         good: "choose one of referral_fee, subscription_discount",
     }
+    RosterTwoModules => {
+        id: "C0403", name: "roster-partner-two-modules", severity: Error,
+        summary: "a roster partner holds two modules of a program that allows one",
+        explanation: "`modules A, B { one per partner }` says a partner holds at most one of the program's modules (two programs a partner cannot join together). A roster entry listing two of them breaks that rule; the simulator treats such a partner as holding none of them (S0114).",
+        bad: "modules Resale, Referral { one per partner }\npartner acme { modules Resale, Referral }",
+        good: "modules Resale, Referral { one per partner }\npartner acme { modules Resale }",
+    }
     OverlappingRegions => {
         id: "C0501", name: "overlapping-exclusive-regions", severity: Error,
         summary: "two partners hold the same country exclusively",

@@ -4,6 +4,7 @@
 //! | module        | codes                                                              |
 //! |---------------|--------------------------------------------------------------------|
 //! | `benefits`    | C0401 dual financial benefit, C0402 invalid choose-one group       |
+//! | `roster_modules` | C0403 a roster partner holding two modules of a `{ one per partner }` program |
 //! | [`regions`]   | C0501 overlapping exclusive regions, C0503 region cycle            |
 //! | `brackets`    | C0601–C0604 bracket tables and bounds; C0306 empty bracket, C0305 uplifts past 100%, C0702 capped uplift |
 //! | `tiers`       | C0701 tier not monotone, C0702 unreachable tiers and rules         |
@@ -39,6 +40,7 @@ mod eligibility;
 mod membership;
 mod paths;
 pub mod regions;
+mod roster_modules;
 mod stacking;
 mod subscriptions;
 mod tiers;
@@ -65,6 +67,7 @@ pub fn run(
     let cx = Context::new(program, symbols, sources, earlier);
     let mut out = Vec::new();
     benefits::check(&cx, &mut out);
+    roster_modules::check(&cx, &mut out);
     regions::check(&cx, &mut out);
     brackets::check(&cx, &mut out);
     let mut unreachable = tiers::check(&cx, &mut out);
