@@ -100,9 +100,7 @@ pub(crate) fn write_hold<S: Lines + ?Sized>(hold: &ActiveHold, s: &mut S) {
             "held: paid only if active for {length}; the partner joined on {joined} and its contract ended on {left}, before {until}: forfeited"
         ),
     };
-    s.start();
-    s.text(&text);
-    s.end();
+    s.line(&text);
 }
 
 /// A forfeiture's explanation.
@@ -123,7 +121,5 @@ pub(crate) fn write_forfeit<S: Lines + ?Sized>(
     let text = format!(
         "forfeited: the {amount} {currency} earned on {earned}, paid only if active for {length}; the partner joined on {joined} and its contract ended on {left}, before {until}"
     );
-    s.start();
-    s.text(&text);
-    s.end();
+    s.line(&text);
 }

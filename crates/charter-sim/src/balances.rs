@@ -398,9 +398,7 @@ pub(crate) fn write_balance<S: Lines + ?Sized>(
                 "{label}: still carried forward on {as_of}; next statement closing {close}, paid by {pay} at the earliest"
             ),
         };
-        s.start();
-        s.text(&text);
-        s.end();
+        s.line(&text);
     }
 }
 
@@ -424,7 +422,5 @@ pub(crate) fn write_forfeit<S: Lines + ?Sized>(
             "forfeited: the {amount} {currency} earned on {earned}, withheld since the statement paid {first}, and the paperwork was not in by {deadline}"
         ),
     };
-    s.start();
-    s.text(&text);
-    s.end();
+    s.line(&text);
 }

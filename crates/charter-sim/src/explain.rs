@@ -316,13 +316,6 @@ fn line<S: Lines + ?Sized>(s: &mut S, args: std::fmt::Arguments) {
     s.end();
 }
 
-/// A whole line of text.
-fn line_text<S: Lines + ?Sized>(s: &mut S, text: &str) {
-    s.start();
-    s.text(text);
-    s.end();
-}
-
 /// An exact amount as shown: `≈` first when it does not terminate.
 fn shown<S: Lines + ?Sized>(s: &mut S, x: Shown) {
     if x.approx {
@@ -351,7 +344,7 @@ impl Render<'_> {
             Why::Commission(c) => {
                 let r = c.rule.0 as usize;
                 let rule = &program.commissions[r];
-                line_text(s, &self.texts.heads[r]);
+                s.line(&self.texts.heads[r]);
 
                 s.start();
                 s.lit("attribution: `");
@@ -426,10 +419,10 @@ impl Render<'_> {
                         }
                     }
                     WindowWhy::WhileCustomerPays => {
-                        line_text(s, "window: for as long as the customer pays")
+                        s.line("window: for as long as the customer pays")
                     }
                     WindowWhy::WhileContractActive => {
-                        line_text(s, "window: while the partner's contract is active")
+                        s.line("window: while the partner's contract is active")
                     }
                 }
                 if let Some(end) = c.ended {
@@ -453,10 +446,7 @@ impl Render<'_> {
                     s.date(f.earned);
                     s.lit("; paid once per customer, no invoice (rounded on its own)");
                     s.end();
-                    s.start();
-                    s.fmt(format_args!("amount: {amount} per {event}"));
-                    self.amount_rest(s, c, f);
-                    self.due_line(&c.due, f.earned, s);
+                    self.fixed_amount(amount, event, c, f, s);
                     return;
                 }
                 if let RateSpec::Fixed { amount } = &rule.rate {
@@ -474,10 +464,7 @@ impl Render<'_> {
                     s.text(f.invoice);
                     s.lit("`); paid once per customer");
                     s.end();
-                    s.start();
-                    s.fmt(format_args!("amount: {amount} per new customer"));
-                    self.amount_rest(s, c, f);
-                    self.due_line(&c.due, f.earned, s);
+                    self.fixed_amount(amount, "new customer", c, f, s);
                     return;
                 }
 
@@ -534,7 +521,7 @@ impl Render<'_> {
 
                 let plain = c.uplifts == 0 && c.bound == BoundWhy::None;
                 match (&self.texts.flat[r], plain) {
-                    (Some(flat), true) => line_text(s, flat),
+                    (Some(flat), true) => s.line(flat),
                     _ => {
                         let mut text = self.rate_text(c, f.base);
                         for (i, u) in rule.uplifts.iter().enumerate() {
@@ -558,7 +545,7 @@ impl Render<'_> {
                                 BoundWhy::None => {}
                             }
                         }
-                        line_text(s, &text);
+                        s.line(&text);
                     }
                 }
                 if let Some(standing) = &c.standing {
@@ -700,6 +687,21 @@ impl Render<'_> {
         }
     }
 
+    /// A fixed amount's amount and due lines (`amount: 200 USD per new customer …`).
+    fn fixed_amount<S: Lines + ?Sized>(
+        &self,
+        amount: &Money,
+        per: &str,
+        c: &CommissionWhy,
+        f: &Facts,
+        s: &mut S,
+    ) {
+        s.start();
+        s.fmt(format_args!("amount: {amount} per {per}"));
+        self.amount_rest(s, c, f);
+        self.due_line(&c.due, f.earned, s);
+    }
+
     /// The rest of a commission's amount line after its rate: the split
     /// share, the exact amount, how it settled, the rounding; ends the line.
     fn amount_rest<S: Lines + ?Sized>(&self, s: &mut S, c: &CommissionWhy, f: &Facts) {
@@ -803,10 +805,9 @@ impl Render<'_> {
 
     fn due_line<S: Lines + ?Sized>(&self, due: &DueWhy, earned: NaiveDate, s: &mut S) {
         match *due {
-            DueWhy::Unscheduled => line_text(
-                s,
-                "due: the policy sets no payout timing, so it is due when earned",
-            ),
+            DueWhy::Unscheduled => {
+                s.line("due: the policy sets no payout timing, so it is due when earned")
+            }
             DueWhy::Within {
                 schedule,
                 from,

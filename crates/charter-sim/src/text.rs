@@ -39,6 +39,13 @@ pub(crate) trait Lines {
         }
     }
 
+    /// A whole line of any text.
+    fn line(&mut self, text: &str) {
+        self.start();
+        self.text(text);
+        self.end();
+    }
+
     /// Rare lines: formatted, then written as any text.
     fn fmt(&mut self, args: std::fmt::Arguments) {
         let mut s = String::new();
