@@ -101,40 +101,7 @@ fn payout_thresholds() {
 /// every threshold scenario run as of each month's end over two years.
 #[test]
 fn payout_thresholds_agree_as_of_every_month_end() {
-    use chrono::{Datelike, NaiveDate};
-    let mut compared = 0;
-    for file in files("payout-thresholds") {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let name = file.display().to_string();
-        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
-        let policy = file.parent().unwrap().join("thresholds.charter");
-        let (program, _, _) = charter_check::compile_path(&policy)
-            .unwrap()
-            .into_checked()
-            .unwrap_or_else(|c| panic!("{:?}", c.diagnostics));
-        let mut day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
-        while day.year() < 2028 {
-            let options = charter_sim::SimOptions {
-                as_of: Some(day),
-                ..charter_sim::SimOptions::default()
-            };
-            let engine = charter_sim::simulate(&program, &scenario, &options);
-            let reference = charter_reference::simulate(&program, &scenario, Some(day)).unwrap();
-            let engine = support::engine_outcome(&engine);
-            let differences = charter_reference::compare::differences(&reference, &engine);
-            assert!(
-                differences.is_empty(),
-                "{name} as of {day}: {differences:#?}"
-            );
-            compared += 1;
-            let next = day.succ_opt().unwrap();
-            day = next
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap()
-                .pred_opt()
-                .unwrap();
-        }
-    }
+    let compared = agree_at_month_ends("payout-thresholds", Some("thresholds.charter"), 2026);
     assert!(compared >= 4 * 23);
 }
 
@@ -150,21 +117,36 @@ fn composite_tier_metrics() {
 /// each month's end from 2025 to 2027.
 #[test]
 fn composite_tier_metrics_agree_as_of_every_month_end() {
+    let compared = agree_at_month_ends("composite-metrics", None, 2025);
+    assert!(compared >= 3 * 35);
+}
+
+#[test]
+fn fixed_amount_per_trial_and_per_qualified_lead() {
+    let problems = run("trial-and-lead-bounty");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Runs every scenario of `folder` through the engine and the reference as
+/// of each month's end from January of `from` to December 2027 and requires
+/// them to agree; the policy is `policy` or the scenario's own.
+/// Returns how many runs were compared.
+fn agree_at_month_ends(folder: &str, policy: Option<&str>, from: i32) -> usize {
     use chrono::{Datelike, NaiveDate};
     let mut compared = 0;
-    for file in files("composite-metrics") {
+    for file in files(folder) {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.display().to_string();
         let scenario = charter_scenario::parse_str(&text, &name).unwrap();
         let policy = file
             .parent()
             .unwrap()
-            .join(scenario.policy.as_deref().unwrap());
+            .join(policy.or(scenario.policy.as_deref()).unwrap());
         let (program, _, _) = charter_check::compile_path(&policy)
             .unwrap()
             .into_checked()
             .unwrap_or_else(|c| panic!("{:?}", c.diagnostics));
-        let mut day = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        let mut day = NaiveDate::from_ymd_opt(from, 1, 31).unwrap();
         while day.year() < 2028 {
             let options = charter_sim::SimOptions {
                 as_of: Some(day),
@@ -187,11 +169,5 @@ fn composite_tier_metrics_agree_as_of_every_month_end() {
                 .unwrap();
         }
     }
-    assert!(compared >= 3 * 35);
-}
-
-#[test]
-fn fixed_amount_per_trial_and_per_qualified_lead() {
-    let problems = run("trial-and-lead-bounty");
-    assert!(problems.is_empty(), "{problems:#?}");
+    compared
 }

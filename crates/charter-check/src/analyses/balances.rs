@@ -13,12 +13,7 @@ use charter_ir::{BonusFrequency, PayoutSchedule, PayoutTiming, Scope};
 use rust_decimal::Decimal;
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let program = cx.program;
-    let schedules = program
-        .payouts
-        .iter()
-        .chain(program.commissions.iter().filter_map(|c| c.payout.as_ref()));
-    for s in schedules {
+    for s in cx.payout_schedules() {
         if cx.has_error_within(s.span) {
             continue;
         }

@@ -12,12 +12,7 @@ use charter_diagnostics::{Code, Diagnostic};
 use charter_ir::{PayoutSchedule, PayoutTiming, StatementPeriod};
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let program = cx.program;
-    let schedules = program
-        .payouts
-        .iter()
-        .chain(program.commissions.iter().filter_map(|c| c.payout.as_ref()));
-    for s in schedules {
+    for s in cx.payout_schedules() {
         if let Some(d) = paid_after_next_closes(s) {
             if !cx.has_error_within(s.span) {
                 out.push(d);

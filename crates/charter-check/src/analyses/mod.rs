@@ -165,6 +165,15 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Every payout schedule: the program's and those of its commissions.
+    pub(crate) fn payout_schedules(&self) -> impl Iterator<Item = &'a charter_ir::PayoutSchedule> {
+        let program = self.program;
+        program
+            .payouts
+            .iter()
+            .chain(program.commissions.iter().filter_map(|c| c.payout.as_ref()))
+    }
+
     /// Whether an earlier phase reported an error inside `span`: a binary
     /// search for the errors starting inside it, then the first that also
     /// ends inside it (an error starting inside a construct and ending past
