@@ -17,8 +17,9 @@ if ! command -v cc >/dev/null 2>&1; then
 fi
 venv=target/nvim-venv
 requirements=editors/neovim/test/requirements.txt
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+# A venv whose creation was cut short (no pip) is made again.
+if [ ! -x "$venv/bin/pip" ]; then
+  python3 -m venv --clear "$venv"
 fi
 stamp="$venv/.requirements"
 if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
