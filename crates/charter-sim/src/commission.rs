@@ -28,8 +28,12 @@ impl PartnerRun<'_, '_> {
     pub(crate) fn payment_commissions(&mut self, sale: &Sale, date: NaiveDate) {
         let program = self.plan.program;
         for (r, rule) in program.commissions.iter().enumerate() {
-            if rule.base.kind == BaseKind::Invoices {
-                continue;
+            // A payment earns percentages of payments and bounties per new
+            // customer; a bounty per trial or lead is paid on its own event
+            // (`bounty.rs`), never on a payment.
+            match rule.base.kind {
+                BaseKind::Payments | BaseKind::NewCustomer => {}
+                BaseKind::Invoices | BaseKind::Trial | BaseKind::QualifiedLead => continue,
             }
             if let (Some(c), Some(by)) = (rule.base.collected_by, sale.collected_by) {
                 let matches = matches!(
