@@ -251,7 +251,9 @@ module.exports = grammar({
       $.payout,
       $.in_force,
       $.active_only,
+      $.cap,
     )),
+    cap: $ => seq('at', 'most', $.quantity, $.per_period),
     active_only: $ => seq('paid', 'only', 'if', 'active', 'for', $.quantity),
     in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 

@@ -336,6 +336,20 @@ codes! {
         bad: "tracks Affiliate\ntrack Affiliate {\n  claims first\n}",
         good: "tracks Affiliate\ntrack Affiliate {\n  claims last\n}",
     }
+    ZeroCap => {
+        id: "C0905", name: "zero-cap", severity: Warning,
+        summary: "a commission capped at nothing per period",
+        explanation: "`at most N per PERIOD` (events) or `at most AMOUNT per PERIOD` (money) caps what a commission pays a partner in each calendar month, quarter or year. A cap of 0 lets nothing through: the commission never pays. Raise the cap, or remove the commission.",
+        bad: "program \"P\" { currency USD }\ncommission trial_bounty: 20 USD per trial {\n  at most 0 per month\n}",
+        good: "program \"P\" { currency USD }\ncommission trial_bounty: 20 USD per trial {\n  at most 50 per month\n}",
+    }
+    CountCapOnPercentage => {
+        id: "C0906", name: "count-cap-on-percentage", severity: Error,
+        summary: "a cap on how many events are paid, on a commission that pays a percentage",
+        explanation: "A cap counting events (`at most 50 per month`) limits a fixed amount per event (`per new customer`, `per trial`, `per qualified lead`): each event paid counts one. A percentage of payments or invoices has no event to count. Cap the money it pays instead (`at most 10000 USD per month`).",
+        bad: "program \"P\" { currency USD }\ncommission share: 10% of payments {\n  at most 50 per month\n}",
+        good: "program \"P\" { currency USD }\ncommission share: 10% of payments {\n  at most 10000 USD per month\n}",
+    }
     PayoutBeforeCollection => {
         id: "C1001", name: "payout-before-collection", severity: Warning,
         summary: "a payout can fall due before the money it depends on is collected",
@@ -543,6 +557,13 @@ codes! {
         id: "S0304", name: "pending-full-payment", severity: Info,
         summary: "the invoice is not paid in full, so its commission is not yet earned",
         explanation: "A payout `after full payment` waits until its invoice is paid in full; as of the simulation date part of the invoice is still open, so its commission is not yet earned.",
+        bad: "",
+        good: "",
+    }
+    SimCapReached => {
+        id: "S0305", name: "cap-reached", severity: Info,
+        summary: "a commission's cap for the period is reached, so the event earns nothing",
+        explanation: "A commission `at most N per PERIOD` or `at most AMOUNT per PERIOD` pays a partner at most that much in each calendar month, quarter or year. The cap was reached in the period, so this event (and the partner's later ones that period) earn nothing from the commission; the customer still counts as the partner's, and its bounty is not paid later.",
         bad: "",
         good: "",
     }

@@ -414,6 +414,9 @@ fn commission_clause(p: &Printer, kind: &CommissionClauseKind) -> String {
         CommissionClauseKind::ActiveFor(q) => {
             format!("paid only if active for {}", p.src.quantity(q))
         }
+        CommissionClauseKind::Cap { limit, period } => {
+            format!("at most {} per {}", p.src.quantity(limit), period.name)
+        }
     }
 }
 

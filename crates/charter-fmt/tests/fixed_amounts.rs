@@ -50,3 +50,16 @@ fn fixed_amounts_per_trial_and_per_qualified_lead_keep_their_event() {
     );
     assert_eq!(format(&formatted).unwrap(), formatted);
 }
+
+#[test]
+fn caps_per_period_keep_their_limit_and_period() {
+    let policy = format!(
+        "{HEAD}commission t: 20 USD per trial {{\n  at   most 50\n  per month\n  at most 5000   USD per quarter\n}}\n"
+    );
+    let formatted = format(&policy).unwrap();
+    assert!(
+        formatted.contains("  at most 50 per month\n  at most 5000 USD per quarter\n"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted).unwrap(), formatted);
+}

@@ -812,6 +812,7 @@ impl Lowerer {
         let mut payout = None;
         let mut in_force = None;
         let mut active_for = None;
+        let mut caps = Vec::new();
         for clause in &c.clauses {
             match &clause.kind {
                 ast::CommissionClauseKind::Rate(r) if per => {
@@ -829,6 +830,11 @@ impl Lowerer {
                     active_for = self
                         .duration(q, DurationUse::Calendar)
                         .map(|d| (d, clause.span));
+                }
+                ast::CommissionClauseKind::Cap { limit, period } => {
+                    if let Some(cap) = self.cap(limit, period, clause.span) {
+                        caps.push(cap);
+                    }
                 }
                 ast::CommissionClauseKind::Window(w) => {
                     window = self.window(w).map(|x| (x, w.span));
@@ -961,6 +967,7 @@ impl Lowerer {
             window_span,
             per_subscription,
             active_for,
+            caps,
             bounds,
             uplifts,
             eligibility: elig,
@@ -1552,6 +1559,51 @@ impl Lowerer {
                 None
             }
         }
+    }
+
+    /// `at most 50 per month` (a count) or `at most 5000 USD per quarter`
+    /// (money in the program's currency).
+    fn cap(
+        &mut self,
+        limit: &ast::Quantity,
+        period: &ast::Ident,
+        span: Span,
+    ) -> Option<CommissionCap> {
+        let period = match period.name.as_str() {
+            "month" => CapPeriod::Month,
+            "quarter" => CapPeriod::Quarter,
+            _ => CapPeriod::Year,
+        };
+        let limit = match &limit.kind {
+            QuantityKind::Number {
+                digits,
+                unit: UnitSuffix::None,
+            } => CapLimit::Count {
+                count: self.count(&ast::Count {
+                    digits: digits.clone(),
+                    span: limit.span,
+                })?,
+            },
+            QuantityKind::Number {
+                unit: UnitSuffix::Currency(_),
+                ..
+            } => CapLimit::Money {
+                amount: self.money(limit)?,
+            },
+            QuantityKind::Number { .. } | QuantityKind::Date(_) => {
+                let expected = format!(
+                    "a count like `50` or an amount of money like `5000 {}`",
+                    self.program.currency
+                );
+                self.wrong_unit(limit, &expected);
+                return None;
+            }
+        };
+        Some(CommissionCap {
+            limit,
+            period,
+            span,
+        })
     }
 
     fn count(&mut self, c: &ast::Count) -> Option<u32> {

@@ -762,6 +762,9 @@ pub struct CommissionRule {
     /// `paid only if active for D`: each payout is due no earlier than D
     /// after the partner joined, and forfeited if its contract ends before.
     pub active_for: Option<(Duration, Span)>,
+    /// `at most N per PERIOD`, `at most AMOUNT per PERIOD`: caps on what the
+    /// commission pays a partner per calendar period (LANGUAGE.md §4, Caps).
+    pub caps: Vec<CommissionCap>,
     pub bounds: Option<(Percent, Percent, Span)>,
     pub uplifts: Vec<Uplift>,
     pub eligibility: Option<Eligibility>,
@@ -773,6 +776,74 @@ pub struct CommissionRule {
     /// D1..=D2 (an effective-dated version of a rule).
     pub in_force: Option<(NaiveDate, Option<NaiveDate>)>,
     pub span: Span,
+}
+
+/// `at most 50 per month`, `at most 5000 USD per quarter`.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommissionCap {
+    pub limit: CapLimit,
+    pub period: CapPeriod,
+    pub span: Span,
+}
+
+/// What a cap limits: the events paid (fixed amounts only) or the money paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CapLimit {
+    Count { count: u32 },
+    Money { amount: Money },
+}
+
+/// The calendar period a cap counts over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapPeriod {
+    Month,
+    /// January–March, April–June, July–September, October–December.
+    Quarter,
+    Year,
+}
+
+impl CapPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapPeriod::Month => "month",
+            CapPeriod::Quarter => "quarter",
+            CapPeriod::Year => "year",
+        }
+    }
+
+    /// The first day of the period holding `date`.
+    pub fn start_of(self, date: NaiveDate) -> NaiveDate {
+        use chrono::Datelike;
+        let month = match self {
+            CapPeriod::Month => date.month(),
+            CapPeriod::Quarter => (date.month() - 1) / 3 * 3 + 1,
+            CapPeriod::Year => 1,
+        };
+        NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+    }
+
+    /// The period holding `date` as people write it: `2026-03`, `2026-Q1`, `2026`.
+    pub fn label(self, date: NaiveDate) -> String {
+        use chrono::Datelike;
+        match self {
+            CapPeriod::Month => format!("{}-{:02}", date.year(), date.month()),
+            CapPeriod::Quarter => format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
+            CapPeriod::Year => format!("{}", date.year()),
+        }
+    }
+}
+
+impl std::fmt::Display for CommissionCap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.limit {
+            CapLimit::Count { count } => write!(f, "at most {count} per {}", self.period.as_str()),
+            CapLimit::Money { amount } => {
+                write!(f, "at most {amount} per {}", self.period.as_str())
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -451,6 +451,12 @@ fn commission(out: &mut Vec<String>, p: &Program, c: &CommissionRule) {
     if let Some(s) = schedule {
         bullet(out, format!("payout: {}", describe::payout(s)));
     }
+    for cap in &c.caps {
+        bullet(
+            out,
+            format!("{cap} (calendar {}s, per partner)", cap.period.as_str()),
+        );
+    }
     if let Some((d, _)) = &c.active_for {
         bullet(
             out,

@@ -448,6 +448,7 @@ impl Walker<'_> {
                     }
                 }
                 CommissionClauseKind::ActiveFor(q) => self.quantity(q),
+                CommissionClauseKind::Cap { limit, .. } => self.quantity(limit),
             }
         }
     }

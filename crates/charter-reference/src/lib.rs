@@ -12,7 +12,7 @@
 //! One module per paragraph of §4, in its order, each quoting the paragraph
 //! it implements: [`order`], [`attribution`], [`contest`] (contested
 //! customers), [`commissions`], [`subscriptions`], [`trials_and_leads`], [`rates`],
-//! [`full_payment`], [`contract_end`], [`refunds`], [`due_dates`], [`balances`],
+//! [`full_payment`], [`contract_end`], [`caps`] (caps per period), [`refunds`], [`due_dates`], [`balances`],
 //! [`active`] (held for active partners), [`bonuses`], [`standing`] (tier standing),
 //! [`assumptions`]. Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
@@ -29,6 +29,7 @@ pub mod assumptions;
 pub mod attribution;
 pub mod balances;
 pub mod bonuses;
+pub mod caps;
 pub mod commissions;
 pub mod compare;
 pub mod composite;
@@ -153,8 +154,16 @@ pub fn simulate_assuming(
             _ => Vec::new(),
         };
         for e in new {
-            let amount = payout_amount(&world, &earned, &payouts, &e)?;
             let clawback = e.exact < zero();
+            let e = if clawback {
+                e
+            } else {
+                match caps::capped(&world, &payouts, e) {
+                    Some(e) => e,
+                    None => continue,
+                }
+            };
+            let amount = payout_amount(&world, &earned, &payouts, &e)?;
             earned.push(e.clone());
             if !(clawback && amount == Decimal::ZERO) {
                 paths.push(e.path);

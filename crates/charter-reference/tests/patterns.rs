@@ -127,6 +127,18 @@ fn fixed_amount_per_trial_and_per_qualified_lead() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+#[test]
+fn caps_per_period() {
+    let problems = run("caps");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn caps_per_period_agree_as_of_every_month_end() {
+    let compared = agree_at_month_ends("caps", None, 2026);
+    assert!(compared >= 2 * 24);
+}
+
 /// Runs every scenario of `folder` through the engine and the reference as
 /// of each month's end from January of `from` to December 2027 and requires
 /// them to agree; the policy is `policy` or the scenario's own.

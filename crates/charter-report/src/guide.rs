@@ -468,6 +468,17 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
     if let Some((low, high, _)) = c.bounds {
         details.push(format!("The rate stays between {low} and {high}."));
     }
+    for cap in &c.caps {
+        let what = match &cap.limit {
+            CapLimit::Count { count } => format!("At most {count} events are paid"),
+            CapLimit::Money { amount } => format!("At most {amount} is paid"),
+        };
+        details.push(format!(
+            "{what} per calendar {}; later ones that {} earn nothing.",
+            cap.period.as_str(),
+            cap.period.as_str()
+        ));
+    }
     for u in &c.uplifts {
         details.push(format!(
             "Plus {} when {}.",

@@ -9,7 +9,10 @@
 //! amount is rounded once, like a bonus, and no refund takes it back.
 
 use crate::attribution::Day;
-use crate::explain::{BaseWhy, BoundWhy, CommissionWhy, RateWhy, Shown, Why, WindowWhy};
+use crate::caps::CapLets;
+use crate::explain::{
+    BaseWhy, BoundWhy, CommissionDetail, CommissionWhy, RateWhy, Shown, Why, WindowWhy,
+};
 use crate::findings::{Finding, FindingCode};
 use crate::money::{Account, Exact};
 use crate::payouts::{PartnerRun, RuleRef};
@@ -166,8 +169,23 @@ impl PartnerRun<'_, '_> {
         }
         let share = plan.share(f.share);
         let raw = Exact::from_decimal(amount.amount).mul_decimal(share);
+        // `at most … per PERIOD`: what the rule's caps still let through.
+        let (earned, caps) = if rule.caps.is_empty() {
+            (raw.clone(), None)
+        } else {
+            match self.capped(r, date, &raw) {
+                CapLets::All(why) => (raw.clone(), Some(why)),
+                CapLets::Cut(cut, why) => (cut, Some(why)),
+                CapLets::Nothing(cap, start) => {
+                    let cust = self.scenario.names.customer(f.customer);
+                    let what = format!("the {} of `{cust}` on {date}", f.event.as_str());
+                    self.cap_reached(r, cap, start, Some(f.customer), &what);
+                    return;
+                }
+            }
+        };
         // No invoice: the amount is rounded once, on its own account.
-        let settled = Account::default().earn(&raw, plan.rounding);
+        let settled = Account::default().earn(&earned, plan.rounding);
         let schedule = plan.schedule(r);
         let (due, due_why) = self.due(schedule, rp.schedule, date, date);
         let why = self.explain.then(|| {
@@ -185,9 +203,9 @@ impl PartnerRun<'_, '_> {
                 bound: BoundWhy::None,
                 exact_rate: Shown::of(&Exact::from_decimal(rust_decimal::Decimal::ZERO)),
                 raw: Shown::of(&raw),
-                settled: crate::commission::settled_why(&settled, Some(&raw)),
+                settled: crate::commission::settled_why(&settled, Some(&earned)),
                 due: due_why,
-                standing: None,
+                detail: CommissionDetail::boxed(None, caps),
             }))
         });
         self.pay(
@@ -205,6 +223,9 @@ impl PartnerRun<'_, '_> {
         // Its balance is that of the claim's path (`minimum … per path`).
         if let Some(p) = self.out.payouts.last_mut() {
             p.path = Some(f.method);
+        }
+        if !rule.caps.is_empty() {
+            self.cap_paid(r, date, settled.amount);
         }
     }
 }

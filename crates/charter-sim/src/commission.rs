@@ -2,7 +2,10 @@
 //! contract checks, the base, and the account each (invoice, rule) keeps.
 
 use crate::attribution::Sale;
-use crate::explain::{BaseWhy, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy};
+use crate::caps::CapLets;
+use crate::explain::{
+    BaseWhy, CommissionDetail, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy,
+};
 use crate::findings::{Finding, FindingCode};
 use crate::money::{Account, Exact, Settlement as Settled};
 use crate::partner::{InvoiceBook, InvoiceCommission};
@@ -266,9 +269,27 @@ impl PartnerRun<'_, '_> {
             }
             None => Exact::percent(base).mul(&rated.rate).mul_decimal(share),
         };
+        // `at most … per PERIOD`: what the rule's caps still let through.
+        let (earned, caps) = if rule.caps.is_empty() {
+            (raw.clone(), None)
+        } else {
+            match self.capped(r, date, &raw) {
+                CapLets::All(why) => (raw.clone(), Some(why)),
+                CapLets::Cut(cut, why) => (cut, Some(why)),
+                CapLets::Nothing(cap, start) => {
+                    let what = format!("{date}");
+                    self.cap_reached(r, cap, start, Some(sale.customer), &what);
+                    for top_up in top_ups {
+                        self.out.payouts.push(top_up);
+                        self.renumber_last();
+                    }
+                    return;
+                }
+            }
+        };
         let rounding = plan.rounding;
         let settled = account(&mut self.st.books, sale.invoice, r, base, |a| {
-            a.earn(&raw, rounding)
+            a.earn(&earned, rounding)
         });
         let value = settled.amount;
         let path = Some(sale.claim.method);
@@ -307,16 +328,19 @@ impl PartnerRun<'_, '_> {
                 bound: rated.bound,
                 exact_rate: Shown::of(&rated.rate),
                 raw: Shown::of(&raw),
-                settled: settled_why(&settled, Some(&raw)),
+                settled: settled_why(&settled, Some(&earned)),
                 due: due_why,
-                standing: match rated.why {
-                    RateWhy::Tier { tier, date } => self.standing_reasons(tier, date),
-                    RateWhy::Flat
-                    | RateWhy::Fixed
-                    | RateWhy::Whole { .. }
-                    | RateWhy::Retroactive { .. }
-                    | RateWhy::Marginal { .. } => None,
-                },
+                detail: CommissionDetail::boxed(
+                    match rated.why {
+                        RateWhy::Tier { tier, date } => self.standing_reasons(tier, date),
+                        RateWhy::Flat
+                        | RateWhy::Fixed
+                        | RateWhy::Whole { .. }
+                        | RateWhy::Retroactive { .. }
+                        | RateWhy::Marginal { .. } => None,
+                    },
+                    caps,
+                ),
             }))
         });
         self.pay(
@@ -333,6 +357,9 @@ impl PartnerRun<'_, '_> {
         );
         if let Some(p) = self.out.payouts.last_mut() {
             p.path = path;
+        }
+        if !rule.caps.is_empty() {
+            self.cap_paid(r, date, value);
         }
         for top_up in top_ups {
             self.out.payouts.push(top_up);

@@ -300,7 +300,7 @@ impl PartnerRun<'_, '_> {
     /// plus 1 × 4 activity certification = 10, required >= 10`); `None` when
     /// its tiers measure none.
     #[expect(clippy::box_collection, reason = "one pointer wide in `CommissionWhy`")]
-    pub(crate) fn standing_reasons(&self, tier: TierId, date: NaiveDate) -> Option<Box<String>> {
+    pub(crate) fn standing_reasons(&self, tier: TierId, date: NaiveDate) -> Option<String> {
         let plan = self.plan;
         let mut lines: Vec<String> = Vec::new();
         for (t, reqs) in plan
@@ -364,6 +364,6 @@ impl PartnerRun<'_, '_> {
                 lines.push(format!("{}: {text}", t.name.name));
             }
         }
-        (!lines.is_empty()).then(|| Box::new(lines.join("; ")))
+        (!lines.is_empty()).then(|| lines.join("; "))
     }
 }

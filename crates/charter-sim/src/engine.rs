@@ -825,7 +825,8 @@ mod sizes {
     fn credits_and_payouts_stay_small() {
         assert!(std::mem::size_of::<crate::attribution::Credit>() <= 120);
         assert!(std::mem::size_of::<crate::payouts::PayoutRec>() <= 104);
-        // 200, and one pointer for what composite tier metrics measured.
+        // 200, and one pointer for what only some show (composite tier
+        // metrics, caps).
         assert!(std::mem::size_of::<crate::explain::CommissionWhy>() <= 208);
     }
 }

@@ -159,13 +159,29 @@ pub(crate) struct CommissionWhy {
     pub raw: Shown,
     pub settled: SettledWhy,
     pub due: DueWhy,
+    /// What only some commissions show, boxed: one pointer wide.
+    pub detail: Option<Box<CommissionDetail>>,
+}
+
+/// The rarer parts of a commission's explanation.
+#[derive(Clone, Debug)]
+pub(crate) struct CommissionDetail {
     /// A rate by tier whose tiers measure composite metrics: what they
     /// measured on the rate's date (`crate::composite`).
-    #[expect(
-        clippy::box_collection,
-        reason = "one pointer wide: explanations stay small"
-    )]
-    pub standing: Option<Box<String>>,
+    pub standing: Option<String>,
+    /// A capped commission: what its caps had used, and any cut (`caps.rs`).
+    pub caps: Option<crate::caps::CapWhy>,
+}
+
+impl CommissionDetail {
+    /// The detail to keep; none when there is nothing to show.
+    pub fn boxed(
+        standing: Option<String>,
+        caps: Option<crate::caps::CapWhy>,
+    ) -> Option<Box<CommissionDetail>> {
+        (standing.is_some() || caps.is_some())
+            .then(|| Box::new(CommissionDetail { standing, caps }))
+    }
 }
 
 /// Why a payout was made.
@@ -180,6 +196,8 @@ pub(crate) enum Why {
         paid_on: NaiveDate,
         share: Decimal,
         raw: Shown,
+        /// Cut to what a money cap had left (`caps.rs`).
+        cut: Option<Shown>,
         settled: SettledWhy,
         due: DueWhy,
     },
@@ -548,13 +566,14 @@ impl Render<'_> {
                         s.line(&text);
                     }
                 }
-                if let Some(standing) = &c.standing {
+                if let Some(standing) = c.detail.as_ref().and_then(|d| d.standing.as_ref()) {
                     s.start();
                     s.lit("standing: ");
                     s.text(standing);
                     s.end();
                 }
 
+                self.cap_lines(c, s);
                 s.start();
                 s.lit("amount: ");
                 s.dec(f.base);
@@ -571,6 +590,7 @@ impl Render<'_> {
                 paid_on,
                 share,
                 raw,
+                cut,
                 settled: how,
                 due,
             } => {
@@ -603,6 +623,10 @@ impl Render<'_> {
                 }
                 s.lit(" = ");
                 shown(s, *raw);
+                if let Some(cut) = cut {
+                    s.lit(", capped to ");
+                    shown(s, *cut);
+                }
                 s.lit("; ");
                 settled(s, how, f.amount, currency);
                 s.lit(" (");
@@ -696,10 +720,19 @@ impl Render<'_> {
         f: &Facts,
         s: &mut S,
     ) {
+        self.cap_lines(c, s);
         s.start();
         s.fmt(format_args!("amount: {amount} per {per}"));
         self.amount_rest(s, c, f);
         self.due_line(&c.due, f.earned, s);
+    }
+
+    /// A capped commission's `cap:` lines (`caps.rs`).
+    fn cap_lines<S: Lines + ?Sized>(&self, c: &CommissionWhy, s: &mut S) {
+        if let Some(caps) = c.detail.as_ref().and_then(|d| d.caps.as_ref()) {
+            let rule = &self.plan.program.commissions[c.rule.0 as usize];
+            crate::caps::write_caps(&rule.caps, caps, self.plan.currency, s);
+        }
     }
 
     /// The rest of a commission's amount line after its rate: the split
@@ -713,6 +746,10 @@ impl Render<'_> {
         }
         s.lit(" = ");
         shown(s, c.raw);
+        if let Some(cut) = c.detail.as_ref().and_then(|d| d.caps.as_ref()?.cut) {
+            s.lit(", capped to ");
+            shown(s, cut);
+        }
         if c.settled.first {
             s.lit(" → ");
             s.dec(f.amount);

@@ -65,6 +65,7 @@ finding_codes! {
     RequirementNotMet = SimRequirementNotMet;
     ContractEnded = SimContractEnded;
     PendingFullPayment = SimPendingFullPayment;
+    CapReached = SimCapReached;
     UnknownQualification = SimUnknownQualification;
     AmountTooPrecise = SimAmountTooPrecise;
     ModulesOnePerPartner = SimModulesOnePerPartner;

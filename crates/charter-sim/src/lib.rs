@@ -13,6 +13,7 @@ mod attribution;
 mod balances;
 mod bonus;
 mod bounty;
+mod caps;
 mod clawback;
 mod commission;
 mod composite;

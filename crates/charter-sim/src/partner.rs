@@ -141,6 +141,9 @@ pub(crate) struct PartnerState {
     pub books: BTreeMap<InvoiceId, InvoiceBook>,
     /// Customers a commission `per new customer` has paid for: (rule, customer).
     pub new_customers_paid: std::collections::BTreeSet<(u16, CustomerId)>,
+    /// What each cap of a capped rule has let through, per period:
+    /// (rule, cap, first day of the period).
+    pub caps_used: BTreeMap<(u16, u8, NaiveDate), crate::caps::CapUsed>,
 }
 
 impl PartnerState {

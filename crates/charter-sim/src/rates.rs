@@ -2,6 +2,7 @@
 //! uplifts and bounds; the metrics brackets and conditions read; and the
 //! retroactive top-ups a bracket change triggers.
 
+use crate::caps::CapLets;
 use crate::commission::{account, settled_why};
 use crate::explain::{find_bracket, marginal, BoundWhy, RateWhy, Shown, Why};
 use crate::money::Exact;
@@ -158,11 +159,25 @@ impl PartnerRun<'_, '_> {
             let raw = Exact::percent(base)
                 .mul_decimal(rate - old)
                 .mul_decimal(share);
+            self.st.ledger[i].rate = rate;
+            // A top-up is an earning of its own day: a money cap cuts it too.
+            let capped = !plan.program.commissions[r.0 as usize].caps.is_empty();
+            let (earned, cut) = match capped.then(|| self.capped(r, date, &raw)) {
+                None | Some(CapLets::All(_)) => (raw.clone(), None),
+                Some(CapLets::Cut(cut, why)) => (cut, why.cut),
+                Some(CapLets::Nothing(cap, start)) => {
+                    let what = format!("{date} (a top-up of the payment of {paid_on})");
+                    self.cap_reached(r, cap, start, Some(customer), &what);
+                    continue;
+                }
+            };
             let rounding = plan.rounding;
             let settled = account(&mut self.st.books, invoice, r, Decimal::ZERO, |a| {
-                a.earn(&raw, rounding)
+                a.earn(&earned, rounding)
             });
-            self.st.ledger[i].rate = rate;
+            if capped {
+                self.cap_paid(r, date, settled.amount);
+            }
             let (due, due_why) = self.due(schedule, rp.schedule, date, invoice_date);
             let why = self.explain.then(|| {
                 Box::new(Why::TopUp {
@@ -172,6 +187,7 @@ impl PartnerRun<'_, '_> {
                     paid_on,
                     share,
                     raw: Shown::of(&raw),
+                    cut,
                     settled: settled_why(&settled, None),
                     due: due_why,
                 })

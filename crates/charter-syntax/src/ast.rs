@@ -489,6 +489,12 @@ pub enum CommissionClauseKind {
     /// `paid only if active for 12 months`: held until the partner has been
     /// active that long, forfeited if its contract ends before.
     ActiveFor(Quantity),
+    /// `at most 50 per month`, `at most 5000 USD per quarter`: a cap on what
+    /// the commission pays the partner per calendar period.
+    Cap {
+        limit: Quantity,
+        period: Ident,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]

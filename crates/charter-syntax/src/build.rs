@@ -733,6 +733,17 @@ impl Builder {
                         Rule::active_only => CommissionClauseKind::ActiveFor(self.quantity(
                             self.next(&mut body.into_inner(), cspan, "active period")?,
                         )?),
+                        Rule::cap => {
+                            let mut b = body.into_inner();
+                            let limit = self.quantity(self.next(&mut b, cspan, "cap")?)?;
+                            let per = self.next(&mut b, cspan, "cap period")?;
+                            let period = self.word(self.next(
+                                &mut per.into_inner(),
+                                cspan,
+                                "period word",
+                            )?);
+                            CommissionClauseKind::Cap { limit, period }
+                        }
                         Rule::in_force => {
                             let mut b = body.into_inner();
                             let from = self.quantity(self.next(&mut b, cspan, "first date")?)?;

@@ -111,6 +111,7 @@ pub const KEYWORDS: &[&str] = &[
     "month",
     "monthly",
     "months",
+    "most",
     "netted",
     "new",
     "next",
@@ -530,6 +531,11 @@ pub const COMMISSION: &[ClauseKeyword] = &[
         "paid only if active for",
         "paid only if active for ",
         "held until the partner has been active that long since joining, forfeited if it leaves before",
+    ),
+    kw(
+        "at most",
+        "at most ",
+        "a cap per calendar period: `at most 50 per month` (events paid) or `at most 5000 USD per month` (money)",
     ),
 ];
 

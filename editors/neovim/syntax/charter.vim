@@ -28,7 +28,7 @@ syn keyword charterKeyword customers decided default discount down each earned e
 syn keyword charterKeyword eligible entities entity exclusive existing first for force
 syn keyword charterKeyword forfeited from full grant hold holidays if in individually
 syn keyword charterKeyword installation invite invoices joined keep last lead leaving
-syn keyword charterKeyword lifetime majeure marginal met minimum monthly next no non
+syn keyword charterKeyword lifetime majeure marginal met minimum monthly most next no non
 syn keyword charterKeyword obligations of on once one only or orders over paid path payments
 syn keyword charterKeyword pays per points products qualifications qualified rate renewals
 syn keyword charterKeyword renews request required retroactive revenue review rounding sales

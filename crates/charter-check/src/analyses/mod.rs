@@ -14,6 +14,7 @@
 //! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
 //! | `active_only` | C1007 `paid only if active` on a netted commission        |
+//! | `caps`        | C0905 a cap of 0, C0906 a count cap on a percentage               |
 //! | `subscriptions` | C1006 a window `per subscription` from a date once per customer  |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
@@ -35,6 +36,7 @@ mod balances;
 mod benefits;
 mod brackets;
 mod cadence;
+mod caps;
 mod confusables;
 mod eligibility;
 mod membership;
@@ -80,6 +82,7 @@ pub fn run(
     balances::check(&cx, &mut out);
     subscriptions::check(&cx, &mut out);
     active_only::check(&cx, &mut out);
+    caps::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);

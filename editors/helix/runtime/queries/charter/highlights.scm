@@ -87,7 +87,7 @@
   "decided" "default" "discount" "each" "earned" "elect" "elected" "eligible" "entities" "entity"
   "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "if" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
-  "leaving" "lifetime" "majeure" "met" "minimum" "module" "modules" "month" "monthly" "netted" "new" "next"
+  "leaving" "lifetime" "majeure" "met" "minimum" "module" "modules" "month" "monthly" "most" "netted" "new" "next"
   "no" "non" "notice" "obligation" "obligations" "of" "on" "once" "one" "only"
   "or" "over" "paid" "partner" "path" "pays" "payout" "per" "points" "products" "program"
   "qualifications" "qualified" "lead"
