@@ -299,7 +299,6 @@ impl PartnerRun<'_, '_> {
     /// (`TIER: points per year (2026-01-01..2026-06-30) = 3 × 2 new customer
     /// plus 1 × 4 activity certification = 10, required >= 10`); `None` when
     /// its tiers measure none.
-    #[expect(clippy::box_collection, reason = "one pointer wide in `CommissionWhy`")]
     pub(crate) fn standing_reasons(&self, tier: TierId, date: NaiveDate) -> Option<String> {
         let plan = self.plan;
         let mut lines: Vec<String> = Vec::new();
