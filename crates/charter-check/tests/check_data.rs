@@ -63,6 +63,7 @@ policies! {
         C0201_2_tier_not_in_tiers_list,
         C0202_1_benefit_defined_twice,
         C0202_2_two_payout_schedules,
+        C0202_3_partner_in_two_tracks,
         C0203_1_unused_region,
         C0203_2_unused_agreement,
         C0204_1_no_program,

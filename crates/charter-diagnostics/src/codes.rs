@@ -129,7 +129,7 @@ codes! {
     DuplicateDefinition => {
         id: "C0202", name: "duplicate-definition", severity: Error,
         summary: "a name is defined twice",
-        explanation: "Every tier, track, module, benefit, commission, region and partner has one definition. Tiers, tracks and modules share one namespace because `for X` may name any of them.",
+        explanation: "Every tier, track, module, benefit, commission, region and partner has one definition. Tiers, tracks and modules share one namespace because `for X` may name any of them. A roster partner says its `track`, `tier`, `entity`, `contract`, `revenue target` and `joined` once: a partner is in one track.",
         bad: "benefit badge (marketing)\nbenefit badge (sales)",
         good: "benefit badge (marketing)\nbenefit sales_training (sales)",
     }

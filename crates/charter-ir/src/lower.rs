@@ -1384,6 +1384,41 @@ impl Lowerer {
             joined: None,
             span: item.span,
         };
+        // Clauses a partner says once: a second `track` would put it in two
+        // mutually exclusive tracks (and only one would count).
+        let mut said: Vec<(&str, Span)> = Vec::new();
+        for clause in &p.clauses {
+            let once = match &clause.kind {
+                ast::PartnerClauseKind::Tier(_) => Some("tier"),
+                ast::PartnerClauseKind::Track(_) => Some("track"),
+                ast::PartnerClauseKind::Entity(_) => Some("entity"),
+                ast::PartnerClauseKind::Contract(_) => Some("contract"),
+                ast::PartnerClauseKind::RevenueTarget(_) => Some("revenue target"),
+                ast::PartnerClauseKind::Joined(_) => Some("joined"),
+                ast::PartnerClauseKind::Region { .. }
+                | ast::PartnerClauseKind::Modules(_)
+                | ast::PartnerClauseKind::Elect(_)
+                | ast::PartnerClauseKind::Staff(_) => None,
+            };
+            if let Some(word) = once {
+                match said.iter().find(|(w, _)| *w == word) {
+                    Some((_, first)) => self.report(
+                        Diagnostic::new(
+                            Code::DuplicateDefinition,
+                            format!(
+                                "partner `{}` says `{word}` twice: a partner has one {word}",
+                                p.id.name
+                            ),
+                            clause.span,
+                        )
+                        .with_primary_label("said again")
+                        .with_label(*first, "first said here")
+                        .with_help(format!("keep one `{word}` line")),
+                    ),
+                    None => said.push((word, clause.span)),
+                }
+            }
+        }
         for clause in &p.clauses {
             match &clause.kind {
                 ast::PartnerClauseKind::Region { region, exclusive } => {
