@@ -161,18 +161,19 @@ pub(crate) fn write_caps<S: crate::text::Lines + ?Sized>(
         };
         s.start();
         s.fmt(format_args!("cap: {cap}; "));
-        match &cap.limit {
-            CapLimit::Count { .. } => {
-                s.dec(u.used);
-                s.lit(" paid before in ");
-            }
-            CapLimit::Money { .. } => {
-                s.dec(u.used);
-                s.lit(" ");
-                s.text(currency);
-                s.lit(" paid before in ");
+        if u.used.is_zero() {
+            s.lit("nothing");
+        } else {
+            match &cap.limit {
+                CapLimit::Count { .. } => s.dec(u.used),
+                CapLimit::Money { .. } => {
+                    s.dec(u.used);
+                    s.lit(" ");
+                    s.text(currency);
+                }
             }
         }
+        s.lit(" paid before in ");
         s.text(&cap.period.label(u.start));
         s.end();
     }

@@ -149,7 +149,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// The rarer lines: brackets of each mode and their top-ups, split claims
 /// (with a share that does not terminate), invoices as the base, an
-/// overpayment, partial payments, a capped uplift.
+/// overpayment, partial payments, a capped uplift, a money cap per month
+/// cutting a payment after a retroactive top-up.
 #[test]
 fn rare_explanations_match_their_snapshots() {
     let brackets = |mode: &str| {
@@ -212,6 +213,16 @@ payout within 10 business days after payment, hold 30 days
         ("retroactive", brackets("retroactive"), two_payments),
         ("split", split.to_string(), split_events),
         ("capped", capped.to_string(), capped_events),
+        // A money cap per month: February's top-up (80) comes first, then
+        // the payment's 180 is cut to the 120 left of 200.
+        (
+            "retroactive-money-cap",
+            brackets("retroactive").replace(
+                "  of payments\n",
+                "  of payments\n  at most 200 EUR per month\n",
+            ),
+            two_payments,
+        ),
     ];
     let mut failures = Vec::new();
     for (name, policy_text, scenario) in cases {
