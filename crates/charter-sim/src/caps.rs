@@ -110,7 +110,7 @@ impl PartnerRun<'_, '_> {
         }
     }
 
-    /// S0305 for the first earning of rule `r` a cap refused in a period.
+    /// S0305 for the first earning of rule `r` cap `cap` refused in a period.
     pub(crate) fn cap_reached(
         &mut self,
         r: RuleId,
@@ -120,7 +120,10 @@ impl PartnerRun<'_, '_> {
         what: &str,
     ) {
         let days = u32::try_from(chrono::Datelike::num_days_from_ce(&start)).unwrap_or(0);
-        if self.seen(FindingCode::CapReached, u32::from(r.0), days) {
+        // Once per rule, cap and period (a month's and a year's period may
+        // start on one day).
+        let key = (u32::from(r.0) << 8) | u32::from(cap);
+        if self.seen(FindingCode::CapReached, key, days) {
             return;
         }
         let rule = &self.plan.program.commissions[r.0 as usize];
