@@ -124,6 +124,7 @@ module.exports = grammar({
       $.rounding_setting,
       $.holidays_setting,
       $.claims_setting,
+      $.tax_setting,
       $.in_force,
     )),
     currency_setting: $ => seq('currency', $.currency),
@@ -142,6 +143,7 @@ module.exports = grammar({
     _claims_order: $ => oneOf($.claims_order, 'first', 'last', 'exclusive_first'),
     claims_split: $ => seq('split', '{', commaSep1($.share), optional(','), '}'),
     share: $ => seq($.ident, $.quantity),
+    tax_setting: _ => seq('tax', 'on', 'top', 'of', 'commission'),
 
     // ------------------------------------------------------------ tiers, tracks, modules
 

@@ -588,6 +588,13 @@ codes! {
         bad: "",
         good: "",
     }
+    SimTaxRateUnused => {
+        id: "S0601", name: "tax-rate-unused", severity: Warning,
+        summary: "a partner record gives a tax rate the policy never adds",
+        explanation: "The partner record gives a `tax_rate` (the partner is VAT-registered), but the program block has no `tax on top of commission`: the partner is paid the commission alone. Add the clause if the vendor pays tax on top, or drop the rate from the export.",
+        bad: "",
+        good: "",
+    }
     SimTrackAssumed => {
         id: "S0403", name: "track-assumed", severity: Info,
         summary: "a partner without a track is taken to be in the only track its claim fits",

@@ -508,6 +508,7 @@ fn program_setting(p: &Printer, kind: &ProgramSettingKind) -> String {
             format!("claims split {{ {} }}", shares.join(", "))
         }
         ProgramSettingKind::InForce(f) => in_force(p, f),
+        ProgramSettingKind::TaxOnTop => "tax on top of commission".to_string(),
     }
 }
 

@@ -304,6 +304,7 @@ impl Lowerer {
                     },
                 }
             }
+            ast::ProgramSettingKind::TaxOnTop => self.program.tax_on_top = Some(setting.span),
         }
     }
 

@@ -91,6 +91,9 @@ pub struct Program {
     /// policy's commissions and bonuses earn only on those dates (and on their
     /// own `in_force` dates, if any).
     pub in_force: Option<ProgramInForce>,
+    /// `tax on top of commission`: each payout to a partner whose record
+    /// gives a tax rate carries that tax on top (LANGUAGE.md §4, Money).
+    pub tax_on_top: Option<Span>,
 }
 
 /// The dates a version of the whole policy is in force on.

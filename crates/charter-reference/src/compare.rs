@@ -1,6 +1,6 @@
 //! Comparing two outcomes — the reference's and the engine's, converted to an
 //! [`Outcome`] — the way the differential test and the fuzz target do: every
-//! payout's amount and due date, as a multiset per (partner, invoice, rule);
+//! payout's amount, due date and tax, as a multiset per (partner, invoice, rule);
 //! every total; every standing.
 
 use std::collections::BTreeMap;
@@ -12,12 +12,12 @@ use crate::Outcome;
 
 type Key = (String, Option<String>, String);
 
-fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<(Decimal, NaiveDate)>> {
-    let mut out: BTreeMap<Key, Vec<(Decimal, NaiveDate)>> = BTreeMap::new();
+fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<(Decimal, NaiveDate, Option<Decimal>)>> {
+    let mut out: BTreeMap<Key, Vec<(Decimal, NaiveDate, Option<Decimal>)>> = BTreeMap::new();
     for p in &outcome.payouts {
         out.entry((p.partner.clone(), p.invoice.clone(), p.rule.clone()))
             .or_default()
-            .push((p.amount.normalize(), p.due));
+            .push((p.amount.normalize(), p.due, p.tax.map(|t| t.normalize())));
     }
     for list in out.values_mut() {
         list.sort();
@@ -25,12 +25,15 @@ fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<(Decimal, NaiveDate)>> {
     out
 }
 
-fn show(list: Option<&Vec<(Decimal, NaiveDate)>>) -> String {
+fn show(list: Option<&Vec<(Decimal, NaiveDate, Option<Decimal>)>>) -> String {
     match list {
         None => "nothing".to_string(),
         Some(l) => l
             .iter()
-            .map(|(a, d)| format!("{a} due {d}"))
+            .map(|(a, d, t)| match t {
+                Some(t) => format!("{a} due {d} with tax {t}"),
+                None => format!("{a} due {d}"),
+            })
             .collect::<Vec<_>>()
             .join(", "),
     }

@@ -14,7 +14,7 @@
 //! customers), [`commissions`], [`subscriptions`], [`trials_and_leads`], [`rates`],
 //! [`full_payment`], [`contract_end`], [`caps`] (caps per period), [`refunds`], [`due_dates`], [`balances`],
 //! [`active`] (held for active partners), [`bonuses`], [`standing`] (tier standing),
-//! [`assumptions`]. Beside them: `world` (the program, the scenario and the
+//! [`assumptions`], [`tax`] (tax on top). Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
 //! `exact` (fractions and rounding).
 //!
@@ -47,6 +47,7 @@ pub mod refunds;
 pub mod regions;
 pub mod standing;
 pub mod subscriptions;
+pub mod tax;
 pub mod trials_and_leads;
 pub mod world;
 
@@ -94,6 +95,8 @@ pub struct Payout {
     pub amount: Decimal,
     pub earned: NaiveDate,
     pub due: NaiveDate,
+    /// The tax paid on top of it (§4 Tax on top), when there is one.
+    pub tax: Option<Decimal>,
 }
 
 /// What the reference says a scenario produces.
@@ -175,12 +178,14 @@ pub fn simulate_assuming(
                     amount,
                     earned: e.earned,
                     due: e.due,
+                    tax: None,
                 });
             }
         }
     }
     balances::apply(&world, &mut payouts, &paths);
     active::apply(&world, &mut payouts);
+    tax::apply(&world, &mut payouts)?;
     let partners = facts::listed_partners(&world);
     let totals = partners
         .iter()

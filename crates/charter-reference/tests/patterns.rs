@@ -183,3 +183,9 @@ fn agree_at_month_ends(folder: &str, policy: Option<&str>, from: i32) -> usize {
     }
     compared
 }
+
+#[test]
+fn money_tax_and_currency() {
+    let problems = run("money");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

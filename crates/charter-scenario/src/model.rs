@@ -178,6 +178,12 @@ pub struct Partner {
     /// Customer ids that are the partner itself or its own company
     /// (`no self_referral` refuses its claims on them).
     pub accounts: Vec<String>,
+    /// The tax rate in percent a VAT-registered partner adds on top of its
+    /// commission (`"tax_rate": "20%"`); `None`: not registered.
+    pub tax_rate: Option<Decimal>,
+    /// The currency the partner is paid in (`"currency": "EUR"`); `None`:
+    /// the program's.
+    pub currency: Option<Currency>,
     /// Line of the partner's object or row in its file (its row number,
     /// counted from 1, in a Parquet file).
     pub line: u32,
@@ -549,6 +555,8 @@ pub struct ExpectedPayout {
     pub amount: Decimal,
     /// The latest date the payout may be paid, when the scenario checks it.
     pub due: Option<NaiveDate>,
+    /// The tax paid on top of it, when the scenario checks it.
+    pub tax: Option<Decimal>,
 }
 
 #[cfg(test)]

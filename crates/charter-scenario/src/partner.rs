@@ -10,7 +10,10 @@ use serde::Deserialize;
 use crate::error::{locate, offset_in, parse_json, Problem, Step};
 use crate::model::{Entity, Expectations, ExpectedPayout, Partner, PartnerId};
 use crate::names::Interner;
-use crate::value::{some, Amount, Count, DateValue, Expecting, Object, Region, SignedAmount, Text};
+use crate::value::{
+    some, Amount, Count, Currency, DateValue, Expecting, Object, Region, SignedAmount, TaxRate,
+    Text,
+};
 
 /// A partner object as written.
 #[derive(Debug, Deserialize)]
@@ -43,6 +46,12 @@ pub(crate) struct RawPartner<'a> {
     /// Customer ids that are the partner itself or its own company.
     #[serde(default, borrow)]
     accounts: Vec<Text<'a>>,
+    /// The tax rate it adds on top of its commission, when VAT-registered.
+    #[serde(default, deserialize_with = "some")]
+    tax_rate: Option<TaxRate>,
+    /// The currency it is paid in.
+    #[serde(default, deserialize_with = "some")]
+    currency: Option<Currency>,
 }
 
 /// Partners declared so far: ids in order and the line of each.
@@ -95,6 +104,8 @@ impl PartnerList {
             staff: raw.staff.into_iter().map(|(k, v)| (k, v.0)).collect(),
             revenue_target: raw.revenue_target.map(|a| a.0),
             accounts: to_strings(raw.accounts),
+            tax_rate: raw.tax_rate.map(|r| r.0),
+            currency: raw.currency,
             line,
         });
         Ok(())
@@ -138,6 +149,8 @@ pub(crate) struct RawPayout {
     amount: SignedAmount,
     #[serde(default, deserialize_with = "some")]
     due: Option<DateValue>,
+    #[serde(default, deserialize_with = "some")]
+    tax: Option<SignedAmount>,
 }
 
 impl From<RawExpect> for Expectations {
@@ -155,6 +168,7 @@ impl From<RawExpect> for Expectations {
                         rule: p.rule,
                         amount: p.amount.0,
                         due: p.due.map(|d| d.0),
+                        tax: p.tax.map(|t| t.0),
                     })
                     .collect()
             }),

@@ -22,7 +22,9 @@ use crate::model::{
     CollectedBy, Currency, Entity, Event, EventKind, EventType, Partner, PartnerId,
 };
 use crate::partner::PartnerList;
-use crate::value::{amount_from_unscaled, parse_amount_text, parse_date, quoted, Region, Sign};
+use crate::value::{
+    amount_from_unscaled, parse_amount_text, parse_date, parse_tax_rate, quoted, Region, Sign,
+};
 
 /// One non-empty cell, as its file typed it.
 #[derive(Debug, Clone)]
@@ -326,11 +328,15 @@ pub(crate) enum PartnerColumn {
     RevenueTarget,
     /// The customer ids that are the partner's own accounts.
     Accounts,
+    /// The tax rate a VAT-registered partner adds on top (`20%`).
+    TaxRate,
+    /// The currency the partner is paid in.
+    Currency,
     /// `staff.<qualification>`: the head count with that qualification.
     Staff(String),
 }
 
-const PARTNER_FIELDS: [&str; 13] = [
+const PARTNER_FIELDS: [&str; 15] = [
     "id",
     "name",
     "track",
@@ -343,6 +349,8 @@ const PARTNER_FIELDS: [&str; 13] = [
     "elected",
     "revenue_target",
     "accounts",
+    "tax_rate",
+    "currency",
     "staff.<qualification>",
 ];
 
@@ -361,6 +369,8 @@ impl PartnerColumn {
             "elected" => PartnerColumn::Elected,
             "revenue_target" => PartnerColumn::RevenueTarget,
             "accounts" => PartnerColumn::Accounts,
+            "tax_rate" => PartnerColumn::TaxRate,
+            "currency" => PartnerColumn::Currency,
             _ => match name.strip_prefix("staff.") {
                 Some(qualification) if !qualification.is_empty() => {
                     PartnerColumn::Staff(qualification.to_owned())
@@ -388,7 +398,10 @@ impl PartnerColumn {
             PartnerColumn::Modules | PartnerColumn::Elected | PartnerColumn::Accounts => {
                 PartnerValue::Names
             }
-            PartnerColumn::Entity | PartnerColumn::Region => PartnerValue::Code,
+            PartnerColumn::Entity
+            | PartnerColumn::Region
+            | PartnerColumn::TaxRate
+            | PartnerColumn::Currency => PartnerValue::Code,
             PartnerColumn::Contract => PartnerValue::Bool,
             PartnerColumn::Joined => PartnerValue::Date,
             PartnerColumn::RevenueTarget => PartnerValue::Amount,
@@ -461,6 +474,8 @@ impl PartnerRow {
                 staff: Default::default(),
                 revenue_target: None,
                 accounts: Vec::new(),
+                tax_rate: None,
+                currency: None,
                 line,
             },
         }
@@ -483,6 +498,8 @@ impl PartnerRow {
             PartnerColumn::Elected => p.elected = cell.names()?,
             PartnerColumn::RevenueTarget => p.revenue_target = Some(cell.amount()?),
             PartnerColumn::Accounts => p.accounts = cell.names()?,
+            PartnerColumn::TaxRate => p.tax_rate = Some(parse_tax_rate(&cell.text("a tax rate")?)?),
+            PartnerColumn::Currency => p.currency = Some(cell.currency()?),
             PartnerColumn::Staff(qualification) => {
                 p.staff.insert(qualification.clone(), cell.count()?);
             }

@@ -413,6 +413,35 @@ fn parse_decimal(text: &str, exponent: bool) -> Result<Decimal, DecimalError> {
         .map_err(|_| DecimalError::TooPrecise)
 }
 
+/// A tax rate in percent, written `"20%"` (0% to 100%, exact): the rate a
+/// VAT-registered partner adds on top of its commission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TaxRate(pub Decimal);
+
+/// Reads `"20%"` or `"5.5%"` exactly.
+pub(crate) fn parse_tax_rate(text: &str) -> Result<Decimal, String> {
+    let wrong = || {
+        format!(
+            "expected a tax rate like \"20%\" (0% to 100%), found {}",
+            quoted(text)
+        )
+    };
+    let digits = text.strip_suffix('%').ok_or_else(wrong)?;
+    match parse_decimal(digits, false) {
+        Ok(rate) if !rate.is_sign_negative() && rate <= Decimal::ONE_HUNDRED => Ok(rate),
+        _ => Err(wrong()),
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxRate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(deserializer)?;
+        parse_tax_rate(&text.0)
+            .map(TaxRate)
+            .map_err(de::Error::custom)
+    }
+}
+
 /// A three-letter currency code such as `EUR`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);

@@ -104,6 +104,8 @@ fn dump(s: &Scenario) -> String {
             ("region", p.region.map(|r| r.to_string())),
             ("joined", p.joined.map(|d| d.to_string())),
             ("revenue_target", p.revenue_target.map(|d| d.to_string())),
+            ("tax_rate", p.tax_rate.map(|d| format!("{d}%"))),
+            ("currency", p.currency.map(|c| c.to_string())),
         ];
         for (key, value) in optional {
             if let Some(value) = value {

@@ -486,6 +486,8 @@ mod tests {
                     partner: p.to_string(),
                     currency: "EUR".into(),
                     amount: a.parse().unwrap(),
+                    tax: None,
+                    gross: None,
                 })
                 .collect(),
             standings: standings

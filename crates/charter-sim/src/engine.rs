@@ -203,7 +203,8 @@ pub(crate) fn run<'a>(
 fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
     let mut timings = Timings::new();
     let as_of = crate::simulation_date(scenario, options.as_of).unwrap_or(FIRST_DATE);
-    let (statics, partner_findings) = crate::partner::build(plan, scenario);
+    let (statics, mut partner_findings) = crate::partner::build(plan, scenario);
+    partner_findings.extend(crate::tax::unused_rates(plan.program, scenario));
     let mut findings: Vec<Keyed> = partner_findings
         .into_iter()
         .enumerate()

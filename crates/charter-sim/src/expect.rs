@@ -108,12 +108,13 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
                     && e.rule.as_ref().is_none_or(|r| &p.rule == r)
                     && p.amount == e.amount
                     && e.due.is_none_or(|d| p.due == d)
+                    && e.tax.is_none_or(|t| p.tax == Some(t))
             });
             match hit {
                 Some(i) => used[i] = true,
                 None => out.push(Mismatch {
                     what: format!(
-                        "expected a payout of {} to `{}`{}{}{}: none matches",
+                        "expected a payout of {} to `{}`{}{}{}{}: none matches",
                         e.amount,
                         e.partner,
                         e.invoice
@@ -125,6 +126,7 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
                             .map(|r| format!(" by `{r}`"))
                             .unwrap_or_default(),
                         e.due.map(|d| format!(" due {d}")).unwrap_or_default(),
+                        e.tax.map(|t| format!(" with tax {t}")).unwrap_or_default(),
                     ),
                     explain: explain_partner(&e.partner),
                 }),

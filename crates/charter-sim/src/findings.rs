@@ -73,6 +73,7 @@ finding_codes! {
     AssumedMet = SimAssumedMet;
     InviteOnly = SimInviteOnly;
     ObligationBreached = SimObligationBreached;
+    TaxRateUnused = SimTaxRateUnused;
 }
 
 impl FindingCode {

@@ -38,6 +38,7 @@ mod renewal;
 pub mod report;
 mod run;
 mod standing;
+mod tax;
 mod text;
 mod timing;
 pub mod timings;
@@ -102,6 +103,13 @@ pub struct Payout {
     pub rate: Option<Decimal>,
     pub amount: Decimal,
     pub currency: String,
+    /// Under `tax on top of commission`, for a partner with a tax rate: the
+    /// tax paid on top of `amount` (which stays the commission).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Decimal>,
+    /// `amount` + `tax`, when there is a tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross: Option<Decimal>,
     /// The date of the event that earned it.
     pub earned: NaiveDate,
     /// The latest date the policy allows for paying it.
@@ -114,7 +122,14 @@ pub struct Payout {
 pub struct Total {
     pub partner: String,
     pub currency: String,
+    /// The commission: the sum of the partner's payouts' amounts.
     pub amount: Decimal,
+    /// The tax paid on top of them, for a partner paid tax on top.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Decimal>,
+    /// `amount` + `tax`, when there is a tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -115,23 +115,33 @@ pub fn write_csv_rows<S: AsRef<str>>(
 /// One CSV row per payout, as `charter simulate --format csv` streams them.
 pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv_writer(out);
+    let taxed = payouts.iter().any(|p| p.tax.is_some());
     let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
-        w.write_record(PAYOUT_COLUMNS)?;
+        let mut header = PAYOUT_COLUMNS.to_vec();
+        if taxed {
+            header.splice(9..9, ["tax", "gross"]);
+        }
+        w.write_record(&header)?;
         for p in payouts {
-            w.write_record([
-                csv_text(&p.id).as_ref(),
-                &csv_text(&p.partner),
-                &csv_text(p.customer.as_deref().unwrap_or_default()),
-                &csv_text(p.invoice.as_deref().unwrap_or_default()),
-                &csv_text(&p.rule),
-                &p.base.to_string(),
-                &rate_text(p.rate),
-                &p.amount.to_string(),
-                &csv_text(&p.currency),
-                &p.earned.to_string(),
-                &p.due.to_string(),
-                p.settlement,
-            ])?;
+            let mut row: Vec<Cow<str>> = vec![
+                csv_text(&p.id),
+                csv_text(&p.partner),
+                csv_text(p.customer.as_deref().unwrap_or_default()),
+                csv_text(p.invoice.as_deref().unwrap_or_default()),
+                csv_text(&p.rule),
+                Cow::Owned(p.base.to_string()),
+                Cow::Owned(rate_text(p.rate)),
+                Cow::Owned(p.amount.to_string()),
+                csv_text(&p.currency),
+            ];
+            if taxed {
+                row.push(Cow::Owned(decimal_or_empty(p.tax)));
+                row.push(Cow::Owned(decimal_or_empty(p.gross)));
+            }
+            row.push(Cow::Owned(p.earned.to_string()));
+            row.push(Cow::Owned(p.due.to_string()));
+            row.push(Cow::Borrowed(p.settlement));
+            w.write_record(row.iter().map(|c| c.as_bytes()))?;
         }
         w.flush()?;
         Ok(())
@@ -139,7 +149,13 @@ pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> st
     run(&mut w).map_err(csv_error)
 }
 
-/// The columns of the payouts CSV.
+/// A decimal, or nothing.
+fn decimal_or_empty(d: Option<Decimal>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The columns of the payouts CSV (with `tax` and `gross` after `currency`
+/// when some payout carries a tax).
 pub const PAYOUT_COLUMNS: [&str; 12] = [
     "id",
     "partner",
@@ -163,16 +179,26 @@ pub fn write_totals_csv(
 ) -> std::io::Result<()> {
     let tiers = standing_index(standings);
     let mut w = csv_writer(out);
+    let taxed = totals.iter().any(|t| t.tax.is_some());
     let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
-        w.write_record(["partner", "amount", "currency", "standing"])?;
+        if taxed {
+            w.write_record(["partner", "amount", "currency", "tax", "gross", "standing"])?;
+        } else {
+            w.write_record(["partner", "amount", "currency", "standing"])?;
+        }
         for t in totals {
             let tier = tiers.get(t.partner.as_str()).copied().flatten();
-            w.write_record([
-                csv_text(&t.partner).as_ref(),
-                &t.amount.to_string(),
-                &csv_text(&t.currency),
-                &csv_text(tier.unwrap_or_default()),
-            ])?;
+            let mut row: Vec<Cow<str>> = vec![
+                csv_text(&t.partner),
+                Cow::Owned(t.amount.to_string()),
+                csv_text(&t.currency),
+            ];
+            if taxed {
+                row.push(Cow::Owned(decimal_or_empty(t.tax)));
+                row.push(Cow::Owned(decimal_or_empty(t.gross)));
+            }
+            row.push(csv_text(tier.unwrap_or_default()));
+            w.write_record(row.iter().map(|c| c.as_bytes()))?;
         }
         w.flush()?;
         Ok(())
@@ -329,11 +355,12 @@ pub fn to_table(result: &SimResult) -> String {
         out.push_str("no payouts\n");
     } else {
         // Text fields borrowed, only numbers and dates written out.
+        let taxed = result.payouts.iter().any(|p| p.tax.is_some());
         let rows: Vec<Vec<Cow<str>>> = result
             .payouts
             .iter()
             .map(|p| {
-                vec![
+                let mut row = vec![
                     Cow::Borrowed(p.id.as_str()),
                     Cow::Borrowed(p.partner.as_str()),
                     Cow::Borrowed(p.customer.as_deref().unwrap_or_default()),
@@ -342,29 +369,29 @@ pub fn to_table(result: &SimResult) -> String {
                     Cow::Owned(p.base.to_string()),
                     Cow::Owned(rate_text(p.rate)),
                     Cow::Owned(format!("{} {}", p.amount, p.currency)),
+                ];
+                if taxed {
+                    row.push(Cow::Owned(money_or_dash(p.tax, &p.currency)));
+                    row.push(Cow::Owned(money_or_dash(p.gross, &p.currency)));
+                }
+                row.extend([
                     Cow::Owned(p.earned.to_string()),
                     Cow::Owned(p.due.to_string()),
                     Cow::Borrowed(p.settlement),
-                ]
+                ]);
+                row
             })
             .collect();
-        out.push_str(&table(
-            &[
-                "id",
-                "partner",
-                "customer",
-                "invoice",
-                "rule",
-                "base",
-                "rate",
-                "amount",
-                "earned",
-                "due",
-                "settlement",
-            ],
-            &rows,
-            &[5, 6, 7],
-        ));
+        let mut headers = vec![
+            "id", "partner", "customer", "invoice", "rule", "base", "rate", "amount",
+        ];
+        let mut right = vec![5, 6, 7];
+        if taxed {
+            headers.extend(["tax", "gross"]);
+            right.extend([8, 9]);
+        }
+        headers.extend(["earned", "due", "settlement"]);
+        out.push_str(&table(&headers, &rows, &right));
     }
     out.push('\n');
     // Each partner's standing by name (the first wins), so that pairing it
@@ -377,6 +404,7 @@ pub fn to_table(result: &SimResult) -> String {
         .filter(|s| s.tier.is_some() && !s.assumed.is_empty())
         .map(|s| s.partner.as_str())
         .collect();
+    let taxed_totals = result.totals.iter().any(|t| t.tax.is_some());
     let rows: Vec<Vec<Cow<str>>> = result
         .totals
         .iter()
@@ -391,14 +419,27 @@ pub fn to_table(result: &SimResult) -> String {
             } else {
                 Cow::Borrowed(tier)
             };
-            vec![
+            let mut row = vec![
                 Cow::Borrowed(t.partner.as_str()),
                 Cow::Owned(format!("{} {}", t.amount, t.currency)),
-                tier,
-            ]
+            ];
+            if taxed_totals {
+                row.push(Cow::Owned(money_or_dash(t.tax, &t.currency)));
+                row.push(Cow::Owned(money_or_dash(t.gross, &t.currency)));
+            }
+            row.push(tier);
+            row
         })
         .collect();
-    out.push_str(&table(&["partner", "total", "standing"], &rows, &[1]));
+    if taxed_totals {
+        out.push_str(&table(
+            &["partner", "total", "tax", "gross", "standing"],
+            &rows,
+            &[1, 2, 3],
+        ));
+    } else {
+        out.push_str(&table(&["partner", "total", "standing"], &rows, &[1]));
+    }
     if !assumed.is_empty() {
         out.push_str(
             "* assumed: requirements no scenario data measures were taken as met (`assumed` in --format json; --assume unmet counts them as not met)\n",
@@ -424,6 +465,11 @@ pub fn to_table(result: &SimResult) -> String {
         }
     }
     out
+}
+
+/// An amount with its currency, or `—`.
+fn money_or_dash(amount: Option<Decimal>, currency: &str) -> String {
+    amount.map_or_else(|| "—".to_string(), |a| format!("{a} {currency}"))
 }
 
 /// The explanation of one payout, for `--explain ID`.
@@ -673,6 +719,8 @@ mod tests {
                 partner: "acme\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}".into(),
                 currency: "EUR".into(),
                 amount: rust_decimal::Decimal::ONE,
+                tax: None,
+                gross: None,
             }],
             standings: Vec::new(),
             findings: Vec::new(),
@@ -699,6 +747,8 @@ mod tests {
                     partner: p.to_string(),
                     currency: "EUR".into(),
                     amount: rust_decimal::Decimal::ONE,
+                    tax: None,
+                    gross: None,
                 })
                 .collect(),
             standings: vec![
@@ -790,6 +840,8 @@ mod tests {
             rate: None,
             amount: amount.parse().unwrap(),
             currency: "EUR".into(),
+            tax: None,
+            gross: None,
             earned: chrono::NaiveDate::from_ymd_opt(earned.0, earned.1, earned.2).unwrap(),
             due: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             settlement: "transfer",

@@ -9,11 +9,13 @@ use crate::explain::{Facts, Render, Texts};
 use crate::payouts::{PayoutRec, RuleRef};
 use crate::plan::Plan;
 use crate::report::csv_text;
-use crate::text::{push_date, push_decimal, Lines};
+use crate::tax::{write_tax, TaxLine, TaxRates};
+use crate::text::{push_date, push_decimal, Lines, StringLines};
 use crate::{Finding, Payout, SimResult, Standing, Total};
 use charter_scenario::Scenario;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use std::io::Write;
 
@@ -27,15 +29,19 @@ pub struct Simulation<'a> {
     pub(crate) scenario: &'a Scenario,
     /// What every explanation of a rule repeats, written on first use.
     pub(crate) texts: std::sync::OnceLock<Texts>,
+    /// The tax each partner is paid on top (`tax.rs`).
+    tax: TaxRates,
 }
 
 impl<'a> Simulation<'a> {
     pub(crate) fn new(outcome: Outcome, plan: Plan<'a>, scenario: &'a Scenario) -> Simulation<'a> {
+        let tax = TaxRates::new(plan.program, scenario);
         Simulation {
             outcome,
             plan,
             scenario,
             texts: std::sync::OnceLock::new(),
+            tax,
         }
     }
 
@@ -94,12 +100,37 @@ impl<'a> Simulation<'a> {
             earned: p.earned,
         };
         render.lines(why, &facts, out);
+        let mut sink = StringLines {
+            line: String::new(),
+            out,
+        };
+        self.explain_money(p, &mut sink);
+    }
+
+    /// The tax on top of payout `p`, when its partner is paid one.
+    fn tax_of(&self, p: &PayoutRec) -> Option<Decimal> {
+        self.tax.tax(p.partner, p.amount, self.plan.rounding)
+    }
+
+    /// The explanation lines of what is paid beside the commission.
+    fn explain_money<S: Lines + ?Sized>(&self, p: &PayoutRec, s: &mut S) {
+        if let (Some(rate), Some(tax)) = (self.tax.rate(p.partner), self.tax_of(p)) {
+            let line = TaxLine {
+                rate,
+                amount: p.amount,
+                tax,
+                currency: self.plan.currency,
+                rounding: &self.plan.rounding_text,
+            };
+            write_tax(&line, s);
+        }
     }
 
     fn payout(&self, n: usize, p: &PayoutRec) -> Payout {
         let names = &self.scenario.names;
         let mut explain = Vec::new();
         self.explain_lines(p, &mut explain);
+        let tax = self.tax_of(p);
         Payout {
             id: format!("P{}", n + 1),
             partner: names.partner(p.partner).to_string(),
@@ -110,6 +141,8 @@ impl<'a> Simulation<'a> {
             rate: p.rate,
             amount: p.amount,
             currency: self.plan.currency.to_string(),
+            tax,
+            gross: tax.map(|t| p.amount + t),
             earned: p.earned,
             due: p.due,
             settlement: p.settlement.as_str(),
@@ -120,13 +153,37 @@ impl<'a> Simulation<'a> {
     /// Each partner's total, by name.
     pub fn totals(&self) -> Vec<Total> {
         let names = &self.scenario.names;
+        // The tax of each partner paid one: the sum of its payouts' taxes.
+        let mut taxes: Vec<Option<Decimal>> = vec![None; names.partner_count()];
+        if self.tax.any() {
+            for p in &self.outcome.payouts {
+                if let (Some(tax), Some(slot)) =
+                    (self.tax_of(p), taxes.get_mut(p.partner.0 as usize))
+                {
+                    *slot = Some(slot.unwrap_or_default() + tax);
+                }
+            }
+        }
         self.outcome
             .partners
             .iter()
-            .map(|(p, amount, _)| Total {
-                partner: names.partner(*p).to_string(),
-                currency: self.plan.currency.to_string(),
-                amount: *amount,
+            .map(|(p, amount, _)| {
+                let tax = self.tax.rate(*p).map(|_| {
+                    let mut tax = taxes
+                        .get(p.0 as usize)
+                        .copied()
+                        .flatten()
+                        .unwrap_or_default();
+                    tax.rescale(self.plan.rounding.scale);
+                    tax
+                });
+                Total {
+                    partner: names.partner(*p).to_string(),
+                    currency: self.plan.currency.to_string(),
+                    amount: *amount,
+                    tax,
+                    gross: tax.map(|t| *amount + t),
+                }
             })
             .collect()
     }
@@ -296,6 +353,13 @@ impl<'a> Simulation<'a> {
         push_decimal(buf, p.amount);
         buf.extend_from_slice(b"\",\n      \"currency\": ");
         json_str(buf, self.plan.currency);
+        if let Some(tax) = self.tax_of(p) {
+            buf.extend_from_slice(b",\n      \"tax\": \"");
+            push_decimal(buf, tax);
+            buf.extend_from_slice(b"\",\n      \"gross\": \"");
+            push_decimal(buf, p.amount + tax);
+            buf.push(b'"');
+        }
         buf.extend_from_slice(b",\n      \"earned\": \"");
         push_date(buf, p.earned);
         buf.extend_from_slice(b"\",\n      \"due\": \"");
@@ -314,6 +378,7 @@ impl<'a> Simulation<'a> {
                 earned: p.earned,
             };
             self.render().write(why, &facts, &mut lines);
+            self.explain_money(p, &mut lines);
         }
         if lines.first {
             buf.extend_from_slice(b"]\n    }");
@@ -325,10 +390,13 @@ impl<'a> Simulation<'a> {
     /// One CSV row per payout (RFC 4180 quoting, by the `csv` crate); no
     /// explanations. Rates carry their unit (`5%`); scenario text is made
     /// spreadsheet-safe ([`crate::report::csv_text`]).
+    /// When some partner is paid tax on top, `tax` and `gross` follow `currency`.
     pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        out.write_all(
-            b"id,partner,customer,invoice,rule,base,rate,amount,currency,earned,due,settlement\n",
-        )?;
+        out.write_all(b"id,partner,customer,invoice,rule,base,rate,amount,currency,")?;
+        if self.tax.any() {
+            out.write_all(b"tax,gross,")?;
+        }
+        out.write_all(b"earned,due,settlement\n")?;
         self.stream(out, |sim, n, p, buf, scratch| {
             sim.csv_payout(n, p, buf, scratch)
         })
@@ -371,6 +439,19 @@ impl<'a> Simulation<'a> {
         cell(cells, ends, &|b| {
             b.extend_from_slice(self.plan.currency.as_bytes())
         });
+        if self.tax.any() {
+            let tax = self.tax_of(p);
+            cell(cells, ends, &|b| {
+                if let Some(t) = tax {
+                    push_decimal(b, t);
+                }
+            });
+            cell(cells, ends, &|b| {
+                if let Some(t) = tax {
+                    push_decimal(b, p.amount + t);
+                }
+            });
+        }
         cell(cells, ends, &|b| push_date(b, p.earned));
         cell(cells, ends, &|b| push_date(b, p.due));
         cell(cells, ends, &|b| {

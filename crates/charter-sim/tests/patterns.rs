@@ -208,3 +208,55 @@ fn a_window_per_subscription_pays_a_cross_sell_the_customers_window_would_not() 
     assert_eq!(paid(&per_subscription, "j-2"), 1);
     assert_eq!(paid(&per_customer, "j-2"), 1);
 }
+
+/// Tax on top is reported beside the commission, never in it: the payout's
+/// amount and the total stay the commission; JSON, CSV and the table show
+/// the tax and the gross amount, and the explanation ends with the tax.
+#[test]
+fn tax_on_top_is_shown_beside_the_commission() {
+    let file = patterns().join("money/01-vat-registered-and-not.json");
+    let (result, _) = run(&file);
+    let berlin = result
+        .totals
+        .iter()
+        .find(|t| t.partner == "berlin")
+        .unwrap();
+    assert_eq!(berlin.amount.to_string(), "75.00");
+    assert_eq!(berlin.tax.map(|t| t.to_string()).as_deref(), Some("14.25"));
+    assert_eq!(
+        berlin.gross.map(|t| t.to_string()).as_deref(),
+        Some("89.25")
+    );
+    let dublin = result
+        .totals
+        .iter()
+        .find(|t| t.partner == "dublin")
+        .unwrap();
+    assert_eq!(dublin.tax, None);
+    let lyon = result.payouts.iter().find(|p| p.partner == "lyon").unwrap();
+    assert_eq!(
+        lyon.explain.last().map(String::as_str),
+        Some("tax on top: 2.50 × 5% (the partner's tax rate) = 0.125 → 0.12 EUR (rounded half-even to 2 decimals); 2.62 EUR paid in all")
+    );
+    let json = charter_sim::report::to_json(&result);
+    assert!(
+        json.contains("\"tax\": \"0.12\",\n      \"gross\": \"2.62\""),
+        "{json}"
+    );
+    let table = charter_sim::report::to_table(&result);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("tax") && l.contains("gross")),
+        "{table}"
+    );
+    let mut csv = Vec::new();
+    charter_sim::report::write_totals_csv(&result.totals, &result.standings, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.starts_with(
+            "partner,amount,currency,tax,gross,standing\nberlin,75.00,EUR,14.25,89.25,\n"
+        ),
+        "{csv}"
+    );
+}

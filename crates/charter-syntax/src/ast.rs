@@ -204,6 +204,8 @@ pub enum ProgramSettingKind {
     Claims(ClaimsRule),
     /// `in force from D1 [to D2]`: the dates every rule of the program earns on.
     InForce(InForce),
+    /// `tax on top of commission`: registered partners' tax paid on top.
+    TaxOnTop,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -335,6 +335,7 @@ impl Builder {
                     ProgramSettingKind::Holidays(days)
                 }
                 Rule::in_force => ProgramSettingKind::InForce(self.in_force(body)?),
+                Rule::tax_setting => ProgramSettingKind::TaxOnTop,
                 Rule::claims_setting => {
                     let rule = self.next(&mut body.into_inner(), span, "claims rule")?;
                     match rule.as_rule() {

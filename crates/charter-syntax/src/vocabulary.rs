@@ -174,11 +174,13 @@ pub const KEYWORDS: &[&str] = &[
     "subscription",
     "suspends",
     "target",
+    "tax",
     "term",
     "termination",
     "tier",
     "tiers",
     "to",
+    "top",
     "track",
     "tracks",
     "trailing",
@@ -440,6 +442,11 @@ pub const PROGRAM: &[ClauseKeyword] = &[
         "claims",
         "claims ",
         "how a customer claimed twice is resolved",
+    ),
+    kw(
+        "tax",
+        "tax on top of commission",
+        "registered partners' tax (VAT) paid on top of each payout",
     ),
 ];
 

@@ -33,9 +33,9 @@ syn keyword charterKeyword obligations of on once one only or orders over paid p
 syn keyword charterKeyword pays per points products qualifications qualified rate renewals
 syn keyword charterKeyword renews request required retroactive revenue review rounding sales
 syn keyword charterKeyword self_referral set settle several source split staff statement
-syn keyword charterKeyword stop subscription suspends target term termination to trailing
-syn keyword charterKeyword trial twice until up uplift users waive when where while whole
-syn keyword charterKeyword with withheld within writing
+syn keyword charterKeyword stop subscription suspends target tax term termination to top
+syn keyword charterKeyword trailing trial twice until up uplift users waive when where while
+syn keyword charterKeyword whole with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

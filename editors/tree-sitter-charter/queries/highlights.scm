@@ -96,7 +96,7 @@
   "rate" "refund" "region" "renewals" "renews" "request" "require" "required"
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "source" "split" "staff"
-  "statement" "stop" "subscription" "suspends" "target" "term" "termination" "tier" "tiers" "to"
+  "statement" "stop" "subscription" "suspends" "target" "tax" "term" "termination" "tier" "tiers" "to" "top"
   "track" "tracks" "trailing" "twice" "until" "uplift" "users" "vendor_contact" "waive" "week" "when"
   "where" "while" "whole" "with" "withheld" "within" "writing" "year"
 ] @keyword

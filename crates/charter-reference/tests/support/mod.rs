@@ -70,6 +70,7 @@ pub fn engine_outcome(result: &SimResult) -> Outcome {
                 amount: p.amount,
                 earned: p.earned,
                 due: p.due,
+                tax: p.tax,
             })
             .collect(),
         totals: result
@@ -149,22 +150,23 @@ pub fn unmet(outcome: &Outcome, expect: &charter_scenario::Expectations) -> Vec<
                 && want.rule.as_ref().is_none_or(|r| *r == p.rule)
                 && p.amount == want.amount
                 && want.due.is_none_or(|d| d == p.due)
+                && want.tax.is_none_or(|t| Some(t) == p.tax)
         });
         match found {
             Some(i) => {
                 left.remove(i);
             }
             None => problems.push(format!(
-                "payout {} {:?} {:?} {} due {:?} not found",
-                want.partner, want.invoice, want.rule, want.amount, want.due
+                "payout {} {:?} {:?} {} due {:?} tax {:?} not found",
+                want.partner, want.invoice, want.rule, want.amount, want.due, want.tax
             )),
         }
     }
     if !problems.is_empty() {
         for p in &outcome.payouts {
             problems.push(format!(
-                "  (has: {} {:?} {} {} earned {} due {})",
-                p.partner, p.invoice, p.rule, p.amount, p.earned, p.due
+                "  (has: {} {:?} {} {} earned {} due {} tax {:?})",
+                p.partner, p.invoice, p.rule, p.amount, p.earned, p.due, p.tax
             ));
         }
     }
