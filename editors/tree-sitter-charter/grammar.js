@@ -182,6 +182,7 @@ module.exports = grammar({
       $.req_count,
       $.req_revenue,
       $.req_points,
+      $.req_mrr,
       $.req_any_of,
       $.req_text,
     ),
@@ -203,6 +204,10 @@ module.exports = grammar({
       repeat(seq('or', $.requirement_body)), '}', 'each', $.quantity, 'from', 'joined',
       optional($.until_met_again)),
     until_met_again: _ => seq('until', 'met', 'again'),
+    req_mrr: $ => seq(choice($.mrr_managed, seq($.mrr_sold, optional($.count_period))),
+      $._comparator, $.quantity),
+    mrr_managed: _ => seq('managed', 'mrr'),
+    mrr_sold: _ => seq('sold', 'mrr'),
 
     counted: $ => seq($._event_kind, optional($.ident),
       optional(seq('within', $.quantity, 'after', $._event_kind))),

@@ -290,7 +290,7 @@ codes! {
     AnyOfAlternative => {
         id: "C0704", name: "any-of-alternative", severity: Error,
         summary: "an alternative of `any of` that its periods cannot measure",
-        explanation: "`any of { … } each D from joined` asks that one alternative be met in each consecutive period from joining: that period is every alternative's. An alternative with a period of its own, or one no period measures (`contract`, `agreement`, `staff`, a text, another `any of`), cannot be. Alternatives are `count`, `revenue` and `points` without a period.",
+        explanation: "`any of { … } each D from joined` asks that one alternative be met in each consecutive period from joining: that period is every alternative's. An alternative with a period of its own, or one no period measures (`contract`, `agreement`, `staff`, `managed mrr`, a text, another `any of`), cannot be. Alternatives are `count`, `revenue`, `points` and `sold mrr` without a period.",
         bad: "tiers S\ntier S { require any of { count referrals per year >= 1 } each 12 months from joined }",
         good: "tiers S\ntier S { require any of { count referrals >= 1 } each 12 months from joined }",
     }

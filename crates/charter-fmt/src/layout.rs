@@ -601,6 +601,12 @@ fn requirement_body(p: &Printer, body: &RequirementBody) -> String {
             comparator,
             threshold,
         } => metrics::points(p, terms, period.as_ref(), *comparator, threshold),
+        RequirementBody::Mrr {
+            measure,
+            period,
+            comparator,
+            amount,
+        } => metrics::mrr(p, *measure, period.as_ref(), *comparator, amount),
         RequirementBody::AnyOf {
             alternatives,
             every,

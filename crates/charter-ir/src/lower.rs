@@ -631,6 +631,12 @@ impl Lowerer {
                 comparator,
                 threshold,
             } => self.points(terms, period.as_ref(), *comparator, threshold)?,
+            ast::RequirementBody::Mrr {
+                measure,
+                period,
+                comparator,
+                amount,
+            } => self.mrr(*measure, period.as_ref(), *comparator, amount)?,
             ast::RequirementBody::AnyOf {
                 alternatives,
                 every,

@@ -329,6 +329,9 @@ pub enum RequirementKind {
     /// `points 3 per new customer + …`: a weighted sum of sources
     /// (LANGUAGE.md §7).
     Points(Points),
+    /// `managed mrr >= 10000 USD`, `sold mrr per year >= 2000 USD`: monthly
+    /// recurring revenue (LANGUAGE.md §7).
+    Mrr(Mrr),
     /// `any of { … } each 12 months from joined`: one alternative met in
     /// every consecutive period (LANGUAGE.md §7).
     AnyOf(AnyOf),
@@ -396,6 +399,40 @@ impl PointsSource {
                 }
                 s
             }
+        }
+    }
+}
+
+/// `managed mrr >= 10000 USD` or `sold mrr [PERIOD] >= 2000 USD`
+/// (LANGUAGE.md §7 "Composite tier metrics").
+#[derive(Clone, Debug, Serialize)]
+pub struct Mrr {
+    pub measure: MrrMeasure,
+    /// Only for `sold`: the period the subscriptions were sold in (none: the
+    /// partner's whole history). `managed` is a snapshot of the day.
+    pub period: Option<CountPeriod>,
+    pub comparator: Comparator,
+    pub amount: Money,
+}
+
+/// Which monthly recurring revenue (MRR) a requirement measures. The MRR of
+/// an invoice is its amount divided by the months it bills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MrrMeasure {
+    /// The MRR, on the day, of the subscriptions of the customers the
+    /// partner holds under the claims rule.
+    Managed,
+    /// The MRR of the subscriptions first invoiced in the period while the
+    /// partner held their customer, at their first invoice.
+    Sold,
+}
+
+impl MrrMeasure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MrrMeasure::Managed => "managed mrr",
+            MrrMeasure::Sold => "sold mrr",
         }
     }
 }

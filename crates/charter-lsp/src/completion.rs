@@ -272,6 +272,14 @@ const REQUIREMENTS: &[(&str, &str)] = &[
         "a weighted sum: `points 3 per new customer + 1 per activity certification per year >= 10`",
     ),
     (
+        "managed mrr",
+        "monthly recurring revenue of the customers the partner holds, on the day: `managed mrr >= 10000 USD`",
+    ),
+    (
+        "sold mrr",
+        "monthly recurring revenue of the subscriptions sold in the period: `sold mrr per year >= 2000 USD`",
+    ),
+    (
         "any of",
         "one of several in each period from joining: `any of { count activity webinar >= 1 or count referrals >= 1 } each 12 months from joined`",
     ),

@@ -316,6 +316,21 @@ fn requirement_kind(kind: &RequirementKind) -> String {
             ));
             s
         }
+        RequirementKind::Mrr(m) => {
+            let mut s = match m.measure {
+                MrrMeasure::Managed => {
+                    "managed MRR: the monthly recurring revenue, on the day, of the customers the partner holds".to_string()
+                }
+                MrrMeasure::Sold => {
+                    "sold MRR: the monthly recurring revenue of the subscriptions the partner sold".to_string()
+                }
+            };
+            if let Some(p) = m.period {
+                s.push_str(&format!(" {}", period(p)));
+            }
+            s.push_str(&format!(" {} {}", comparator(m.comparator), m.amount));
+            s
+        }
         RequirementKind::AnyOf(a) => {
             let alternatives: Vec<String> = a
                 .alternatives

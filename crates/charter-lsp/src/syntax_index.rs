@@ -326,6 +326,12 @@ impl Walker<'_> {
                     self.quantity(amount);
                 }
             }
+            RequirementBody::Mrr { period, amount, .. } => {
+                if let Some(p) = period {
+                    self.count_period(p);
+                }
+                self.quantity(amount);
+            }
             RequirementBody::Points {
                 terms,
                 period,

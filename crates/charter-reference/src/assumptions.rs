@@ -35,6 +35,7 @@ pub fn assumed_met(
         | RequirementKind::Agreement { .. }
         | RequirementKind::Count { .. }
         | RequirementKind::Points(_)
+        | RequirementKind::Mrr(_)
         | RequirementKind::Revenue { .. } => false,
     }
 }

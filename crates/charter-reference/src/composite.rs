@@ -176,6 +176,7 @@ fn alternative_met(
             )
         }
         RequirementKind::Points(p) => points_met(world, now, facts, p, window)?,
+        RequirementKind::Mrr(m) => crate::mrr::met(world, now, facts, m, window)?,
         RequirementKind::Contract
         | RequirementKind::Agreement { .. }
         | RequirementKind::Staff { .. }

@@ -40,6 +40,7 @@ pub mod exact;
 pub mod facts;
 pub mod full_payment;
 pub mod generate;
+pub mod mrr;
 pub mod new_customers;
 pub mod order;
 pub mod rates;

@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 
 use crate::facts::{self, Facts};
 use crate::world::World;
-use crate::{assumptions, attribution, composite, contest, Unsupported};
+use crate::{assumptions, attribution, composite, contest, mrr, Unsupported};
 
 pub fn compare<T: PartialOrd>(value: T, comparator: Comparator, threshold: T) -> bool {
     match comparator {
@@ -371,6 +371,11 @@ pub fn met(
             };
             met(Stretch::Current)?
                 || (p.period == Some(CountPeriod::PerContractYear) && met(Stretch::Previous)?)
+        }
+        RequirementKind::Mrr(m) => {
+            let met = |stretch| mrr::met(world, now, facts, m, Window::Period(m.period, stretch));
+            met(Stretch::Current)?
+                || (m.period == Some(CountPeriod::PerContractYear) && met(Stretch::Previous)?)
         }
         RequirementKind::AnyOf(a) => match facts.joined {
             Some(joined) => composite::any_of_met(world, now, facts, a, joined)?,

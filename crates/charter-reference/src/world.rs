@@ -37,6 +37,8 @@ pub struct Invoice {
     pub renewal: bool,
     /// The subscription it bills, by name (`None`: the customer's unnamed one).
     pub subscription: Option<String>,
+    /// The months it bills from its date (1 unless the file says).
+    pub months: u16,
 }
 
 /// A payment or a refund on an invoice.
@@ -74,6 +76,7 @@ impl<'a> World<'a> {
                     product,
                     renewal,
                     subscription,
+                    months,
                 } if *invoice == id => Some(Invoice {
                     id,
                     position,
@@ -87,6 +90,7 @@ impl<'a> World<'a> {
                     renewal: *renewal,
                     subscription: subscription
                         .map(|s| self.scenario.names.symbol(s.symbol()).to_string()),
+                    months: *months,
                 }),
                 _ => None,
             })

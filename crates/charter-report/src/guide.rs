@@ -207,6 +207,19 @@ fn requirement_words(kind: &RequirementKind) -> String {
                 terms.join(" + ")
             )
         }
+        RequirementKind::Mrr(m) => match m.measure {
+            MrrMeasure::Managed => format!(
+                "monthly recurring revenue, on the day, of the customers you hold of {} {}",
+                comparator_words(m.comparator),
+                m.amount
+            ),
+            MrrMeasure::Sold => format!(
+                "monthly recurring revenue of the subscriptions you sold{} of {} {}",
+                period_words(&m.period),
+                comparator_words(m.comparator),
+                m.amount
+            ),
+        },
         RequirementKind::AnyOf(a) => {
             let alternatives: Vec<String> = a
                 .alternatives

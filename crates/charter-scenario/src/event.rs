@@ -21,7 +21,7 @@ use crate::model::{
 };
 use crate::names::{Interner, NameList};
 use crate::tabular::Cell;
-use crate::value::{Amount, Count, Currency, DateValue, Text};
+use crate::value::{Amount, Count, Currency, DateValue, Months, Text};
 
 /// A field of an event object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,7 @@ pub(crate) enum Field {
     Qualification,
     Count,
     Subscription,
+    Months,
 }
 
 /// What a field holds; the schema test checks the schema says the same,
@@ -60,10 +61,12 @@ pub(crate) enum ValueKind {
     Currency,
     CollectedBy,
     Count,
+    /// A billing period in months, 1 to 1200.
+    Months,
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 20] = [
+    pub(crate) const ALL: [Field; 21] = [
         Field::Date,
         Field::Type,
         Field::Id,
@@ -84,6 +87,7 @@ impl Field {
         Field::Qualification,
         Field::Count,
         Field::Subscription,
+        Field::Months,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -108,6 +112,7 @@ impl Field {
             Field::Qualification => "qualification",
             Field::Count => "count",
             Field::Subscription => "subscription",
+            Field::Months => "months",
         }
     }
 
@@ -133,6 +138,7 @@ impl Field {
             "qualification" => Field::Qualification,
             "count" => Field::Count,
             "subscription" => Field::Subscription,
+            "months" => Field::Months,
             _ => return None,
         })
     }
@@ -156,6 +162,7 @@ impl Field {
             Field::Currency => ValueKind::Currency,
             Field::CollectedBy => ValueKind::CollectedBy,
             Field::Count => ValueKind::Count,
+            Field::Months => ValueKind::Months,
         }
     }
 
@@ -195,7 +202,7 @@ impl EventType {
             EventType::Registration => &[Id, Opportunity, Approved, Decided],
             EventType::Attachment => &[Id, RequestedByCustomer],
             EventType::Order => &[Id, Product, Opportunity, Partner],
-            EventType::Invoice => &[Currency, Product, Renewal, Subscription],
+            EventType::Invoice => &[Currency, Product, Renewal, Subscription, Months],
             EventType::Payment => &[Id, CollectedBy],
             EventType::VendorContact
             | EventType::Signup
@@ -296,6 +303,7 @@ pub(crate) struct RawEvent<'de> {
     qualification: Option<Cow<'de, str>>,
     count: Option<u32>,
     subscription: Option<Cow<'de, str>>,
+    months: Option<u16>,
 }
 
 /// A key of an event object.
@@ -412,6 +420,7 @@ fn fill<'de, A: MapAccess<'de>>(ev: &mut RawEvent<'de>, mut map: A) -> Result<()
             Field::Qualification => ev.qualification = text(&mut map)?,
             Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
             Field::Subscription => ev.subscription = text(&mut map)?,
+            Field::Months => ev.months = Some(map.next_value::<Months>()?.0),
         }
     }
     Ok(())
@@ -444,6 +453,7 @@ impl<'a> RawEvent<'a> {
             Field::Qualification => self.qualification = Some(cell.name()?),
             Field::Count => self.count = Some(cell.count()?),
             Field::Subscription => self.subscription = Some(cell.name()?),
+            Field::Months => self.months = Some(cell.months()?),
         }
         Ok(())
     }
@@ -648,6 +658,7 @@ impl<'a> RawEvent<'a> {
                         .subscription
                         .take()
                         .map(|s| SubscriptionId::of(tables.symbol(s))),
+                    months: self.months.unwrap_or(1),
                 }
             }
             EventType::Payment => EventKind::Payment {

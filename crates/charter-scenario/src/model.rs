@@ -380,6 +380,10 @@ pub enum EventKind {
         /// The subscription (or deal) the invoice bills, if the file says
         /// (`of payments on first subscription`, `… per subscription`).
         subscription: Option<SubscriptionId>,
+        /// The months the invoice bills, from its date (`"months": 12` for
+        /// an annual invoice; 1 when the file says none): its monthly
+        /// recurring revenue is `amount / months` (`managed mrr`, `sold mrr`).
+        months: u16,
     },
     Payment {
         invoice: InvoiceId,

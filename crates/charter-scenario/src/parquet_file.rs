@@ -545,9 +545,8 @@ fn check_type(data_type: &DataType, expect: Expect) -> Result<(), String> {
             text || integer || decimal,
             "DECIMAL, integers or text like \"100.00\"",
         ),
-        Expect::Event(ValueKind::Count) | Expect::Partner(PartnerValue::Count) => {
-            (text || integer || decimal, "integers or text")
-        }
+        Expect::Event(ValueKind::Count | ValueKind::Months)
+        | Expect::Partner(PartnerValue::Count) => (text || integer || decimal, "integers or text"),
         Expect::Event(ValueKind::EventType | ValueKind::Currency | ValueKind::CollectedBy)
         | Expect::Partner(PartnerValue::Code) => (text, "text"),
         Expect::Partner(PartnerValue::Names) => (

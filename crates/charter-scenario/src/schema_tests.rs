@@ -81,6 +81,7 @@ fn expected_shape(kind: ValueKind, event_type: EventType) -> Value {
         ValueKind::Currency => reference("currency"),
         ValueKind::CollectedBy => reference("collected_by"),
         ValueKind::Count => reference("count"),
+        ValueKind::Months => reference("months"),
     }
 }
 

@@ -139,6 +139,11 @@ impl<'a> Cell<'a> {
         }
     }
 
+    /// A billing period in months, 1 to 1200.
+    pub(crate) fn months(self) -> Result<u16, String> {
+        crate::value::months(self.count()?)
+    }
+
     pub(crate) fn event_type(self) -> Result<EventType, String> {
         let text = self.text("an event type")?;
         EventType::from_name(&text).ok_or_else(|| crate::event::unknown_event_type(&text))

@@ -524,6 +524,28 @@ impl<'de> Deserialize<'de> for Region {
     }
 }
 
+/// The most months an invoice may bill (a hundred years).
+pub(crate) const MAX_MONTHS: u16 = 1200;
+
+/// A billing period: a whole number of months from 1 to [`MAX_MONTHS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Months(pub u16);
+
+impl<'de> Deserialize<'de> for Months {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Count(n) = Count::deserialize(deserializer)?;
+        months(n).map(Months).map_err(de::Error::custom)
+    }
+}
+
+/// `n` as a billing period, or why it is none.
+pub(crate) fn months(n: u32) -> Result<u16, String> {
+    u16::try_from(n)
+        .ok()
+        .filter(|m| (1..=MAX_MONTHS).contains(m))
+        .ok_or_else(|| format!("expected a number of months from 1 to {MAX_MONTHS}, found {n}"))
+}
+
 /// A non-negative whole number (a head count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Count(pub u32);

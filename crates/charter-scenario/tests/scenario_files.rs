@@ -218,12 +218,18 @@ fn describe(s: &Scenario, kind: &EventKind) -> String {
             product,
             renewal,
             subscription,
+            months,
         } => format!(
-            "{} {} amount={amount} currency={currency:?}{} renewal={renewal}{}",
+            "{} {} amount={amount} currency={currency:?}{} renewal={renewal}{}{}",
             invoice(i),
             customer(c),
             symbol("product", product),
-            symbol("subscription", subscription.map(|s| s.symbol()))
+            symbol("subscription", subscription.map(|s| s.symbol())),
+            if months == 1 {
+                String::new()
+            } else {
+                format!(" months={months}")
+            }
         ),
         EventKind::Payment {
             invoice: i,

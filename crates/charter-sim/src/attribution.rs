@@ -231,6 +231,9 @@ pub(crate) enum CreditKind {
     /// The customer's first trial or lead, for the commissions per trial or
     /// per qualified lead.
     Bounty(crate::bounty::BountyFacts),
+    /// The recurring revenue of one of the customer's invoices changed
+    /// (`managed mrr`, `sold mrr`; only when a requirement measures it).
+    Mrr(crate::mrr::MrrChange),
     /// A refund on an invoice the partner was credited on.
     Refund {
         invoice: InvoiceId,
@@ -321,6 +324,8 @@ struct InvoiceState {
     /// names a subscription not opened yet: it opens none).
     subscription: usize,
     amount: Decimal,
+    /// The months it bills from its date (`managed mrr`, `sold mrr`).
+    months: u16,
     paid: Decimal,
     refunded: Decimal,
     last_payment: Option<NaiveDate>,
@@ -350,6 +355,9 @@ pub(crate) struct CustomerState {
     subscriptions: Vec<Subscription>,
     claims: Vec<Claim>,
     invoices: Vec<InvoiceState>,
+    /// Partners told of the customer's recurring revenue so far (each
+    /// partner with a claim, from its first claim on).
+    mrr_told: Vec<PartnerId>,
     /// Findings reported once per customer or invoice.
     reported: Vec<(FindingCode, u32)>,
 }
@@ -501,10 +509,11 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 product,
                 renewal,
                 subscription,
+                months,
                 ..
             } => self.invoice(
                 *invoice,
-                *amount,
+                (*amount, *months),
                 currency.as_ref().map(|c| c.as_str()),
                 (*product, *subscription),
                 *renewal,
@@ -1128,8 +1137,68 @@ impl<'r, 'p> Attribution<'r, 'p> {
             }
         }
         let customer = self.customer;
+        let claimants: Vec<PartnerId> = spans.iter().map(|(p, _)| *p).collect();
         for (partner, spans) in spans {
             self.credit(partner, date, CreditKind::Owned { customer, spans });
+        }
+        if self.plan.measures_mrr {
+            for partner in claimants {
+                self.tell_mrr(partner, date);
+            }
+        }
+    }
+
+    /// Tells a partner newly claiming the customer of the recurring revenue
+    /// of its invoices whose months still run (`managed mrr`).
+    fn tell_mrr(&mut self, partner: PartnerId, date: NaiveDate) {
+        if self.state.mrr_told.contains(&partner) {
+            return;
+        }
+        self.state.mrr_told.push(partner);
+        for k in 0..self.state.invoices.len() {
+            let inv = &self.state.invoices[k];
+            if crate::mrr::covered_until(inv.date, inv.months) > date {
+                if let Some(change) = self.mrr_change(k, false) {
+                    self.credit(partner, date, CreditKind::Mrr(change));
+                }
+            }
+        }
+    }
+
+    /// Invoice `k`'s recurring revenue as it stands, unless it is out of the
+    /// program's currency.
+    fn mrr_change(&self, k: usize, sold: bool) -> Option<crate::mrr::MrrChange> {
+        let inv = &self.state.invoices[k];
+        if inv.ignored || inv.subscription == usize::MAX {
+            return None;
+        }
+        Some(crate::mrr::MrrChange {
+            customer: self.customer,
+            subscription: u32::try_from(inv.subscription).unwrap_or(u32::MAX),
+            invoice: inv.id,
+            from: inv.date,
+            months: inv.months,
+            amount: inv.amount - inv.refunded,
+            sold,
+        })
+    }
+
+    /// Tells every partner told of the customer's recurring revenue that
+    /// invoice `k`'s changed (issued, or refunded); the owners on the day of
+    /// a subscription's first invoice sold it.
+    fn mrr_changed(&mut self, k: usize, date: NaiveDate, first_of_subscription: bool) {
+        if !self.plan.measures_mrr {
+            return;
+        }
+        let owners: Vec<PartnerId> = if first_of_subscription {
+            self.owners(date).iter().map(|(c, _)| c.partner).collect()
+        } else {
+            Vec::new()
+        };
+        for partner in self.state.mrr_told.clone() {
+            if let Some(change) = self.mrr_change(k, owners.contains(&partner)) {
+                self.credit(partner, date, CreditKind::Mrr(change));
+            }
         }
     }
 
@@ -1218,7 +1287,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
     fn invoice(
         &mut self,
         id: InvoiceId,
-        amount: Decimal,
+        (amount, months): (Decimal, u16),
         currency: Option<&str>,
         (product, subscription): (Option<Symbol>, Option<SubscriptionId>),
         renewal: bool,
@@ -1252,10 +1321,12 @@ impl<'r, 'p> Attribution<'r, 'p> {
         }
         // An invoice out of the program's currency opens no subscription.
         let subscriptions = &mut self.state.subscriptions;
+        let mut opened = false;
         let subscription = match subscriptions.iter().position(|s| s.id == subscription) {
             Some(i) => i,
             None if ignored => usize::MAX,
             None => {
+                opened = true;
                 subscriptions.push(Subscription {
                     id: subscription,
                     first_invoice: date,
@@ -1274,6 +1345,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             product,
             subscription,
             amount,
+            months,
             paid: Decimal::ZERO,
             refunded: Decimal::ZERO,
             last_payment: None,
@@ -1289,6 +1361,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             self.credited(k, claim.partner);
             self.credit(claim.partner, date, CreditKind::Invoice(sale));
         }
+        self.mrr_changed(k, date, opened);
     }
 
     fn credited(&mut self, k: usize, partner: PartnerId) {
@@ -1415,6 +1488,12 @@ impl<'r, 'p> Attribution<'r, 'p> {
             );
         }
         let takes = !paid_before.is_zero() && !refunded.is_zero();
+        let running =
+            crate::mrr::covered_until(self.state.invoices[k].date, self.state.invoices[k].months)
+                > date;
+        if !refunded.is_zero() && running {
+            self.mrr_changed(k, date, false);
+        }
         let owners = self.owners(date);
         let mut told: Vec<(PartnerId, bool)> =
             owners.iter().map(|(c, _)| (c.partner, true)).collect();

@@ -163,6 +163,7 @@ impl PartnerRun<'_, '_> {
                 p.comparator,
                 p.threshold,
             ),
+            RequirementKind::Mrr(m) => self.mrr_met_between(m, window),
             // The checker refuses these as alternatives (C0704).
             RequirementKind::Contract
             | RequirementKind::Agreement { .. }
@@ -243,7 +244,9 @@ impl PartnerRun<'_, '_> {
         let tier = plan.program.tiers.first()?;
         plan.tier_requirements.first()?.iter().find_map(|&r| {
             match &plan.requirements[r].req.kind {
-                RequirementKind::Points(_) | RequirementKind::AnyOf(_) => {}
+                RequirementKind::Points(_)
+                | RequirementKind::Mrr(_)
+                | RequirementKind::AnyOf(_) => {}
                 RequirementKind::Revenue { new_customers, .. } if *new_customers => {}
                 RequirementKind::Contract
                 | RequirementKind::Agreement { .. }
@@ -349,6 +352,7 @@ impl PartnerRun<'_, '_> {
                             amount.amount
                         )
                     }
+                    RequirementKind::Mrr(m) => self.mrr_status(m, date),
                     RequirementKind::AnyOf(a) => match self.stat.joined {
                         Some(joined) => self.any_of_status(a, joined, date),
                         None => continue,

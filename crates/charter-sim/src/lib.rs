@@ -25,6 +25,7 @@ pub mod expect;
 mod explain;
 pub mod findings;
 mod money;
+mod mrr;
 mod obligations;
 pub mod overrides;
 mod partner;

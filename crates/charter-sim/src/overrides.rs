@@ -243,6 +243,7 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                             | RequirementKind::Count { .. }
                             | RequirementKind::Revenue { .. }
                             | RequirementKind::Points(_)
+                            | RequirementKind::Mrr(_)
                             | RequirementKind::AnyOf(_)
                             | RequirementKind::Text { .. } => None,
                         })
@@ -260,6 +261,7 @@ fn apply_one(p: &mut Program, name: &str, value: &str) -> Result<(), OverrideErr
                             | RequirementKind::Staff { .. }
                             | RequirementKind::Revenue { .. }
                             | RequirementKind::Points(_)
+                            | RequirementKind::Mrr(_)
                             | RequirementKind::AnyOf(_)
                             | RequirementKind::Text { .. } => None,
                         })

@@ -139,6 +139,8 @@ pub(crate) struct PartnerState {
     pub bonuses_paid: Vec<(u16, i32)>,
     /// The partner's commissions, per invoice it earned on.
     pub books: BTreeMap<InvoiceId, InvoiceBook>,
+    /// Its customers' recurring revenue (`managed mrr`, `sold mrr`).
+    pub mrr: crate::mrr::MrrBook,
     /// Customers a commission `per new customer` has paid for: (rule, customer).
     pub new_customers_paid: std::collections::BTreeSet<(u16, CustomerId)>,
     /// What each cap of a capped rule has let through, per period:

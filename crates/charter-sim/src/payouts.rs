@@ -209,6 +209,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
                 self.bonuses(date);
             }
             CreditKind::Bounty(facts) => self.event_bounties(facts, date),
+            CreditKind::Mrr(change) => self.st.mrr.apply(change, date),
             CreditKind::Refund {
                 invoice,
                 customer,

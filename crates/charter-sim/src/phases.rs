@@ -193,6 +193,9 @@ pub enum NamedKind {
     /// The customer's first trial or lead (commissions per trial or per
     /// qualified lead).
     Bounty(NamedBounty),
+    /// The recurring revenue of one invoice changed (`managed mrr`,
+    /// `sold mrr`).
+    Mrr(NamedMrr),
     Refund {
         invoice: String,
         customer: String,
@@ -213,6 +216,19 @@ pub enum NamedKind {
         qualification: String,
         count: u32,
     },
+}
+
+/// An invoice's recurring revenue as phase (a) tells it (see `mrr.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedMrr {
+    pub customer: String,
+    /// The subscription's place among the customer's.
+    pub subscription: u32,
+    pub invoice: String,
+    pub from: NaiveDate,
+    pub months: u16,
+    pub amount: Decimal,
+    pub sold: bool,
 }
 
 /// One event's meaning for one partner: what crosses from phase (a) to
@@ -489,6 +505,15 @@ fn named_kind(names: &Names, kind: &CreditKind) -> NamedKind {
             method: b.method.as_str().to_string(),
             share: b.share,
         }),
+        CreditKind::Mrr(m) => NamedKind::Mrr(NamedMrr {
+            customer: customer(m.customer),
+            subscription: m.subscription,
+            invoice: names.invoice(m.invoice).to_string(),
+            from: m.from,
+            months: m.months,
+            amount: m.amount,
+            sold: m.sold,
+        }),
         CreditKind::Refund {
             invoice,
             customer: c,
@@ -539,7 +564,10 @@ fn intern_names(names: &mut Names, c: &NamedCredit) {
         NamedKind::Invoice(s) | NamedKind::Payment(s) => sale(names, s),
         NamedKind::Refund {
             invoice, customer, ..
-        } => {
+        }
+        | NamedKind::Mrr(NamedMrr {
+            invoice, customer, ..
+        }) => {
             names.intern_invoice(invoice);
             names.intern_customer(customer);
         }
@@ -632,6 +660,15 @@ fn credit_kind(names: &Names, kind: &NamedKind) -> Result<CreditKind, PhaseError
             anchor: b.anchor,
             method: method_of(&b.method)?,
             share: b.share,
+        }),
+        NamedKind::Mrr(m) => CreditKind::Mrr(crate::mrr::MrrChange {
+            customer: customer(&m.customer)?,
+            subscription: m.subscription,
+            invoice: lookup(names.find_invoice(&m.invoice), "invoice", &m.invoice)?,
+            from: m.from,
+            months: m.months,
+            amount: m.amount,
+            sold: m.sold,
         }),
         NamedKind::Refund {
             invoice,

@@ -190,6 +190,9 @@ pub(crate) struct Plan<'a> {
     pub coupled: bool,
     /// Whether any commission waits for the invoice's full payment.
     pub full_payment_rules: bool,
+    /// Whether a requirement measures recurring revenue (`managed mrr`,
+    /// `sold mrr`): only then does phase (a) tell partners of it.
+    pub measures_mrr: bool,
     /// What requirements no scenario measures count as (`--assume`).
     pub assume: crate::Assume,
     /// The roster's exclusive regions, as countries.
@@ -436,6 +439,20 @@ impl<'a> Plan<'a> {
             mode: program.rounding.mode,
         };
         let coupled = attributions.iter().any(|a| a.scope.is_dynamic());
+        let measures_mrr = requirements.iter().any(|r| match &r.req.kind {
+            charter_ir::RequirementKind::Mrr(_) => true,
+            charter_ir::RequirementKind::AnyOf(a) => a
+                .alternatives
+                .iter()
+                .any(|(k, _)| matches!(k, charter_ir::RequirementKind::Mrr(_))),
+            charter_ir::RequirementKind::Contract
+            | charter_ir::RequirementKind::Agreement { .. }
+            | charter_ir::RequirementKind::Staff { .. }
+            | charter_ir::RequirementKind::Count { .. }
+            | charter_ir::RequirementKind::Revenue { .. }
+            | charter_ir::RequirementKind::Points(_)
+            | charter_ir::RequirementKind::Text { .. } => false,
+        });
         let full_payment_rules = program.commissions.iter().any(|rule| {
             matches!(
                 program.schedule_of(rule),
@@ -475,6 +492,7 @@ impl<'a> Plan<'a> {
             holidays: &program.holidays,
             coupled,
             full_payment_rules,
+            measures_mrr,
             index,
             assume: crate::Assume::Met,
             regions: crate::regions::ExclusiveRegions::new(program),

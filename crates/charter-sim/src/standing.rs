@@ -88,6 +88,7 @@ fn requirement_text(kind: &RequirementKind) -> String {
         RequirementKind::Agreement { agreement } => format!("agreement {}", agreement.name),
         RequirementKind::Count { event, .. } => format!("count {}", event.as_str()),
         RequirementKind::Points(_) => "points".to_string(),
+        RequirementKind::Mrr(m) => m.measure.as_str().to_string(),
         RequirementKind::AnyOf(a) => format!("any of … each {} from joined", a.every),
     }
 }
@@ -270,6 +271,7 @@ impl PartnerRun<'_, '_> {
                 })
             }
             RequirementKind::Points(p) => self.points_fail(p, date),
+            RequirementKind::Mrr(m) => self.mrr_fails(m, date),
             RequirementKind::AnyOf(a) => match stat.joined {
                 Some(joined) => self.any_of_fails(a, joined, date),
                 // No `joined` date anchors the periods: `--assume` decides (S0401).
@@ -380,6 +382,7 @@ impl PartnerRun<'_, '_> {
             | RequirementKind::Agreement { .. }
             | RequirementKind::Count { .. }
             | RequirementKind::Points(_)
+            | RequirementKind::Mrr(_)
             | RequirementKind::Revenue {
                 threshold: RevenueThreshold::Amount { .. },
                 ..
@@ -546,6 +549,7 @@ pub(crate) fn assumptions(
                 | RequirementKind::Agreement { .. }
                 | RequirementKind::Count { .. }
                 | RequirementKind::Points(_)
+                | RequirementKind::Mrr(_)
                 | RequirementKind::Revenue {
                     threshold: RevenueThreshold::Amount { .. },
                     ..

@@ -313,6 +313,13 @@ pub enum RequirementBody {
         comparator: Comparator,
         threshold: Count,
     },
+    /// `managed mrr >= 10000 USD`, `sold mrr per year >= 2000 USD`.
+    Mrr {
+        measure: MrrMeasure,
+        period: Option<CountPeriod>,
+        comparator: Comparator,
+        amount: Quantity,
+    },
     /// `any of { … } each 12 months from joined [until met again]`.
     AnyOf {
         alternatives: Vec<(RequirementBody, Span)>,
@@ -320,6 +327,15 @@ pub enum RequirementBody {
         until_met_again: Option<Span>,
     },
     Text(StringLit),
+}
+
+/// Which monthly recurring revenue a `require … mrr` measures.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub enum MrrMeasure {
+    /// `managed mrr`: of the customers the partner holds on the day.
+    Managed(Span),
+    /// `sold mrr`: of the subscriptions it sold in the period.
+    Sold(Span),
 }
 
 /// One weighted source of a `points` requirement: `3 per new customer`.

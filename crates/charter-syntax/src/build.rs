@@ -512,6 +512,7 @@ impl Builder {
                 }
             }
             Rule::req_points => self.points(b)?,
+            Rule::req_mrr => self.mrr(b)?,
             Rule::req_any_of => self.any_of(b)?,
             Rule::req_text => {
                 RequirementBody::Text(self.string(self.next(&mut b.into_inner(), bspan, "text")?))

@@ -28,14 +28,14 @@ syn keyword charterKeyword customers decided default discount down each earned e
 syn keyword charterKeyword eligible entities entity exclusive existing first for force
 syn keyword charterKeyword forfeited from full grant hold holidays if in individually
 syn keyword charterKeyword installation invite invoices joined keep last lead leaving
-syn keyword charterKeyword lifetime majeure marginal met minimum monthly most next no non
-syn keyword charterKeyword obligations of on once one only or orders over paid path payments
-syn keyword charterKeyword pays per points products qualifications qualified rate renewals
-syn keyword charterKeyword renews request required retroactive revenue review rounding sales
-syn keyword charterKeyword self_referral set settle several source split staff statement
-syn keyword charterKeyword stop subscription suspends target tax term termination to top
-syn keyword charterKeyword trailing trial twice until up uplift users waive when where while
-syn keyword charterKeyword whole with withheld within writing
+syn keyword charterKeyword lifetime majeure managed marginal met minimum monthly most mrr
+syn keyword charterKeyword next no non obligations of on once one only or orders over paid
+syn keyword charterKeyword path payments pays per points products qualifications qualified
+syn keyword charterKeyword rate renewals renews request required retroactive revenue review
+syn keyword charterKeyword rounding sales self_referral set settle several sold source split
+syn keyword charterKeyword staff statement stop subscription suspends target tax term
+syn keyword charterKeyword termination to top trailing trial twice until up uplift users
+syn keyword charterKeyword waive when where while whole with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

@@ -198,6 +198,13 @@ fn read(cx: &Context<'_>, r: &Requirement) -> Option<Reading> {
             let shown = p.threshold.normalize().to_string();
             (what, p.comparator, p.threshold, false, shown)
         }
+        RequirementKind::Mrr(m) => (
+            format!("{}{}", m.measure.as_str(), period_text(m.period.as_ref())),
+            m.comparator,
+            m.amount.amount,
+            false,
+            format!("{} {}", m.amount.amount.normalize(), cx.program.currency),
+        ),
         _ => return None,
     };
     let plain = |value| Bound {

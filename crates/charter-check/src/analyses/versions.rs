@@ -172,6 +172,7 @@ fn requirement_measure(r: &Requirement) -> String {
             ..
         } => format!("revenue {new_customers} {period:?}"),
         RequirementKind::Points(p) => format!("points {:?} {:?}", p.terms, p.period),
+        RequirementKind::Mrr(m) => format!("{} {:?}", m.measure.as_str(), m.period),
         RequirementKind::AnyOf(a) => format!("any of {a:?}"),
         RequirementKind::Text { text } => format!("text {text}"),
     };

@@ -1,11 +1,31 @@
 //! Printing the composite tier metrics of a `require` (LANGUAGE.md §7
-//! "Composite tier metrics"): `points …` sums and `any of { … or … }`
-//! groups, each on one line like every other requirement.
+//! "Composite tier metrics"): `points …` sums, `managed mrr` and `sold mrr`
+//! snapshots, and `any of { … or … }` groups, each on one line like every
+//! other requirement.
 
 use super::{count, count_period, counted, requirement_body};
 use crate::printer::Printer;
 use charter_diagnostics::Span;
 use charter_syntax::ast::*;
+
+/// `managed mrr >= 10000 USD`, `sold mrr per year >= 2000 USD`.
+pub(super) fn mrr(
+    p: &Printer,
+    measure: MrrMeasure,
+    period: Option<&CountPeriod>,
+    comparator: Comparator,
+    amount: &Quantity,
+) -> String {
+    let mut text = match measure {
+        MrrMeasure::Managed(_) => "managed mrr".to_string(),
+        MrrMeasure::Sold(_) => "sold mrr".to_string(),
+    };
+    if let Some(period) = period {
+        text.push(' ');
+        text.push_str(&count_period(p, period));
+    }
+    format!("{text} {} {}", comparator.as_str(), p.src.quantity(amount))
+}
 
 /// `points 3 per new customer + 1 per activity certification per year >= 100`.
 pub(super) fn points(

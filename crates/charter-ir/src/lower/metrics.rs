@@ -88,6 +88,32 @@ impl Lowerer {
         }))
     }
 
+    /// `managed mrr >= AMOUNT`, `sold mrr [PERIOD] >= AMOUNT`: the threshold
+    /// is money in the program's currency. `managed` is a snapshot of the
+    /// day and takes no period (the grammar gives it none).
+    pub(super) fn mrr(
+        &mut self,
+        measure: ast::MrrMeasure,
+        period: Option<&ast::CountPeriod>,
+        comparator: ast::Comparator,
+        amount: &ast::Quantity,
+    ) -> Option<RequirementKind> {
+        let amount = self.money(amount);
+        let period = match period {
+            Some(p) => Some(self.count_period(p)?),
+            None => None,
+        };
+        Some(RequirementKind::Mrr(Mrr {
+            measure: match measure {
+                ast::MrrMeasure::Managed(_) => MrrMeasure::Managed,
+                ast::MrrMeasure::Sold(_) => MrrMeasure::Sold,
+            },
+            period,
+            comparator,
+            amount: amount?,
+        }))
+    }
+
     pub(super) fn any_of(
         &mut self,
         alternatives: &[(ast::RequirementBody, Span)],
@@ -106,19 +132,31 @@ impl Lowerer {
                 }
                 | ast::RequirementBody::Points {
                     period: Some(p), ..
+                }
+                | ast::RequirementBody::Mrr {
+                    period: Some(p), ..
                 } => Some((
                     "has a period of its own; the group's `each` period measures it",
                     period_span(p),
                 )),
                 ast::RequirementBody::Count { period: None, .. }
                 | ast::RequirementBody::Revenue { period: None, .. }
-                | ast::RequirementBody::Points { period: None, .. } => None,
+                | ast::RequirementBody::Points { period: None, .. }
+                | ast::RequirementBody::Mrr {
+                    measure: ast::MrrMeasure::Sold(_),
+                    period: None,
+                    ..
+                } => None,
                 ast::RequirementBody::Contract(_)
                 | ast::RequirementBody::Agreement(_)
                 | ast::RequirementBody::Staff { .. }
                 | ast::RequirementBody::Text(_)
+                | ast::RequirementBody::Mrr {
+                    measure: ast::MrrMeasure::Managed(_),
+                    ..
+                }
                 | ast::RequirementBody::AnyOf { .. } => Some((
-                    "is not measured over a period; alternatives are `count`, `revenue` or `points`",
+                    "is not measured over a period; alternatives are `count`, `revenue`, `points` or `sold mrr`",
                     *span,
                 )),
             };

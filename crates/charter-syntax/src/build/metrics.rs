@@ -1,5 +1,6 @@
 //! Builds the composite tier metrics of a `require` (LANGUAGE.md §7
-//! "Composite tier metrics"): `points …` (a weighted sum of sources) and
+//! "Composite tier metrics"): `points …` (a weighted sum of sources),
+//! `managed mrr` and `sold mrr` (recurring-revenue snapshots), and
 //! `any of { … } each D from joined [until met again]`.
 
 use super::{BuildError, Builder, R};
@@ -34,6 +35,37 @@ impl Builder {
             comparator,
             threshold,
         })
+    }
+
+    /// `managed mrr >= 10000 USD`, `sold mrr per year >= 2000 USD`.
+    pub(super) fn mrr(&self, pair: Pair<Rule>) -> R<RequirementBody> {
+        let span = self.span(&pair);
+        let mut measure = None;
+        let mut period = None;
+        let mut comparator = Comparator::Ge;
+        let mut amount = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::mrr_managed => measure = Some(MrrMeasure::Managed(self.span(&p))),
+                Rule::mrr_sold => measure = Some(MrrMeasure::Sold(self.span(&p))),
+                Rule::count_period => period = Some(self.count_period(p)?),
+                Rule::comparator => comparator = Self::comparator(&p),
+                Rule::quantity => amount = Some(self.quantity(p)?),
+                _ => return self.error(&p, "mrr requirement"),
+            }
+        }
+        match (measure, amount) {
+            (Some(measure), Some(amount)) => Ok(RequirementBody::Mrr {
+                measure,
+                period,
+                comparator,
+                amount,
+            }),
+            _ => Err(BuildError {
+                span,
+                message: "internal: incomplete mrr requirement".into(),
+            }),
+        }
     }
 
     fn points_term(&self, pair: Pair<Rule>) -> R<PointsTerm> {
