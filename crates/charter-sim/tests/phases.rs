@@ -289,3 +289,32 @@ fn payout_threshold_scenarios_split_pay_as_the_whole_run() {
         assert!(check(&program, &db, &doc, &file.display().to_string()));
     }
 }
+
+/// Recurring-revenue snapshots (`managed mrr`, `sold mrr`): the MRR credits
+/// phase (a) sends, by name, give each partner's phase (b) the standings,
+/// and so the payouts, of the whole run.
+#[test]
+fn recurring_revenue_scenarios_split_pay_as_the_whole_run() {
+    let dir = root().join("tests/scenarios/patterns/composite-metrics");
+    let compilation = charter_check::compile_path(&dir.join("recurring.charter")).unwrap();
+    let (program, db) = match compilation.into_checked() {
+        Ok((program, db, _)) => (program, db),
+        Err(c) => panic!("recurring.charter has errors: {:#?}", c.diagnostics),
+    };
+    let mut split = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        if doc["policy"] == "recurring.charter" {
+            assert!(check(&program, &db, &doc, &file.display().to_string()));
+            split += 1;
+        }
+    }
+    assert!(
+        split >= 2,
+        "only {split} recurring-revenue scenarios ran in phases"
+    );
+}
