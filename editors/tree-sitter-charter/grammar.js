@@ -259,9 +259,11 @@ module.exports = grammar({
       $.in_force,
       $.active_only,
       $.cap,
+      $.cut_back,
     )),
     cap: $ => seq('at', 'most', $.quantity, $.per_period),
     active_only: $ => seq('paid', 'only', 'if', 'active', 'for', $.quantity),
+    cut_back: $ => seq('cut', 'back', 'to', $.quantity, 'unless', 'tier', $.ident, 'within', $.quantity, 'from', 'joined'),
     in_force: $ => seq('in', 'force', 'from', $.quantity, optional(seq('to', $.quantity))),
 
     base: $ => seq(choice(seq('of', $._base_kind), seq('per', $.per_event)),

@@ -640,6 +640,9 @@ impl Resolver {
                     self.use_name(Namespace::Tier, &r.tier);
                 }
             }
+            if let Some(cut) = &c.cut_back {
+                self.use_name(Namespace::Tier, &cut.tier);
+            }
             for u in &c.uplifts {
                 self.condition(&u.condition);
             }

@@ -399,6 +399,20 @@ codes! {
         bad: "commission c: 50% of payments where collected_by partner {\n  settle netted\n  paid only if active for 12 months\n}",
         good: "commission c: 50% of payments where collected_by partner {\n  settle transfer\n  paid only if active for 12 months\n}",
     }
+    CutBackNotLower => {
+        id: "C1008", name: "cut-back-not-lower", severity: Error,
+        summary: "a commission is cut back to a rate that is not below its own",
+        explanation: "`cut back to R unless tier T within D from joined` lowers the commission to R from the deadline on, and takes back what it paid above R before. R must be below the commission's rate (below every rate of its table): a cut back to the same rate or a higher one changes nothing or pays more.",
+        bad: "tiers Silver < Gold\ncommission c: 10% of payments {\n  cut back to 15% unless tier Gold within 24 months from joined\n}",
+        good: "tiers Silver < Gold\ncommission c: 20% of payments {\n  cut back to 15% unless tier Gold within 24 months from joined\n}",
+    }
+    CutBackNetted => {
+        id: "C1009", name: "cut-back-netted", severity: Error,
+        summary: "a commission cut back on a deadline is kept out of collected money",
+        explanation: "A cut back takes back, on the deadline, what the commission paid above the lower rate. A netted commission is kept by the partner out of the money it collected: no payout to take it from. Settle it by transfer, or drop the cut back.",
+        bad: "tiers Silver < Gold\ncommission c: 50% of payments {\n  settle netted\n  cut back to 30% unless tier Gold within 24 months from joined\n}",
+        good: "tiers Silver < Gold\ncommission c: 50% of payments {\n  settle transfer\n  cut back to 30% unless tier Gold within 24 months from joined\n}",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",
@@ -564,6 +578,13 @@ codes! {
         id: "S0305", name: "cap-reached", severity: Info,
         summary: "a commission's cap for the period is reached, so the event earns nothing",
         explanation: "A commission `at most N per PERIOD` or `at most AMOUNT per PERIOD` pays a partner at most that much in each calendar month, quarter or year. The cap was reached in the period, so this event (and the partner's later ones that period) earn nothing from the commission; the customer still counts as the partner's, and its bounty is not paid later.",
+        bad: "",
+        good: "",
+    }
+    SimCutBackWithoutJoined => {
+        id: "S0306", name: "cut-back-without-joined", severity: Warning,
+        summary: "a commission is cut back unless a tier is reached within a period from joining, but the partner has no `joined` date",
+        explanation: "`cut back to R unless tier T within D from joined` counts D from the partner's `joined` date. The partner's record has none, so there is no deadline: the commission pays its own rate and is never cut back. Add `joined` to the partner's record.",
         bad: "",
         good: "",
     }

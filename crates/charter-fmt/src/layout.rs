@@ -417,6 +417,12 @@ fn commission_clause(p: &Printer, kind: &CommissionClauseKind) -> String {
         CommissionClauseKind::Cap { limit, period } => {
             format!("at most {} per {}", p.src.quantity(limit), period.name)
         }
+        CommissionClauseKind::CutBack { rate, tier, within } => format!(
+            "cut back to {} unless tier {} within {} from joined",
+            p.src.quantity(rate),
+            tier.name,
+            p.src.quantity(within)
+        ),
     }
 }
 

@@ -820,6 +820,7 @@ impl Lowerer {
         let mut in_force = None;
         let mut active_for = None;
         let mut caps = Vec::new();
+        let mut cut_back = None;
         for clause in &c.clauses {
             match &clause.kind {
                 ast::CommissionClauseKind::Rate(r) if per => {
@@ -841,6 +842,19 @@ impl Lowerer {
                 ast::CommissionClauseKind::Cap { limit, period } => {
                     if let Some(cap) = self.cap(limit, period, clause.span) {
                         caps.push(cap);
+                    }
+                }
+                ast::CommissionClauseKind::CutBack { rate, tier, within } => {
+                    let rate_value = self.percent(rate);
+                    let within = self.duration(within, DurationUse::Calendar);
+                    if let (Some(r), Some(within)) = (rate_value, within) {
+                        cut_back = Some(CutBack {
+                            rate: r,
+                            rate_span: rate.span,
+                            tier: name_ref(tier),
+                            within,
+                            span: clause.span,
+                        });
                     }
                 }
                 ast::CommissionClauseKind::Window(w) => {
@@ -975,6 +989,7 @@ impl Lowerer {
             per_subscription,
             active_for,
             caps,
+            cut_back,
             bounds,
             uplifts,
             eligibility: elig,
@@ -1073,6 +1088,7 @@ impl Lowerer {
             let what = match clause.kind {
                 ast::CommissionClauseKind::Bounds { .. } if bounds => "bounds",
                 ast::CommissionClauseKind::Uplift { .. } if uplifts => "an uplift",
+                ast::CommissionClauseKind::CutBack { .. } => "a cut-back rate",
                 _ => continue,
             };
             self.report(

@@ -786,6 +786,20 @@ pub struct Clawback {
     pub span: Span,
 }
 
+/// `cut back to RATE unless tier TIER within D from joined` (LANGUAGE.md §4,
+/// Cut back unless a tier is reached).
+#[derive(Clone, Debug, Serialize)]
+pub struct CutBack {
+    /// The rate the commission is cut back to.
+    pub rate: Percent,
+    pub rate_span: Span,
+    /// The tier (or a higher one) to stand in on some day before the deadline.
+    pub tier: NameRef,
+    /// The deadline: `joined` + this.
+    pub within: Duration,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct CommissionRule {
     pub name: Named,
@@ -805,6 +819,8 @@ pub struct CommissionRule {
     /// `at most N per PERIOD`, `at most AMOUNT per PERIOD`: caps on what the
     /// commission pays a partner per calendar period (LANGUAGE.md §4, Caps).
     pub caps: Vec<CommissionCap>,
+    /// `cut back to R unless tier T within D from joined`.
+    pub cut_back: Option<CutBack>,
     pub bounds: Option<(Percent, Percent, Span)>,
     pub uplifts: Vec<Uplift>,
     pub eligibility: Option<Eligibility>,

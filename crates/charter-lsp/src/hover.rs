@@ -463,6 +463,15 @@ fn commission(out: &mut Vec<String>, p: &Program, c: &CommissionRule) {
             format!("held until the partner has been active {d} since joining; forfeited if it leaves before"),
         );
     }
+    if let Some(cut) = &c.cut_back {
+        bullet(
+            out,
+            format!(
+                "cut back to {} unless the partner stands in tier `{}` (or higher) within {} of joining; what it paid above {} before is taken back on the deadline",
+                cut.rate, cut.tier.name, cut.within, cut.rate
+            ),
+        );
+    }
 }
 
 fn partners_in(out: &mut Vec<String>, p: &Program, region: &str) {

@@ -456,6 +456,11 @@ impl Walker<'_> {
                 }
                 CommissionClauseKind::ActiveFor(q) => self.quantity(q),
                 CommissionClauseKind::Cap { limit, .. } => self.quantity(limit),
+                CommissionClauseKind::CutBack { rate, tier, within } => {
+                    self.quantity(rate);
+                    self.name(tier);
+                    self.quantity(within);
+                }
             }
         }
     }

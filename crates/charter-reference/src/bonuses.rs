@@ -77,6 +77,7 @@ pub fn after_payment(
             invoice: None,
             rule: name.clone(),
             exact: from_decimal(bonus.amount.amount),
+            rate: None,
             earned: event.date,
             due: due_dates::due(world, &bonus.scope, None, event.date, None),
             path: None,

@@ -46,8 +46,8 @@ use crate::exact::{from_decimal, Fraction};
 use crate::facts::{self, Facts};
 use crate::world::{Invoice, World};
 use crate::{
-    contest, contract_end, due_dates, full_payment, new_customers, rates, standing, subscriptions,
-    Unsupported,
+    contest, contract_end, cutback, due_dates, full_payment, new_customers, rates, standing,
+    subscriptions, Unsupported,
 };
 
 /// An amount earned (or, negative, clawed back), before rounding.
@@ -58,6 +58,9 @@ pub struct Earning {
     pub invoice: Option<String>,
     pub rule: String,
     pub exact: Fraction,
+    /// The rate (a fraction of one) a percentage was earned at; `None` for
+    /// fixed amounts, bonuses, clawbacks and cut backs (`cutback`).
+    pub rate: Option<Fraction>,
     pub earned: NaiveDate,
     pub due: NaiveDate,
     /// The attribution path of the claim it was earned through (`None` for
@@ -370,7 +373,7 @@ fn earning(
     owner: &Claim,
     invoice: &Invoice,
     rule: &CommissionRule,
-    exact: Fraction,
+    (exact, rate): (Fraction, Option<Fraction>),
     earned: NaiveDate,
 ) -> Earning {
     Earning {
@@ -379,6 +382,7 @@ fn earning(
         invoice: Some(world.scenario.names.invoice(invoice.id).to_string()),
         rule: rule.name.name.clone(),
         exact,
+        rate,
         earned,
         due: due_dates::due(
             world,
@@ -420,7 +424,14 @@ pub fn on_payment(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
             // A fixed amount per new customer (`new_customers`).
             if let Some((_, invoice)) = new_customers::paid_at(world, now, rule)? {
                 let exact = from_decimal(amount.amount);
-                out.push(earning(world, &owner, &invoice, rule, exact, event.date));
+                out.push(earning(
+                    world,
+                    &owner,
+                    &invoice,
+                    rule,
+                    (exact, None),
+                    event.date,
+                ));
             }
             continue;
         }
@@ -438,12 +449,13 @@ pub fn on_payment(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
         let Some(rate) = rates::rate(world, now, rule, &facts)? else {
             continue;
         };
+        let rate = cutback::rate(world, now, rule, &facts, rate)?;
         out.push(earning(
             world,
             &owner,
             &invoice,
             rule,
-            base * rate,
+            (base * rate.clone(), Some(rate)),
             event.date,
         ));
     }
@@ -484,12 +496,13 @@ pub fn on_invoice(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
         let Some(rate) = rates::rate(world, now, rule, &facts)? else {
             continue;
         };
+        let rate = cutback::rate(world, now, rule, &facts, rate)?;
         out.push(earning(
             world,
             &owner,
             &invoice,
             rule,
-            from_decimal(invoice.amount) * rate,
+            (from_decimal(invoice.amount) * rate.clone(), Some(rate)),
             event.date,
         ));
     }

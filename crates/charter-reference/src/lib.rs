@@ -13,7 +13,8 @@
 //! it implements: [`order`], [`attribution`], [`contest`] (contested
 //! customers), [`commissions`], [`subscriptions`], [`trials_and_leads`], [`rates`],
 //! [`full_payment`], [`contract_end`], [`caps`] (caps per period), [`refunds`], [`due_dates`], [`balances`],
-//! [`active`] (held for active partners), [`bonuses`], [`standing`] (tier standing),
+//! [`active`] (held for active partners), [`cutback`] (cut back unless a tier
+//! is reached), [`bonuses`], [`standing`] (tier standing),
 //! [`assumptions`], [`tax`] (tax on top). Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
 //! `exact` (fractions and rounding).
@@ -35,6 +36,7 @@ pub mod compare;
 pub mod composite;
 pub mod contest;
 pub mod contract_end;
+pub mod cutback;
 pub mod due_dates;
 pub mod exact;
 pub mod facts;
@@ -141,8 +143,14 @@ pub fn simulate_assuming(
     let mut earned: Vec<Earning> = Vec::new();
     let mut payouts: Vec<Payout> = Vec::new();
     let mut paths = Vec::new();
-    for now in 0..world.events.len() {
-        let new = match world.events.get(now).map(|e| &e.kind) {
+    // Commissions cut back unless a tier is reached: (partner, rule) past its deadline.
+    let mut cut = Vec::new();
+    for now in 0..=world.events.len() {
+        // Before the first event on or after a deadline (or past the last
+        // event, up to "as of"): the cut backs due by then.
+        let today = world.date(now)?;
+        let mut new = cutback::due_by(&world, today, &earned, &mut cut)?;
+        new.extend(match world.events.get(now).map(|e| &e.kind) {
             Some(EventKind::Payment { .. }) => {
                 let mut new = commissions::on_payment(&world, now)?;
                 let mut all = earned.clone();
@@ -156,7 +164,7 @@ pub fn simulate_assuming(
                 trials_and_leads::on_event(&world, now)?
             }
             _ => Vec::new(),
-        };
+        });
         for e in new {
             let clawback = e.exact < zero();
             let e = if clawback {

@@ -137,6 +137,7 @@ pub fn on_refund(
             invoice: Some(invoice_name.clone()),
             rule: rule_name,
             exact: back,
+            rate: None,
             earned: event.date,
             due: due_dates::due(
                 world,

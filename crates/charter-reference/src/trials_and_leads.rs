@@ -84,6 +84,7 @@ pub fn on_event(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported> 
             invoice: None,
             rule: rule.name.name.clone(),
             exact: from_decimal(amount.amount),
+            rate: None,
             earned: day,
             due: due_dates::due(world, &rule.scope, rule.payout.as_ref(), day, None),
             path: Some(owner.method),

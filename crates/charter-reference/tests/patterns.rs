@@ -189,3 +189,19 @@ fn money_tax_and_currency() {
     let problems = run("money");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn deadlines_with_retroactive_effect() {
+    let problems = run("retroactive-deadline");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// A cut back happens on its deadline, before or after the last event, and
+/// a refund after it takes its share of the cut-back total: the engine and
+/// the reference agree on the retroactive-deadline scenarios run as of each
+/// month's end of 2026 and 2027.
+#[test]
+fn deadlines_with_retroactive_effect_agree_as_of_every_month_end() {
+    let compared = agree_at_month_ends("retroactive-deadline", None, 2026);
+    assert!(compared >= 2 * 24);
+}

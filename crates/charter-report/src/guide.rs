@@ -473,8 +473,15 @@ fn commission(program: &Program, c: &CommissionRule) -> Commission {
         ),
         None => String::new(),
     };
+    let cut = match &c.cut_back {
+        Some(cut) => format!(
+            " Unless the partner reaches tier {} within {} of joining, it is cut back to {} from then on, and what it paid above {} before is taken back.",
+            cut.tier.name, cut.within, cut.rate, cut.rate
+        ),
+        None => String::new(),
+    };
     let summary = format!(
-        "{who} {rate} of {base}, {}{per}.{active}",
+        "{who} {rate} of {base}, {}{per}.{active}{cut}",
         window_words(&c.window)
     );
     let mut details = Vec::new();

@@ -205,7 +205,7 @@ impl PartnerRun<'_, '_> {
                 raw: Shown::of(&raw),
                 settled: crate::commission::settled_why(&settled, Some(&earned)),
                 due: due_why,
-                detail: CommissionDetail::boxed(None, caps),
+                detail: CommissionDetail::boxed(None, caps, None),
             }))
         });
         self.pay(

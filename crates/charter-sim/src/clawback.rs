@@ -54,6 +54,11 @@ impl PartnerRun<'_, '_> {
                     .is_some_and(|within| date > within.after(last, plan.holidays)),
                 (Some(_), None) | (None, _) => false,
             };
+            // A commission cut back unless a tier is reached: its shadow
+            // account loses the same share (`cutback.rs`).
+            self.st
+                .cut_backs
+                .refunded(invoice, r, &share, outside, plan.rounding);
             if outside {
                 // The commission on the refunded share is kept for good.
                 c.account.keep(&share);

@@ -3,6 +3,7 @@
 
 use crate::attribution::Sale;
 use crate::caps::CapLets;
+use crate::cutback::CutRate;
 use crate::explain::{
     BaseWhy, CommissionDetail, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy,
 };
@@ -253,11 +254,24 @@ impl PartnerRun<'_, '_> {
                 return;
             }
         };
+        // `cut back … unless tier …`: after a missed deadline the rate is at
+        // most the cut-back rate; before it, the shadow account earns at it.
+        let cut = match fixed {
+            Some(_) => CutRate::None,
+            None => self.cut_rate(r),
+        };
+        let (paid_rate, cut_facts) = match &cut {
+            CutRate::Cut(low, facts) => ((&rated.rate).min(low).clone(), Some(*facts)),
+            CutRate::None | CutRate::Shadow(_) => (rated.rate.clone(), None),
+        };
         // Reaching a retroactive bracket re-rates the trailing period's
-        // earlier payments first; their top-ups are reported after this payout.
+        // earlier payments first; their top-ups are reported after this
+        // payout. A commission cut back pays no top-ups.
         let top_ups = match rated.retroactive {
-            Some((from, new_rate)) => self.retroactive_top_ups(r, date, from, new_rate),
-            None => Vec::new(),
+            Some((from, new_rate)) if cut_facts.is_none() => {
+                self.retroactive_top_ups(r, date, from, new_rate)
+            }
+            Some(_) | None => Vec::new(),
         };
         let share = sale.claim.share;
         // Exact: base × rate / 100 × share (or the fixed amount × share),
@@ -267,7 +281,7 @@ impl PartnerRun<'_, '_> {
                 self.st.new_customers_paid.insert((r.0, sale.customer));
                 Exact::from_decimal(amount).mul_decimal(share)
             }
-            None => Exact::percent(base).mul(&rated.rate).mul_decimal(share),
+            None => Exact::percent(base).mul(&paid_rate).mul_decimal(share),
         };
         // `at most … per PERIOD`: what the rule's caps still let through.
         let (earned, caps) = if rule.caps.is_empty() {
@@ -301,7 +315,15 @@ impl PartnerRun<'_, '_> {
         {
             c.path = path;
         }
-        let rate = rated.rate.to_decimal();
+        let rate = paid_rate.to_decimal();
+        if let CutRate::Shadow(low) = &cut {
+            // What was earned (after any cap), at the lower rate instead.
+            let at_cut = earned
+                .mul((&rated.rate).min(low))
+                .div(&rated.rate)
+                .unwrap_or_else(Exact::zero);
+            self.shadow_earn(r, sale.invoice, sale.customer, path, &at_cut, rate);
+        }
         self.st.ledger.push(crate::partner::LedgerEntry {
             rule: r.0,
             date,
@@ -326,7 +348,7 @@ impl PartnerRun<'_, '_> {
                 rate: rated.why,
                 uplifts: rated.uplifts,
                 bound: rated.bound,
-                exact_rate: Shown::of(&rated.rate),
+                exact_rate: Shown::of(&paid_rate),
                 raw: Shown::of(&raw),
                 settled: settled_why(&settled, Some(&earned)),
                 due: due_why,
@@ -340,6 +362,7 @@ impl PartnerRun<'_, '_> {
                         | RateWhy::Marginal { .. } => None,
                     },
                     caps,
+                    cut_facts,
                 ),
             }))
         });

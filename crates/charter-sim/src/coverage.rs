@@ -21,6 +21,8 @@ pub enum FiredKind {
     Bonus,
     /// An amount forfeited (a balance on leaving, or missing paperwork).
     Forfeiture,
+    /// A commission cut back on its deadline (a tier not reached in time).
+    CutBack,
 }
 
 /// Which window admitted a commission's invoice.
@@ -128,6 +130,10 @@ impl<'a> Simulation<'a> {
                 Why::Clawback { due, .. } => {
                     fired.kind = FiredKind::Clawback;
                     *due
+                }
+                Why::CutBack(cut) => {
+                    fired.kind = FiredKind::CutBack;
+                    cut.due
                 }
                 Why::Bonus { due, .. } => *due,
                 Why::Balanced { .. } | Why::HeldUntilActive { .. } => return fired,

@@ -171,6 +171,8 @@ pub(crate) struct CommissionDetail {
     pub standing: Option<String>,
     /// A capped commission: what its caps had used, and any cut (`caps.rs`).
     pub caps: Option<crate::caps::CapWhy>,
+    /// Paid at the cut-back rate after a missed deadline (`cutback.rs`).
+    pub cut: Option<crate::cutback::CutFacts>,
 }
 
 impl CommissionDetail {
@@ -178,9 +180,15 @@ impl CommissionDetail {
     pub fn boxed(
         standing: Option<String>,
         caps: Option<crate::caps::CapWhy>,
+        cut: Option<crate::cutback::CutFacts>,
     ) -> Option<Box<CommissionDetail>> {
-        (standing.is_some() || caps.is_some())
-            .then(|| Box::new(CommissionDetail { standing, caps }))
+        (standing.is_some() || caps.is_some() || cut.is_some()).then(|| {
+            Box::new(CommissionDetail {
+                standing,
+                caps,
+                cut,
+            })
+        })
     }
 }
 
@@ -239,6 +247,8 @@ pub(crate) enum Why {
         earned: NaiveDate,
         hold: crate::active::ActiveHold,
     },
+    /// A commission cut back on its deadline (`cutback.rs`).
+    CutBack(Box<crate::cutback::CutBackWhy>),
 }
 
 /// Text each explanation of a rule or schedule repeats, written once per run.
@@ -572,6 +582,9 @@ impl Render<'_> {
                     s.text(standing);
                     s.end();
                 }
+                if let Some(cut) = c.detail.as_ref().and_then(|d| d.cut.as_ref()) {
+                    crate::cutback::write_cut_rate(self, c.rule, cut, s);
+                }
 
                 self.cap_lines(c, s);
                 s.start();
@@ -708,6 +721,7 @@ impl Render<'_> {
                 earned,
                 hold,
             } => crate::active::write_forfeit(currency, *amount, *earned, hold, s),
+            Why::CutBack(why) => crate::cutback::write_cut_back(self, why, f.invoice, f.amount, s),
         }
     }
 
@@ -840,7 +854,7 @@ impl Render<'_> {
         }
     }
 
-    fn due_line<S: Lines + ?Sized>(&self, due: &DueWhy, earned: NaiveDate, s: &mut S) {
+    pub(crate) fn due_line<S: Lines + ?Sized>(&self, due: &DueWhy, earned: NaiveDate, s: &mut S) {
         match *due {
             DueWhy::Unscheduled => {
                 s.line("due: the policy sets no payout timing, so it is due when earned")
@@ -905,7 +919,12 @@ impl Render<'_> {
 }
 
 /// The settlement sentence: "running total on the invoice T → R, less P already paid = A".
-fn settled<S: Lines + ?Sized>(s: &mut S, how: &SettledWhy, amount: Decimal, currency: &str) {
+pub(crate) fn settled<S: Lines + ?Sized>(
+    s: &mut S,
+    how: &SettledWhy,
+    amount: Decimal,
+    currency: &str,
+) {
     s.lit("running total on the invoice ");
     shown(s, how.total);
     s.lit(" → ");

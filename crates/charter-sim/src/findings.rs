@@ -64,6 +64,7 @@ finding_codes! {
     NotEligible = SimNotEligible;
     RequirementNotMet = SimRequirementNotMet;
     ContractEnded = SimContractEnded;
+    CutBackWithoutJoined = SimCutBackWithoutJoined;
     PendingFullPayment = SimPendingFullPayment;
     CapReached = SimCapReached;
     UnknownQualification = SimUnknownQualification;

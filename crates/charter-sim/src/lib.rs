@@ -18,6 +18,7 @@ mod clawback;
 mod commission;
 mod composite;
 pub mod coverage;
+mod cutback;
 pub mod diff;
 mod eligibility;
 mod engine;

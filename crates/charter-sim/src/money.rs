@@ -402,6 +402,15 @@ impl Account {
         self.kept = self.kept.add(&kept);
     }
 
+    /// Sets the earnings to another account's (a commission cut back to what
+    /// it would have earned at a lower rate) and pays the rounded total less
+    /// what was paid: negative when the total falls.
+    pub fn cut_to(&mut self, at: &Account, rounding: Rounding) -> Settlement {
+        self.live = at.live.clone();
+        self.kept = at.kept.clone();
+        self.settle(rounding)
+    }
+
     fn settle(&mut self, rounding: Rounding) -> Settlement {
         let total = self.total();
         let rounded = rounding.round(&total);

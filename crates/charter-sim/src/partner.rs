@@ -107,6 +107,8 @@ pub(crate) struct InvoiceBook {
 /// What accumulates for one partner while its events are replayed.
 #[derive(Default)]
 pub(crate) struct PartnerState {
+    /// Commissions cut back unless a tier is reached (`cutback.rs`).
+    pub cut_backs: crate::cutback::CutBacks,
     pub staff_changes: Vec<(NaiveDate, QualId, u32)>,
     /// Staff events with a qualification nothing counts (they still say the staff is known).
     pub staff_events: bool,

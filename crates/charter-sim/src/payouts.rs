@@ -169,6 +169,7 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
         self.n = 0;
         self.rank = 0;
         let date = c.date;
+        self.pass_cut_back_deadlines(date, date, (c.seq, 0));
         match &c.kind {
             CreditKind::Referral {
                 customer,

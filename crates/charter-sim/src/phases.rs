@@ -759,10 +759,12 @@ pub fn pay(
         };
         run.credit(&credit);
     }
-    run.settle_balances(options.as_of.unwrap_or_else(|| {
+    let as_of = options.as_of.unwrap_or_else(|| {
         keys.last()
             .map_or(charter_ir::units::FIRST_DATE, |k| k.date)
-    }));
+    });
+    run.cut_back_at_end(as_of);
+    run.settle_balances(as_of);
     let mut recs = std::mem::take(&mut run.out.payouts);
     drop(run);
     recs.sort_by_key(|p| p.key);

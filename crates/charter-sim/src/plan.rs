@@ -135,6 +135,8 @@ pub(crate) struct RulePlan {
     /// A rate by tier: each tier's rate, by `TierId` (`None`: the table
     /// names no rate for it); empty for other rates.
     pub tier_rates: Vec<Option<Percent>>,
+    /// `cut back to R unless tier T within D from joined`, its tier resolved.
+    pub cut_back: Option<crate::cutback::CutBackPlan>,
 }
 
 pub(crate) struct AttrPlan {
@@ -195,6 +197,8 @@ pub(crate) struct Plan<'a> {
     pub measures_mrr: bool,
     /// What requirements no scenario measures count as (`--assume`).
     pub assume: crate::Assume,
+    /// How many commissions are cut back unless a tier is reached (`cutback.rs`).
+    pub cut_backs: usize,
     /// The roster's exclusive regions, as countries.
     pub regions: crate::regions::ExclusiveRegions,
 }
@@ -289,7 +293,7 @@ impl<'a> Plan<'a> {
                 },
             )
         };
-        let rules = program
+        let rules: Vec<RulePlan> = program
             .commissions
             .iter()
             .map(|rule| {
@@ -332,6 +336,13 @@ impl<'a> Plan<'a> {
                         }
                         _ => Vec::new(),
                     },
+                    cut_back: rule.cut_back.as_ref().and_then(|c| {
+                        Some(crate::cutback::CutBackPlan {
+                            rate: c.rate,
+                            tier: tier_id(&c.tier.name)?,
+                            within: c.within,
+                        })
+                    }),
                 }
             })
             .collect();
@@ -462,8 +473,13 @@ impl<'a> Plan<'a> {
                 })
             )
         });
+        let cut_backs = rules
+            .iter()
+            .filter(|r: &&RulePlan| r.cut_back.is_some())
+            .count();
         Plan {
             program,
+            cut_backs,
             rules,
             bonuses,
             attributions,

@@ -260,3 +260,84 @@ fn tax_on_top_is_shown_beside_the_commission() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_cut_back_without_a_joined_date_is_never_made_and_says_so() {
+    let (result, _) = run(&patterns().join("retroactive-deadline/02-cut-back-unless-tier.json"));
+    let found: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::CutBackWithoutJoined)
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", result.findings);
+    assert!(found[0]
+        .message
+        .starts_with("`nojoin` has no `joined` date"));
+    // Cut back on the deadline: one negative payout per invoice, then 10%.
+    let miss: Vec<String> = result
+        .payouts
+        .iter()
+        .filter(|p| p.partner == "miss")
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p.invoice.as_deref().unwrap_or("-"),
+                p.amount,
+                p.due
+            )
+        })
+        .collect();
+    assert_eq!(
+        miss,
+        [
+            "b-1 400.00 2026-02-10",
+            "b-2 200.00 2026-06-10",
+            "b-1 -200.00 2027-01-01",
+            "b-2 -100.00 2027-01-01",
+            "b-3 150.00 2027-01-01",
+        ]
+    );
+}
+
+#[test]
+fn a_tier_reached_on_the_deadline_day_is_too_late() {
+    // `reach` invoiced 4000.00 in 2026 (not Gold), and reaches Gold with an
+    // invoice of 6000.00 issued on the deadline day 2027-01-01: too late.
+    // a-1's 800.00 is cut back to 400.00 that day, a-2 earns 10%.
+    let file = patterns().join("retroactive-deadline/02-cut-back-unless-tier.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let late = text
+        .replace(
+            r#""id": "a-1", "customer": "c1", "amount": "6000.00" }"#,
+            r#""id": "a-1", "customer": "c1", "amount": "4000.00" },
+    { "date": "2027-01-01", "type": "invoice", "id": "a-3", "customer": "c1", "amount": "6000.00" }"#,
+        )
+        .replace(
+            r#""invoice": "a-1", "amount": "6000.00""#,
+            r#""invoice": "a-1", "amount": "4000.00""#,
+        );
+    assert_ne!(late, text);
+    let scenario = charter_scenario::parse_str(&late, "late.json").unwrap();
+    let policy = file.parent().unwrap().join("cutback.charter");
+    let (program, _, _) = charter_check::compile_path(&policy)
+        .unwrap()
+        .into_checked()
+        .unwrap_or_else(|c| panic!("{:#?}", c.diagnostics));
+    let result = simulate(&program, &scenario, &SimOptions::default());
+    let reach: Vec<String> = result
+        .payouts
+        .iter()
+        .filter(|p| p.partner == "reach")
+        .map(|p| format!("{} {}", p.amount, p.due))
+        .collect();
+    assert_eq!(
+        reach,
+        [
+            "800.00 2026-02-10",
+            "-400.00 2027-01-01",
+            "100.00 2027-03-05"
+        ]
+    );
+    let standing = result.standings.iter().find(|s| s.partner == "reach");
+    assert_eq!(standing.and_then(|s| s.tier.as_deref()), Some("Gold"));
+}

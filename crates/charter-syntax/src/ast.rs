@@ -513,6 +513,13 @@ pub enum CommissionClauseKind {
         limit: Quantity,
         period: Ident,
     },
+    /// `cut back to 10% unless tier Gold within 24 months from joined`: a
+    /// lower rate, and the tier to reach within a period from joining.
+    CutBack {
+        rate: Quantity,
+        tier: Ident,
+        within: Quantity,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -746,6 +746,14 @@ impl Builder {
                             )?);
                             CommissionClauseKind::Cap { limit, period }
                         }
+                        Rule::cut_back => {
+                            let mut b = body.into_inner();
+                            let rate =
+                                self.quantity(self.next(&mut b, cspan, "cut-back rate")?)?;
+                            let tier = self.ident(self.next(&mut b, cspan, "tier")?);
+                            let within = self.quantity(self.next(&mut b, cspan, "deadline")?)?;
+                            CommissionClauseKind::CutBack { rate, tier, within }
+                        }
                         Rule::in_force => {
                             let mut b = body.into_inner();
                             let from = self.quantity(self.next(&mut b, cspan, "first date")?)?;

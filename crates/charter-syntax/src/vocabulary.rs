@@ -34,6 +34,7 @@ pub const KEYWORDS: &[&str] = &[
     "attribute",
     "attribution",
     "automatically",
+    "back",
     "balance",
     "before",
     "below",
@@ -56,6 +57,7 @@ pub const KEYWORDS: &[&str] = &[
     "currency",
     "customer",
     "customers",
+    "cut",
     "day",
     "days",
     "decided",
@@ -190,6 +192,7 @@ pub const KEYWORDS: &[&str] = &[
     "transfer",
     "trial",
     "twice",
+    "unless",
     "until",
     "up",
     "uplift",
@@ -546,6 +549,11 @@ pub const COMMISSION: &[ClauseKeyword] = &[
         "at most",
         "at most ",
         "a cap per calendar period: `at most 50 per month` (events paid) or `at most 5000 USD per month` (money)",
+    ),
+    kw(
+        "cut back to",
+        "cut back to ",
+        "a lower rate unless the partner reaches a tier within a period from joining, taken back to on the deadline",
     ),
 ];
 

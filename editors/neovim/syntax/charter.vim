@@ -22,11 +22,11 @@ syn keyword charterItem commission bonus attribute payout region partner obligat
 syn keyword charterItem require
 " Clause keywords and connectives.
 syn keyword charterKeyword active after again agreement agreements amount any approval as at
-syn keyword charterKeyword automatically balance before below bounds by claims clawback
+syn keyword charterKeyword automatically back balance before below bounds by claims clawback
 syn keyword charterKeyword collected_by commissions compete count currency customer
-syn keyword charterKeyword customers decided default discount down each earned elect elected
-syn keyword charterKeyword eligible entities entity exclusive existing first for force
-syn keyword charterKeyword forfeited from full grant hold holidays if in individually
+syn keyword charterKeyword customers cut decided default discount down each earned elect
+syn keyword charterKeyword elected eligible entities entity exclusive existing first for
+syn keyword charterKeyword force forfeited from full grant hold holidays if in individually
 syn keyword charterKeyword installation invite invoices joined keep last lead leaving
 syn keyword charterKeyword lifetime majeure managed marginal met minimum monthly most mrr
 syn keyword charterKeyword next no non obligations of on once one only or orders over paid
@@ -34,8 +34,8 @@ syn keyword charterKeyword path payments pays per points products qualifications
 syn keyword charterKeyword rate renewals renews request required retroactive revenue review
 syn keyword charterKeyword rounding sales self_referral set settle several sold source split
 syn keyword charterKeyword staff statement stop subscription suspends target tax term
-syn keyword charterKeyword termination to top trailing trial twice until up uplift users
-syn keyword charterKeyword waive when where while whole with withheld within writing
+syn keyword charterKeyword termination to top trailing trial twice unless until up uplift
+syn keyword charterKeyword users waive when where while whole with withheld within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

@@ -83,9 +83,9 @@
 
 [
   "active" "after" "agreement" "agreements" "amount" "approval" "as" "at"
-  "again" "any" "attribute" "automatically" "balance" "before" "below" "benefit" "bonus" "bounds" "by"
+  "again" "any" "attribute" "automatically" "back" "balance" "before" "below" "benefit" "bonus" "bounds" "by"
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
-  "commissions" "compete" "contract" "count" "currency" "customer" "customers"
+  "commissions" "compete" "contract" "count" "currency" "customer" "customers" "cut"
   "decided" "default" "discount" "each" "earned" "elect" "elected" "eligible" "entities" "entity"
   "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "if" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
@@ -97,7 +97,7 @@
   "revenue"
   "review" "rounding" "self_referral" "set" "settle" "several" "sold" "source" "split" "staff"
   "statement" "stop" "subscription" "suspends" "target" "tax" "term" "termination" "tier" "tiers" "to" "top"
-  "track" "tracks" "trailing" "twice" "until" "uplift" "users" "vendor_contact" "waive" "week" "when"
+  "track" "tracks" "trailing" "twice" "unless" "until" "uplift" "users" "vendor_contact" "waive" "week" "when"
   "where" "while" "whole" "with" "withheld" "within" "writing" "year"
 ] @keyword
 (per_subscription) @keyword

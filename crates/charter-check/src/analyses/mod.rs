@@ -15,6 +15,7 @@
 //! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
 //! | `active_only` | C1007 `paid only if active` on a netted commission        |
 //! | `caps`        | C0905 a cap of 0, C0906 a count cap on a percentage               |
+//! | `cut_back`    | C1008 a cut-back rate not below the commission's, C1009 a cut back on a netted commission |
 //! | `subscriptions` | C1006 a window `per subscription` from a date once per customer  |
 //! | `timing`      | C1001 payout before collection, C1002 hold shorter than clawback, C0202 two payout schedules |
 //! | `track_claims`| C0904 a track's own `claims` rule that is the program's            |
@@ -38,6 +39,7 @@ mod brackets;
 mod cadence;
 mod caps;
 mod confusables;
+mod cut_back;
 mod eligibility;
 mod membership;
 mod paths;
@@ -83,6 +85,7 @@ pub fn run(
     subscriptions::check(&cx, &mut out);
     active_only::check(&cx, &mut out);
     caps::check(&cx, &mut out);
+    cut_back::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);
     versions::check(&cx, &mut out);
     confusables::check(&cx, &mut out);
