@@ -318,3 +318,20 @@ fn recurring_revenue_scenarios_split_pay_as_the_whole_run() {
         "only {split} recurring-revenue scenarios ran in phases"
     );
 }
+
+/// A commission cut back unless a tier is reached: each partner's phase (b)
+/// looks at its standings up to the deadline and cuts back there (before its
+/// first credit after it, or at the end, up to the run's date) exactly as in
+/// the whole run.
+#[test]
+fn cut_back_scenarios_split_pay_as_the_whole_run() {
+    let dir = root().join("tests/scenarios/patterns/retroactive-deadline");
+    let compilation = charter_check::compile_path(&dir.join("cutback.charter")).unwrap();
+    let (program, db) = match compilation.into_checked() {
+        Ok((program, db, _)) => (program, db),
+        Err(c) => panic!("cutback.charter has errors: {:#?}", c.diagnostics),
+    };
+    let file = dir.join("02-cut-back-unless-tier.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(check(&program, &db, &doc, &file.display().to_string()));
+}
