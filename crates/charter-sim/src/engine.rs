@@ -47,6 +47,9 @@ pub(crate) struct Outcome {
     pub findings: Vec<Finding>,
 }
 
+/// How many events ahead phase (a) asks for an event's memory.
+const PREFETCH: usize = 8;
+
 /// How many pieces each phase is cut into per thread (for balance).
 const PIECES_PER_THREAD: usize = 4;
 
@@ -216,14 +219,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
         .collect();
 
     // The replay order: by date, same-day rank, input order.
-    let events = &scenario.events;
-    let mut order: Vec<u32> = (0..u32::try_from(events.len()).unwrap_or(u32::MAX))
-        .filter(|&i| events[i as usize].date <= as_of)
-        .collect();
-    order.par_sort_unstable_by_key(|&i| {
-        let e = &events[i as usize];
-        (e.date, same_day_rank(&e.kind), i)
-    });
+    let order = replay_order(&scenario.events, as_of);
     if let Some(progress) = options.progress {
         progress(0, order.len());
     }
@@ -325,6 +321,33 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
         assumed,
         findings: out,
     }
+}
+
+/// The events dated up to `as_of`, as indexes in replay order: by date,
+/// same-day rank, input order. Each event's key is packed into one `u64`
+/// (day, rank, index) read once, so the sort compares plain integers
+/// instead of reaching into the event table at every comparison.
+fn replay_order(events: &[charter_scenario::Event], as_of: NaiveDate) -> Vec<u32> {
+    let mut keys: Vec<u64> = events
+        .iter()
+        .zip(0..u32::MAX)
+        .filter(|(e, _)| e.date <= as_of)
+        .map(|(e, i)| replay_sort_key(e.date, same_day_rank(&e.kind), i))
+        .collect();
+    keys.par_sort_unstable();
+    keys.iter().map(|&k| k as u32).collect()
+}
+
+/// A date, a same-day rank and an input index in one integer ordered as
+/// the triple: the day (every `NaiveDate` is within ±2^27 days of the
+/// common era's start: 28 bits once offset), the rank (3 bits), the index
+/// (32 bits).
+fn replay_sort_key(date: NaiveDate, rank: u8, index: u32) -> u64 {
+    use chrono::Datelike;
+    const DAY_OFFSET: i64 = 1 << 27;
+    debug_assert!(rank < 8);
+    let day = (i64::from(date.num_days_from_ce()) + DAY_OFFSET) as u64;
+    (day << 35) | (u64::from(rank) << 32) | u64::from(index)
 }
 
 /// What the end of a partner's replay says about it.
@@ -586,6 +609,8 @@ fn partitioned(
             // by doubling (untouched capacity costs no memory).
             let mut credits = Vec::with_capacity(piece.len());
             let (mut found, mut pending) = (Vec::new(), Vec::new());
+            let events = &scenario.events;
+            let mut start = 0;
             for run in piece.chunk_by(|x, y| x.0 == y.0) {
                 let customer = run[0].0;
                 let mut state = CustomerState::default();
@@ -599,9 +624,19 @@ fn partitioned(
                     &mut credits,
                     &mut found,
                 );
-                for &(_, seq) in run {
+                for (k, &(_, seq)) in (start..).zip(run) {
+                    // The events of a customer lie apart in the event
+                    // table: ask for the ones a few steps ahead early (and,
+                    // further ahead, their place in the replay order).
+                    if let Some(&(_, ahead)) = piece.get(k + PREFETCH) {
+                        crate::prefetch::prefetch(&events[order[ahead as usize] as usize]);
+                    }
+                    if let Some(&(_, ahead)) = piece.get(k + 2 * PREFETCH) {
+                        crate::prefetch::prefetch(&order[ahead as usize]);
+                    }
                     a.event(seq, order[seq as usize]);
                 }
+                start += run.len();
                 pending.extend(a.pending(as_of));
             }
             (credits, found, pending)
@@ -830,5 +865,45 @@ mod sizes {
         // 200, and one pointer for what only some show (composite tier
         // metrics, caps).
         assert!(std::mem::size_of::<crate::explain::CommissionWhy>() <= 208);
+    }
+}
+
+#[cfg(test)]
+mod replay_keys {
+    use super::replay_sort_key;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        let (min, max) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        prop_oneof![min..=max, 730_000..740_000i32]
+            .prop_filter_map("a day chrono holds", NaiveDate::from_num_days_from_ce_opt)
+    }
+
+    use chrono::Datelike;
+
+    proptest! {
+        /// The packed key orders events exactly as (date, rank, index) does,
+        /// over every date chrono can hold, and gives the index back.
+        #[test]
+        fn packed_key_orders_as_the_triple(
+            a in (date(), 0u8..8, any::<u32>()),
+            b in (date(), 0u8..8, any::<u32>()),
+        ) {
+            let (ka, kb) = (replay_sort_key(a.0, a.1, a.2), replay_sort_key(b.0, b.1, b.2));
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+            prop_assert_eq!(ka as u32, a.2);
+        }
+    }
+
+    #[test]
+    fn the_extreme_dates_fit() {
+        let lo = replay_sort_key(NaiveDate::MIN, 0, 0);
+        let hi = replay_sort_key(NaiveDate::MAX, 7, u32::MAX);
+        assert!(lo < hi);
+        assert_eq!(hi >> 63, 0);
     }
 }

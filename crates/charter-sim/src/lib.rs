@@ -34,6 +34,7 @@ mod payouts;
 pub mod phases;
 mod plan;
 mod policy_index;
+mod prefetch;
 mod rates;
 mod regions;
 mod renewal;
