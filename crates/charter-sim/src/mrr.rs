@@ -321,17 +321,41 @@ impl PartnerRun<'_, '_> {
     /// required >= 100`).
     pub(crate) fn mrr_status(&self, m: &Mrr, date: NaiveDate) -> String {
         let (now, measured) = self.mrr_now(m, date);
-        let when = match m.measure {
-            MrrMeasure::Managed => format!("on {date}"),
+        let (when, measured) = match m.measure {
+            MrrMeasure::Managed => (format!("on {date}"), measured),
             MrrMeasure::Sold => {
-                let period = period_text(m.period.as_ref());
-                let period = period.trim_start();
+                // `per contract year`: when the year so far falls short and
+                // the whole year before met it, that year is the reason.
+                let (_, before) = period_windows(
+                    m.period.as_ref(),
+                    date,
+                    self.plan.holidays,
+                    self.stat.joined,
+                );
+                let (period, window, measured) = match before {
+                    Some(w)
+                        if !measured.sum.meets(m.comparator, m.amount.amount)
+                            && self.mrr_met_between(m, w) =>
+                    {
+                        (
+                            "the whole contract year before".to_string(),
+                            w,
+                            self.sold_mrr(w),
+                        )
+                    }
+                    _ => (
+                        period_text(m.period.as_ref()).trim_start().to_string(),
+                        now,
+                        measured,
+                    ),
+                };
                 let sep = if period.is_empty() { "" } else { " " };
-                format!(
+                let when = format!(
                     "{period}{sep}({}..{})",
-                    now.0.succ_opt().unwrap_or(now.0),
-                    now.1
-                )
+                    window.0.succ_opt().unwrap_or(window.0),
+                    window.1
+                );
+                (when, measured)
             }
         };
         let parts = if measured.parts.is_empty() {
