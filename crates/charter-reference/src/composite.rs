@@ -20,7 +20,7 @@
 //! points are summed as fractions (`BigRational`), so no division rounds.
 
 use charter_ir::{AnyOf, Lapse, Points, PointsSource, RequirementKind, RevenueThreshold};
-use charter_scenario::{CustomerId, EventKind};
+use charter_scenario::CustomerId;
 use chrono::NaiveDate;
 use num_rational::BigRational;
 use rust_decimal::Decimal;
@@ -51,26 +51,18 @@ fn new_customers(
 ) -> Result<u32, Unsupported> {
     let day = world.date(now)?;
     let mut won: Vec<CustomerId> = Vec::new();
-    for (position, e) in world.upto(now).iter().enumerate() {
-        let EventKind::Invoice {
-            invoice, customer, ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        let Some(declared) = world.invoice(now, *invoice) else {
-            continue;
-        };
-        if declared.position != position || !declared.in_currency || won.contains(customer) {
-            continue;
-        }
-        if first_invoice(world, now, *customer) != Some(e.date)
-            || !in_window(world, facts, window, e.date, day)
+    for declared in world.invoices_in_currency(now) {
+        let customer = declared.customer;
+        if won.contains(&customer)
+            || first_invoice(world, now, customer) != Some(declared.date)
+            || !in_window(world, facts, window, declared.date, day)
         {
             continue;
         }
-        if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
-            won.push(*customer);
+        if contest::owner(world, declared.position, customer)?
+            .is_some_and(|c| c.partner == facts.id)
+        {
+            won.push(customer);
         }
     }
     Ok(won.len() as u32)

@@ -99,29 +99,20 @@ pub fn sold(
 ) -> Result<Fraction, Unsupported> {
     let day = world.date(now)?;
     let mut total = exact::zero();
-    for (position, e) in world.upto(now).iter().enumerate() {
-        let EventKind::Invoice {
-            invoice, customer, ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        let Some(declared) = world.invoice(now, *invoice) else {
-            continue;
-        };
-        if declared.position != position || !declared.in_currency {
-            continue;
-        }
+    for declared in world.invoices_in_currency(now) {
+        let position = declared.position;
         let first = world
-            .invoices_of(now, *customer)
+            .invoices_of(now, declared.customer)
             .into_iter()
             .find(|i| i.in_currency && i.subscription == declared.subscription);
         if first.is_none_or(|f| f.position != position)
-            || !in_window(world, facts, window, e.date, day)
+            || !in_window(world, facts, window, declared.date, day)
         {
             continue;
         }
-        if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
+        if contest::owner(world, position, declared.customer)?
+            .is_some_and(|c| c.partner == facts.id)
+        {
             total += exact::from_decimal(declared.amount)
                 / Fraction::from_integer(BigInt::from(declared.months));
         }

@@ -232,33 +232,20 @@ pub fn revenue(
 ) -> Result<Decimal, Unsupported> {
     let day = world.date(now)?;
     let mut total = Decimal::ZERO;
-    for (position, e) in world.upto(now).iter().enumerate() {
-        let EventKind::Invoice {
-            invoice,
-            customer,
-            amount,
-            ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        let Some(declared) = world.invoice(now, *invoice) else {
-            continue;
-        };
-        if declared.position != position || !declared.in_currency {
-            continue;
-        }
-        if !in_window(world, facts, window, e.date, day) {
+    for declared in world.invoices_in_currency(now) {
+        if !in_window(world, facts, window, declared.date, day) {
             continue;
         }
         if new_customers
-            && !composite::first_invoice(world, now, *customer)
+            && !composite::first_invoice(world, now, declared.customer)
                 .is_some_and(|first| in_window(world, facts, window, first, day))
         {
             continue;
         }
-        if contest::owner(world, position, *customer)?.is_some_and(|c| c.partner == facts.id) {
-            total += *amount;
+        if contest::owner(world, declared.position, declared.customer)?
+            .is_some_and(|c| c.partner == facts.id)
+        {
+            total += declared.amount;
         }
     }
     Ok(total)

@@ -97,6 +97,21 @@ impl<'a> World<'a> {
             .filter(|invoice| invoice.position <= now)
     }
 
+    /// Every invoice in the program's currency declared among
+    /// `events[..=now]`, once, at the event that first declared it, in order.
+    pub fn invoices_in_currency(&self, now: usize) -> impl Iterator<Item = Invoice> + '_ {
+        self.upto(now)
+            .iter()
+            .enumerate()
+            .filter_map(move |(position, e)| {
+                let EventKind::Invoice { invoice, .. } = &e.kind else {
+                    return None;
+                };
+                self.invoice(now, *invoice)
+                    .filter(|declared| declared.position == position && declared.in_currency)
+            })
+    }
+
     /// Every invoice of `customer` declared among `events[..=now]`, in order.
     pub fn invoices_of(&self, now: usize, customer: CustomerId) -> Vec<Invoice> {
         let mut out = Vec::new();

@@ -9,7 +9,6 @@
 //! amount is rounded once, like a bonus, and no refund takes it back.
 
 use crate::attribution::Day;
-use crate::caps::CapLets;
 use crate::explain::{
     BaseWhy, BoundWhy, CommissionDetail, CommissionWhy, RateWhy, Shown, Why, WindowWhy,
 };
@@ -170,18 +169,13 @@ impl PartnerRun<'_, '_> {
         let share = plan.share(f.share);
         let raw = Exact::from_decimal(amount.amount).mul_decimal(share);
         // `at most … per PERIOD`: what the rule's caps still let through.
-        let (earned, caps) = if rule.caps.is_empty() {
-            (raw.clone(), None)
-        } else {
-            match self.capped(r, date, &raw) {
-                CapLets::All(why) => (raw.clone(), Some(why)),
-                CapLets::Cut(cut, why) => (cut, Some(why)),
-                CapLets::Nothing(cap, start) => {
-                    let cust = self.scenario.names.customer(f.customer);
-                    let what = format!("the {} of `{cust}` on {date}", f.event.as_str());
-                    self.cap_reached(r, cap, start, Some(f.customer), &what);
-                    return;
-                }
+        let (earned, caps) = match self.through_caps(r, date, &raw) {
+            Ok(through) => through,
+            Err((cap, start)) => {
+                let cust = self.scenario.names.customer(f.customer);
+                let what = format!("the {} of `{cust}` on {date}", f.event.as_str());
+                self.cap_reached(r, cap, start, Some(f.customer), &what);
+                return;
             }
         };
         // No invoice: the amount is rounded once, on its own account.

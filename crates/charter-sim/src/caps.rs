@@ -61,6 +61,25 @@ impl PartnerRun<'_, '_> {
             .unwrap_or_default()
     }
 
+    /// What rule `r`'s caps let through of `raw` earned on `date`: the
+    /// amount earned and how the caps read (none when the rule has no
+    /// cap), or the cap reached and its period's start.
+    pub(crate) fn through_caps(
+        &self,
+        r: RuleId,
+        date: NaiveDate,
+        raw: &Exact,
+    ) -> Result<(Exact, Option<CapWhy>), (u8, NaiveDate)> {
+        if self.plan.program.commissions[r.0 as usize].caps.is_empty() {
+            return Ok((raw.clone(), None));
+        }
+        match self.capped(r, date, raw) {
+            CapLets::All(why) => Ok((raw.clone(), Some(why))),
+            CapLets::Cut(cut, why) => Ok((cut, Some(why))),
+            CapLets::Nothing(cap, start) => Err((cap, start)),
+        }
+    }
+
     /// What rule `r`'s caps let through of `raw` earned on `date`.
     pub(crate) fn capped(&self, r: RuleId, date: NaiveDate, raw: &Exact) -> CapLets {
         let caps = &self.plan.program.commissions[r.0 as usize].caps;

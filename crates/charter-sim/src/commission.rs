@@ -2,7 +2,6 @@
 //! contract checks, the base, and the account each (invoice, rule) keeps.
 
 use crate::attribution::Sale;
-use crate::caps::CapLets;
 use crate::cutback::CutRate;
 use crate::explain::{
     BaseWhy, CommissionDetail, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy,
@@ -284,21 +283,16 @@ impl PartnerRun<'_, '_> {
             None => Exact::percent(base).mul(&paid_rate).mul_decimal(share),
         };
         // `at most … per PERIOD`: what the rule's caps still let through.
-        let (earned, caps) = if rule.caps.is_empty() {
-            (raw.clone(), None)
-        } else {
-            match self.capped(r, date, &raw) {
-                CapLets::All(why) => (raw.clone(), Some(why)),
-                CapLets::Cut(cut, why) => (cut, Some(why)),
-                CapLets::Nothing(cap, start) => {
-                    let what = format!("{date}");
-                    self.cap_reached(r, cap, start, Some(sale.customer), &what);
-                    for top_up in top_ups {
-                        self.out.payouts.push(top_up);
-                        self.renumber_last();
-                    }
-                    return;
+        let (earned, caps) = match self.through_caps(r, date, &raw) {
+            Ok(through) => through,
+            Err((cap, start)) => {
+                let what = format!("{date}");
+                self.cap_reached(r, cap, start, Some(sale.customer), &what);
+                for top_up in top_ups {
+                    self.out.payouts.push(top_up);
+                    self.renumber_last();
                 }
+                return;
             }
         };
         let rounding = plan.rounding;
