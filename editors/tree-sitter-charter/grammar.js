@@ -125,6 +125,7 @@ module.exports = grammar({
       $.holidays_setting,
       $.claims_setting,
       $.tax_setting,
+      $.partner_currency_setting,
       $.in_force,
     )),
     currency_setting: $ => seq('currency', $.currency),
@@ -144,6 +145,7 @@ module.exports = grammar({
     claims_split: $ => seq('split', '{', commaSep1($.share), optional(','), '}'),
     share: $ => seq($.ident, $.quantity),
     tax_setting: _ => seq('tax', 'on', 'top', 'of', 'commission'),
+    partner_currency_setting: _ => seq('paid', 'in', 'partner', 'currency', 'at', 'rate', 'of', 'event', 'date'),
 
     // ------------------------------------------------------------ tiers, tracks, modules
 

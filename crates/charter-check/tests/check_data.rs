@@ -148,6 +148,7 @@ policies! {
         C1009_1_cut_back_netted,
         C1201_1_commission_versions_overlap,
         C1201_2_bonus_and_tier_requirement_versions_overlap,
+        C1301_1_partner_currency_netted,
     ],
     pass: [
         brackets_tile_the_metric,

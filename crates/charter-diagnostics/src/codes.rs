@@ -413,6 +413,13 @@ codes! {
         bad: "tiers Silver < Gold\ncommission c: 50% of payments {\n  settle netted\n  cut back to 30% unless tier Gold within 24 months from joined\n}",
         good: "tiers Silver < Gold\ncommission c: 50% of payments {\n  settle transfer\n  cut back to 30% unless tier Gold within 24 months from joined\n}",
     }
+    PartnerCurrencyNetted => {
+        id: "C1301", name: "partner-currency-netted", severity: Error,
+        summary: "a netted commission cannot be paid in the partner's currency",
+        explanation: "`paid in partner currency at rate of event date` converts each payout to the partner's currency. A commission settled `netted` (or paid `netted at source`) is never paid: the partner keeps it out of the customer's payment, in that payment's currency, on the day. Settle it by transfer, or drop the conversion.",
+        bad: "program \"P\" {\n  currency USD\n  paid in partner currency at rate of event date\n}\ncommission c: 50% of payments where collected_by partner {\n  settle netted\n}",
+        good: "program \"P\" {\n  currency USD\n  paid in partner currency at rate of event date\n}\ncommission c: 50% of payments where collected_by partner {\n  settle transfer\n}",
+    }
     OverlappingVersions => {
         id: "C1201", name: "overlapping-versions", severity: Error,
         summary: "two dated versions of one rule are in force on the same day",
@@ -613,6 +620,20 @@ codes! {
         id: "S0601", name: "tax-rate-unused", severity: Warning,
         summary: "a partner record gives a tax rate the policy never adds",
         explanation: "The partner record gives a `tax_rate` (the partner is VAT-registered), but the program block has no `tax on top of commission`: the partner is paid the commission alone. Add the clause if the vendor pays tax on top, or drop the rate from the export.",
+        bad: "",
+        good: "",
+    }
+    SimExchangeRateMissing => {
+        id: "S0602", name: "exchange-rate-missing", severity: Warning,
+        summary: "no exchange rate was in force on the day a payout in another currency was earned",
+        explanation: "Under `paid in partner currency at rate of event date` a payout is converted at the latest `exchange_rate` event from the program's currency to the partner's dated on or before the day of the event that earned it. The scenario has none that early, so the payout stays in the program's currency. Add the rate to the export.",
+        bad: "",
+        good: "",
+    }
+    SimPartnerCurrencyUnused => {
+        id: "S0603", name: "partner-currency-unused", severity: Warning,
+        summary: "a partner record gives a currency the policy never pays in",
+        explanation: "The partner record gives a `currency` other than the program's, but the program block has no `paid in partner currency at rate of event date`: the partner is paid in the program's currency. Add the clause if the vendor pays partners in their own currency, or drop the currency from the export.",
         bad: "",
         good: "",
     }

@@ -515,6 +515,9 @@ fn program_setting(p: &Printer, kind: &ProgramSettingKind) -> String {
         }
         ProgramSettingKind::InForce(f) => in_force(p, f),
         ProgramSettingKind::TaxOnTop => "tax on top of commission".to_string(),
+        ProgramSettingKind::PaidInPartnerCurrency => {
+            "paid in partner currency at rate of event date".to_string()
+        }
     }
 }
 

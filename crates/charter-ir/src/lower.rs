@@ -305,6 +305,9 @@ impl Lowerer {
                 }
             }
             ast::ProgramSettingKind::TaxOnTop => self.program.tax_on_top = Some(setting.span),
+            ast::ProgramSettingKind::PaidInPartnerCurrency => {
+                self.program.partner_currency = Some(setting.span)
+            }
         }
     }
 

@@ -94,6 +94,10 @@ pub struct Program {
     /// `tax on top of commission`: each payout to a partner whose record
     /// gives a tax rate carries that tax on top (LANGUAGE.md §4, Money).
     pub tax_on_top: Option<Span>,
+    /// `paid in partner currency at rate of event date`: a partner whose
+    /// record gives another currency is paid in it (LANGUAGE.md §4,
+    /// Currency conversion).
+    pub partner_currency: Option<Span>,
 }
 
 /// The dates a version of the whole policy is in force on.

@@ -261,7 +261,7 @@ impl Walker<'_> {
                 }
             }
             ProgramSettingKind::InForce(f) => self.in_force(f),
-            ProgramSettingKind::TaxOnTop => {}
+            ProgramSettingKind::TaxOnTop | ProgramSettingKind::PaidInPartnerCurrency => {}
         }
     }
 

@@ -1,6 +1,6 @@
 //! Comparing two outcomes — the reference's and the engine's, converted to an
 //! [`Outcome`] — the way the differential test and the fuzz target do: every
-//! payout's amount, due date and tax, as a multiset per (partner, invoice, rule);
+//! payout's amount, due date, tax and amount in the partner's currency, as a multiset per (partner, invoice, rule);
 //! every total; every standing.
 
 use std::collections::BTreeMap;
@@ -12,12 +12,25 @@ use crate::Outcome;
 
 type Key = (String, Option<String>, String);
 
-fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<(Decimal, NaiveDate, Option<Decimal>)>> {
-    let mut out: BTreeMap<Key, Vec<(Decimal, NaiveDate, Option<Decimal>)>> = BTreeMap::new();
+/// A payout in its partner's currency: currency, amount, tax.
+type Converted = Option<(String, Decimal, Option<Decimal>)>;
+
+/// What is compared of one payout: amount, due date, tax, conversion.
+type Compared = (Decimal, NaiveDate, Option<Decimal>, Converted);
+
+fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<Compared>> {
+    let mut out: BTreeMap<Key, Vec<Compared>> = BTreeMap::new();
     for p in &outcome.payouts {
         out.entry((p.partner.clone(), p.invoice.clone(), p.rule.clone()))
             .or_default()
-            .push((p.amount.normalize(), p.due, p.tax.map(|t| t.normalize())));
+            .push((
+                p.amount.normalize(),
+                p.due,
+                p.tax.map(|t| t.normalize()),
+                p.converted
+                    .as_ref()
+                    .map(|(c, a, t)| (c.clone(), a.normalize(), t.map(|t| t.normalize()))),
+            ));
     }
     for list in out.values_mut() {
         list.sort();
@@ -25,14 +38,18 @@ fn payouts(outcome: &Outcome) -> BTreeMap<Key, Vec<(Decimal, NaiveDate, Option<D
     out
 }
 
-fn show(list: Option<&Vec<(Decimal, NaiveDate, Option<Decimal>)>>) -> String {
+fn show(list: Option<&Vec<Compared>>) -> String {
     match list {
         None => "nothing".to_string(),
         Some(l) => l
             .iter()
-            .map(|(a, d, t)| match t {
-                Some(t) => format!("{a} due {d} with tax {t}"),
-                None => format!("{a} due {d}"),
+            .map(|(a, d, t, c)| {
+                let tax = t.map(|t| format!(" with tax {t}")).unwrap_or_default();
+                let converted = c
+                    .as_ref()
+                    .map(|(c, a, t)| format!(" paid {a} {c} (tax {t:?})"))
+                    .unwrap_or_default();
+                format!("{a} due {d}{tax}{converted}")
             })
             .collect::<Vec<_>>()
             .join(", "),

@@ -15,7 +15,7 @@
 //! [`full_payment`], [`contract_end`], [`caps`] (caps per period), [`refunds`], [`due_dates`], [`balances`],
 //! [`active`] (held for active partners), [`cutback`] (cut back unless a tier
 //! is reached), [`bonuses`], [`standing`] (tier standing),
-//! [`assumptions`], [`tax`] (tax on top). Beside them: `world` (the program, the scenario and the
+//! [`assumptions`], [`tax`] (tax on top), [`exchange`] (currency conversion). Beside them: `world` (the program, the scenario and the
 //! ordered events), `facts` (a partner's roster and scenario facts) and
 //! `exact` (fractions and rounding).
 //!
@@ -39,6 +39,7 @@ pub mod contract_end;
 pub mod cutback;
 pub mod due_dates;
 pub mod exact;
+pub mod exchange;
 pub mod facts;
 pub mod full_payment;
 pub mod generate;
@@ -100,6 +101,9 @@ pub struct Payout {
     pub due: NaiveDate,
     /// The tax paid on top of it (§4 Tax on top), when there is one.
     pub tax: Option<Decimal>,
+    /// Its currency, amount and tax in the partner's currency (§4 Currency
+    /// conversion), when it is converted.
+    pub converted: Option<(String, Decimal, Option<Decimal>)>,
 }
 
 /// What the reference says a scenario produces.
@@ -188,6 +192,7 @@ pub fn simulate_assuming(
                     earned: e.earned,
                     due: e.due,
                     tax: None,
+                    converted: None,
                 });
             }
         }
@@ -195,6 +200,7 @@ pub fn simulate_assuming(
     balances::apply(&world, &mut payouts, &paths);
     active::apply(&world, &mut payouts);
     tax::apply(&world, &mut payouts)?;
+    exchange::apply(&world, &mut payouts)?;
     let partners = facts::listed_partners(&world);
     let totals = partners
         .iter()

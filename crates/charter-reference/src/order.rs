@@ -1,12 +1,13 @@
 //! §4 **Order.**
 //!
 //! > Events are taken by date. Within a day, what a payment depends on comes
-//! > first: vendor contacts, then claims (referrals, registrations, attachments)
+//! > first: vendor contacts and exchange rates, then claims (referrals, registrations, attachments)
 //! > and partner facts, then orders (trials and leads with them), invoices,
 //! > payments, refunds and notices;
 //! > otherwise the file's order. Events after the "as of" date are ignored.
 //!
-//! The reference reads the list as ranks, one per group: vendor contacts (0);
+//! The reference reads the list as ranks, one per group: vendor contacts and
+//! exchange rates (0);
 //! claims, a customer's direct request and partner facts — activities,
 //! invitations, staff (1); orders, trials and leads (2);
 //! invoices (3); payments (4); refunds (5); notices (6). Equal ranks keep the
@@ -18,7 +19,7 @@ use chrono::NaiveDate;
 /// The rank of an event within its day.
 pub fn rank(kind: &EventKind) -> u8 {
     match kind {
-        EventKind::VendorContact { .. } => 0,
+        EventKind::VendorContact { .. } | EventKind::ExchangeRate { .. } => 0,
         EventKind::Signup { .. }
         | EventKind::DirectRequest { .. }
         | EventKind::Referral { .. }

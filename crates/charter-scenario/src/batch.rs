@@ -836,6 +836,7 @@ impl IdMaps<'_> {
                 p(partner);
                 s(qualification);
             }
+            EventKind::ExchangeRate { .. } => {}
         }
     }
 }

@@ -47,6 +47,9 @@ pub(crate) enum Field {
     Count,
     Subscription,
     Months,
+    From,
+    To,
+    Rate,
 }
 
 /// What a field holds; the schema test checks the schema says the same,
@@ -66,7 +69,7 @@ pub(crate) enum ValueKind {
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 21] = [
+    pub(crate) const ALL: [Field; 24] = [
         Field::Date,
         Field::Type,
         Field::Id,
@@ -88,6 +91,9 @@ impl Field {
         Field::Count,
         Field::Subscription,
         Field::Months,
+        Field::From,
+        Field::To,
+        Field::Rate,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -113,6 +119,9 @@ impl Field {
             Field::Count => "count",
             Field::Subscription => "subscription",
             Field::Months => "months",
+            Field::From => "from",
+            Field::To => "to",
+            Field::Rate => "rate",
         }
     }
 
@@ -139,6 +148,9 @@ impl Field {
             "count" => Field::Count,
             "subscription" => Field::Subscription,
             "months" => Field::Months,
+            "from" => Field::From,
+            "to" => Field::To,
+            "rate" => Field::Rate,
             _ => return None,
         })
     }
@@ -158,8 +170,8 @@ impl Field {
             | Field::Qualification
             | Field::Subscription => ValueKind::Name,
             Field::Approved | Field::RequestedByCustomer | Field::Renewal => ValueKind::Bool,
-            Field::Amount => ValueKind::Amount,
-            Field::Currency => ValueKind::Currency,
+            Field::Amount | Field::Rate => ValueKind::Amount,
+            Field::Currency | Field::From | Field::To => ValueKind::Currency,
             Field::CollectedBy => ValueKind::CollectedBy,
             Field::Count => ValueKind::Count,
             Field::Months => ValueKind::Months,
@@ -192,6 +204,7 @@ impl EventType {
             EventType::Notice => &[Date, Type, Partner],
             EventType::Invitation => &[Date, Type, Partner, Tier],
             EventType::Staff => &[Date, Type, Partner, Qualification, Count],
+            EventType::ExchangeRate => &[Date, Type, From, To, Rate],
         }
     }
 
@@ -214,7 +227,8 @@ impl EventType {
             | EventType::Activity
             | EventType::Notice
             | EventType::Invitation
-            | EventType::Staff => &[Id],
+            | EventType::Staff
+            | EventType::ExchangeRate => &[Id],
         }
     }
 
@@ -304,6 +318,9 @@ pub(crate) struct RawEvent<'de> {
     count: Option<u32>,
     subscription: Option<Cow<'de, str>>,
     months: Option<u16>,
+    from: Option<Currency>,
+    to: Option<Currency>,
+    rate: Option<Decimal>,
 }
 
 /// A key of an event object.
@@ -421,6 +438,9 @@ fn fill<'de, A: MapAccess<'de>>(ev: &mut RawEvent<'de>, mut map: A) -> Result<()
             Field::Count => ev.count = Some(map.next_value::<Count>()?.0),
             Field::Subscription => ev.subscription = text(&mut map)?,
             Field::Months => ev.months = Some(map.next_value::<Months>()?.0),
+            Field::From => ev.from = Some(map.next_value()?),
+            Field::To => ev.to = Some(map.next_value()?),
+            Field::Rate => ev.rate = Some(map.next_value::<Amount>()?.0),
         }
     }
     Ok(())
@@ -454,6 +474,9 @@ impl<'a> RawEvent<'a> {
             Field::Count => self.count = Some(cell.count()?),
             Field::Subscription => self.subscription = Some(cell.name()?),
             Field::Months => self.months = Some(cell.months()?),
+            Field::From => self.from = Some(cell.currency()?),
+            Field::To => self.to = Some(cell.currency()?),
+            Field::Rate => self.rate = Some(cell.amount()?),
         }
         Ok(())
     }
@@ -690,6 +713,22 @@ impl<'a> RawEvent<'a> {
                 )?),
                 count: required(self.count, Field::Count, t)?,
             },
+            EventType::ExchangeRate => {
+                let rate = required(self.rate, Field::Rate, t)?;
+                if rate.is_zero() {
+                    return Err(Rejection {
+                        field: Some(Field::Rate.name().to_owned()),
+                        at_key: false,
+                        missing: None,
+                        message: "an exchange rate must be above 0, found 0".to_owned(),
+                    });
+                }
+                EventKind::ExchangeRate {
+                    from: required(self.from, Field::From, t)?,
+                    to: required(self.to, Field::To, t)?,
+                    rate,
+                }
+            }
         };
         Ok(Event {
             date,

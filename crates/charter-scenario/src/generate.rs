@@ -410,6 +410,10 @@ enum Kind {
         qualification: usize,
         count: u32,
     },
+    /// A rate from the scenario's currency, in ten-thousandths.
+    ExchangeRate {
+        ten_thousandths: u32,
+    },
 }
 
 /// Collects events in the period until there are at least `config.events`.
@@ -480,6 +484,16 @@ fn plan_deal(plan: &mut Planner, rng: &mut Rng, roster: &[GenPartner], partner: 
     }
     if customer % 13 == 7 {
         plan.add(day + 1, Kind::Lead { customer });
+    }
+    // Now and then the day's exchange rate to another currency; no random
+    // draw either.
+    if customer % 17 == 9 {
+        plan.add(
+            day,
+            Kind::ExchangeRate {
+                ten_thousandths: 8_000 + customer % 2_000,
+            },
+        );
     }
     let product = match rng.below(100) {
         0..=49 => 0,
@@ -966,6 +980,11 @@ enum EventFields<'a> {
         qualification: &'static str,
         count: u32,
     },
+    ExchangeRate {
+        from: &'a str,
+        to: &'static str,
+        rate: String,
+    },
 }
 
 fn write_event(
@@ -1081,6 +1100,19 @@ fn write_event(
             partner: PartnerId(*partner),
             qualification: QUALIFICATIONS[*qualification],
             count: *count,
+        },
+        Kind::ExchangeRate { ten_thousandths } => EventFields::ExchangeRate {
+            from: &config.currency,
+            to: if config.currency == "EUR" {
+                "GBP"
+            } else {
+                "EUR"
+            },
+            rate: format!(
+                "{}.{:04}",
+                ten_thousandths / 10_000,
+                ten_thousandths % 10_000
+            ),
         },
     };
     let line = EventLine {

@@ -414,6 +414,13 @@ pub enum EventKind {
         qualification: Symbol,
         count: u32,
     },
+    /// From this date one unit of `from` is worth `rate` units of `to`
+    /// (a payout in the partner's currency is converted at it).
+    ExchangeRate {
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+    },
 }
 
 impl EventKind {
@@ -436,6 +443,7 @@ impl EventKind {
             EventKind::Notice { .. } => EventType::Notice,
             EventKind::Invitation { .. } => EventType::Invitation,
             EventKind::Staff { .. } => EventType::Staff,
+            EventKind::ExchangeRate { .. } => EventType::ExchangeRate,
         }
     }
 
@@ -457,7 +465,8 @@ impl EventKind {
             | EventKind::Lead { .. }
             | EventKind::Invoice { .. }
             | EventKind::Payment { .. }
-            | EventKind::Refund { .. } => None,
+            | EventKind::Refund { .. }
+            | EventKind::ExchangeRate { .. } => None,
         }
     }
 }
@@ -481,10 +490,11 @@ pub enum EventType {
     Notice,
     Invitation,
     Staff,
+    ExchangeRate,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 16] = [
+    pub const ALL: [EventType; 17] = [
         EventType::VendorContact,
         EventType::DirectRequest,
         EventType::Signup,
@@ -501,6 +511,7 @@ impl EventType {
         EventType::Notice,
         EventType::Invitation,
         EventType::Staff,
+        EventType::ExchangeRate,
     ];
 
     /// The name used in scenario files.
@@ -522,6 +533,7 @@ impl EventType {
             EventType::Notice => "notice",
             EventType::Invitation => "invitation",
             EventType::Staff => "staff",
+            EventType::ExchangeRate => "exchange_rate",
         }
     }
 
@@ -561,6 +573,8 @@ pub struct ExpectedPayout {
     pub due: Option<NaiveDate>,
     /// The tax paid on top of it, when the scenario checks it.
     pub tax: Option<Decimal>,
+    /// Its amount in the partner's currency, when the scenario checks it.
+    pub converted: Option<Decimal>,
 }
 
 #[cfg(test)]

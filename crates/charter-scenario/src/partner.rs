@@ -151,6 +151,8 @@ pub(crate) struct RawPayout {
     due: Option<DateValue>,
     #[serde(default, deserialize_with = "some")]
     tax: Option<SignedAmount>,
+    #[serde(default, deserialize_with = "some")]
+    converted: Option<SignedAmount>,
 }
 
 impl From<RawExpect> for Expectations {
@@ -169,6 +171,7 @@ impl From<RawExpect> for Expectations {
                         amount: p.amount.0,
                         due: p.due.map(|d| d.0),
                         tax: p.tax.map(|t| t.0),
+                        converted: p.converted.map(|c| c.0),
                     })
                     .collect()
             }),

@@ -257,5 +257,6 @@ fn describe(s: &Scenario, kind: &EventKind) -> String {
             partner(p),
             symbol("qualification", Some(qualification))
         ),
+        EventKind::ExchangeRate { from, to, rate } => format!("from={from} to={to} rate={rate}"),
     }
 }

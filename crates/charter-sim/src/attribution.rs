@@ -525,8 +525,12 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 collected_by,
             } => self.payment(*invoice, *amount, *collected_by, date),
             Ev::Refund { invoice, amount } => self.refund(*invoice, *amount, date),
-            // Partner events never reach a customer.
-            Ev::Activity { .. } | Ev::Notice { .. } | Ev::Invitation { .. } | Ev::Staff { .. } => {}
+            // Partner events and exchange rates never reach a customer.
+            Ev::Activity { .. }
+            | Ev::Notice { .. }
+            | Ev::Invitation { .. }
+            | Ev::Staff { .. }
+            | Ev::ExchangeRate { .. } => {}
         }
     }
 

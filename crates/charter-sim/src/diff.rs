@@ -488,6 +488,7 @@ mod tests {
                     amount: a.parse().unwrap(),
                     tax: None,
                     gross: None,
+                    converted: None,
                 })
                 .collect(),
             standings: standings

@@ -45,6 +45,10 @@ pub(crate) struct Outcome {
     /// Beside each of `partners`: the requirements its standing took as met.
     pub assumed: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
+    /// The replay order (event indexes by replay position), kept when the
+    /// policy converts payouts so that a finding can name the event that
+    /// earned one (`exchange.rs`); empty otherwise.
+    pub order: Vec<u32>,
 }
 
 /// How many events ahead phase (a) asks for an event's memory.
@@ -57,7 +61,8 @@ const PIECES_PER_THREAD: usize = 4;
 /// then orders and invoices, then payments and refunds. Otherwise input order.
 pub(crate) fn same_day_rank(kind: &Ev) -> u8 {
     match kind {
-        Ev::VendorContact { .. } => 0,
+        // An exchange rate is a fact of the day: with the vendor contacts.
+        Ev::VendorContact { .. } | Ev::ExchangeRate { .. } => 0,
         // A sign-up ranks with the claims: within a day, the file's order
         // says whether a referral came before the customer signed up.
         // A customer's choice to work directly ranks with the claims too: it
@@ -98,7 +103,8 @@ fn customer_of(kind: &Ev) -> Option<CustomerId> {
         | Ev::Activity { .. }
         | Ev::Notice { .. }
         | Ev::Invitation { .. }
-        | Ev::Staff { .. } => None,
+        | Ev::Staff { .. }
+        | Ev::ExchangeRate { .. } => None,
     }
 }
 
@@ -124,7 +130,8 @@ fn claim_method(kind: &Ev) -> Option<(PartnerId, AttributionMethod)> {
         | Ev::Activity { .. }
         | Ev::Notice { .. }
         | Ev::Invitation { .. }
-        | Ev::Staff { .. } => None,
+        | Ev::Staff { .. }
+        | Ev::ExchangeRate { .. } => None,
     }
 }
 
@@ -208,6 +215,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
     let as_of = crate::simulation_date(scenario, options.as_of).unwrap_or(FIRST_DATE);
     let (statics, mut partner_findings) = crate::partner::build(plan, scenario);
     partner_findings.extend(crate::tax::unused_rates(plan.program, scenario));
+    partner_findings.extend(crate::exchange::unused_currencies(plan.program, scenario));
     let mut findings: Vec<Keyed> = partner_findings
         .into_iter()
         .enumerate()
@@ -219,7 +227,7 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
         .collect();
 
     // The replay order: by date, same-day rank, input order.
-    let order = replay_order(&scenario.events, as_of);
+    let mut order = replay_order(&scenario.events, as_of);
     if let Some(progress) = options.progress {
         progress(0, order.len());
     }
@@ -314,12 +322,16 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
         }
     }
     timings.step("merge");
+    if plan.program.partner_currency.is_none() {
+        order = Vec::new();
+    }
     Outcome {
         as_of,
         payouts,
         partners,
         assumed,
         findings: out,
+        order,
     }
 }
 

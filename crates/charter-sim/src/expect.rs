@@ -109,12 +109,14 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
                     && p.amount == e.amount
                     && e.due.is_none_or(|d| p.due == d)
                     && e.tax.is_none_or(|t| p.tax == Some(t))
+                    && e.converted
+                        .is_none_or(|c| p.converted.as_ref().map(|x| x.amount) == Some(c))
             });
             match hit {
                 Some(i) => used[i] = true,
                 None => out.push(Mismatch {
                     what: format!(
-                        "expected a payout of {} to `{}`{}{}{}{}: none matches",
+                        "expected a payout of {} to `{}`{}{}{}{}{}: none matches",
                         e.amount,
                         e.partner,
                         e.invoice
@@ -127,6 +129,9 @@ pub fn compare(expect: &Expectations, result: &SimResult) -> Vec<Mismatch> {
                             .unwrap_or_default(),
                         e.due.map(|d| format!(" due {d}")).unwrap_or_default(),
                         e.tax.map(|t| format!(" with tax {t}")).unwrap_or_default(),
+                        e.converted
+                            .map(|c| format!(" converted to {c}"))
+                            .unwrap_or_default(),
                     ),
                     explain: explain_partner(&e.partner),
                 }),

@@ -75,6 +75,8 @@ finding_codes! {
     InviteOnly = SimInviteOnly;
     ObligationBreached = SimObligationBreached;
     TaxRateUnused = SimTaxRateUnused;
+    ExchangeRateMissing = SimExchangeRateMissing;
+    PartnerCurrencyUnused = SimPartnerCurrencyUnused;
 }
 
 impl FindingCode {

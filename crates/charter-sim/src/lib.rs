@@ -22,6 +22,7 @@ mod cutback;
 pub mod diff;
 mod eligibility;
 mod engine;
+mod exchange;
 pub mod expect;
 mod explain;
 pub mod findings;
@@ -113,6 +114,10 @@ pub struct Payout {
     /// `amount` + `tax`, when there is a tax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gross: Option<Decimal>,
+    /// Under `paid in partner currency at rate of event date`, for a partner
+    /// paid in another currency: the payout in that currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Converted>,
     /// The date of the event that earned it.
     pub earned: NaiveDate,
     /// The latest date the policy allows for paying it.
@@ -131,6 +136,38 @@ pub struct Total {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<Decimal>,
     /// `amount` + `tax`, when there is a tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross: Option<Decimal>,
+    /// For a partner paid in another currency, when every one of its payouts
+    /// was converted: the sums of the converted amounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<ConvertedTotal>,
+}
+
+/// A payout in the partner's currency (LANGUAGE.md §4, Currency conversion).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Converted {
+    pub currency: String,
+    /// Units of `currency` per unit of the program's currency.
+    pub rate: Decimal,
+    /// The date of the exchange rate used: the latest on or before `earned`.
+    pub rate_date: NaiveDate,
+    pub amount: Decimal,
+    /// The tax on top, worked out on `amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Decimal>,
+    /// `amount` + `tax`, when there is a tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross: Option<Decimal>,
+}
+
+/// A partner's total in its own currency.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConvertedTotal {
+    pub currency: String,
+    pub amount: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gross: Option<Decimal>,
 }

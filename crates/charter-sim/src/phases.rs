@@ -44,8 +44,9 @@ use serde::{Deserialize, Serialize};
 /// Why a phase cannot run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhaseError {
-    /// The program's attribution depends on partners' standings: it runs
-    /// whole (`crate::simulate`), not in phases.
+    /// The program's attribution depends on partners' standings, or its
+    /// payouts are converted at the scenario's exchange rates: it runs whole
+    /// (`crate::simulate`), not in phases.
     Coupled,
     /// The input does not fit the call (a count, a name the part lacks).
     Input(String),
@@ -55,8 +56,9 @@ impl std::fmt::Display for PhaseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PhaseError::Coupled => f.write_str(
-                "the policy scopes an attribution rule to a tier or a benefit (coupled): \
-                 customers and partners cannot run apart",
+                "the policy scopes an attribution rule to a tier or a benefit, or pays partners \
+                 in their currency at the scenario's exchange rates (coupled): customers and \
+                 partners cannot run apart",
             ),
             PhaseError::Input(message) => f.write_str(message),
         }
@@ -79,7 +81,7 @@ pub struct ReplayKey {
 /// (the engine's order; a test keeps the two equal).
 pub fn same_day_rank(event_type: EventType) -> u8 {
     match event_type {
-        EventType::VendorContact => 0,
+        EventType::VendorContact | EventType::ExchangeRate => 0,
         EventType::Signup
         | EventType::DirectRequest
         | EventType::Referral
@@ -263,6 +265,7 @@ pub struct KeyedPayout {
 /// a benefit, so its customers and partners cannot run apart.
 pub fn is_coupled(program: &CheckedProgram) -> bool {
     Plan::new(program.program(), &Names::default(), None).coupled
+        || program.program().partner_currency.is_some()
 }
 
 fn plan_for<'a>(
@@ -271,7 +274,9 @@ fn plan_for<'a>(
     options: &SimOptions,
 ) -> Result<Plan<'a>, PhaseError> {
     let mut plan = Plan::new(program.program(), names, options.sources);
-    if plan.coupled {
+    // Payouts in the partner's currency read the exchange rates of the whole
+    // scenario: a partner's phase (b) does not see them.
+    if plan.coupled || program.program().partner_currency.is_some() {
         return Err(PhaseError::Coupled);
     }
     plan.assume = options.assume;
@@ -784,6 +789,7 @@ pub fn pay(
         partners: Vec::new(),
         assumed: Vec::new(),
         findings: Vec::new(),
+        order: Vec::new(),
     };
     let sim = Simulation::new(outcome, plan, &scenario);
     Ok(payout_keys

@@ -116,8 +116,12 @@ pub fn write_csv_rows<S: AsRef<str>>(
 pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv_writer(out);
     let taxed = payouts.iter().any(|p| p.tax.is_some());
+    let converted = payouts.iter().any(|p| p.converted.is_some());
     let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
         let mut header = PAYOUT_COLUMNS.to_vec();
+        if converted {
+            header.splice(9..9, CONVERTED_COLUMNS);
+        }
         if taxed {
             header.splice(9..9, ["tax", "gross"]);
         }
@@ -138,6 +142,17 @@ pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> st
                 row.push(Cow::Owned(decimal_or_empty(p.tax)));
                 row.push(Cow::Owned(decimal_or_empty(p.gross)));
             }
+            if converted {
+                let c = p.converted.as_ref();
+                row.push(csv_text(c.map_or("", |c| c.currency.as_str())));
+                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.rate))));
+                row.push(Cow::Owned(
+                    c.map(|c| c.rate_date.to_string()).unwrap_or_default(),
+                ));
+                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.amount))));
+                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.tax))));
+                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.gross))));
+            }
             row.push(Cow::Owned(p.earned.to_string()));
             row.push(Cow::Owned(p.due.to_string()));
             row.push(Cow::Borrowed(p.settlement));
@@ -154,8 +169,20 @@ fn decimal_or_empty(d: Option<Decimal>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// The columns of a payout in its partner's currency, after `currency` (and
+/// `tax`, `gross`) when some payout is converted.
+pub const CONVERTED_COLUMNS: [&str; 6] = [
+    "converted_currency",
+    "exchange_rate",
+    "rate_date",
+    "converted_amount",
+    "converted_tax",
+    "converted_gross",
+];
+
 /// The columns of the payouts CSV (with `tax` and `gross` after `currency`
-/// when some payout carries a tax).
+/// when some payout carries a tax, and [`CONVERTED_COLUMNS`] when some is
+/// converted).
 pub const PAYOUT_COLUMNS: [&str; 12] = [
     "id",
     "partner",
@@ -180,12 +207,22 @@ pub fn write_totals_csv(
     let tiers = standing_index(standings);
     let mut w = csv_writer(out);
     let taxed = totals.iter().any(|t| t.tax.is_some());
+    let converted = totals.iter().any(|t| t.converted.is_some());
     let run = |w: &mut csv::Writer<&mut dyn std::io::Write>| -> csv::Result<()> {
+        let mut header = vec!["partner", "amount", "currency"];
         if taxed {
-            w.write_record(["partner", "amount", "currency", "tax", "gross", "standing"])?;
-        } else {
-            w.write_record(["partner", "amount", "currency", "standing"])?;
+            header.extend(["tax", "gross"]);
         }
+        if converted {
+            header.extend([
+                "converted_currency",
+                "converted_amount",
+                "converted_tax",
+                "converted_gross",
+            ]);
+        }
+        header.push("standing");
+        w.write_record(&header)?;
         for t in totals {
             let tier = tiers.get(t.partner.as_str()).copied().flatten();
             let mut row: Vec<Cow<str>> = vec![
@@ -196,6 +233,13 @@ pub fn write_totals_csv(
             if taxed {
                 row.push(Cow::Owned(decimal_or_empty(t.tax)));
                 row.push(Cow::Owned(decimal_or_empty(t.gross)));
+            }
+            if converted {
+                let c = t.converted.as_ref();
+                row.push(csv_text(c.map_or("", |c| c.currency.as_str())));
+                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.amount))));
+                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.tax))));
+                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.gross))));
             }
             row.push(csv_text(tier.unwrap_or_default()));
             w.write_record(row.iter().map(|c| c.as_bytes()))?;
@@ -356,6 +400,7 @@ pub fn to_table(result: &SimResult) -> String {
     } else {
         // Text fields borrowed, only numbers and dates written out.
         let taxed = result.payouts.iter().any(|p| p.tax.is_some());
+        let converted = result.payouts.iter().any(|p| p.converted.is_some());
         let rows: Vec<Vec<Cow<str>>> = result
             .payouts
             .iter()
@@ -374,6 +419,15 @@ pub fn to_table(result: &SimResult) -> String {
                     row.push(Cow::Owned(money_or_dash(p.tax, &p.currency)));
                     row.push(Cow::Owned(money_or_dash(p.gross, &p.currency)));
                 }
+                if converted {
+                    row.push(Cow::Owned(p.converted.as_ref().map_or_else(
+                        || "—".to_string(),
+                        |c| {
+                            let paid = c.gross.unwrap_or(c.amount);
+                            format!("{paid} {} at {} ({})", c.currency, c.rate, c.rate_date)
+                        },
+                    )));
+                }
                 row.extend([
                     Cow::Owned(p.earned.to_string()),
                     Cow::Owned(p.due.to_string()),
@@ -390,6 +444,9 @@ pub fn to_table(result: &SimResult) -> String {
             headers.extend(["tax", "gross"]);
             right.extend([8, 9]);
         }
+        if converted {
+            headers.push("paid in partner currency");
+        }
         headers.extend(["earned", "due", "settlement"]);
         out.push_str(&table(&headers, &rows, &right));
     }
@@ -405,6 +462,7 @@ pub fn to_table(result: &SimResult) -> String {
         .map(|s| s.partner.as_str())
         .collect();
     let taxed_totals = result.totals.iter().any(|t| t.tax.is_some());
+    let converted_totals = result.totals.iter().any(|t| t.converted.is_some());
     let rows: Vec<Vec<Cow<str>>> = result
         .totals
         .iter()
@@ -427,19 +485,28 @@ pub fn to_table(result: &SimResult) -> String {
                 row.push(Cow::Owned(money_or_dash(t.tax, &t.currency)));
                 row.push(Cow::Owned(money_or_dash(t.gross, &t.currency)));
             }
+            if converted_totals {
+                row.push(Cow::Owned(t.converted.as_ref().map_or_else(
+                    || "—".to_string(),
+                    |c| format!("{} {}", c.gross.unwrap_or(c.amount), c.currency),
+                )));
+            }
             row.push(tier);
             row
         })
         .collect();
+    let mut headers = vec!["partner", "total"];
+    let mut right = vec![1];
     if taxed_totals {
-        out.push_str(&table(
-            &["partner", "total", "tax", "gross", "standing"],
-            &rows,
-            &[1, 2, 3],
-        ));
-    } else {
-        out.push_str(&table(&["partner", "total", "standing"], &rows, &[1]));
+        headers.extend(["tax", "gross"]);
+        right.extend([2, 3]);
     }
+    if converted_totals {
+        right.push(headers.len());
+        headers.push("paid in partner currency");
+    }
+    headers.push("standing");
+    out.push_str(&table(&headers, &rows, &right));
     if !assumed.is_empty() {
         out.push_str(
             "* assumed: requirements no scenario data measures were taken as met (`assumed` in --format json; --assume unmet counts them as not met)\n",
@@ -721,6 +788,7 @@ mod tests {
                 amount: rust_decimal::Decimal::ONE,
                 tax: None,
                 gross: None,
+                converted: None,
             }],
             standings: Vec::new(),
             findings: Vec::new(),
@@ -749,6 +817,7 @@ mod tests {
                     amount: rust_decimal::Decimal::ONE,
                     tax: None,
                     gross: None,
+                    converted: None,
                 })
                 .collect(),
             standings: vec![
@@ -842,6 +911,7 @@ mod tests {
             currency: "EUR".into(),
             tax: None,
             gross: None,
+            converted: None,
             earned: chrono::NaiveDate::from_ymd_opt(earned.0, earned.1, earned.2).unwrap(),
             due: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             settlement: "transfer",

@@ -5,13 +5,14 @@
 //! number of threads. Explanations become text only for JSON.
 
 use crate::engine::Outcome;
+use crate::exchange::{write_conversion, Conversion, Exchange, PaidIn};
 use crate::explain::{Facts, Render, Texts};
 use crate::payouts::{PayoutRec, RuleRef};
 use crate::plan::Plan;
 use crate::report::csv_text;
 use crate::tax::{write_tax, TaxLine, TaxRates};
 use crate::text::{push_date, push_decimal, Lines, StringLines};
-use crate::{Finding, Payout, SimResult, Standing, Total};
+use crate::{ConvertedTotal, Finding, Payout, SimResult, Standing, Total};
 use charter_scenario::Scenario;
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -31,17 +32,27 @@ pub struct Simulation<'a> {
     pub(crate) texts: std::sync::OnceLock<Texts>,
     /// The tax each partner is paid on top (`tax.rs`).
     tax: TaxRates,
+    /// The currency each partner is paid in and the rates (`exchange.rs`).
+    exchange: Exchange,
 }
 
 impl<'a> Simulation<'a> {
-    pub(crate) fn new(outcome: Outcome, plan: Plan<'a>, scenario: &'a Scenario) -> Simulation<'a> {
+    pub(crate) fn new(
+        mut outcome: Outcome,
+        plan: Plan<'a>,
+        scenario: &'a Scenario,
+    ) -> Simulation<'a> {
         let tax = TaxRates::new(plan.program, scenario);
+        let exchange = Exchange::new(plan.program, scenario, outcome.as_of);
+        let missing = exchange.missing_rates(&outcome.payouts, &outcome.order, scenario);
+        outcome.findings.extend(missing);
         Simulation {
             outcome,
             plan,
             scenario,
             texts: std::sync::OnceLock::new(),
             tax,
+            exchange,
         }
     }
 
@@ -112,6 +123,12 @@ impl<'a> Simulation<'a> {
         self.tax.tax(p.partner, p.amount, self.plan.rounding)
     }
 
+    /// Payout `p` in its partner's currency.
+    fn conversion_of(&self, p: &PayoutRec) -> PaidIn {
+        self.exchange
+            .convert(p.partner, p.amount, p.earned, self.tax.rate(p.partner))
+    }
+
     /// The explanation lines of what is paid beside the commission.
     fn explain_money<S: Lines + ?Sized>(&self, p: &PayoutRec, s: &mut S) {
         if let (Some(rate), Some(tax)) = (self.tax.rate(p.partner), self.tax_of(p)) {
@@ -123,6 +140,17 @@ impl<'a> Simulation<'a> {
                 rounding: &self.plan.rounding_text,
             };
             write_tax(&line, s);
+        }
+        if self.exchange.any() {
+            write_conversion(
+                &self.conversion_of(p),
+                p.amount,
+                p.earned,
+                self.plan.currency,
+                self.tax.rate(p.partner),
+                self.plan.program.rounding.mode,
+                s,
+            );
         }
     }
 
@@ -143,6 +171,10 @@ impl<'a> Simulation<'a> {
             currency: self.plan.currency.to_string(),
             tax,
             gross: tax.map(|t| p.amount + t),
+            converted: match self.conversion_of(p) {
+                PaidIn::Partner(c) => Some(named_conversion(&c)),
+                PaidIn::Program | PaidIn::NoRate(_) => None,
+            },
             earned: p.earned,
             due: p.due,
             settlement: p.settlement.as_str(),
@@ -164,6 +196,7 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+        let converted = self.converted_totals();
         self.outcome
             .partners
             .iter()
@@ -183,9 +216,52 @@ impl<'a> Simulation<'a> {
                     amount: *amount,
                     tax,
                     gross: tax.map(|t| *amount + t),
+                    converted: converted.get(p.0 as usize).cloned().flatten(),
                 }
             })
             .collect()
+    }
+
+    /// Each partner's total in its own currency, by partner id: for a
+    /// partner paid in another currency all of whose payouts were converted.
+    fn converted_totals(&self) -> Vec<Option<ConvertedTotal>> {
+        let names = &self.scenario.names;
+        if !self.exchange.any() {
+            return Vec::new();
+        }
+        let mut totals: Vec<Option<ConvertedTotal>> = (0..names.partner_count())
+            .map(|i| {
+                let partner = charter_scenario::PartnerId(i as u32);
+                self.exchange.currency(partner).map(|c| ConvertedTotal {
+                    currency: c.to_string(),
+                    amount: Decimal::new(0, charter_ir::units::minor_units(c.as_str())),
+                    tax: self
+                        .tax
+                        .rate(partner)
+                        .map(|_| Decimal::new(0, charter_ir::units::minor_units(c.as_str()))),
+                    gross: None,
+                })
+            })
+            .collect();
+        for p in &self.outcome.payouts {
+            let Some(slot) = totals.get_mut(p.partner.0 as usize) else {
+                continue;
+            };
+            match (self.conversion_of(p), slot.as_mut()) {
+                (PaidIn::Partner(c), Some(total)) => {
+                    total.amount += c.amount;
+                    if let (Some(t), Some(sum)) = (c.tax, total.tax.as_mut()) {
+                        *sum += t;
+                    }
+                }
+                (PaidIn::NoRate(_), _) => *slot = None,
+                (PaidIn::Program | PaidIn::Partner(_), _) => {}
+            }
+        }
+        for total in totals.iter_mut().flatten() {
+            total.gross = total.tax.map(|t| total.amount + t);
+        }
+        totals
     }
 
     /// Each partner's standing as of the simulation date, by name.
@@ -360,6 +436,9 @@ impl<'a> Simulation<'a> {
             push_decimal(buf, p.amount + tax);
             buf.push(b'"');
         }
+        if let PaidIn::Partner(c) = self.conversion_of(p) {
+            json_conversion(buf, &c);
+        }
         buf.extend_from_slice(b",\n      \"earned\": \"");
         push_date(buf, p.earned);
         buf.extend_from_slice(b"\",\n      \"due\": \"");
@@ -395,6 +474,9 @@ impl<'a> Simulation<'a> {
         out.write_all(b"id,partner,customer,invoice,rule,base,rate,amount,currency,")?;
         if self.tax.any() {
             out.write_all(b"tax,gross,")?;
+        }
+        if self.exchange.any() {
+            out.write_all(CONVERTED_COLUMNS)?;
         }
         out.write_all(b"earned,due,settlement\n")?;
         self.stream(out, |sim, n, p, buf, scratch| {
@@ -452,6 +534,36 @@ impl<'a> Simulation<'a> {
                 }
             });
         }
+        if self.exchange.any() {
+            let c = match self.conversion_of(p) {
+                PaidIn::Partner(c) => Some(c),
+                PaidIn::Program | PaidIn::NoRate(_) => None,
+            };
+            let field = |cells: &mut Vec<u8>,
+                         ends: &mut Vec<usize>,
+                         f: &dyn Fn(&Conversion, &mut Vec<u8>)| {
+                if let Some(c) = &c {
+                    f(c, cells);
+                }
+                ends.push(cells.len());
+            };
+            field(cells, ends, &|c, b| {
+                b.extend_from_slice(c.currency.as_str().as_bytes())
+            });
+            field(cells, ends, &|c, b| push_decimal(b, c.rate));
+            field(cells, ends, &|c, b| push_date(b, c.rate_date));
+            field(cells, ends, &|c, b| push_decimal(b, c.amount));
+            field(cells, ends, &|c, b| {
+                if let Some(t) = c.tax {
+                    push_decimal(b, t);
+                }
+            });
+            field(cells, ends, &|c, b| {
+                if let Some(t) = c.tax {
+                    push_decimal(b, c.amount + t);
+                }
+            });
+        }
         cell(cells, ends, &|b| push_date(b, p.earned));
         cell(cells, ends, &|b| push_date(b, p.due));
         cell(cells, ends, &|b| {
@@ -472,6 +584,45 @@ impl<'a> Simulation<'a> {
         });
         let _ = writer.write_record(fields);
     }
+}
+
+/// The CSV columns of a payout in its partner's currency, after `currency`
+/// (and `tax,gross`) when some partner is paid in another currency.
+const CONVERTED_COLUMNS: &[u8] =
+    b"converted_currency,exchange_rate,rate_date,converted_amount,converted_tax,converted_gross,";
+
+/// A conversion as the named report holds it.
+fn named_conversion(c: &Conversion) -> crate::Converted {
+    crate::Converted {
+        currency: c.currency.to_string(),
+        rate: c.rate,
+        rate_date: c.rate_date,
+        amount: c.amount,
+        tax: c.tax,
+        gross: c.tax.map(|t| c.amount + t),
+    }
+}
+
+/// A payout's `"converted"` object, as `serde_json`'s pretty printer writes
+/// [`crate::Converted`] inside a payout.
+fn json_conversion(buf: &mut Vec<u8>, c: &Conversion) {
+    buf.extend_from_slice(b",\n      \"converted\": {\n        \"currency\": ");
+    json_str(buf, c.currency.as_str());
+    buf.extend_from_slice(b",\n        \"rate\": \"");
+    push_decimal(buf, c.rate);
+    buf.extend_from_slice(b"\",\n        \"rate_date\": \"");
+    push_date(buf, c.rate_date);
+    buf.extend_from_slice(b"\",\n        \"amount\": \"");
+    push_decimal(buf, c.amount);
+    buf.push(b'"');
+    if let Some(tax) = c.tax {
+        buf.extend_from_slice(b",\n        \"tax\": \"");
+        push_decimal(buf, tax);
+        buf.extend_from_slice(b"\",\n        \"gross\": \"");
+        push_decimal(buf, c.amount + tax);
+        buf.push(b'"');
+    }
+    buf.extend_from_slice(b"\n      }");
 }
 
 /// Buffers a renderer reuses from payout to payout.

@@ -354,7 +354,8 @@ impl PartnerRun<'_, '_> {
             | EventType::Signup
             | EventType::Trial
             | EventType::Lead
-            | EventType::DirectRequest => 0,
+            | EventType::DirectRequest
+            | EventType::ExchangeRate => 0,
         };
         u32::try_from(n).unwrap_or(u32::MAX)
     }

@@ -341,3 +341,74 @@ fn a_tier_reached_on_the_deadline_day_is_too_late() {
     let standing = result.standings.iter().find(|s| s.partner == "reach");
     assert_eq!(standing.and_then(|s| s.tier.as_deref()), Some("Gold"));
 }
+
+/// A payout in the partner's currency is reported beside the program's:
+/// the rate of the day it was earned (not of the day it is paid), its date,
+/// the converted amount and tax; the streamed JSON writes the same bytes as
+/// the named report; a missing rate points at the payment.
+#[test]
+fn a_conversion_is_reported_beside_the_program_currency() {
+    let file = patterns().join("money/03-converted-at-the-event-date.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let scenario = charter_scenario::parse_str(&text, &file.display().to_string()).unwrap();
+    let policy = file.parent().unwrap().join("convert.charter");
+    let (program, _, _) = charter_check::compile_path(&policy)
+        .unwrap()
+        .into_checked()
+        .unwrap_or_else(|c| panic!("{:#?}", c.diagnostics));
+    let sim = charter_sim::run(&program, &scenario, &SimOptions::default());
+    let mut streamed = Vec::new();
+    sim.write_json(&mut streamed).unwrap();
+    let mut csv = Vec::new();
+    sim.write_csv(&mut csv).unwrap();
+    let result = sim.into_result();
+    assert_eq!(
+        String::from_utf8(streamed).unwrap(),
+        charter_sim::report::to_json(&result)
+    );
+    let paris = result
+        .payouts
+        .iter()
+        .find(|p| p.partner == "paris" && p.amount.is_sign_positive())
+        .unwrap();
+    let c = paris.converted.as_ref().unwrap();
+    assert_eq!(
+        (
+            c.currency.as_str(),
+            c.rate.to_string(),
+            c.rate_date.to_string()
+        ),
+        ("EUR", "0.9200".to_string(), "2026-02-01".to_string())
+    );
+    assert_eq!(c.amount.to_string(), "92.00");
+    assert_eq!(c.tax.map(|t| t.to_string()).as_deref(), Some("18.40"));
+    let total = result.totals.iter().find(|t| t.partner == "paris").unwrap();
+    let converted = total.converted.as_ref().unwrap();
+    assert_eq!(
+        (
+            converted.amount.to_string(),
+            converted.gross.map(|g| g.to_string())
+        ),
+        ("68.25".to_string(), Some("81.90".to_string()))
+    );
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("id,partner,customer,invoice,rule,base,rate,amount,currency,tax,gross,converted_currency,exchange_rate,rate_date,converted_amount,converted_tax,converted_gross,earned,due,settlement\n"), "{csv}");
+    assert!(
+        csv.contains(",EUR,0.9200,2026-02-01,92.00,18.40,110.40,2026-02-20,2026-03-14,"),
+        "{csv}"
+    );
+
+    let (missing, _) = run(&patterns().join("money/04-no-rate-on-the-day.json"));
+    let f = missing
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::ExchangeRateMissing)
+        .unwrap();
+    assert!(
+        f.event
+            .as_deref()
+            .is_some_and(|e| e.contains("$.events[2]")),
+        "{f:?}"
+    );
+    assert!(missing.totals[0].converted.is_none());
+}

@@ -206,6 +206,8 @@ pub enum ProgramSettingKind {
     InForce(InForce),
     /// `tax on top of commission`: registered partners' tax paid on top.
     TaxOnTop,
+    /// `paid in partner currency at rate of event date`.
+    PaidInPartnerCurrency,
 }
 
 #[derive(Clone, Debug, Serialize)]

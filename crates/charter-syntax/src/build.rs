@@ -336,6 +336,7 @@ impl Builder {
                 }
                 Rule::in_force => ProgramSettingKind::InForce(self.in_force(body)?),
                 Rule::tax_setting => ProgramSettingKind::TaxOnTop,
+                Rule::partner_currency_setting => ProgramSettingKind::PaidInPartnerCurrency,
                 Rule::claims_setting => {
                     let rule = self.next(&mut body.into_inner(), span, "claims rule")?;
                     match rule.as_rule() {

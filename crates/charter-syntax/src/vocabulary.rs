@@ -58,6 +58,7 @@ pub const KEYWORDS: &[&str] = &[
     "customer",
     "customers",
     "cut",
+    "date",
     "day",
     "days",
     "decided",
@@ -71,6 +72,7 @@ pub const KEYWORDS: &[&str] = &[
     "eligible",
     "entities",
     "entity",
+    "event",
     "exclusive",
     "exclusive_first",
     "existing",
@@ -453,6 +455,11 @@ pub const PROGRAM: &[ClauseKeyword] = &[
         "tax",
         "tax on top of commission",
         "registered partners' tax (VAT) paid on top of each payout",
+    ),
+    kw(
+        "paid",
+        "paid in partner currency at rate of event date",
+        "partners paid in their own currency, at the rate of the day earned",
     ),
 ];
 

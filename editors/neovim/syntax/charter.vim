@@ -24,18 +24,19 @@ syn keyword charterItem require
 syn keyword charterKeyword active after again agreement agreements amount any approval as at
 syn keyword charterKeyword automatically back balance before below bounds by claims clawback
 syn keyword charterKeyword collected_by commissions compete count currency customer
-syn keyword charterKeyword customers cut decided default discount down each earned elect
-syn keyword charterKeyword elected eligible entities entity exclusive existing first for
-syn keyword charterKeyword force forfeited from full grant hold holidays if in individually
-syn keyword charterKeyword installation invite invoices joined keep last lead leaving
-syn keyword charterKeyword lifetime majeure managed marginal met minimum monthly most mrr
-syn keyword charterKeyword next no non obligations of on once one only or orders over paid
-syn keyword charterKeyword path payments pays per points products qualifications qualified
-syn keyword charterKeyword rate renewals renews request required retroactive revenue review
-syn keyword charterKeyword rounding sales self_referral set settle several sold source split
-syn keyword charterKeyword staff statement stop subscription suspends target tax term
-syn keyword charterKeyword termination to top trailing trial twice unless until up uplift
-syn keyword charterKeyword users waive when where while whole with withheld within writing
+syn keyword charterKeyword customers cut date decided default discount down each earned
+syn keyword charterKeyword elect elected eligible entities entity event exclusive existing
+syn keyword charterKeyword first for force forfeited from full grant hold holidays if in
+syn keyword charterKeyword individually installation invite invoices joined keep last lead
+syn keyword charterKeyword leaving lifetime majeure managed marginal met minimum monthly
+syn keyword charterKeyword most mrr next no non obligations of on once one only or orders
+syn keyword charterKeyword over paid path payments pays per points products qualifications
+syn keyword charterKeyword qualified rate renewals renews request required retroactive
+syn keyword charterKeyword revenue review rounding sales self_referral set settle several
+syn keyword charterKeyword sold source split staff statement stop subscription suspends
+syn keyword charterKeyword target tax term termination to top trailing trial twice unless
+syn keyword charterKeyword until up uplift users waive when where while whole with withheld
+syn keyword charterKeyword within writing
 " Enumerated values: event kinds (also with a final `s`) and the values of closed sets.
 syn keyword charterConstant vendor_contact vendor_contacts referral referrals registration
 syn keyword charterConstant registrations attachment attachments order orders invoice

@@ -14,6 +14,7 @@
 //! | `cadence`     | C1003 a statement paid after the next one closes                   |
 //! | `balances`    | C1005 minimum or withholding without statements, C1004 minimum no balance reaches |
 //! | `active_only` | C1007 `paid only if active` on a netted commission        |
+//! | `partner_currency` | C1301 a netted commission paid in the partner's currency |
 //! | `caps`        | C0905 a cap of 0, C0906 a count cap on a percentage               |
 //! | `cut_back`    | C1008 a cut-back rate not below the commission's, C1009 a cut back on a netted commission |
 //! | `subscriptions` | C1006 a window `per subscription` from a date once per customer  |
@@ -42,6 +43,7 @@ mod confusables;
 mod cut_back;
 mod eligibility;
 mod membership;
+mod partner_currency;
 mod paths;
 pub mod regions;
 mod roster_modules;
@@ -84,6 +86,7 @@ pub fn run(
     balances::check(&cx, &mut out);
     subscriptions::check(&cx, &mut out);
     active_only::check(&cx, &mut out);
+    partner_currency::check(&cx, &mut out);
     caps::check(&cx, &mut out);
     cut_back::check(&cx, &mut out);
     track_claims::check(&cx, &mut out);

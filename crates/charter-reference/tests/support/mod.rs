@@ -71,6 +71,10 @@ pub fn engine_outcome(result: &SimResult) -> Outcome {
                 earned: p.earned,
                 due: p.due,
                 tax: p.tax,
+                converted: p
+                    .converted
+                    .as_ref()
+                    .map(|c| (c.currency.clone(), c.amount, c.tax)),
             })
             .collect(),
         totals: result
@@ -151,6 +155,9 @@ pub fn unmet(outcome: &Outcome, expect: &charter_scenario::Expectations) -> Vec<
                 && p.amount == want.amount
                 && want.due.is_none_or(|d| d == p.due)
                 && want.tax.is_none_or(|t| Some(t) == p.tax)
+                && want
+                    .converted
+                    .is_none_or(|c| p.converted.as_ref().map(|x| x.1) == Some(c))
         });
         match found {
             Some(i) => {

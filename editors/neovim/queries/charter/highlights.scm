@@ -86,7 +86,7 @@
   "again" "any" "attribute" "automatically" "back" "balance" "before" "below" "benefit" "bonus" "bounds" "by"
   "choose" "claims" "clawback" "collected_by" "collection" "commission"
   "commissions" "compete" "contract" "count" "currency" "customer" "customers" "cut"
-  "decided" "default" "discount" "each" "earned" "elect" "elected" "eligible" "entities" "entity"
+  "date" "decided" "default" "discount" "each" "earned" "elect" "elected" "eligible" "entities" "entity" "event"
   "existing" "first" "for" "forfeited" "force" "from" "grant" "hold" "holidays" "if" "import" "in"
   "individually" "installation" "invite" "invoices" "joined" "keep" "last"
   "leaving" "lifetime" "majeure" "managed" "met" "minimum" "module" "modules" "month" "monthly" "most" "netted" "new" "next"
