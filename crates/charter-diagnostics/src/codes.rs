@@ -416,7 +416,7 @@ codes! {
     PartnerCurrencyNetted => {
         id: "C1301", name: "partner-currency-netted", severity: Error,
         summary: "a netted commission cannot be paid in the partner's currency",
-        explanation: "`paid in partner currency at rate of event date` converts each payout to the partner's currency. A commission settled `netted` (or paid `netted at source`) is never paid: the partner keeps it out of the customer's payment, in that payment's currency, on the day. Settle it by transfer, or drop the conversion.",
+        explanation: "`paid in partner currency …` converts each payout to the partner's currency. A netted commission (`settle netted`, `netted at source`) is never paid: the partner keeps it out of the customer's payment, in its currency. Settle it by transfer, or drop the conversion.",
         bad: "program \"P\" {\n  currency USD\n  paid in partner currency at rate of event date\n}\ncommission c: 50% of payments where collected_by partner {\n  settle netted\n}",
         good: "program \"P\" {\n  currency USD\n  paid in partner currency at rate of event date\n}\ncommission c: 50% of payments where collected_by partner {\n  settle transfer\n}",
     }

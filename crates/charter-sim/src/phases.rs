@@ -262,7 +262,8 @@ pub struct KeyedPayout {
 }
 
 /// Whether `program` is coupled: an attribution rule scoped to a tier or
-/// a benefit, so its customers and partners cannot run apart.
+/// a benefit, or payouts in partner currency (which read the whole
+/// scenario's exchange rates), so its customers and partners cannot run apart.
 pub fn is_coupled(program: &CheckedProgram) -> bool {
     Plan::new(program.program(), &Names::default(), None).coupled
         || program.program().partner_currency.is_some()

@@ -86,6 +86,9 @@ fn split_run(program: &CheckedProgram, options: &SimOptions, doc: &Value) -> Opt
             "activity" | "notice" | "invitation" | "staff" => {
                 format!("p:{}", text(e, "partner").unwrap())
             }
+            // No customer and no partner: a stray group, as Spark routes it
+            // (phase (a) passes it by).
+            "exchange_rate" => "u:rates".to_string(),
             _ => {
                 let customer = text(e, "customer").unwrap().to_string();
                 if kind == "invoice" {

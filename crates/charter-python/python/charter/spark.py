@@ -44,7 +44,8 @@ maxRecordsPerBatch`` rows, 10,000 by default) plus the largest customer's
 events (phase a) or the largest partner's credits (phase b), besides the
 partners table; the driver holds the partners table and the first claims
 only. A policy whose attribution is
-scoped to a tier or a benefit (*coupled*) cannot be split: it runs on the
+scoped to a tier or a benefit, or that pays partners in their own currency
+at the scenario's exchange rates (*coupled*), cannot be split: it runs on the
 driver, as ``charter.Policy.simulate`` does, with a
 :class:`DriverFallbackWarning`.
 """
@@ -312,8 +313,9 @@ def simulate(
     policy = Policy.load(policy_path, overrides)
     if policy._native.coupled:
         warnings.warn(
-            f"`{policy_path}` scopes an attribution rule to a tier or a benefit: customers and "
-            "partners cannot run apart, so the simulation runs on the driver",
+            f"`{policy_path}` scopes an attribution rule to a tier or a benefit, or pays partners "
+            "in their own currency at the scenario's exchange rates: customers and partners "
+            "cannot run apart, so the simulation runs on the driver",
             DriverFallbackWarning,
             stacklevel=2,
         )
