@@ -149,6 +149,8 @@ pub fn simulate_assuming(
     let mut paths = Vec::new();
     // Commissions cut back unless a tier is reached: (partner, rule) past its deadline.
     let mut cut = Vec::new();
+    // What refunds outside a clawback window kept for good.
+    let mut kept = Vec::new();
     for now in 0..=world.events.len() {
         // Before the first event on or after a deadline (or past the last
         // event, up to "as of"): the cut backs due by then.
@@ -163,7 +165,7 @@ pub fn simulate_assuming(
                 new
             }
             Some(EventKind::Invoice { .. }) => commissions::on_invoice(&world, now)?,
-            Some(EventKind::Refund { .. }) => refunds::on_refund(&world, now, &earned)?,
+            Some(EventKind::Refund { .. }) => refunds::on_refund(&world, now, &earned, &mut kept)?,
             Some(EventKind::Trial { .. } | EventKind::Lead { .. }) => {
                 trials_and_leads::on_event(&world, now)?
             }

@@ -16,6 +16,11 @@
 //! clawbacks. Without a `clawback` clause refunds still claw back. The
 //! clawback is earned on the refund's date and falls due by the commission's
 //! payout schedule from that date. (Refunds lowering sales: see `rates`.)
+//!
+//! A refund outside the window keeps, for good, the share it would have
+//! taken of the rest (the running total less what earlier such refunds
+//! kept); a later refund takes its share of the rest only, so a full refund
+//! leaves exactly what was kept.
 
 use charter_scenario::{EventKind, InvoiceId};
 
@@ -50,11 +55,35 @@ pub fn counted(world: &World, position: usize, invoice: InvoiceId) -> Fraction {
     }
 }
 
-/// The clawbacks of the refund at `now`, given everything earned before it.
+/// What refunds outside a clawback window kept for good of one (partner,
+/// commission) on one invoice.
+#[derive(Clone, Debug)]
+pub struct Kept {
+    pub partner: charter_scenario::PartnerId,
+    pub rule: String,
+    pub invoice: String,
+    pub exact: Fraction,
+}
+
+/// What `kept` holds for the (partner, rule, invoice).
+fn kept_of(
+    kept: &[Kept],
+    partner: charter_scenario::PartnerId,
+    rule: &str,
+    invoice: &str,
+) -> Fraction {
+    kept.iter()
+        .filter(|k| k.partner == partner && k.rule == rule && k.invoice == invoice)
+        .fold(zero(), |sum, k| sum + k.exact.clone())
+}
+
+/// The clawbacks of the refund at `now`, given everything earned before it
+/// and what earlier refunds outside a window kept (to which it adds its own).
 pub fn on_refund(
     world: &World,
     now: usize,
     earned: &[Earning],
+    kept: &mut Vec<Kept>,
 ) -> Result<Vec<Earning>, Unsupported> {
     let Some(event) = world.events.get(now) else {
         return Ok(Vec::new());
@@ -105,14 +134,13 @@ pub fn on_refund(
         else {
             continue;
         };
-        if let (Some(clawback), Some(last)) = (&rule.clawback, last_payment) {
-            if let Some(within) = clawback.within {
-                if event.date > within.after(last, world.holidays()) {
-                    continue;
-                }
-            }
-        }
-        let commission = earned
+        let outside = match (&rule.clawback, last_payment) {
+            (Some(clawback), Some(last)) => clawback
+                .within
+                .is_some_and(|within| event.date > within.after(last, world.holidays())),
+            (Some(_), None) | (None, _) => false,
+        };
+        let total = earned
             .iter()
             .filter(|e| {
                 e.partner == partner
@@ -120,7 +148,19 @@ pub fn on_refund(
                     && e.invoice.as_deref() == Some(invoice_name.as_str())
             })
             .fold(zero(), |sum, e| sum + e.exact.clone());
-        let back: Fraction = -(commission * refund.clone() / paid.clone());
+        // The rest: the running total less what earlier refunds kept.
+        let rest = total - kept_of(kept, partner, &rule_name, &invoice_name);
+        let share: Fraction = rest * refund.clone() / paid.clone();
+        if outside {
+            kept.push(Kept {
+                partner,
+                rule: rule_name,
+                invoice: invoice_name.clone(),
+                exact: share,
+            });
+            continue;
+        }
+        let back: Fraction = -share;
         // The path of the commission's latest earning on the invoice.
         let path = earned
             .iter()

@@ -64,6 +64,10 @@ impl PartnerRun<'_, '_> {
                 c.account.keep(&share);
                 continue;
             }
+            let explain = self.explain;
+            let kept = Some(c.account.kept())
+                .filter(|k| explain && !k.is_zero())
+                .map(Shown::of);
             let (taken, settled) = c.account.claw_back(&share, plan.rounding);
             let value = settled.amount;
             if value.is_zero() {
@@ -82,6 +86,7 @@ impl PartnerRun<'_, '_> {
                     refunded,
                     paid_before,
                     before: Shown::of(&before),
+                    kept,
                     taken: Shown::of(&taken),
                     settled: settled_why(&settled, None),
                     due: due_why,

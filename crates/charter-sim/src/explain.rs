@@ -215,6 +215,9 @@ pub(crate) enum Why {
         refunded: Decimal,
         paid_before: Decimal,
         before: Shown,
+        /// What earlier refunds outside the clawback window kept for good
+        /// (left out of `before`), when any.
+        kept: Option<Shown>,
         taken: Shown,
         settled: SettledWhy,
         due: DueWhy,
@@ -653,6 +656,7 @@ impl Render<'_> {
                 refunded,
                 paid_before,
                 before,
+                kept,
                 taken,
                 settled: how,
                 due,
@@ -671,8 +675,14 @@ impl Render<'_> {
                     ),
                 );
                 s.start();
+                s.fmt(format_args!("amount: −{before} commission"));
+                if let Some(kept) = kept {
+                    s.fmt(format_args!(
+                        " (the running total less {kept} kept by refunds outside the clawback window)"
+                    ));
+                }
                 s.fmt(format_args!(
-                    "amount: −{before} commission × {refunded} refunded / {paid_before} paid = −{taken}; "
+                    " × {refunded} refunded / {paid_before} paid = −{taken}; "
                 ));
                 settled(s, how, f.amount, currency);
                 s.lit(" (");

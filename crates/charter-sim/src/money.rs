@@ -380,6 +380,11 @@ impl Account {
         self.live.clone()
     }
 
+    /// The earnings kept for good by refunds outside the clawback window.
+    pub fn kept(&self) -> &Exact {
+        &self.kept
+    }
+
     /// Adds exact earnings and pays the rounded total less what was paid.
     pub fn earn(&mut self, amount: &Exact, rounding: Rounding) -> Settlement {
         self.live = self.live.add(amount);
