@@ -375,9 +375,7 @@ struct PartnerResult {
 }
 
 fn finish_partner(run: &mut PartnerRun, as_of: NaiveDate) -> PartnerResult {
-    run.cut_back_at_end(as_of);
-    run.settle_balances(as_of);
-    run.hold_until_active(as_of);
+    run.finish(as_of);
     let total = run.out.payouts.iter().map(|p| p.amount).sum();
     let standing = run.stat.declared.then(|| run.standing_at(as_of)).flatten();
     PartnerResult {

@@ -75,6 +75,16 @@ pub(crate) struct PartnerRun<'r, 'p> {
 }
 
 impl<'r, 'p> PartnerRun<'r, 'p> {
+    /// What a partner's replay does once its last credit is in, in order:
+    /// cut-backs due by the run's date (`cutback.rs`), statements' balances
+    /// (`balances.rs`), holds for active partners (`active.rs`). The one
+    /// place both the whole run and `phases::pay` end a partner.
+    pub(crate) fn finish(&mut self, as_of: NaiveDate) {
+        self.cut_back_at_end(as_of);
+        self.settle_balances(as_of);
+        self.hold_until_active(as_of);
+    }
+
     pub fn new(
         plan: &'r Plan<'p>,
         scenario: &'r Scenario,

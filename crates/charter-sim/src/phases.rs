@@ -769,8 +769,7 @@ pub fn pay(
         keys.last()
             .map_or(charter_ir::units::FIRST_DATE, |k| k.date)
     });
-    run.cut_back_at_end(as_of);
-    run.settle_balances(as_of);
+    run.finish(as_of);
     let mut recs = std::mem::take(&mut run.out.payouts);
     drop(run);
     recs.sort_by_key(|p| p.key);

@@ -338,3 +338,41 @@ fn cut_back_scenarios_split_pay_as_the_whole_run() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert!(check(&program, &db, &doc, &file.display().to_string()));
 }
+
+/// Every pattern scenario (`tests/scenarios/patterns/*/*.json`, each naming
+/// its policy) split by customer and partner pays as the whole run, unless
+/// its program is coupled: whatever a partner's replay does at its end
+/// (cut-backs, balances, holds for active partners) the phases do too.
+#[test]
+fn every_pattern_scenario_split_pays_as_the_whole_run() {
+    let patterns = root().join("tests/scenarios/patterns");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&patterns)
+        .unwrap()
+        .flat_map(|dir| std::fs::read_dir(dir.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut split = 0;
+    for file in &files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let Some(policy) = text(&doc, "policy") else {
+            continue;
+        };
+        let policy = file.parent().unwrap().join(policy);
+        let compilation = charter_check::compile_path(&policy).unwrap();
+        let (program, db) = match compilation.into_checked() {
+            Ok((program, db, _)) => (program, db),
+            Err(c) => panic!("{} has errors: {:#?}", policy.display(), c.diagnostics),
+        };
+        if check(&program, &db, &doc, &file.display().to_string()) {
+            split += 1;
+        }
+    }
+    // Most pattern programs split; a handful are coupled or convert currencies.
+    assert!(
+        split >= 20,
+        "only {split} of {} scenarios split",
+        files.len()
+    );
+}
