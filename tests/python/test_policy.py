@@ -190,3 +190,44 @@ def test_pandas_timestamps_are_dates_and_a_time_of_day_is_refused(policy):
     df["date"] = pd.to_datetime(["2025-01-02 10:30:00", "2025-01-03 00:00:00"], format="%Y-%m-%d %H:%M:%S")
     with pytest.raises(charter.ScenarioError, match="row 1, column `date`"):
         policy.simulate(df)
+
+
+MONEY = ROOT / "tests" / "scenarios" / "patterns" / "money"
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["01-vat-registered-and-not.json", "03-converted-at-the-event-date.json"],
+)
+def test_tax_and_conversion_columns_equal_the_cli(scenario):
+    """Tax on top and payouts in the partner's currency reach the payouts
+    table with the CSV report's columns, each value as the JSON report has it."""
+    scenario = MONEY / scenario
+    policy = MONEY / json.loads(scenario.read_text())["policy"]
+    table = charter.Policy.load(policy).simulate(scenario)
+    run = cli("simulate", str(policy), "--scenario", str(scenario), "--format", "json")
+    assert run.returncode in (0, 1), run.stderr
+    payouts = json.loads(run.stdout)["payouts"]
+    taxed = any("tax" in p for p in payouts)
+    converted = any("converted" in p for p in payouts)
+    assert taxed or converted
+    names = table.column_names
+    assert ("tax" in names and "gross" in names) == taxed
+    assert ("converted_amount" in names) == converted
+    assert names.index("currency") < names.index("tax" if taxed else "converted_currency") < names.index("earned")
+
+    def dec(v):
+        return None if v is None else Decimal(v)
+
+    for row, p in zip(table.to_pylist(), payouts, strict=True):
+        assert row["id"] == p["id"]
+        if taxed:
+            assert (dec(row["tax"]), dec(row["gross"])) == (dec(p.get("tax")), dec(p.get("gross")))
+        if converted:
+            c = p.get("converted") or {}
+            assert row["converted_currency"] == c.get("currency")
+            assert dec(row["exchange_rate"]) == dec(c.get("rate"))
+            assert (None if row["rate_date"] is None else str(row["rate_date"])) == c.get("rate_date")
+            assert dec(row["converted_amount"]) == dec(c.get("amount"))
+            assert dec(row["converted_tax"]) == dec(c.get("tax"))
+            assert dec(row["converted_gross"]) == dec(c.get("gross"))

@@ -597,7 +597,12 @@ pub(crate) fn payouts_batch(payouts: &[charter_sim::Payout]) -> Result<RecordBat
     let base = decimals(&base)?;
     let rate = decimals(&rate)?;
     let amount = decimals(&amount)?;
-    let columns: Vec<(&str, ArrayRef, bool)> = vec![
+    let money =
+        |f: &dyn Fn(&charter_sim::Payout) -> Option<Decimal>| -> Result<ArrayRef, ArrowError> {
+            let values: Vec<Option<Decimal>> = payouts.iter().map(f).collect();
+            Ok(Arc::new(decimals(&values)?))
+        };
+    let mut columns: Vec<(&str, ArrayRef, bool)> = vec![
         ("id", text(&|p| Some(&p.id)), false),
         ("partner", text(&|p| Some(&p.partner)), false),
         ("customer", text(&|p| p.customer.as_deref()), true),
@@ -607,11 +612,56 @@ pub(crate) fn payouts_batch(payouts: &[charter_sim::Payout]) -> Result<RecordBat
         ("rate", Arc::new(rate), true),
         ("amount", Arc::new(amount), false),
         ("currency", text(&|p| Some(&p.currency)), false),
+    ];
+    // As the CSV report: tax and gross when some partner is paid tax on top,
+    // the conversion when some partner is paid in its own currency.
+    if payouts.iter().any(|p| p.tax.is_some()) {
+        columns.push(("tax", money(&|p| p.tax)?, true));
+        columns.push(("gross", money(&|p| p.gross)?, true));
+    }
+    if payouts.iter().any(|p| p.converted.is_some()) {
+        let rate_date = payouts
+            .iter()
+            .map(|p| p.converted.as_ref().map(|c| days(c.rate_date)));
+        columns.extend([
+            (
+                "converted_currency",
+                text(&|p| p.converted.as_ref().map(|c| c.currency.as_str())),
+                true,
+            ),
+            (
+                "exchange_rate",
+                money(&|p| p.converted.as_ref().map(|c| c.rate))?,
+                true,
+            ),
+            (
+                "rate_date",
+                Arc::new(Date32Array::from_iter(rate_date)) as ArrayRef,
+                true,
+            ),
+            (
+                "converted_amount",
+                money(&|p| p.converted.as_ref().map(|c| c.amount))?,
+                true,
+            ),
+            (
+                "converted_tax",
+                money(&|p| p.converted.as_ref().and_then(|c| c.tax))?,
+                true,
+            ),
+            (
+                "converted_gross",
+                money(&|p| p.converted.as_ref().and_then(|c| c.gross))?,
+                true,
+            ),
+        ]);
+    }
+    columns.extend([
         (
             "earned",
             Arc::new(Date32Array::from_iter_values(
                 payouts.iter().map(|p| days(p.earned)),
-            )),
+            )) as ArrayRef,
             false,
         ),
         (
@@ -622,7 +672,7 @@ pub(crate) fn payouts_batch(payouts: &[charter_sim::Payout]) -> Result<RecordBat
             false,
         ),
         ("settlement", text(&|p| Some(p.settlement)), false),
-    ];
+    ]);
     let fields: Vec<Field> = columns
         .iter()
         .map(|(name, array, nullable)| Field::new(*name, array.data_type().clone(), *nullable))

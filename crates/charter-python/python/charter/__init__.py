@@ -186,8 +186,12 @@ class Policy:
         """The payouts of the scenario: one row per payout, with the columns
         of ``charter simulate --format csv`` (``id``, ``partner``,
         ``customer``, ``invoice``, ``rule``, ``base``, ``rate``, ``amount``,
-        ``currency``, ``earned``, ``due``, ``settlement``); money as exact
-        ``decimal128``, dates as ``date32``.
+        ``currency``, ``earned``, ``due``, ``settlement``; after ``currency``,
+        ``tax`` and ``gross`` when a partner is paid tax on top, and
+        ``converted_currency``, ``exchange_rate``, ``rate_date``,
+        ``converted_amount``, ``converted_tax``, ``converted_gross`` when a
+        partner is paid in its own currency); money as exact ``decimal128``,
+        dates as ``date32``.
 
         ``as_of`` (a date or ISO string) replaces the scenario's date.
         Bad input raises :class:`ScenarioError` naming the row and column.
