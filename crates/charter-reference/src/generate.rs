@@ -472,6 +472,37 @@ fn customer(
                 );
             }
         }
+        // A payment after the refunds (a refund outside a clawback window
+        // followed by a new one), then a refund of part, all or more of it.
+        // Only on an invoice paid in full before its refunds: whether refunds
+        // before the completing payment count against `after full payment`
+        // is still open between the engine and the reference.
+        if paid >= cents && c.chance(30) {
+            let again = (cents / 2).max(1);
+            day = shift(day, Shift(0, c.pick(&[1i64, 45]).unwrap_or(1)));
+            event(
+                built,
+                day,
+                format!(
+                    r#""type": "payment", "invoice": "{invoice}", "amount": "{}", "collected_by": "vendor""#,
+                    money(again)
+                ),
+            );
+            let refund = match c.below(3) {
+                0 => again / 2,
+                1 => again,
+                _ => paid + again,
+            };
+            day = shift(day, Shift(0, c.pick(&[0i64, 10, 40]).unwrap_or(10)));
+            event(
+                built,
+                day,
+                format!(
+                    r#""type": "refund", "invoice": "{invoice}", "amount": "{}""#,
+                    money(refund.max(1))
+                ),
+            );
+        }
     }
 }
 

@@ -150,6 +150,11 @@ pub fn on_refund(
             .fold(zero(), |sum, e| sum + e.exact.clone());
         // The rest: the running total less what earlier refunds kept.
         let rest = total - kept_of(kept, partner, &rule_name, &invoice_name);
+        // Nothing left to take (all of it taken back or kept): no clawback,
+        // not even one of 0.00 (§4 Money: a clawback of 0.00 is not listed).
+        if rest == zero() {
+            continue;
+        }
         let share: Fraction = rest * refund.clone() / paid.clone();
         if outside {
             kept.push(Kept {

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use charter_reference::generate::{scenario_json, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use support::{checked, judge, Verdict, KNOWN_DISAGREEMENTS};
+use support::{checked, checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS};
 
 fn config() -> Config {
     let cases = std::env::var("PROPTEST_CASES")
@@ -36,20 +36,25 @@ fn config() -> Config {
 }
 
 fn differential(seed: Seed) {
+    differential_under(seed, checked(seed));
+}
+
+/// The differential under `program`, a policy of `seed`'s shape.
+fn differential_under(seed: Seed, program: &'static charter_check::CheckedProgram) {
     let mut runner = TestRunner::new(config());
     let agree = Cell::new(0u32);
     let unsupported: RefCell<BTreeMap<String, u32>> = RefCell::default();
     let known: RefCell<BTreeMap<&str, u32>> = RefCell::default();
     let result = runner.run(&prop::collection::vec(any::<u8>(), 0..600), |bytes| {
         let text = scenario_json(seed, &bytes);
-        match judge(seed, &text) {
+        match judge_with(program, &text) {
             Verdict::Agree => agree.set(agree.get() + 1),
             Verdict::Unsupported(why) => *unsupported.borrow_mut().entry(why).or_default() += 1,
             Verdict::Disagree(differences) => {
                 let scenario = charter_scenario::parse_str(&text, "generated.json").unwrap();
                 let class = KNOWN_DISAGREEMENTS
                     .iter()
-                    .find(|k| (k.applies)(checked(seed), &scenario));
+                    .find(|k| (k.applies)(program, &scenario));
                 match class {
                     Some(k) => *known.borrow_mut().entry(k.class).or_default() += 1,
                     None => {
@@ -102,4 +107,20 @@ fn simpro_engine_agrees_with_the_reference() {
 #[test]
 fn future_processing_engine_agrees_with_the_reference() {
     differential(Seed::FutureProcessing);
+}
+
+/// Refunds in and out of a `clawback on refund within 30 days` window (a
+/// refund kept for good, a payment after it, a refund within the new window):
+/// every seed policy with the clause added to its commissions.
+#[test]
+fn engine_agrees_with_the_reference_on_clawback_windows() {
+    for seed in [
+        Seed::Optimetriks,
+        Seed::LeadSender,
+        Seed::CimpactPro,
+        Seed::Simpro,
+        Seed::FutureProcessing,
+    ] {
+        differential_under(seed, checked_with_windows(seed));
+    }
 }

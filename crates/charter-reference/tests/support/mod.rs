@@ -100,9 +100,45 @@ pub enum Verdict {
 
 /// Runs the engine and the reference on the scenario `text` for `seed`.
 pub fn judge(seed: Seed, text: &str) -> Verdict {
+    judge_with(checked(seed), text)
+}
+
+/// The seed policies with `clawback on refund within 30 days` added to every
+/// commission with a block, so generated refunds fall in and out of windows.
+pub fn checked_with_windows(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    let programs = PROGRAMS.get_or_init(|| {
+        POLICIES
+            .iter()
+            .map(|(s, text)| {
+                let text: String = text
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("commission ") && l.trim_end().ends_with('{') {
+                            format!("{l}\n  clawback on refund within 30 days\n")
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect();
+                let mut db = charter_diagnostics::SourceDb::new();
+                let root = db.add(s.file(), text);
+                match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked()
+                {
+                    Ok((checked, _, _)) => checked,
+                    Err(c) => panic!("{} with windows has errors: {:?}", s.file(), c.diagnostics),
+                }
+            })
+            .collect()
+    });
+    let index = POLICIES.iter().position(|(s, _)| *s == seed).unwrap();
+    &programs[index]
+}
+
+/// [`judge`] under `program`.
+pub fn judge_with(program: &CheckedProgram, text: &str) -> Verdict {
     let scenario = charter_scenario::parse_str(text, "generated.json")
         .unwrap_or_else(|e| panic!("the generated scenario does not load: {e}\n{text}"));
-    let program = checked(seed);
     let engine = charter_sim::simulate(program, &scenario, &SimOptions::default());
     match charter_reference::simulate(program, &scenario, None) {
         Err(e) => Verdict::Unsupported(e.to_string()),
