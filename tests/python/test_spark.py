@@ -198,3 +198,40 @@ def test_a_coupled_policy_runs_on_the_driver_with_a_warning(spark, scratch):
     assert expected and spark_rows(got) == expected
     with pytest.raises(charter.PolicyError, match="coupled"):
         charter_spark.stages(str(policy), spark.createDataFrame(records_table(events)))
+
+
+def test_tax_on_top_reaches_the_spark_payouts(spark, scratch):
+    """A partner paid tax on top: the phases' payouts carry its tax and gross
+    (the CSV report's columns after `currency`), equal to the CLI's."""
+    from decimal import Decimal
+
+    from charter import spark as charter_spark
+    from conftest import cli
+
+    money = ROOT / "tests" / "scenarios" / "patterns" / "money"
+    scenario = money / "01-vat-registered-and-not.json"
+    doc = json.loads(scenario.read_text())
+    policy = money / doc["policy"]
+    assert not charter.Policy.load(policy)._native.coupled
+    partners = scratch / "tax-partners.json"
+    partners.write_text(json.dumps(doc["partners"]))
+    events = [
+        {k: str(v) if k == "amount" and isinstance(v, (int, float)) else v for k, v in e.items()}
+        for e in doc["events"]
+    ]
+    got = charter_spark.simulate(
+        str(policy),
+        spark.createDataFrame(records_table(events)),
+        spark.createDataFrame(partners_table(partners)),
+        as_of=doc.get("as_of"),
+    ).toArrow()
+    names = got.column_names
+    assert names.index("currency") + 1 == names.index("tax") and names.index("gross") < names.index("earned")
+    assert rows(got) == cli_payouts(policy, scenario)
+    run = cli("simulate", str(policy), "--scenario", str(scenario), "--format", "json")
+    expected = [
+        (p["id"], None if "tax" not in p else Decimal(p["tax"]), None if "gross" not in p else Decimal(p["gross"]))
+        for p in json.loads(run.stdout)["payouts"]
+    ]
+    assert any(t is not None for _, t, _ in expected)
+    assert [(r["id"], r["tax"], r["gross"]) for r in got.to_pylist()] == expected

@@ -532,6 +532,12 @@ fn keyed_payouts_batch(payouts: &[phases::KeyedPayout]) -> Result<RecordBatch, A
             text(&|p| Some(p.payout.currency.clone())),
             false,
         ),
+        ("tax", text(&|p| p.payout.tax.map(|t| t.to_string())), true),
+        (
+            "gross",
+            text(&|p| p.payout.gross.map(|g| g.to_string())),
+            true,
+        ),
         ("earned", dates(&|p| p.payout.earned), false),
         ("due", dates(&|p| p.payout.due), false),
         (

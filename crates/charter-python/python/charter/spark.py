@@ -90,14 +90,11 @@ _STRAY_GROUPS = 16
 _CREDITS_SCHEMA = "partner string, credit string"
 _PAYOUTS_SCHEMA = (
     "partner string, customer string, invoice string, rule string, base string, "
-    "rate string, amount string, currency string, earned date, due date, "
+    "rate string, amount string, currency string, tax string, gross string, "
+    "earned date, due date, "
     "settlement string, k_date date, k_rank int, k_input bigint, k_sub int, k_n int"
 )
 _KEYS = ["k_date", "k_rank", "k_input", "k_sub", "k_n", "partner"]
-_COLUMNS = [
-    "id", "partner", "customer", "invoice", "rule", "base", "rate", "amount",
-    "currency", "earned", "due", "settlement",
-]
 
 
 def _arrow(df: Any, what: str) -> pa.Table:
@@ -493,12 +490,15 @@ def _merge(paid: Any) -> Any:
         decimals = F.length(F.substring_index(F.col(c), ".", -1))
         return F.max(F.when(F.col(c).contains("."), decimals).otherwise(0))
 
-    money = ("base", "rate", "amount")
-    numbered, scales = _dense_input(ordered, *[scale(c) for c in money])
+    money = ("base", "rate", "amount", "tax", "gross")
+    numbered, aggregates = _dense_input(ordered, *[scale(c) for c in money], F.count(F.col("tax")))
+    *scales, taxed = aggregates
     cast = {
         c: F.col(c).cast(DecimalType(38, int(max((x for x in xs if x is not None), default=0))))
         for c, xs in zip(money, scales)
     }
+    # As the CSV report: tax and gross only when some partner is paid tax on top.
+    tax = [cast["tax"].alias("tax"), cast["gross"].alias("gross")] if sum(taxed) else []
     return numbered.select(
         F.concat(F.lit("P"), (F.col(_INPUT) + 1).cast("string")).alias("id"),
         "partner",
@@ -509,6 +509,7 @@ def _merge(paid: Any) -> Any:
         cast["rate"].alias("rate"),
         cast["amount"].alias("amount"),
         "currency",
+        *tax,
         "earned",
         "due",
         "settlement",
