@@ -24,23 +24,36 @@ fn files(shape: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs every scenario of `shape` through both simulators; returns what went wrong.
-fn run(shape: &str) -> Vec<String> {
+/// A pattern scenario file: its name, the scenario, and its policy checked
+/// (`policy`, or the one the scenario names).
+fn load(
+    file: &Path,
+    policy: Option<&str>,
+) -> (
+    String,
+    charter_scenario::Scenario,
+    charter_check::CheckedProgram,
+) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let name = file.display().to_string();
+    let scenario = charter_scenario::parse_str(&text, &name).unwrap();
+    let policy = file
+        .parent()
+        .unwrap()
+        .join(policy.or(scenario.policy.as_deref()).unwrap());
+    let program = match charter_check::compile_path(&policy).unwrap().into_checked() {
+        Ok((checked, _, _)) => checked,
+        Err(c) => panic!("{} has errors: {:?}", policy.display(), c.diagnostics),
+    };
+    (name, scenario, program)
+}
+
+/// Every scenario of `shape` meets its expectations in both simulators, and
+/// the two agree payout for payout.
+fn meets_expectations(shape: &str) {
     let mut problems = Vec::new();
     for file in files(shape) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let name = file.display().to_string();
-        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let policy = file
-            .parent()
-            .unwrap()
-            .join(value["policy"].as_str().unwrap());
-        let compilation = charter_check::compile_path(&policy).unwrap();
-        let program = match compilation.into_checked() {
-            Ok((checked, _, _)) => checked,
-            Err(c) => panic!("{} has errors: {:?}", policy.display(), c.diagnostics),
-        };
+        let (name, scenario, program) = load(&file, None);
         let expect = scenario
             .expect
             .clone()
@@ -63,37 +76,32 @@ fn run(shape: &str) -> Vec<String> {
             }
         }
     }
-    problems
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
 fn fixed_amount_per_new_customer() {
-    let problems = run("new-customer-bounty");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("new-customer-bounty");
 }
 
 #[test]
 fn commission_by_attribution_path() {
-    let problems = run("commission-by-path");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("commission-by-path");
 }
 
 #[test]
 fn payout_cadence() {
-    let problems = run("payout-cadence");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("payout-cadence");
 }
 
 #[test]
 fn who_may_be_paid() {
-    let problems = run("who-may-be-paid");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("who-may-be-paid");
 }
 
 #[test]
 fn payout_thresholds() {
-    let problems = run("payout-thresholds");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("payout-thresholds");
 }
 
 /// Balances depend on the "as of" date (paperwork deadlines, what is still
@@ -107,8 +115,7 @@ fn payout_thresholds_agree_as_of_every_month_end() {
 
 #[test]
 fn composite_tier_metrics() {
-    let problems = run("composite-metrics");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("composite-metrics");
 }
 
 /// Tiers measured by points, revenue from new customers and `any of`
@@ -123,14 +130,12 @@ fn composite_tier_metrics_agree_as_of_every_month_end() {
 
 #[test]
 fn fixed_amount_per_trial_and_per_qualified_lead() {
-    let problems = run("trial-and-lead-bounty");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("trial-and-lead-bounty");
 }
 
 #[test]
 fn caps_per_period() {
-    let problems = run("caps");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("caps");
 }
 
 #[test]
@@ -147,17 +152,7 @@ fn agree_at_month_ends(folder: &str, policy: Option<&str>, from: i32) -> usize {
     use chrono::{Datelike, NaiveDate};
     let mut compared = 0;
     for file in files(folder) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let name = file.display().to_string();
-        let scenario = charter_scenario::parse_str(&text, &name).unwrap();
-        let policy = file
-            .parent()
-            .unwrap()
-            .join(policy.or(scenario.policy.as_deref()).unwrap());
-        let (program, _, _) = charter_check::compile_path(&policy)
-            .unwrap()
-            .into_checked()
-            .unwrap_or_else(|c| panic!("{:?}", c.diagnostics));
+        let (name, scenario, program) = load(&file, policy);
         let mut day = NaiveDate::from_ymd_opt(from, 1, 31).unwrap();
         while day.year() < 2028 {
             let options = charter_sim::SimOptions {
@@ -186,8 +181,7 @@ fn agree_at_month_ends(folder: &str, policy: Option<&str>, from: i32) -> usize {
 
 #[test]
 fn refunds_after_a_refund_outside_the_clawback_window() {
-    let problems = run("refunds-after-kept");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("refunds-after-kept");
 }
 
 /// Which refund falls outside a window depends on the day: the engine and
@@ -200,14 +194,12 @@ fn refunds_after_a_kept_share_agree_as_of_every_month_end() {
 
 #[test]
 fn money_tax_and_currency() {
-    let problems = run("money");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("money");
 }
 
 #[test]
 fn deadlines_with_retroactive_effect() {
-    let problems = run("retroactive-deadline");
-    assert!(problems.is_empty(), "{problems:#?}");
+    meets_expectations("retroactive-deadline");
 }
 
 /// A cut back happens on its deadline, before or after the last event, and

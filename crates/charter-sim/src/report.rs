@@ -139,19 +139,23 @@ pub fn write_payouts_csv(payouts: &[Payout], out: &mut dyn std::io::Write) -> st
                 csv_text(&p.currency),
             ];
             if taxed {
-                row.push(Cow::Owned(decimal_or_empty(p.tax)));
-                row.push(Cow::Owned(decimal_or_empty(p.gross)));
+                push_decimals(&mut row, &[p.tax, p.gross]);
             }
             if converted {
                 let c = p.converted.as_ref();
                 row.push(csv_text(c.map_or("", |c| c.currency.as_str())));
-                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.rate))));
+                push_decimals(&mut row, &[c.map(|c| c.rate)]);
                 row.push(Cow::Owned(
                     c.map(|c| c.rate_date.to_string()).unwrap_or_default(),
                 ));
-                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.amount))));
-                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.tax))));
-                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.gross))));
+                push_decimals(
+                    &mut row,
+                    &[
+                        c.map(|c| c.amount),
+                        c.and_then(|c| c.tax),
+                        c.and_then(|c| c.gross),
+                    ],
+                );
             }
             row.push(Cow::Owned(p.earned.to_string()));
             row.push(Cow::Owned(p.due.to_string()));
@@ -198,6 +202,11 @@ pub const PAYOUT_COLUMNS: [&str; 12] = [
     "settlement",
 ];
 
+/// Appends one cell per value: the decimal, or empty for none.
+fn push_decimals(row: &mut Vec<Cow<'_, str>>, values: &[Option<Decimal>]) {
+    row.extend(values.iter().map(|v| Cow::Owned(decimal_or_empty(*v))));
+}
+
 /// Each partner's total and standing: `partner,amount,currency,standing`.
 pub fn write_totals_csv(
     totals: &[Total],
@@ -231,15 +240,19 @@ pub fn write_totals_csv(
                 csv_text(&t.currency),
             ];
             if taxed {
-                row.push(Cow::Owned(decimal_or_empty(t.tax)));
-                row.push(Cow::Owned(decimal_or_empty(t.gross)));
+                push_decimals(&mut row, &[t.tax, t.gross]);
             }
             if converted {
                 let c = t.converted.as_ref();
                 row.push(csv_text(c.map_or("", |c| c.currency.as_str())));
-                row.push(Cow::Owned(decimal_or_empty(c.map(|c| c.amount))));
-                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.tax))));
-                row.push(Cow::Owned(decimal_or_empty(c.and_then(|c| c.gross))));
+                push_decimals(
+                    &mut row,
+                    &[
+                        c.map(|c| c.amount),
+                        c.and_then(|c| c.tax),
+                        c.and_then(|c| c.gross),
+                    ],
+                );
             }
             row.push(csv_text(tier.unwrap_or_default()));
             w.write_record(row.iter().map(|c| c.as_bytes()))?;
