@@ -359,6 +359,7 @@ pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
         no_explanations,
         global,
     );
+    timings.step("simulation");
     if let Err(code) = apply_config(&args.policy, sim.findings_mut()) {
         return code;
     }
@@ -399,6 +400,7 @@ pub fn run_simulate(args: &SimulateArgs, global: Global) -> ExitCode {
         },
     };
     let written = written.and_then(|()| out.flush());
+    timings.step("report");
     timings.total();
     if written.is_err() {
         return ExitCode::from(crate::EXIT_USAGE);
