@@ -1,20 +1,35 @@
 //! A hint that memory will be read soon, for loops that read a large table
 //! out of order (phase (a) reads each customer's events where the input put
-//! them). Only a hint: it never changes what the code computes.
+//! them; the JSON report reads each payout's explanation where phase (b)
+//! left it). Only a hint: it never changes what the code computes.
 
 /// Asks the processor to bring `item`'s cache line in (a no-op where the
 /// target has no stable prefetch instruction).
 #[inline(always)]
 pub(crate) fn prefetch<T>(item: &T) {
+    prefetch_address((item as *const T).cast());
+}
+
+/// [`prefetch`] for every cache line of `item`, for values larger than one.
+#[inline(always)]
+pub(crate) fn prefetch_whole<T>(item: &T) {
+    const LINE: usize = 64;
+    let start: *const u8 = (item as *const T).cast();
+    for offset in (0..std::mem::size_of::<T>()).step_by(LINE) {
+        prefetch_address(start.wrapping_add(offset));
+    }
+}
+
+#[inline(always)]
+fn prefetch_address(address: *const u8) {
     // SAFETY: a prefetch reads nothing the program sees and never faults,
-    // whatever the address; this one is a live reference's. SSE, which the
-    // instruction needs, is part of every x86_64 target.
+    // whatever the address; callers pass addresses inside a live
+    // reference's value. SSE, which the instruction needs, is part of every
+    // x86_64 target.
     #[cfg(target_arch = "x86_64")]
     unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
-            (item as *const T).cast::<i8>(),
-        );
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(address.cast());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
+    let _ = address;
 }

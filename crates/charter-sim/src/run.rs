@@ -23,6 +23,9 @@ use std::io::Write;
 /// Payouts rendered per piece.
 const PIECE: usize = 8192;
 
+/// How many payouts ahead of the one rendered its explanation is prefetched.
+const WHY_AHEAD: usize = 8;
+
 /// A simulation's outcome, ready to be reported.
 pub struct Simulation<'a> {
     pub(crate) outcome: Outcome,
@@ -326,6 +329,15 @@ impl<'a> Simulation<'a> {
                     let to = (from + PIECE).min(end);
                     let mut scratch = Scratch::default();
                     for (n, p) in payouts[from..to].iter().enumerate() {
+                        // Explanations lie where phase (b) built them,
+                        // partner by partner, not in the report's order:
+                        // ask for the ones a few payouts ahead early.
+                        if let Some(why) = payouts
+                            .get(from + n + WHY_AHEAD)
+                            .and_then(|p| p.why.as_deref())
+                        {
+                            crate::prefetch::prefetch_whole(why);
+                        }
                         render(self, from + n, p, &mut buf, &mut scratch);
                     }
                     scratch.finish(&mut buf);
