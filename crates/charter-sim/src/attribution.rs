@@ -1274,7 +1274,9 @@ impl<'r, 'p> Attribution<'r, 'p> {
                 out = Owners::default();
                 live().min_by_key(key)
             }
-            rule => pick_claim(rule, live().filter(survives)),
+            rule @ (ClaimPolicy::First | ClaimPolicy::Last | ClaimPolicy::ExclusiveFirst) => {
+                pick_claim(rule, live().filter(survives))
+            }
         };
         if let Some(c) = pick {
             out.push(c.clone(), 0);

@@ -62,14 +62,14 @@ impl PartnerRun<'_, '_> {
     ) {
         let rule = &self.plan.program.commissions[r.0 as usize];
         let name = self.name();
-        let message = match code {
-            FindingCode::NotEligible => {
-                format!("`{name}` earns nothing from `{}`: {why}", rule.name.name)
-            }
-            _ => format!(
+        // Eligibility holds or not for good; anything else on the day.
+        let message = if code == FindingCode::NotEligible {
+            format!("`{name}` earns nothing from `{}`: {why}", rule.name.name)
+        } else {
+            format!(
                 "`{name}` earns nothing from `{}` on {date}: {why}",
                 rule.name.name
-            ),
+            )
         };
         let cust = self.scenario.names.customer(sale.customer);
         let location = self.location();
@@ -131,7 +131,7 @@ impl PartnerRun<'_, '_> {
                 }
                 Some(amount.amount)
             }
-            _ => None,
+            RateSpec::Flat { .. } | RateSpec::ByTier { .. } | RateSpec::Brackets { .. } => None,
         };
         if !self.in_scope(rp.scope, date) {
             return;

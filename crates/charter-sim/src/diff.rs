@@ -380,7 +380,7 @@ pub fn to_table(d: &Diff, by: DiffBy) -> String {
     let (headers, mut rows) = rows(d, by);
     let right: Vec<usize> = match by {
         DiffBy::Payout => vec![6, 7, 8],
-        _ => vec![2, 3, 4, 5],
+        DiffBy::Partner | DiffBy::Rule => vec![2, 3, 4, 5],
     };
     let mut total = vec!["(all)".to_string()];
     total.resize(headers.len() - 5, String::new());
@@ -453,7 +453,7 @@ pub fn write_csv(d: &Diff, by: DiffBy, out: &mut dyn std::io::Write) -> std::io:
     let (headers, rows) = rows(d, by);
     let numbers: &[usize] = match by {
         DiffBy::Payout => &[4, 6, 7, 8],
-        _ => &[2, 3, 4, 5],
+        DiffBy::Partner | DiffBy::Rule => &[2, 3, 4, 5],
     };
     write_csv_rows(&headers, &rows, numbers, out)
 }

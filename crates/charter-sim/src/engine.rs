@@ -161,7 +161,11 @@ fn assumed_track(
         .attributions_by(method)
         .filter_map(|(_, a)| match a.scope {
             ScopeId::Track(t) => Some(t),
-            _ => None,
+            ScopeId::Program
+            | ScopeId::Module(_)
+            | ScopeId::Tier(_)
+            | ScopeId::Benefit(_)
+            | ScopeId::Unknown => None,
         });
     let first = tracks.next()?;
     tracks.all(|t| t == first).then_some(first)
@@ -510,7 +514,16 @@ impl<'s> Router<'s> {
                 }
                 Route::Customer(*customer)
             }
-            kind => customer_of(kind).map_or(Route::Skip, Route::Customer),
+            kind @ (Ev::VendorContact { .. }
+            | Ev::Signup { .. }
+            | Ev::Trial { .. }
+            | Ev::Lead { .. }
+            | Ev::DirectRequest { .. }
+            | Ev::Referral { .. }
+            | Ev::Registration { .. }
+            | Ev::Attachment { .. }
+            | Ev::Order { .. }
+            | Ev::ExchangeRate { .. }) => customer_of(kind).map_or(Route::Skip, Route::Customer),
         }
     }
 }

@@ -287,7 +287,9 @@ impl Texts {
                 .iter()
                 .map(|rule| match &rule.rate {
                     RateSpec::Flat { rate } => Some(format!("rate: {rate} flat")),
-                    _ => None,
+                    RateSpec::ByTier { .. }
+                    | RateSpec::Brackets { .. }
+                    | RateSpec::Fixed { .. } => None,
                 })
                 .collect(),
             windows: rules
@@ -302,7 +304,10 @@ impl Texts {
                     WindowSpec::Within { length, anchor } => {
                         Some(format!("{length} from {}", anchor.as_str()))
                     }
-                    _ => None,
+                    WindowSpec::Unbounded
+                    | WindowSpec::Lifetime
+                    | WindowSpec::WhileContractActive
+                    | WindowSpec::WhileCustomerPays => None,
                 })
                 .collect(),
             delays: plan
@@ -311,7 +316,9 @@ impl Texts {
                 .map(|s| {
                     let delay = match &s.timing {
                         PayoutTiming::Within { delay, .. } => delay.to_string(),
-                        _ => String::new(),
+                        PayoutTiming::MonthlyStatement { .. }
+                        | PayoutTiming::Statement { .. }
+                        | PayoutTiming::NettedAtSource => String::new(),
                     };
                     let hold = match s.hold {
                         Some(h) => format!(" after a hold of {h}"),

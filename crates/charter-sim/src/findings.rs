@@ -210,7 +210,21 @@ pub(crate) fn too_precise_amounts(
                 amount
             }
             EventKind::Payment { amount, .. } | EventKind::Refund { amount, .. } => amount,
-            _ => continue,
+            EventKind::VendorContact { .. }
+            | EventKind::Signup { .. }
+            | EventKind::Trial { .. }
+            | EventKind::Lead { .. }
+            | EventKind::DirectRequest { .. }
+            | EventKind::Referral { .. }
+            | EventKind::Registration { .. }
+            | EventKind::Attachment { .. }
+            | EventKind::Order { .. }
+            | EventKind::Invoice { .. }
+            | EventKind::Activity { .. }
+            | EventKind::Notice { .. }
+            | EventKind::Invitation { .. }
+            | EventKind::Staff { .. }
+            | EventKind::ExchangeRate { .. } => continue,
         };
         // `scale` is cheap; `normalize` only for the rare amount like `10.500`.
         if event.date > as_of || amount.scale() <= digits || amount.normalize().scale() <= digits {

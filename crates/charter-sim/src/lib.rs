@@ -8,6 +8,11 @@
 //! and refund into payouts through the commission rules that apply. Amounts are
 //! exact decimals, rounded once per payout by the policy's rounding rule.
 
+// Every match over an enum of the IR, the scenario or the engine names its
+// variants: a variant added later must be handled where it is matched, not
+// fall into a `_` arm unnoticed.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod active;
 mod attribution;
 mod balances;

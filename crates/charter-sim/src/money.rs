@@ -341,8 +341,13 @@ fn round_quotient<T: Integer + Signed + Clone>(n: &T, d: &T, mode: RoundingMode)
                 Ordering::Equal => match mode {
                     RoundingMode::HalfUp => away_from_zero,
                     RoundingMode::HalfDown => toward_zero,
-                    _ if q.is_even() => q,
-                    _ => up,
+                    RoundingMode::HalfEven | RoundingMode::Down | RoundingMode::Up => {
+                        if q.is_even() {
+                            q
+                        } else {
+                            up
+                        }
+                    }
                 },
             }
         }

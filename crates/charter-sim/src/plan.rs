@@ -334,7 +334,9 @@ impl<'a> Plan<'a> {
                             }
                             by_tier
                         }
-                        _ => Vec::new(),
+                        charter_ir::RateSpec::Flat { .. }
+                        | charter_ir::RateSpec::Brackets { .. }
+                        | charter_ir::RateSpec::Fixed { .. } => Vec::new(),
                     },
                     cut_back: rule.cut_back.as_ref().and_then(|c| {
                         Some(crate::cutback::CutBackPlan {
@@ -409,7 +411,15 @@ impl<'a> Plan<'a> {
                 charter_ir::RequirementKind::Staff { qualification, .. } => {
                     Some(qualification.name.as_str())
                 }
-                _ => None,
+                // No `any of` alternative counts staff (C0704).
+                charter_ir::RequirementKind::Contract
+                | charter_ir::RequirementKind::Agreement { .. }
+                | charter_ir::RequirementKind::Count { .. }
+                | charter_ir::RequirementKind::Revenue { .. }
+                | charter_ir::RequirementKind::Points(_)
+                | charter_ir::RequirementKind::Mrr(_)
+                | charter_ir::RequirementKind::AnyOf(_)
+                | charter_ir::RequirementKind::Text { .. } => None,
             })
             .chain(
                 program
@@ -421,7 +431,8 @@ impl<'a> Plan<'a> {
                         charter_ir::Condition::Staff { qualification, .. } => {
                             Some(qualification.name.as_str())
                         }
-                        _ => None,
+                        charter_ir::Condition::Metric { .. }
+                        | charter_ir::Condition::Elected { .. } => None,
                     }),
             );
         for q in asked {

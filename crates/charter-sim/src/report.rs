@@ -76,6 +76,8 @@ fn csv_writer(out: &mut dyn std::io::Write) -> csv::Writer<&mut dyn std::io::Wri
         .from_writer(out)
 }
 
+// `csv::ErrorKind` is non-exhaustive: a wildcard arm is the only way to match it.
+#[allow(clippy::wildcard_enum_match_arm)]
 fn csv_error(e: csv::Error) -> std::io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
