@@ -210,7 +210,13 @@ impl Entity {
         Entity::Individual,
     ];
 
-    /// The name used in scenario files.
+    /// The entity type a policy or scenario names (`sole_proprietor`); none
+    /// for a name that is not one (the checker refuses it in a policy).
+    pub fn from_name(name: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+
+    /// The name used in scenario files and policies.
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Company => "company",

@@ -6,8 +6,8 @@
 use crate::attribution::OwnedSpan;
 use crate::findings::{Finding, FindingCode};
 use crate::money::Account;
-use crate::plan::{BenefitId, EntityKind, Member, ModuleId, Plan, QualId, TierId, TrackId};
-use charter_scenario::{CustomerId, InvoiceId, PartnerId, Scenario, Symbol};
+use crate::plan::{BenefitId, Member, ModuleId, Plan, QualId, TierId, TrackId};
+use charter_scenario::{CustomerId, Entity, InvoiceId, PartnerId, Scenario, Symbol};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -21,7 +21,7 @@ pub(crate) struct PartnerStatic {
     pub assumed: std::sync::OnceLock<(u32, TrackId)>,
     pub modules: Vec<ModuleId>,
     pub granted_tier: Option<TierId>,
-    pub entity: EntityKind,
+    pub entity: Entity,
     pub contract: bool,
     pub elected: Vec<BenefitId>,
     /// Head count per qualification at the start.
@@ -225,7 +225,7 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
             assumed: std::sync::OnceLock::new(),
             modules: Vec::new(),
             granted_tier: None,
-            entity: EntityKind::Company,
+            entity: Entity::Company,
             contract: true,
             elected: Vec::new(),
             staff: Vec::new(),
@@ -251,8 +251,8 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
                 .filter_map(|m| plan.module_id(&m.name))
                 .collect();
             p.granted_tier = r.tier.as_ref().and_then(|t| plan.tier_id(&t.name));
-            if let Some(e) = &r.entity {
-                p.entity = EntityKind::from_name(&e.name);
+            if let Some(e) = r.entity.as_ref().and_then(|e| Entity::from_name(&e.name)) {
+                p.entity = e;
             }
             if let Some(c) = r.contract {
                 p.contract = c;
@@ -318,7 +318,7 @@ pub(crate) fn build(plan: &Plan, scenario: &Scenario) -> (Vec<PartnerStatic>, Ve
                     ),
                 }
             }
-            p.entity = EntityKind::from_name(sp.entity.as_str());
+            p.entity = sp.entity;
             p.contract = sp.contract;
             // Accounts no event names cannot be claimed: nothing to refuse.
             p.accounts = sp

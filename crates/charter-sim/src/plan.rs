@@ -12,7 +12,7 @@ use charter_ir::units::{minor_units, Percent};
 use charter_ir::{
     AttributionMethod, NameRef, PayoutSchedule, Program, Requirement, Scope, Settlement,
 };
-use charter_scenario::{Names, Symbol};
+use charter_scenario::{Entity, Names, Symbol};
 
 /// Index of a track in `Program::tracks`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,35 +39,6 @@ pub(crate) struct AttrId(pub u16);
 /// `technical`, `trained`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct QualId(pub u16);
-
-/// An entity type, by what the engine needs of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum EntityKind {
-    Company,
-    SoleProprietor,
-    SelfEmployed,
-    Individual,
-}
-
-impl EntityKind {
-    pub fn from_name(name: &str) -> EntityKind {
-        match name {
-            "sole_proprietor" => EntityKind::SoleProprietor,
-            "self_employed" => EntityKind::SelfEmployed,
-            "individual" => EntityKind::Individual,
-            _ => EntityKind::Company,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Company => "company",
-            EntityKind::SoleProprietor => "sole_proprietor",
-            EntityKind::SelfEmployed => "self_employed",
-            EntityKind::Individual => "individual",
-        }
-    }
-}
 
 /// A scope with its name resolved; `Unknown` for a name the program does not
 /// define (the checker reports it; nothing is in it).
@@ -100,7 +71,7 @@ pub(crate) enum Member {
 /// A commission rule's eligibility with its names resolved.
 #[derive(Default)]
 pub(crate) struct EligibilityIds {
-    pub entities: Vec<EntityKind>,
+    pub entities: Vec<Entity>,
     /// `None` for a name the program does not define (nothing matches it).
     pub tiers: Vec<Option<TierId>>,
     pub tracks: Vec<Member>,
@@ -180,7 +151,7 @@ pub(crate) struct Plan<'a> {
     /// Per scenario symbol, the tier it names (invitations).
     pub tier_of_symbol: Vec<Option<TierId>>,
     /// Entity types the program admits (empty: all) and how.
-    pub entities: Vec<(EntityKind, bool, bool)>,
+    pub entities: Vec<(Entity, bool, bool)>,
     pub currency: &'a str,
     pub rounding: Rounding,
     /// How payouts are rounded, in words ("rounded half-even to 2 decimals").
@@ -304,7 +275,7 @@ impl<'a> Plan<'a> {
                         entities: e
                             .entities
                             .iter()
-                            .map(|x| EntityKind::from_name(&x.name))
+                            .filter_map(|x| Entity::from_name(&x.name))
                             .collect(),
                         tiers: e.tiers.iter().map(|t| tier_id(&t.name)).collect(),
                         tracks: e
@@ -505,12 +476,12 @@ impl<'a> Plan<'a> {
             entities: program
                 .entities
                 .iter()
-                .map(|e| {
-                    (
-                        EntityKind::from_name(&e.name.name),
+                .filter_map(|e| {
+                    Some((
+                        Entity::from_name(&e.name.name)?,
                         e.no_contract.is_some(),
                         e.netted_only.is_some(),
-                    )
+                    ))
                 })
                 .collect(),
             currency: &program.currency,
@@ -562,7 +533,7 @@ impl<'a> Plan<'a> {
 
     /// Whether the program admits an entity type, and its `(no contract)` and
     /// `(netted only)` marks.
-    pub fn entity(&self, kind: EntityKind) -> Option<(bool, bool)> {
+    pub fn entity(&self, kind: Entity) -> Option<(bool, bool)> {
         self.entities
             .iter()
             .find(|(k, ..)| *k == kind)
@@ -596,5 +567,22 @@ impl<'a> Plan<'a> {
 
     pub fn schedule(&self, r: RuleId) -> Option<&'a PayoutSchedule> {
         self.rules[r.0 as usize].schedule.map(|s| self.schedules[s])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use charter_scenario::Entity;
+
+    #[test]
+    fn the_checker_admits_the_entity_types_a_scenario_names() {
+        // The plan resolves a policy's entity names by the scenario's list:
+        // one name the checker accepts and the scenario lacks would drop out.
+        let scenario: Vec<&str> = Entity::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(charter_check::symbols::ENTITY_TYPES, scenario.as_slice());
+        for e in Entity::ALL {
+            assert_eq!(Entity::from_name(e.as_str()), Some(e));
+        }
+        assert_eq!(Entity::from_name("partnership"), None);
     }
 }
