@@ -1003,8 +1003,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
         // A claim on a customer inside another partner's exclusive region is
         // refused (LANGUAGE.md §4, Regions).
         if let Some(country) = self.scenario.customer_country(self.customer) {
-            let claimant = self.partner_name(partner);
-            if let Some((holder, region)) = self.plan.regions.holder(claimant, country.as_str()) {
+            if let Some((holder, region)) = self.plan.regions.holder(partner, country) {
+                let claimant = self.partner_name(partner);
                 let why = format!(
                     "`{claimant}`'s {} claim on `{}` is refused: the customer is in {country}, inside `{holder}`'s exclusive region `{region}`",
                     method.as_str(),

@@ -493,7 +493,7 @@ impl<'a> Plan<'a> {
             measures_mrr,
             index,
             assume: crate::Assume::Met,
-            regions: crate::regions::ExclusiveRegions::new(program),
+            regions: crate::regions::ExclusiveRegions::new(program, names),
         }
     }
 

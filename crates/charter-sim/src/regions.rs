@@ -5,39 +5,53 @@
 //! customer's state, so it runs in phase (a).
 
 use charter_ir::Program;
+use charter_scenario::{Names, PartnerId, Region};
 
 /// Each roster partner's exclusive regions, as countries.
 #[derive(Default)]
 pub(crate) struct ExclusiveRegions {
-    /// (partner id, region name, its countries), in the policy's order.
-    entries: Vec<(String, String, Vec<String>)>,
+    /// In the policy's order.
+    entries: Vec<Exclusive>,
+}
+
+/// One roster partner's exclusive region, resolved for the scenario.
+struct Exclusive {
+    /// The partner's id in the scenario; none when the scenario never names
+    /// it (then every claimant is another partner).
+    holder: Option<PartnerId>,
+    holder_name: String,
+    region: String,
+    countries: Vec<Region>,
 }
 
 impl ExclusiveRegions {
-    pub fn new(program: &Program) -> ExclusiveRegions {
+    pub fn new(program: &Program, names: &Names) -> ExclusiveRegions {
         let mut entries = Vec::new();
         for partner in &program.partners {
             for assignment in partner.regions.iter().filter(|a| a.exclusive) {
                 let mut countries = Vec::new();
                 let mut seen = Vec::new();
                 expand(program, &assignment.region.name, &mut seen, &mut countries);
-                entries.push((
-                    partner.id.name.clone(),
-                    assignment.region.name.clone(),
-                    countries,
-                ));
+                entries.push(Exclusive {
+                    holder: names.find_partner(&partner.id.name),
+                    holder_name: partner.id.name.clone(),
+                    region: assignment.region.name.clone(),
+                    // A name that is no country code holds no customer (a
+                    // customer's country is always one).
+                    countries: countries.iter().filter_map(|c| Region::parse(c)).collect(),
+                });
             }
         }
         ExclusiveRegions { entries }
     }
 
     /// The first partner other than `claimant` whose exclusive region holds
-    /// `country`, with that region's name.
-    pub fn holder(&self, claimant: &str, country: &str) -> Option<(&str, &str)> {
+    /// `country`: its name and that region's.
+    pub fn holder(&self, claimant: PartnerId, country: Region) -> Option<(&str, &str)> {
         self.entries
             .iter()
-            .find(|(p, _, countries)| p != claimant && countries.iter().any(|c| c == country))
-            .map(|(p, r, _)| (p.as_str(), r.as_str()))
+            .find(|e| e.holder != Some(claimant) && e.countries.contains(&country))
+            .map(|e| (e.holder_name.as_str(), e.region.as_str()))
     }
 }
 
