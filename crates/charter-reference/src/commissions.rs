@@ -35,8 +35,8 @@
 //! amounts made here.
 
 use charter_ir::{
-    Anchor, AttributionMethod, BaseKind, Benefit, Collector, CommissionRule, InvoiceFilter,
-    PayoutTiming, RateSpec, Scope, Settlement, WindowSpec,
+    Anchor, AttributionMethod, BaseKind, Benefit, CommissionRule, InvoiceFilter, PayoutTiming,
+    RateSpec, Scope, Settlement, WindowSpec,
 };
 use charter_scenario::{CollectedBy, EventKind, PartnerId};
 use chrono::NaiveDate;
@@ -225,23 +225,24 @@ pub fn filters_match(
     invoice: &Invoice,
     collected_by: Option<CollectedBy>,
 ) -> bool {
+    let collector_ok = rule.base.collected_by.is_none()
+        || (collected_by.is_some() && full_payment::accepts(rule, collected_by));
+    collector_ok && invoice_filters_match(rule, invoice)
+}
+
+/// The base's filters on the invoice: its kind and its product.
+pub fn invoice_filters_match(rule: &CommissionRule, invoice: &Invoice) -> bool {
     let kind_ok = match rule.base.invoices {
         InvoiceFilter::Any => true,
         InvoiceFilter::New => !invoice.renewal,
         InvoiceFilter::Renewal => invoice.renewal,
-    };
-    let collector_ok = match (rule.base.collected_by, collected_by) {
-        (None, _) => true,
-        (Some(Collector::Vendor), Some(CollectedBy::Vendor)) => true,
-        (Some(Collector::Partner), Some(CollectedBy::Partner)) => true,
-        (Some(_), _) => false,
     };
     let product_ok = rule.base.products.is_empty()
         || invoice
             .product
             .as_ref()
             .is_some_and(|p| rule.base.products.iter().any(|r| r.name == *p));
-    kind_ok && collector_ok && product_ok
+    kind_ok && product_ok
 }
 
 /// The date a window's anchor falls on, if it has happened at `now`.
@@ -402,7 +403,7 @@ pub fn on_payment(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
     };
     let EventKind::Payment {
         invoice: id,
-        collected_by,
+        collected_by: _,
         ..
     } = &event.kind
     else {
@@ -435,11 +436,12 @@ pub fn on_payment(world: &World, now: usize) -> Result<Vec<Earning>, Unsupported
             }
             continue;
         }
-        if rule.base.kind != BaseKind::Payments
-            || !filters_match(rule, &invoice, Some(*collected_by))
-        {
+        if rule.base.kind != BaseKind::Payments || !invoice_filters_match(rule, &invoice) {
             continue;
         }
+        // Who collected the payment: tested by `full_payment::base`, as the
+        // payment that pays an invoice in full earns on the payments the
+        // filter accepts, whoever collected it.
         let Some(base) = full_payment::base(world, now, rule, &invoice)? else {
             continue;
         };

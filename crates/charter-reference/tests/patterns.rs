@@ -211,3 +211,17 @@ fn deadlines_with_retroactive_effect_agree_as_of_every_month_end() {
     let compared = agree_at_month_ends("retroactive-deadline", None, 2026);
     assert!(compared >= 2 * 24);
 }
+
+#[test]
+fn payouts_after_full_payment() {
+    meets_expectations("full-payment");
+}
+
+/// When an invoice is paid in full depends on every payment and refund
+/// before the day: the engine and the reference agree on each full-payment
+/// scenario as of every month's end.
+#[test]
+fn payouts_after_full_payment_agree_as_of_every_month_end() {
+    let compared = agree_at_month_ends("full-payment", None, 2026);
+    assert!(compared >= 48);
+}

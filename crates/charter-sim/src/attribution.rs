@@ -5,6 +5,7 @@
 //! concerns — the only thing that crosses to phase (b).
 
 use crate::findings::{Finding, FindingCode};
+use crate::full_payment::{FullPay, Received, Settling, Stage};
 use crate::partner::PartnerStatic;
 use crate::plan::{AttrId, Plan, ScopeId, TrackId};
 use charter_ir::{AttributionMethod, ClaimPolicy};
@@ -54,8 +55,8 @@ pub(crate) struct Sale {
     pub product: Option<Symbol>,
     /// The amount paid (a payment) or invoiced (an invoice).
     pub amount: Decimal,
-    /// Paid less refunded on the invoice, this payment included.
-    pub outstanding_paid: Decimal,
+    /// Where the sale stands against its invoice's full payment.
+    pub full: FullPay,
     pub collected_by: Option<CollectedBy>,
     pub first_invoice: Option<NaiveDate>,
     pub first_payment: Option<NaiveDate>,
@@ -88,14 +89,18 @@ impl Day {
 /// What crosses from phase (a) to phase (b) for a sale: the facts of the
 /// invoice and the payment, and what the customer's history decides. Inline
 /// in the credit (never boxed); phase (b) reads no event back.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct SaleFacts {
     pub invoice: InvoiceId,
     pub customer: CustomerId,
     pub invoice_amount: Decimal,
     /// The amount paid (a payment) or invoiced (an invoice).
     pub amount: Decimal,
-    pub outstanding_paid: Decimal,
+    /// Where the sale stands against its invoice's full payment, and what
+    /// was received on it for the payment that pays it in full (two fields,
+    /// so that the stage takes a byte of the padding).
+    pub full: Stage,
+    pub received: Option<Box<Received>>,
     pub invoice_date: NaiveDate,
     pub product: CompactSymbol,
     pub first_invoice: Day,
@@ -173,7 +178,7 @@ impl SaleFacts {
             renewal: self.flags.renewal(),
             product: self.product.get(),
             amount: self.amount,
-            outstanding_paid: self.outstanding_paid,
+            full: FullPay::of(self.full, self.received.as_deref()),
             collected_by: self.collected_by,
             first_invoice: self.first_invoice.get(),
             first_payment: self.first_payment.get(),
@@ -328,6 +333,8 @@ struct InvoiceState {
     months: u16,
     paid: Decimal,
     refunded: Decimal,
+    /// Its way to its full payment (`after full payment`).
+    settling: Settling,
     last_payment: Option<NaiveDate>,
     ignored: bool,
     /// Partners credited a sale on it, in the order of their first credit.
@@ -1354,6 +1361,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             months,
             paid: Decimal::ZERO,
             refunded: Decimal::ZERO,
+            settling: Settling::default(),
             last_payment: None,
             ignored,
             credited: smallvec::SmallVec::new(),
@@ -1363,7 +1371,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
         }
         let k = self.state.invoices.len() - 1;
         for (claim, share) in self.owners(date) {
-            let sale = self.sale(k, amount, None, &claim, share);
+            let full = self.state.invoices[k].settling.status();
+            let sale = self.sale(k, amount, None, full, &claim, share);
             self.credited(k, claim.partner);
             self.credit(claim.partner, date, CreditKind::Invoice(sale));
         }
@@ -1382,6 +1391,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         k: usize,
         amount: Decimal,
         collected_by: Option<CollectedBy>,
+        full: FullPay,
         claim: &Claim,
         share: u8,
     ) -> SaleFacts {
@@ -1392,7 +1402,8 @@ impl<'r, 'p> Attribution<'r, 'p> {
             customer: self.customer,
             invoice_amount: inv.amount,
             amount,
-            outstanding_paid: inv.paid - inv.refunded,
+            full: full.stage(),
+            received: full.received(),
             invoice_date: inv.date,
             product: CompactSymbol::of(inv.product),
             first_invoice: Day::of(self.state.first_invoice),
@@ -1420,6 +1431,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         inv.paid += amount;
         inv.last_payment = Some(date);
         let (paid, total) = (inv.paid - inv.refunded, inv.amount);
+        let full = inv.settling.paid(amount, by, paid, total);
         if paid > total && !self.seen(FindingCode::Overpayment, id.0) {
             let name = self.scenario.names.invoice(id);
             let location = self.location(self.event);
@@ -1459,7 +1471,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
             return;
         }
         for (claim, share) in owners {
-            let sale = self.sale(k, amount, Some(by), &claim, share);
+            let sale = self.sale(k, amount, Some(by), full.clone(), &claim, share);
             self.credited(k, claim.partner);
             self.credit(claim.partner, date, CreditKind::Payment(sale));
         }
@@ -1478,6 +1490,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         let paid_before = inv.paid - inv.refunded;
         let refunded = amount.min(paid_before.max(Decimal::ZERO));
         inv.refunded += refunded;
+        inv.settling.refunded(refunded, paid_before);
         let last_payment = inv.last_payment;
         if amount > paid_before {
             let inv_name = self.scenario.names.invoice(id);
@@ -1534,9 +1547,7 @@ impl<'r, 'p> Attribution<'r, 'p> {
         self.state
             .invoices
             .iter()
-            .filter(|inv| {
-                !inv.ignored && !inv.paid.is_zero() && inv.paid - inv.refunded < inv.amount
-            })
+            .filter(|inv| !inv.ignored && !inv.paid.is_zero() && !inv.settling.is_full())
             .map(|inv| Pending {
                 invoice: inv.id,
                 customer: self.customer,

@@ -7,6 +7,7 @@ use crate::explain::{
     BaseWhy, CommissionDetail, CommissionWhy, RateWhy, SettledWhy, Shown, Why, WindowWhy,
 };
 use crate::findings::{Finding, FindingCode};
+use crate::full_payment::FullPay;
 use crate::money::{Account, Exact, Settlement as Settled};
 use crate::partner::{InvoiceBook, InvoiceCommission};
 use crate::payouts::{PartnerRun, RuleRef};
@@ -38,7 +39,14 @@ impl PartnerRun<'_, '_> {
                 BaseKind::Payments | BaseKind::NewCustomer => {}
                 BaseKind::Invoices | BaseKind::Trial | BaseKind::QualifiedLead => continue,
             }
-            if let (Some(c), Some(by)) = (rule.base.collected_by, sale.collected_by) {
+            // The payment that pays an invoice in full earns a commission
+            // waiting for it on what its filter accepts, whoever collected
+            // this payment (LANGUAGE.md §4, Full payment).
+            let completes = matches!(sale.full, FullPay::Completes(_))
+                && self.waits_for_full_payment(RuleId(r as u16));
+            if let (Some(c), Some(by), false) =
+                (rule.base.collected_by, sale.collected_by, completes)
+            {
                 let matches = matches!(
                     (c, by),
                     (Collector::Vendor, CollectedBy::Vendor)
@@ -214,28 +222,28 @@ impl PartnerRun<'_, '_> {
         }
         // Payouts that wait for the invoice's full payment.
         let schedule = plan.schedule(r);
-        let full = fixed.is_none()
-            && matches!(
-                schedule,
-                Some(PayoutSchedule {
-                    timing: PayoutTiming::Within { full: true, .. },
-                    ..
-                })
-            );
+        let full = fixed.is_none() && self.waits_for_full_payment(r);
         let mut base = sale.amount;
+        let mut exact_base = None;
         let base_why = if full {
-            let book = self.st.books.entry(sale.invoice).or_default();
-            if book.full_paid.contains(&r.0) {
-                // Already earned in full: later payments (overpayments) earn more.
-                BaseWhy::Further
-            } else if sale.outstanding_paid < sale.invoice_amount {
-                return;
-            } else {
-                base = sale.outstanding_paid;
-                book.full_paid.push(r.0);
-                self.out.full_paid.push(sale.invoice);
-                BaseWhy::Full {
-                    invoice_amount: sale.invoice_amount,
+            match &sale.full {
+                FullPay::Waiting => return,
+                // Paid in full before: later payments (overpayments) earn more.
+                FullPay::Paid => BaseWhy::Further,
+                FullPay::Completes(received) => {
+                    let accepted = received.accepted(rule.base.collected_by);
+                    self.out.full_paid.push(sale.invoice);
+                    if accepted <= Exact::zero() {
+                        return;
+                    }
+                    let (shown, approximate) = received.shown(rule.base.collected_by);
+                    base = shown;
+                    exact_base = Some(accepted);
+                    BaseWhy::Full {
+                        invoice_amount: sale.invoice_amount,
+                        by: rule.base.collected_by,
+                        approximate,
+                    }
                 }
             }
         } else {
@@ -280,7 +288,12 @@ impl PartnerRun<'_, '_> {
                 self.st.new_customers_paid.insert((r.0, sale.customer));
                 Exact::from_decimal(amount).mul_decimal(share)
             }
-            None => Exact::percent(base).mul(&paid_rate).mul_decimal(share),
+            None => match &exact_base {
+                Some(exact) => exact.mul(&Exact::percent(Decimal::ONE)),
+                None => Exact::percent(base),
+            }
+            .mul(&paid_rate)
+            .mul_decimal(share),
         };
         // `at most … per PERIOD`: what the rule's caps still let through.
         let (earned, caps) = match self.through_caps(r, date, &raw) {
@@ -382,6 +395,22 @@ impl PartnerRun<'_, '_> {
             self.out.payouts.push(top_up);
             self.renumber_last();
         }
+    }
+}
+
+impl PartnerRun<'_, '_> {
+    /// Whether rule `r`'s payout waits for the invoice's full payment (a
+    /// percentage: a fixed amount is timed from the payment that earns it).
+    pub(crate) fn waits_for_full_payment(&self, r: RuleId) -> bool {
+        let rule = &self.plan.program.commissions[r.0 as usize];
+        !matches!(rule.rate, RateSpec::Fixed { .. })
+            && matches!(
+                self.plan.schedule(r),
+                Some(PayoutSchedule {
+                    timing: PayoutTiming::Within { full: true, .. },
+                    ..
+                })
+            )
     }
 }
 

@@ -66,9 +66,13 @@ pub(crate) enum WindowWhy {
 pub(crate) enum BaseWhy {
     /// A payment after the invoice was paid in full (an overpayment).
     Further,
-    /// The invoice paid in full (the base is what was received).
+    /// The invoice paid in full (the base is what was received, less the
+    /// refunds' share; of the collector the filter accepts, if any).
     Full {
         invoice_amount: Decimal,
+        by: Option<Collector>,
+        /// Whether the base shown is rounded (a fraction that is no decimal).
+        approximate: bool,
     },
     Payment {
         by: CollectedBy,
@@ -517,7 +521,11 @@ impl Render<'_> {
                         s.lit(" on ");
                         s.date(date);
                     }
-                    BaseWhy::Full { invoice_amount } => {
+                    BaseWhy::Full {
+                        invoice_amount,
+                        by,
+                        approximate,
+                    } => {
                         s.lit("base: invoice `");
                         s.text(f.invoice);
                         s.lit("` of ");
@@ -526,11 +534,19 @@ impl Render<'_> {
                         s.text(currency);
                         s.lit(" paid in full on ");
                         s.date(date);
-                        s.lit(" (");
+                        s.lit(if approximate { " (≈" } else { " (" });
                         s.dec(amount);
                         s.lit(" ");
                         s.text(currency);
-                        s.lit(" received)");
+                        s.lit(" received");
+                        if let Some(by) = by {
+                            s.lit(", collected by ");
+                            s.lit(match by {
+                                Collector::Vendor => "vendor",
+                                Collector::Partner => "partner",
+                            });
+                        }
+                        s.lit(")");
                     }
                     BaseWhy::Payment { by } => {
                         s.lit("base: payment of ");

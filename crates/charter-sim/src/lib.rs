@@ -31,6 +31,7 @@ mod exchange;
 pub mod expect;
 mod explain;
 pub mod findings;
+mod full_payment;
 mod money;
 mod mrr;
 mod obligations;

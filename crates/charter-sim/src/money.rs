@@ -254,6 +254,22 @@ impl Exact {
     }
 }
 
+impl Exact {
+    /// The exact value as `numerator/denominator` (lowest terms), for what
+    /// crosses between the phases by name.
+    pub fn fraction(&self) -> String {
+        let r = self.big();
+        format!("{}/{}", r.numer(), r.denom())
+    }
+
+    /// The value [`Exact::fraction`] wrote, or `None` for other text.
+    pub fn parse_fraction(text: &str) -> Option<Exact> {
+        let (n, d) = text.split_once('/')?;
+        let (n, d) = (n.parse::<BigInt>().ok()?, d.parse::<BigInt>().ok()?);
+        (!d.is_zero()).then(|| Exact::from_big(BigRational::new(n, d)))
+    }
+}
+
 /// Exact decimals as written; other fractions as `≈` and 12 places.
 impl fmt::Display for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

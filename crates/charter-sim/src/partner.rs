@@ -100,8 +100,6 @@ pub(crate) struct InvoiceCommission {
 pub(crate) struct InvoiceBook {
     /// Almost always one rule per invoice: kept inline, no allocation.
     pub commissions: smallvec::SmallVec<[InvoiceCommission; 1]>,
-    /// Rules whose commission waited for the full payment and was earned.
-    pub full_paid: smallvec::SmallVec<[u16; 4]>,
 }
 
 /// What accumulates for one partner while its events are replayed.

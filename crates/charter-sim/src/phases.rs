@@ -30,6 +30,8 @@ use crate::attribution::{
 };
 use crate::bounty::{BountyEvent, BountyFacts};
 use crate::engine::{prepass, Outcome};
+use crate::full_payment::{FullPay, Received};
+use crate::money::Exact;
 use crate::partner::PartnerStatic;
 use crate::plan::{Plan, TrackId};
 use crate::run::Simulation;
@@ -132,8 +134,8 @@ pub struct NamedSale {
     pub invoice_amount: Decimal,
     /// The amount paid (a payment) or invoiced (an invoice).
     pub amount: Decimal,
-    /// Paid less refunded on the invoice, this payment included.
-    pub outstanding_paid: Decimal,
+    /// Where the sale stands against its invoice's full payment.
+    pub full: NamedFull,
     pub invoice_date: NaiveDate,
     pub product: Option<String>,
     pub first_invoice: Option<NaiveDate>,
@@ -152,6 +154,43 @@ pub struct NamedSale {
     pub renewal: bool,
     /// 0: the whole commission; k: the k-th share of `claims split`.
     pub share: u8,
+}
+
+/// Where a sale stands against its invoice's full payment (`after full
+/// payment`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedFull {
+    /// Not paid in full yet, this payment included.
+    Waiting,
+    /// This payment pays the invoice in full: all payments less refunds
+    /// (`net`), and the vendor's part of it as an exact fraction (`n/d`).
+    Completes { net: Decimal, vendor: String },
+    /// Paid in full by an earlier payment.
+    Paid,
+}
+
+fn named_full(full: FullPay) -> NamedFull {
+    match full {
+        FullPay::Waiting => NamedFull::Waiting,
+        FullPay::Completes(r) => NamedFull::Completes {
+            net: r.net,
+            vendor: r.vendor.fraction(),
+        },
+        FullPay::Paid => NamedFull::Paid,
+    }
+}
+
+fn full_of(named: &NamedFull) -> Result<FullPay, PhaseError> {
+    Ok(match named {
+        NamedFull::Waiting => FullPay::Waiting,
+        NamedFull::Completes { net, vendor } => FullPay::Completes(Box::new(Received {
+            net: *net,
+            vendor: Exact::parse_fraction(vendor)
+                .ok_or_else(|| PhaseError::Input(format!("not a fraction: `{vendor}`")))?,
+        })),
+        NamedFull::Paid => FullPay::Paid,
+    })
 }
 
 /// A customer's first trial or lead, by name (see [`NamedKind::Bounty`]).
@@ -453,7 +492,7 @@ fn named_sale(names: &Names, s: &SaleFacts) -> NamedSale {
         customer: names.customer(s.customer).to_string(),
         invoice_amount: s.invoice_amount,
         amount: s.amount,
-        outstanding_paid: s.outstanding_paid,
+        full: named_full(FullPay::of(s.full, s.received.as_deref())),
         invoice_date: s.invoice_date,
         product: s.product.get().map(|p| names.symbol(p).to_string()),
         first_invoice: s.first_invoice.get(),
@@ -597,12 +636,14 @@ fn lookup<T>(found: Option<T>, what: &str, name: &str) -> Result<T, PhaseError> 
 }
 
 fn sale_facts(names: &Names, s: &NamedSale) -> Result<SaleFacts, PhaseError> {
+    let full = full_of(&s.full)?;
     Ok(SaleFacts {
         invoice: lookup(names.find_invoice(&s.invoice), "invoice", &s.invoice)?,
         customer: lookup(names.find_customer(&s.customer), "customer", &s.customer)?,
         invoice_amount: s.invoice_amount,
         amount: s.amount,
-        outstanding_paid: s.outstanding_paid,
+        full: full.stage(),
+        received: full.received(),
         invoice_date: s.invoice_date,
         product: CompactSymbol::of(match &s.product {
             Some(p) => Some(lookup(names.find_symbol(p), "symbol", p)?),
