@@ -473,19 +473,26 @@ fn customer(
             }
         }
         // A payment after the refunds (a refund outside a clawback window
-        // followed by a new one), then a refund of part, all or more of it.
-        // Only on an invoice paid in full before its refunds: whether refunds
-        // before the completing payment count against `after full payment`
-        // is still open between the engine and the reference.
-        if paid >= cents && c.chance(30) {
-            let again = (cents / 2).max(1);
+        // followed by a new one; on an invoice not yet paid in full, one that
+        // may complete it after refunds), then a refund of part, all or more
+        // of it.
+        if c.chance(30) {
+            let again = if paid >= cents || c.chance(50) {
+                (cents / 2).max(1)
+            } else {
+                cents - paid + c.pick(&[0u64, cents / 4]).unwrap_or(0)
+            };
+            let collected = match seed {
+                Seed::LeadSender => c.pick(&["vendor", "partner"]).unwrap_or("vendor"),
+                _ => "vendor",
+            };
             day = shift(day, Shift(0, c.pick(&[1i64, 45]).unwrap_or(1)));
             event(
                 built,
                 day,
                 format!(
-                    r#""type": "payment", "invoice": "{invoice}", "amount": "{}", "collected_by": "vendor""#,
-                    money(again)
+                    r#""type": "payment", "invoice": "{invoice}", "amount": "{}", "collected_by": "{collected}""#,
+                    money(again.max(1))
                 ),
             );
             let refund = match c.below(3) {

@@ -21,7 +21,10 @@ use std::collections::BTreeMap;
 use charter_reference::generate::{scenario_json, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use support::{checked, checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS};
+use support::{
+    checked, checked_after_full_payment, checked_with_windows, judge_with, Verdict,
+    KNOWN_DISAGREEMENTS,
+};
 
 fn config() -> Config {
     let cases = std::env::var("PROPTEST_CASES")
@@ -122,5 +125,15 @@ fn engine_agrees_with_the_reference_on_clawback_windows() {
         Seed::FutureProcessing,
     ] {
         differential_under(seed, checked_with_windows(seed));
+    }
+}
+
+/// Payouts after the invoice's full payment under collector filters, with
+/// refunds before and after the completing payment (LANGUAGE.md §4, Full
+/// payment): the seed policies paid `within 30 days after full payment`.
+#[test]
+fn engine_agrees_with_the_reference_after_full_payment() {
+    for seed in [Seed::Optimetriks, Seed::LeadSender, Seed::CimpactPro] {
+        differential_under(seed, checked_after_full_payment(seed));
     }
 }

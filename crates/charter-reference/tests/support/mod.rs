@@ -107,26 +107,50 @@ pub fn judge(seed: Seed, text: &str) -> Verdict {
 /// commission with a block, so generated refunds fall in and out of windows.
 pub fn checked_with_windows(seed: Seed) -> &'static CheckedProgram {
     static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
-    let programs = PROGRAMS.get_or_init(|| {
+    variant(&PROGRAMS, seed, "with windows", |l| {
+        if l.starts_with("commission ") && l.trim_end().ends_with('{') {
+            format!("{l}\n  clawback on refund within 30 days\n")
+        } else {
+            format!("{l}\n")
+        }
+    })
+}
+
+/// The seed policies with every commission paid `within 30 days after full
+/// payment` (netting dropped), so that full payments meet collector filters
+/// (LeadSender's `where collected_by`) and refunds before the last payment.
+pub fn checked_after_full_payment(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    variant(&PROGRAMS, seed, "after full payment", |l| {
+        let t = l.trim();
+        if t == "settle netted" {
+            String::new()
+        } else if t.starts_with("payout within") || t == "payout netted at source" {
+            "  payout within 30 days after full payment\n".to_string()
+        } else {
+            format!("{l}\n")
+        }
+    })
+}
+
+/// Each seed policy with every line rewritten by `line`, checked once.
+fn variant(
+    programs: &'static OnceLock<Vec<CheckedProgram>>,
+    seed: Seed,
+    what: &str,
+    line: fn(&str) -> String,
+) -> &'static CheckedProgram {
+    let programs = programs.get_or_init(|| {
         POLICIES
             .iter()
             .map(|(s, text)| {
-                let text: String = text
-                    .lines()
-                    .map(|l| {
-                        if l.starts_with("commission ") && l.trim_end().ends_with('{') {
-                            format!("{l}\n  clawback on refund within 30 days\n")
-                        } else {
-                            format!("{l}\n")
-                        }
-                    })
-                    .collect();
+                let text: String = text.lines().map(line).collect();
                 let mut db = charter_diagnostics::SourceDb::new();
                 let root = db.add(s.file(), text);
                 match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked()
                 {
                     Ok((checked, _, _)) => checked,
-                    Err(c) => panic!("{} with windows has errors: {:?}", s.file(), c.diagnostics),
+                    Err(c) => panic!("{} {what} has errors: {:?}", s.file(), c.diagnostics),
                 }
             })
             .collect()
