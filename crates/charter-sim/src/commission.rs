@@ -252,7 +252,7 @@ impl PartnerRun<'_, '_> {
                 None => BaseWhy::Invoice,
             }
         };
-        let rated = match self.rate(r, date, base) {
+        let rated = match self.rate(r, date, base, sale.amount) {
             Ok(rated) => rated,
             Err(why) => {
                 if !self.seen(FindingCode::NotEligible, r.0 as u32, u32::MAX) {

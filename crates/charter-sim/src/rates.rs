@@ -25,12 +25,16 @@ pub(crate) struct Rated {
 }
 
 impl PartnerRun<'_, '_> {
-    /// The rate of rule `r` for the partner on a date, or why there is none.
+    /// The rate of rule `r` for the partner on a date, or why there is none:
+    /// on `base`, earned by a sale of `amount` (the payment's own amount,
+    /// what the partner's sales grew by: less than the base for a payment
+    /// that pays its invoice in full, `after full payment`).
     pub(crate) fn rate(
         &mut self,
         r: RuleId,
         date: NaiveDate,
         base: Decimal,
+        amount: Decimal,
     ) -> Result<Rated, String> {
         let plan = self.plan;
         let rule = &plan.program.commissions[r.0 as usize];
@@ -62,7 +66,7 @@ impl PartnerRun<'_, '_> {
                 let from = table.metric.trailing.before(date, plan.holidays);
                 let after = self.metric_value(&table.metric, date);
                 let before = match table.metric.kind {
-                    MetricKind::Sales => after - base,
+                    MetricKind::Sales => after - amount,
                     MetricKind::Orders | MetricKind::Customers => after,
                 };
                 match table.mode.unwrap_or(BracketMode::WholeAmount) {

@@ -118,14 +118,18 @@ pub fn checked_with_windows(seed: Seed) -> &'static CheckedProgram {
 
 /// The seed policies with every commission paid `within 30 days after full
 /// payment` (netting dropped), so that full payments meet collector filters
-/// (LeadSender's `where collected_by`) and refunds before the last payment.
+/// (LeadSender's `where collected_by`), refunds before the last payment and
+/// brackets on sales (CimpactPro).
 pub fn checked_after_full_payment(seed: Seed) -> &'static CheckedProgram {
     static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
     variant(&PROGRAMS, seed, "after full payment", |l| {
         let t = l.trim();
         if t == "settle netted" {
             String::new()
-        } else if t.starts_with("payout within") || t == "payout netted at source" {
+        } else if t.starts_with("payout within")
+            || t.starts_with("payout monthly statement")
+            || t == "payout netted at source"
+        {
             "  payout within 30 days after full payment\n".to_string()
         } else {
             format!("{l}\n")
