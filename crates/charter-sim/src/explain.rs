@@ -615,6 +615,15 @@ impl Render<'_> {
                 self.cap_lines(c, s);
                 s.start();
                 s.lit("amount: ");
+                if matches!(
+                    c.base,
+                    BaseWhy::Full {
+                        approximate: true,
+                        ..
+                    }
+                ) {
+                    s.lit("≈");
+                }
                 s.dec(f.base);
                 s.lit(" × ");
                 shown(s, c.exact_rate);
