@@ -11,7 +11,9 @@
 //! An NDJSON events file is read piece by piece ([`load_lines`]): pieces of
 //! about [`PIECE`] bytes cut after a line break, a few in flight at once
 //! (read, parsed on the rayon pool, appended in order, their buffers used
-//! again), so memory holds the events and names, never the file. A
+//! again), so memory holds the events and names, never the file. The
+//! builder starts when the first piece is appended, with the declared
+//! partners, which may load meanwhile (`files::load_streamed`). A
 //! scenario document, a CSV or a Parquet file is in memory already; its
 //! chunks go through the same [`Builder`].
 //!
@@ -28,6 +30,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{count_newlines, explain, find_newline, locate, offset_in, utf8, Problem, Step};
 use crate::event::{EventTables, InvoiceDecl, RawEvent, Rejection};
+use crate::event_scan::ScanMemo;
 use crate::model::{CustomerId, Event, EventKind, InvoiceId, PartnerId, SubscriptionId, Symbol};
 use crate::names::{Interner, NameSeq};
 use crate::value::quoted;
@@ -91,6 +94,9 @@ pub(crate) enum Failure {
     Problem(Problem),
     /// The file could not be read.
     Read(charter_fs::ReadError),
+    /// The partners the events are loaded with did not load (the caller
+    /// has their error).
+    Partners,
 }
 
 impl From<Problem> for Failure {
@@ -236,17 +242,25 @@ impl<'s> LineSource<'s> {
 /// Pieces parsed or waiting to be, at most, per thread.
 const IN_FLIGHT_PER_THREAD: usize = 2;
 
-/// Loads the NDJSON events of `source`. `seed` holds the declared partners.
+/// The declared partners events are loaded with, asked for when the first
+/// piece is appended (so that they may load meanwhile); `None` if they did
+/// not load.
+pub(crate) type Seed<'s> = dyn FnMut() -> Option<Interner> + 's;
+
+/// Loads the NDJSON events of `source`. `seed` gives the declared partners.
 /// Problems come placed (line and column).
-pub(crate) fn load_lines(mut source: LineSource<'_>, seed: &Interner) -> Result<Loaded, Failure> {
-    let mut builder = Builder::new(seed);
+pub(crate) fn load_lines(
+    mut source: LineSource<'_>,
+    seed: &mut Seed<'_>,
+) -> Result<Loaded, Failure> {
+    let mut builder = None;
     let threads = threads_for(source.len());
     // A thread of the pool must not wait for the pool's work.
     if threads == 1 || rayon::current_thread_index().is_some() {
         let mut spare = None;
         while let Some(piece) = source.next_piece(spare.take())? {
             let chunk = lines_chunk(piece.bytes());
-            append_piece(&mut builder, &piece, chunk)?;
+            append_piece(started(&mut builder, seed)?, &piece, chunk)?;
             spare = piece.into_buffer();
         }
         return finish_lines(builder);
@@ -287,7 +301,7 @@ pub(crate) fn load_lines(mut source: LineSource<'_>, seed: &Interner) -> Result<
             };
             waiting.insert(k, (piece, chunk));
             while let Some((piece, chunk)) = waiting.remove(&appended) {
-                append_piece(&mut builder, &piece, chunk)?;
+                append_piece(started(&mut builder, seed)?, &piece, chunk)?;
                 spares.extend(piece.into_buffer());
                 appended += 1;
             }
@@ -295,6 +309,17 @@ pub(crate) fn load_lines(mut source: LineSource<'_>, seed: &Interner) -> Result<
     });
     result?;
     finish_lines(builder)
+}
+
+/// The builder, started with the declared partners on first use.
+fn started<'b>(
+    builder: &'b mut Option<Builder>,
+    seed: &mut Seed<'_>,
+) -> Result<&'b mut Builder, Failure> {
+    if builder.is_none() {
+        *builder = Some(Builder::starting_with(seed().ok_or(Failure::Partners)?));
+    }
+    builder.as_mut().ok_or(Failure::Partners)
 }
 
 /// Appends a parsed piece, placing its problems while its text is at hand.
@@ -314,8 +339,8 @@ fn append_piece(
         .map_err(place)
 }
 
-fn finish_lines(builder: Builder) -> Result<Loaded, Failure> {
-    if builder.events.is_empty() && builder.duplicate.is_none() {
+fn finish_lines(builder: Option<Builder>) -> Result<Loaded, Failure> {
+    let Some(builder) = builder.filter(|b| !b.events.is_empty() || b.duplicate.is_some()) else {
         // Every line was blank.
         let mut problem = Problem::new(
             0,
@@ -324,7 +349,7 @@ fn finish_lines(builder: Builder) -> Result<Loaded, Failure> {
         );
         problem.placed = Some((1, 1));
         return Err(problem.into());
-    }
+    };
     Ok(builder.finish()?)
 }
 
@@ -472,6 +497,7 @@ struct ChunkBuilder<'a> {
     events: Vec<Event>,
     /// The event being read, filled in place.
     raw: RawEvent<'a>,
+    memo: ScanMemo,
 }
 
 impl<'a> ChunkBuilder<'a> {
@@ -482,6 +508,7 @@ impl<'a> ChunkBuilder<'a> {
             tables: EventTables::default(),
             events: Vec::with_capacity(events),
             raw: RawEvent::default(),
+            memo: ScanMemo::default(),
         }
     }
 
@@ -496,7 +523,13 @@ impl<'a> ChunkBuilder<'a> {
     ) -> Result<(), Problem> {
         let src = self.src;
         let raw = &mut self.raw;
-        if let Err(fast) = raw.parse_into(text) {
+        // An event in the plain shape is scanned; any other (and every
+        // error) is read by serde.
+        let parsed = match crate::event_scan::scan(raw, text, &mut self.memo) {
+            true => Ok(()),
+            false => raw.parse_into(text),
+        };
+        if let Err(fast) = parsed {
             let mut problem = explain::<RawEvent>(src, text, &layout.prefix(path_index), fast);
             if layout == Layout::Lines && problem.message.starts_with("unexpected end of input") {
                 problem
@@ -608,8 +641,13 @@ pub(crate) struct Builder {
 impl Builder {
     /// A builder whose partner table starts with the declared ones.
     pub(crate) fn new(seed: &Interner) -> Builder {
+        Builder::starting_with(seed.clone())
+    }
+
+    /// A builder whose partner table is `partners`, the declared ones.
+    pub(crate) fn starting_with(partners: Interner) -> Builder {
         Builder {
-            partners: seed.clone(),
+            partners,
             customers: Interner::default(),
             invoices: Interner::default(),
             symbols: Interner::default(),

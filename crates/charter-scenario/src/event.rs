@@ -15,13 +15,14 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::event_scan::{Scalar, ScanMemo};
 use crate::model::{
     CollectedBy, CustomerId, Event, EventKind, EventType, InvoiceId, PartnerId, SubscriptionId,
     Symbol,
 };
 use crate::names::{Interner, NameList};
 use crate::tabular::Cell;
-use crate::value::{Amount, Count, Currency, DateValue, Months, Text};
+use crate::value::{Amount, Count, Currency, DateValue, Months, Sign, Text};
 
 /// A field of an event object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,6 +480,82 @@ impl<'a> RawEvent<'a> {
             Field::Rate => self.rate = Some(cell.amount()?),
         }
         Ok(())
+    }
+}
+
+impl<'de> RawEvent<'de> {
+    /// Fills `field` from a scalar of the plain shape (`event_scan`) as the
+    /// visitor would (`fill`); `None` where the visitor would fail, leaving
+    /// the event to it.
+    pub(crate) fn set_scanned(
+        &mut self,
+        field: Field,
+        value: Scalar<'de>,
+        memo: &mut ScanMemo,
+    ) -> Option<()> {
+        let name = |value: Scalar<'de>| match value {
+            Scalar::Str { text, .. } if !text.is_empty() => Some(Cow::Borrowed(text)),
+            Scalar::Str { .. } | Scalar::Bool(_) | Scalar::Number(_) => None,
+        };
+        let string = |value: Scalar<'de>| match value {
+            Scalar::Str { text, .. } => Some(text),
+            Scalar::Bool(_) | Scalar::Number(_) => None,
+        };
+        let boolean = |value: Scalar<'de>| match value {
+            Scalar::Bool(b) => Some(b),
+            Scalar::Str { .. } | Scalar::Number(_) => None,
+        };
+        let amount = |value: Scalar<'de>| match value {
+            Scalar::Str { json, .. } | Scalar::Number(json) => {
+                crate::value::parse_amount(json, Sign::NonNegative).ok()
+            }
+            Scalar::Bool(_) => None,
+        };
+        let count = |value: Scalar<'de>| match value {
+            Scalar::Number(number) => crate::event_scan::plain_count(number),
+            Scalar::Str { .. } | Scalar::Bool(_) => None,
+        };
+        let mut date = |value| string(value).and_then(|s| memo.date(s));
+        let currency = |value| string(value).and_then(Currency::parse);
+        if self.present & field.bit() != 0 {
+            self.duplicate.get_or_insert(field);
+        }
+        self.present |= field.bit();
+        match field {
+            Field::Date => self.date = Some(date(value)?),
+            Field::Type => self.event_type = Some(string(value).and_then(EventType::from_name)?),
+            Field::Id => self.id = Some(name(value)?),
+            Field::Customer => self.customer = Some(name(value)?),
+            Field::Partner => self.partner = Some(name(value)?),
+            Field::Opportunity => self.opportunity = Some(name(value)?),
+            Field::Approved => self.approved = Some(boolean(value)?),
+            Field::Decided => self.decided = Some(date(value)?),
+            Field::RequestedByCustomer => self.requested_by_customer = Some(boolean(value)?),
+            Field::Product => self.product = Some(name(value)?),
+            Field::Invoice => self.invoice = Some(name(value)?),
+            Field::Amount => self.amount = Some(amount(value)?),
+            Field::Currency => self.currency = Some(currency(value)?),
+            Field::Renewal => self.renewal = Some(boolean(value)?),
+            Field::CollectedBy => {
+                self.collected_by = Some(match string(value)? {
+                    "vendor" => CollectedBy::Vendor,
+                    "partner" => CollectedBy::Partner,
+                    _ => return None,
+                })
+            }
+            Field::Kind => self.kind = Some(name(value)?),
+            Field::Tier => self.tier = Some(name(value)?),
+            Field::Qualification => self.qualification = Some(name(value)?),
+            Field::Count => self.count = Some(count(value)?),
+            Field::Subscription => self.subscription = Some(name(value)?),
+            Field::Months => {
+                self.months = Some(count(value).and_then(|n| crate::value::months(n).ok())?)
+            }
+            Field::From => self.from = Some(currency(value)?),
+            Field::To => self.to = Some(currency(value)?),
+            Field::Rate => self.rate = Some(amount(value)?),
+        }
+        Some(())
     }
 }
 

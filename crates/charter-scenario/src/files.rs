@@ -83,26 +83,46 @@ pub(crate) fn load_partner_input(input: Input<'_>) -> Result<PartnerList, Scenar
 }
 
 /// Loads NDJSON events read from `events` piece by piece (never held whole
-/// in memory), with the partners declared in `partners`.
+/// in memory), with the partners declared in `partners`. The partners load
+/// on a thread of their own while the first pieces are read and parsed;
+/// their error, if any, comes first, as if they had loaded first.
 pub(crate) fn load_streamed(
     events: charter_fs::BoundedReader,
     events_name: &str,
     partners: Option<(SourceText<'_>, SourceFormat)>,
     as_of: Option<NaiveDate>,
 ) -> Result<Scenario, ScenarioError> {
-    let list = match &partners {
-        Some((file, format)) => {
-            load_partners(file.text, *format).map_err(|p| place(p, file, *format))?
-        }
-        None => PartnerList::default(),
-    };
     let source = batch::LineSource::File(batch::FilePieces::new(events));
-    let loaded = batch::load_lines(source, &list.ids).map_err(|failure| match failure {
+    let partners_name = partners.as_ref().map_or("", |(file, _)| file.name);
+    let (list, loaded) = std::thread::scope(|scope| {
+        let mut loading = partners.as_ref().map(|(file, format)| {
+            scope.spawn(move || {
+                load_partners(file.text, *format).map_err(|p| place(p, file, *format))
+            })
+        });
+        let mut list = None;
+        let loaded = batch::load_lines(source, &mut || {
+            let result = partner_list(loading.take(), partners_name);
+            let seed = result.as_ref().ok().map(|list| list.ids.clone());
+            list = Some(result);
+            seed
+        });
+        // Partners still loading when the events failed are waited for.
+        let list = list.unwrap_or_else(|| partner_list(loading.take(), partners_name));
+        (list, loaded)
+    });
+    let list = list?;
+    let loaded = loaded.map_err(|failure| match failure {
         // Problems in a file read in pieces come placed.
         batch::Failure::Problem(problem) => problem.into_error(events_name, &[]),
         batch::Failure::Read(e) => {
             ScenarioError::whole_file(events_name, format!("cannot read the file: {e}"))
         }
+        // The partners loaded, or their error was returned above.
+        batch::Failure::Partners => ScenarioError::whole_file(
+            events_name,
+            "internal error: the partners were lost".to_owned(),
+        ),
     })?;
     Ok(crate::assemble(
         as_of,
@@ -115,6 +135,23 @@ pub(crate) fn load_streamed(
             partners_file: partners.map(|(file, _)| file.name.to_owned()),
         },
     ))
+}
+
+/// The partners a loading thread read from `name`; none without a
+/// partners file.
+fn partner_list(
+    loading: Option<std::thread::ScopedJoinHandle<'_, Result<PartnerList, ScenarioError>>>,
+    name: &str,
+) -> Result<PartnerList, ScenarioError> {
+    match loading {
+        None => Ok(PartnerList::default()),
+        Some(handle) => handle.join().unwrap_or_else(|_| {
+            Err(ScenarioError::whole_file(
+                name,
+                "internal error: the partners' loader failed".to_owned(),
+            ))
+        }),
+    }
 }
 
 fn load_partners(src: &[u8], format: SourceFormat) -> Result<PartnerList, Problem> {

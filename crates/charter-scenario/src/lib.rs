@@ -47,6 +47,8 @@
 //! - `event`: the field table of every event type and a flat raw event read
 //!   by a hand-written visitor (no buffering tagged enum, strings borrowed
 //!   from the text), then validated, its names numbered in its chunk;
+//!   `event_scan`: a fast reader for event objects in the plain shape
+//!   exports write, which gives up to the visitor on anything else;
 //! - `partner`, `json`, `ndjson`: partners, `expect` and the JSON layouts;
 //!   `customers`: customer records in a file of their own;
 //! - `files`: an events file and a partners file, each in its format;
@@ -70,6 +72,7 @@ mod csv_file;
 mod customers;
 mod error;
 mod event;
+mod event_scan;
 mod files;
 mod generate;
 mod json;

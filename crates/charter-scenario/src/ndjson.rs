@@ -11,11 +11,18 @@ use crate::partner::PartnerList;
 
 /// Loads NDJSON events held in memory; `seed` holds the declared partners.
 pub(crate) fn load_events(src: &[u8], seed: &Interner) -> Result<batch::Loaded, Problem> {
-    match batch::load_lines(batch::LineSource::Memory { src, at: 0 }, seed) {
+    let source = batch::LineSource::Memory { src, at: 0 };
+    match batch::load_lines(source, &mut || Some(seed.clone())) {
         Ok(loaded) => Ok(loaded),
         Err(batch::Failure::Problem(problem)) => Err(problem),
         // Text in memory is never read from a file.
         Err(batch::Failure::Read(e)) => Err(Problem::new(0, String::new(), e.to_string())),
+        // The partners are given.
+        Err(batch::Failure::Partners) => Err(Problem::new(
+            0,
+            String::new(),
+            "internal error: the partners were not given".to_owned(),
+        )),
     }
 }
 

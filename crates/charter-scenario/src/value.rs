@@ -279,7 +279,11 @@ fn checked_amount(
             shorten(&shown())
         ));
     }
-    if value.abs() > Decimal::from(MAX_AMOUNT) {
+    // A mantissa within the bound bounds the value (a scale only divides);
+    // comparing decimals is the slow path.
+    if value.mantissa().unsigned_abs() > MAX_AMOUNT as u128
+        && value.abs() > Decimal::from(MAX_AMOUNT)
+    {
         return Err(too_large(&shown()));
     }
     Ok(value)

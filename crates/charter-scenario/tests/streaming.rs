@@ -217,3 +217,67 @@ fn a_blank_file_is_empty_and_a_folder_is_not_read() {
         )
     );
 }
+
+#[test]
+fn the_partners_error_comes_first_though_they_load_beside_the_events() {
+    let (partners, events) = export();
+    let dir = tempfile::tempdir().unwrap();
+    let bad_partners = partners.replacen("\"id\"", "\"idd\"", 1);
+    let expected = in_memory(&events, &bad_partners).unwrap_err();
+    assert!(expected.starts_with("partners.json:"), "{expected}");
+    let partners_path = write(dir.path(), "partners.json", &bad_partners);
+    let error = |events: &str| {
+        let events = write(dir.path(), "events.ndjson", events);
+        load_files(&events, Some(&partners_path), None)
+            .unwrap_err()
+            .to_string()
+            .replace(&partners_path.display().to_string(), "partners.json")
+    };
+    // Good events, events failing in their first or last piece, and none.
+    assert_eq!(error(&events), expected);
+    assert_eq!(error(&format!("{{\n{events}")), expected);
+    assert_eq!(error(&format!("{events}{{\n")), expected);
+    assert_eq!(error("\n\n"), expected);
+}
+
+#[test]
+fn events_in_other_shapes_load_as_serde_reads_them() {
+    // Escapes, spacing, numbers and unknown fields take the serde path;
+    // the plain lines around them the scan: both give the same scenario as
+    // the same events written plainly.
+    let (partners, events) = export();
+    let plain: Vec<&str> = events.lines().collect();
+    let mut other = Vec::new();
+    for (i, line) in plain.iter().enumerate() {
+        other.push(match i % 4 {
+            0 => line.replacen("\"customer\":\"c", "\"customer\":\"\\u0063", 1),
+            1 => line.replace("\":", "\" : ").replace(',', " ,\t"),
+            2 => amount_as_number(line),
+            _ => (*line).to_owned(),
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plain_text = plain.join("\n") + "\n";
+    let other_text = other.join("\n") + "\n";
+    assert_ne!(plain_text, other_text);
+    let plain_scenario = from_files(dir.path(), &plain_text, &partners).unwrap();
+    let other_scenario = from_files(dir.path(), &other_text, &partners).unwrap();
+    // Lines and indexes agree, one event per line in both.
+    assert_same(&plain_scenario, &other_scenario);
+}
+
+/// `line` with its amount, if any, written as a JSON number.
+fn amount_as_number(line: &str) -> String {
+    let key = "\"amount\":\"";
+    let Some(at) = line.find(key) else {
+        return line.to_owned();
+    };
+    let digits = at + key.len();
+    let end = digits + line[digits..].find('"').unwrap();
+    format!(
+        "{}\"amount\":{}{}",
+        &line[..at],
+        &line[digits..end],
+        &line[end + 1..]
+    )
+}
