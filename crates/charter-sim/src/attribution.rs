@@ -178,7 +178,7 @@ impl SaleFacts {
             renewal: self.flags.renewal(),
             product: self.product.get(),
             amount: self.amount,
-            full: FullPay::of(self.full, self.received.as_deref()),
+            full: FullPay::unpack(self.full, self.received.as_deref(), self.invoice_amount),
             collected_by: self.collected_by,
             first_invoice: self.first_invoice.get(),
             first_payment: self.first_payment.get(),
@@ -1397,13 +1397,14 @@ impl<'r, 'p> Attribution<'r, 'p> {
     ) -> SaleFacts {
         let inv = &self.state.invoices[k];
         let subscription = self.state.subscriptions.get(inv.subscription);
+        let (full, received) = full.pack(inv.amount);
         SaleFacts {
             invoice: inv.id,
             customer: self.customer,
             invoice_amount: inv.amount,
             amount,
-            full: full.stage(),
-            received: full.received(),
+            full,
+            received,
             invoice_date: inv.date,
             product: CompactSymbol::of(inv.product),
             first_invoice: Day::of(self.state.first_invoice),

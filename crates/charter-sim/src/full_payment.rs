@@ -17,45 +17,48 @@ pub(crate) enum FullPay {
     /// Not paid in full yet, this payment included.
     Waiting,
     /// This payment pays the invoice in full: what was received on it.
-    Completes(Box<Received>),
+    Completes(Received),
     /// Paid in full by an earlier payment.
     Paid,
 }
 
 impl FullPay {
-    /// The stage alone, a byte (a sale's facts keep what was received
-    /// beside it: see [`FullPay::of`]).
-    pub fn stage(&self) -> Stage {
+    /// In a byte and, only where it cannot be told from the invoice's
+    /// amount, what was received behind a pointer: a sale's facts keep
+    /// these two in the credit, and the usual completing payment — the
+    /// invoice paid exactly its amount, all collected by the vendor —
+    /// allocates nothing.
+    pub fn pack(self, invoice_amount: Decimal) -> (Stage, Option<Box<Received>>) {
         match self {
-            FullPay::Waiting => Stage::Waiting,
-            FullPay::Completes(_) => Stage::Completes,
-            FullPay::Paid => Stage::Paid,
+            FullPay::Waiting => (Stage::Waiting, None),
+            FullPay::Paid => (Stage::Paid, None),
+            FullPay::Completes(r) if r.is_whole(invoice_amount) => (Stage::CompletesWhole, None),
+            FullPay::Completes(r) => (Stage::Completes, Some(Box::new(r))),
         }
     }
 
-    /// What was received, for the payment that pays the invoice in full.
-    pub fn received(self) -> Option<Box<Received>> {
-        match self {
-            FullPay::Completes(received) => Some(received),
-            FullPay::Waiting | FullPay::Paid => None,
-        }
-    }
-
-    /// From its stage and what was received.
-    pub fn of(stage: Stage, received: Option<&Received>) -> FullPay {
+    /// What [`FullPay::pack`] packed.
+    pub fn unpack(stage: Stage, received: Option<&Received>, invoice_amount: Decimal) -> FullPay {
         match (stage, received) {
             (Stage::Waiting, _) => FullPay::Waiting,
-            (Stage::Completes, Some(received)) => FullPay::Completes(Box::new(received.clone())),
-            (Stage::Completes, None) | (Stage::Paid, _) => FullPay::Paid,
+            (Stage::CompletesWhole, _) | (Stage::Completes, None) => {
+                FullPay::Completes(Received::whole(invoice_amount))
+            }
+            (Stage::Completes, Some(received)) => FullPay::Completes(received.clone()),
+            (Stage::Paid, _) => FullPay::Paid,
         }
     }
 }
 
-/// [`FullPay`] without what was received, in a byte.
+/// [`FullPay`] in a byte (see [`FullPay::pack`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stage {
     Waiting,
+    /// Paid in full by this payment, what was received beside it.
     Completes,
+    /// Paid in full by this payment, exactly the invoice's amount received,
+    /// all of it collected by the vendor.
+    CompletesWhole,
     Paid,
 }
 
@@ -69,6 +72,22 @@ pub(crate) struct Received {
 }
 
 impl Received {
+    /// `amount` received, all of it by the vendor.
+    fn whole(amount: Decimal) -> Received {
+        Received {
+            net: amount,
+            vendor: Exact::from_decimal(amount),
+        }
+    }
+
+    /// Whether it is [`Received::whole`]`(amount)`, to the digit (`100.0`
+    /// received on an invoice of `100.00` is not: the base shows it).
+    fn is_whole(&self, amount: Decimal) -> bool {
+        self.net == amount
+            && self.net.scale() == amount.scale()
+            && self.vendor == Exact::from_decimal(amount)
+    }
+
     /// The part of it the filter `where collected_by …` accepts.
     pub fn accepted(&self, filter: Option<Collector>) -> Exact {
         match filter {
@@ -77,9 +96,7 @@ impl Received {
             Some(Collector::Partner) => Exact::from_decimal(self.net).sub(&self.vendor),
         }
     }
-}
 
-impl Received {
     /// [`Received::accepted`] as a decimal for the payout's base, written
     /// with at least as many places as the payments, and whether it is an
     /// approximation (a fraction that is no decimal, to 12 places: the money
@@ -105,8 +122,31 @@ impl Received {
 pub(crate) struct Settling {
     full: bool,
     /// The vendor's part of what is paid less refunded, while not paid in
-    /// full (none while zero).
-    vendor: Option<Box<Exact>>,
+    /// full.
+    vendor: VendorPart,
+}
+
+/// The vendor's part: the sum of its payments until a refund comes before
+/// the full payment (then an exact fraction of it).
+#[derive(Clone, Debug)]
+enum VendorPart {
+    Paid(Decimal),
+    Kept(Exact),
+}
+
+impl Default for VendorPart {
+    fn default() -> Self {
+        VendorPart::Paid(Decimal::ZERO)
+    }
+}
+
+impl VendorPart {
+    fn exact(&self) -> Exact {
+        match self {
+            VendorPart::Paid(paid) => Exact::from_decimal(*paid),
+            VendorPart::Kept(kept) => kept.clone(),
+        }
+    }
 }
 
 impl Settling {
@@ -136,19 +176,20 @@ impl Settling {
         if self.full {
             return FullPay::Paid;
         }
-        match by {
-            CollectedBy::Vendor => {
-                let vendor = self.vendor.take().map_or_else(Exact::zero, |v| *v);
-                self.vendor = Some(Box::new(vendor.add(&Exact::from_decimal(amount))));
+        match (by, &mut self.vendor) {
+            (CollectedBy::Vendor, VendorPart::Paid(paid)) => *paid += amount,
+            (CollectedBy::Vendor, VendorPart::Kept(kept)) => {
+                *kept = kept.add(&Exact::from_decimal(amount));
             }
-            CollectedBy::Partner => {}
+            (CollectedBy::Partner, _) => {}
         }
         if net < invoice_amount {
             return FullPay::Waiting;
         }
         self.full = true;
-        let vendor = self.vendor.take().map_or_else(Exact::zero, |v| *v);
-        FullPay::Completes(Box::new(Received { net, vendor }))
+        let vendor = self.vendor.exact();
+        self.vendor = VendorPart::default();
+        FullPay::Completes(Received { net, vendor })
     }
 
     /// A refund of `refunded` (at most `paid_before`, what was paid less
@@ -158,12 +199,14 @@ impl Settling {
         if self.full || paid_before <= Decimal::ZERO || refunded.is_zero() {
             return;
         }
-        if let Some(vendor) = self.vendor.as_mut() {
-            let kept = Exact::from_decimal(paid_before - refunded)
-                .div(&Exact::from_decimal(paid_before))
-                .unwrap_or_else(Exact::zero);
-            **vendor = vendor.mul(&kept);
+        let vendor = self.vendor.exact();
+        if vendor.is_zero() {
+            return;
         }
+        let kept = Exact::from_decimal(paid_before - refunded)
+            .div(&Exact::from_decimal(paid_before))
+            .unwrap_or_else(Exact::zero);
+        self.vendor = VendorPart::Kept(vendor.mul(&kept));
     }
 }
 
@@ -175,6 +218,41 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn only_a_completing_payment_that_differs_from_its_invoice_keeps_what_was_received() {
+        let whole = |received: Received| FullPay::Completes(received).pack(d("100.00"));
+        // The invoice's amount, all by the vendor: nothing behind a pointer.
+        let (stage, boxed) = whole(Received {
+            net: d("100.00"),
+            vendor: Exact::from_decimal(d("100.00")),
+        });
+        assert_eq!((stage, boxed.is_none()), (Stage::CompletesWhole, true));
+        // Overpaid, partly by the partner, or written with other places:
+        // kept, and unpacked as it was.
+        for (net, vendor) in [("120.00", "120.00"), ("100.00", "40"), ("100.0", "100.0")] {
+            let r = Received {
+                net: d(net),
+                vendor: Exact::from_decimal(d(vendor)),
+            };
+            let (stage, boxed) = whole(r.clone());
+            assert_eq!(stage, Stage::Completes);
+            let FullPay::Completes(back) = FullPay::unpack(stage, boxed.as_deref(), d("100.00"))
+            else {
+                panic!("not completed");
+            };
+            assert_eq!(
+                (back.net.to_string(), back.vendor),
+                (r.net.to_string(), r.vendor)
+            );
+        }
+        let FullPay::Completes(back) = FullPay::unpack(Stage::CompletesWhole, None, d("100.00"))
+        else {
+            panic!("not completed");
+        };
+        assert_eq!(back.net.to_string(), "100.00");
+        assert_eq!(back.accepted(Some(Collector::Partner)), Exact::zero());
     }
 
     #[test]

@@ -184,11 +184,11 @@ fn named_full(full: FullPay) -> NamedFull {
 fn full_of(named: &NamedFull) -> Result<FullPay, PhaseError> {
     Ok(match named {
         NamedFull::Waiting => FullPay::Waiting,
-        NamedFull::Completes { net, vendor } => FullPay::Completes(Box::new(Received {
+        NamedFull::Completes { net, vendor } => FullPay::Completes(Received {
             net: *net,
             vendor: Exact::parse_fraction(vendor)
                 .ok_or_else(|| PhaseError::Input(format!("not a fraction: `{vendor}`")))?,
-        })),
+        }),
         NamedFull::Paid => FullPay::Paid,
     })
 }
@@ -492,7 +492,11 @@ fn named_sale(names: &Names, s: &SaleFacts) -> NamedSale {
         customer: names.customer(s.customer).to_string(),
         invoice_amount: s.invoice_amount,
         amount: s.amount,
-        full: named_full(FullPay::of(s.full, s.received.as_deref())),
+        full: named_full(FullPay::unpack(
+            s.full,
+            s.received.as_deref(),
+            s.invoice_amount,
+        )),
         invoice_date: s.invoice_date,
         product: s.product.get().map(|p| names.symbol(p).to_string()),
         first_invoice: s.first_invoice.get(),
@@ -636,14 +640,14 @@ fn lookup<T>(found: Option<T>, what: &str, name: &str) -> Result<T, PhaseError> 
 }
 
 fn sale_facts(names: &Names, s: &NamedSale) -> Result<SaleFacts, PhaseError> {
-    let full = full_of(&s.full)?;
+    let (full, received) = full_of(&s.full)?.pack(s.invoice_amount);
     Ok(SaleFacts {
         invoice: lookup(names.find_invoice(&s.invoice), "invoice", &s.invoice)?,
         customer: lookup(names.find_customer(&s.customer), "customer", &s.customer)?,
         invoice_amount: s.invoice_amount,
         amount: s.amount,
-        full: full.stage(),
-        received: full.received(),
+        full,
+        received,
         invoice_date: s.invoice_date,
         product: CompactSymbol::of(match &s.product {
             Some(p) => Some(lookup(names.find_symbol(p), "symbol", p)?),
