@@ -23,6 +23,7 @@ use crate::attribution::{
     Attribution, Credit, CreditKind, CustomerState, DynamicScope, Keyed, Pending, StaticOnly,
 };
 use crate::findings::{event_location, Finding, FindingCode};
+use crate::moves::Parts;
 use crate::partner::PartnerStatic;
 use crate::payouts::{PartnerOut, PartnerRun, PayoutRec};
 use crate::plan::{Plan, ScopeId, TierId, TrackId};
@@ -197,8 +198,8 @@ fn track_assumed_finding(
 pub(crate) struct Routed {
     /// Customer events: (customer, replay position).
     pub customer_events: Vec<(CustomerId, u32)>,
-    /// Credits of partner events.
-    pub credits: Vec<Credit>,
+    /// Credits of partner events, in parts (`moves::Parts`).
+    pub credits: Vec<Vec<Credit>>,
     pub findings: Vec<Keyed>,
 }
 
@@ -364,6 +365,12 @@ fn replay_sort_key(date: NaiveDate, rank: u8, index: u32) -> u64 {
     debug_assert!(rank < 8);
     let day = (i64::from(date.num_days_from_ce()) + DAY_OFFSET) as u64;
     (day << 35) | (u64::from(rank) << 32) | u64::from(index)
+}
+
+/// A payout's key (replay position, credit rank, rank among the credit's
+/// payouts) in one integer ordered as the triple.
+fn payout_sort_key((seq, sub, n): (u32, u16, u16)) -> u64 {
+    (u64::from(seq) << 32) | (u64::from(sub) << 16) | u64::from(n)
 }
 
 /// What the end of a partner's replay says about it.
@@ -537,18 +544,18 @@ pub(crate) fn prepass(
 ) -> Routed {
     let mut router = Router::new(scenario);
     let mut customer_events = Vec::with_capacity(order.len());
-    let mut credits = Vec::new();
+    let mut credits = Parts::new();
     for (seq, &index) in order.iter().enumerate() {
         let seq = seq as u32;
         match router.route(plan, statics, seq, index, &|_, _| false) {
             Route::Skip => {}
             Route::Customer(c) => customer_events.push((c, seq)),
-            Route::Partner(credit) => credits.push(credit),
+            Route::Partner(credit) => credits.room(1).push(credit),
         }
     }
     Routed {
         customer_events,
-        credits,
+        credits: credits.finish(),
         findings: router.findings,
     }
 }
@@ -608,7 +615,7 @@ fn partitioned(
     statics: &[PartnerStatic],
     order: &[u32],
     customer_events: Vec<(CustomerId, u32)>,
-    partner_credits: Vec<Credit>,
+    partner_credits: Vec<Vec<Credit>>,
     as_of: NaiveDate,
     options: &SimOptions,
     findings: &mut Vec<Keyed>,
@@ -625,18 +632,24 @@ fn partitioned(
         .map(|&i| customer_events[i as usize])
         .collect();
     drop(customer_events);
-    let a: Vec<(Vec<Credit>, Vec<Keyed>, Vec<Pending>)> = pieces(&grouped, threads, |e| e.0)
+    let partner_count = statics.len();
+    type PieceOut = (Vec<Vec<Credit>>, Vec<u32>, Vec<Keyed>, Vec<Pending>);
+    let a: Vec<PieceOut> = pieces(&grouped, threads, |e| e.0)
         .into_par_iter()
         .map(|piece| {
-            // At most about one credit per event: reserved once, not grown
-            // by doubling (untouched capacity costs no memory).
-            let mut credits = Vec::with_capacity(piece.len());
+            // At most about one credit per event: each part reserved for
+            // the customers it takes. Credits are counted per partner while
+            // they are fresh (for phase b's ranges).
+            let mut credits = Parts::new();
+            let mut per_partner = vec![0u32; partner_count];
             let (mut found, mut pending) = (Vec::new(), Vec::new());
             let events = &scenario.events;
             let mut start = 0;
             for run in piece.chunk_by(|x, y| x.0 == y.0) {
                 let customer = run[0].0;
                 let mut state = CustomerState::default();
+                let part = credits.room(run.len());
+                let before = part.len();
                 let mut a = Attribution::new(
                     plan,
                     scenario,
@@ -644,7 +657,7 @@ fn partitioned(
                     &StaticOnly,
                     customer,
                     &mut state,
-                    &mut credits,
+                    part,
                     &mut found,
                 );
                 for (k, &(_, seq)) in (start..).zip(run) {
@@ -661,16 +674,25 @@ fn partitioned(
                 }
                 start += run.len();
                 pending.extend(a.pending(as_of));
+                for c in &part[before..] {
+                    per_partner[c.partner.0 as usize] += 1;
+                }
             }
-            (credits, found, pending)
+            (credits.finish(), per_partner, found, pending)
         })
         .collect();
     drop(grouped);
     let mut pending = Vec::new();
-    let mut parts: Vec<Vec<Credit>> = Vec::with_capacity(a.len() + 1);
-    parts.push(partner_credits);
-    for (c, f, p) in a {
-        parts.push(c);
+    let mut starts = vec![0usize; partner_count + 1];
+    for c in partner_credits.iter().flatten() {
+        starts[c.partner.0 as usize + 1] += 1;
+    }
+    let mut parts = partner_credits;
+    for (c, n, f, p) in a {
+        parts.extend(c);
+        for (s, n) in starts[1..].iter_mut().zip(n) {
+            *s += n as usize;
+        }
         findings.extend(f);
         pending.extend(p);
     }
@@ -681,14 +703,10 @@ fn partitioned(
     timings.step("phase (a)");
     // Phase (b): partners apart. The partners are cut into ranges of about
     // equal credits, and the credits moved into one bucket per range (in
-    // phase a's order, so each partner's keep their relative order): each
-    // worker owns its bucket and frees it when its partners are done, so
-    // the credits of finished partners make room for their payouts.
-    let partner_count = statics.len();
-    let mut starts = vec![0usize; partner_count + 1];
-    for c in parts.iter().flatten() {
-        starts[c.partner.0 as usize + 1] += 1;
-    }
+    // phase a's order, so each partner's keep their relative order; on
+    // every core, `moves::scatter`): each worker owns its bucket and frees
+    // it when its partners are done, so the credits of finished partners
+    // make room for their payouts.
     for p in 0..partner_count {
         starts[p + 1] += starts[p];
     }
@@ -710,15 +728,9 @@ fn partitioned(
     for (bucket, &(first, last)) in ranges.iter().enumerate() {
         bucket_of[first..last].fill(bucket as u32);
     }
-    let mut buckets: Vec<Vec<Credit>> = ranges
-        .iter()
-        .map(|&(first, last)| Vec::with_capacity(starts[last] - starts[first]))
-        .collect();
-    for part in parts {
-        for c in part {
-            buckets[bucket_of[c.partner.0 as usize] as usize].push(c);
-        }
-    }
+    let buckets = crate::moves::scatter(parts, ranges.len(), |c| {
+        bucket_of[c.partner.0 as usize] as usize
+    });
     drop(bucket_of);
     timings.step("credits grouped by partner");
     let explain = options.explain();
@@ -759,17 +771,20 @@ fn partitioned(
             (out, results)
         })
         .collect();
-    let mut payouts = Vec::with_capacity(b.iter().map(|x| x.0.payouts.len()).sum());
+    let mut by_range = Vec::with_capacity(b.len());
     let mut results = Vec::with_capacity(partner_count);
     let mut full_paid = Vec::new();
     for (out, r) in b {
-        payouts.extend(out.payouts);
+        by_range.push(out.payouts);
         findings.extend(out.findings);
         full_paid.extend(out.full_paid);
         results.extend(r);
     }
     timings.step("phase (b)");
-    payouts.par_sort_unstable_by_key(|p| (p.key, p.partner));
+    // By (key, partner); two payouts of a partner may share a key (cut-backs
+    // at the end of the run of two rules): those stay in the partner's order.
+    let payouts =
+        crate::moves::sort_moving_once(by_range, |p| (payout_sort_key(p.key), p.partner.0));
     timings.step("payouts sorted");
     (payouts, results, pending, full_paid)
 }
@@ -919,6 +934,17 @@ mod replay_keys {
             let (ka, kb) = (replay_sort_key(a.0, a.1, a.2), replay_sort_key(b.0, b.1, b.2));
             prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
             prop_assert_eq!(ka as u32, a.2);
+        }
+    }
+
+    proptest! {
+        /// A payout's packed key orders payouts as its triple does.
+        #[test]
+        fn packed_payout_key_orders_as_the_triple(
+            a in (any::<u32>(), any::<u16>(), any::<u16>()),
+            b in (any::<u32>(), any::<u16>(), any::<u16>()),
+        ) {
+            prop_assert_eq!(super::payout_sort_key(a).cmp(&super::payout_sort_key(b)), a.cmp(&b));
         }
     }
 

@@ -33,6 +33,7 @@ mod explain;
 pub mod findings;
 mod full_payment;
 mod money;
+mod moves;
 mod mrr;
 mod obligations;
 pub mod overrides;

@@ -429,7 +429,7 @@ pub fn attribute(
     let (statics, _) = crate::partner::build(&plan, scenario);
     preset_assumed(&plan, &scenario.names, &statics, &keys, assumed)?;
     let routed = prepass(&plan, scenario, &statics, &order);
-    let mut credits = routed.credits;
+    let mut credits: Vec<Credit> = routed.credits.into_iter().flatten().collect();
     let mut customer_events = routed.customer_events;
     customer_events.sort_by_key(|e| e.0);
     let mut found = Vec::new();
