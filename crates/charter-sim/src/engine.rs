@@ -545,7 +545,21 @@ pub(crate) fn prepass(
     let mut router = Router::new(scenario);
     let mut customer_events = Vec::with_capacity(order.len());
     let mut credits = Parts::new();
+    let events = &scenario.events;
     for (seq, &index) in order.iter().enumerate() {
+        // The replay reads each day's events rank by rank, not where the
+        // input put them: ask for the events a few steps ahead early, and,
+        // nearer, for their partner's record.
+        if let Some(&ahead) = order.get(seq + 4 * PREFETCH) {
+            crate::prefetch::prefetch_whole(&events[ahead as usize]);
+        }
+        if let Some(&ahead) = order.get(seq + 2 * PREFETCH) {
+            if let Some(p) = events[ahead as usize].kind.partner() {
+                if let Some(stat) = statics.get(p.0 as usize) {
+                    crate::prefetch::prefetch(&stat.declared);
+                }
+            }
+        }
         let seq = seq as u32;
         match router.route(plan, statics, seq, index, &|_, _| false) {
             Route::Skip => {}
