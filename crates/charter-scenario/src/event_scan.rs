@@ -125,9 +125,7 @@ impl<'de> Scanner<'de> {
         self.expect(b'"')?;
         let start = self.at;
         let rest = &self.bytes[start..];
-        let len = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let len = string_end(rest)?;
         if rest[len] != b'"' {
             return None;
         }
@@ -194,6 +192,36 @@ impl<'de> Scanner<'de> {
         }
         (self.at > start).then_some(())
     }
+}
+
+/// Where the first `"`, `\\` or control character of `bytes` is: eight bytes
+/// at a time, as `error::find_newline` looks for a line break.
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte is flagged where it is a quote or a backslash (a zero
+        // byte after the xor) or below 0x20; only bytes above a flagged
+        // one can be flagged falsely, so the lowest flag is exact.
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+        let quote = zero(word ^ (ONES * u64::from(b'"')));
+        let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let flags = quote | backslash | control;
+        if flags != 0 {
+            return Some(base + flags.trailing_zeros() as usize / 8);
+        }
+        base += 8;
+    }
+    let rest = words.remainder();
+    rest.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| base + i)
 }
 
 /// A plain JSON integer that fits a `u32`: what serde reads as one (no
@@ -377,6 +405,38 @@ mod tests {
             r#"{"date":"2025-02-30","type":"lead","customer":"c"}"#,
             &mut memo
         ));
+    }
+
+    #[test]
+    fn a_string_ends_at_its_first_quote_backslash_or_control_character() {
+        let plain = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        };
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"abc".to_vec()];
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in [
+                    b'"', b'\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']',
+                ] {
+                    let mut bytes = vec![b'a'; len];
+                    if at < len {
+                        bytes[at] = special;
+                    }
+                    // A byte just below the special one that borrows.
+                    if at > 0 && at < len {
+                        bytes[at - 1] = 0x00;
+                    }
+                    cases.push(bytes.clone());
+                    bytes.iter_mut().take(at).for_each(|b| *b = 0xc3);
+                    cases.push(bytes);
+                }
+            }
+        }
+        for bytes in cases {
+            assert_eq!(string_end(&bytes), plain(&bytes), "{bytes:?}");
+        }
     }
 
     #[test]
