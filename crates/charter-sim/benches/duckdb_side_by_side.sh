@@ -112,7 +112,7 @@ for n in "${sizes[@]}"; do
   [ -s "$ev" ] && [ -s "$pa" ] || "$charter" gen-scenario "${gen_flags[@]}" --events "$n" \
     --partners "$p" --out "$ev" --partners-out "$pa"
   lines=$(wc -l <"$ev")
-  mb=$(awk -v b="$(stat -c %s "$ev")" 'BEGIN { printf (b < 1e7 ? "%.1f" : "%.0f"), b / 1e6 }')
+  mb=$(awk -v b="$(stat -L -c %s "$ev")" 'BEGIN { printf (b < 1e7 ? "%.1f" : "%.0f"), b / 1e6 }')
   echo "$n events: $lines lines, $mb MB" >&2
   median_of "$work/charter-$n.json" "$charter" simulate "$policy" \
     --scenario "$ev" --partners "$pa" --format json
