@@ -204,7 +204,6 @@ impl PartnerRun<'_, '_> {
     ) {
         let plan = self.plan;
         let rp = &plan.rules[r.0 as usize];
-        let mut n = 0u16;
         for (invoice, shadow) in shadows {
             let Some(c) = self
                 .st
@@ -237,7 +236,7 @@ impl PartnerRun<'_, '_> {
                 })))
             });
             self.out.payouts.push(PayoutRec {
-                key: (key.0, key.1, n),
+                key: (key.0, key.1, self.n),
                 partner: self.id,
                 customer: Some(shadow.customer),
                 invoice: Some(invoice),
@@ -251,8 +250,12 @@ impl PartnerRun<'_, '_> {
                 why,
                 path: shadow.path,
             });
-            n = n.saturating_add(1);
-            if key.1 != u16::MAX {
+            if key.1 == u16::MAX {
+                // At the end of the replay, after the partner's last credit:
+                // one count for every rule cut there, so no two payouts of
+                // the partner share a key (rule by rule, invoice by invoice).
+                self.n = self.n.saturating_add(1);
+            } else {
                 // Before a credit: listed first among its payouts.
                 self.renumber_last();
             }

@@ -264,6 +264,14 @@ fn replay(plan: &Plan, scenario: &Scenario, options: &SimOptions) -> Outcome {
             &mut findings,
         )
     };
+    // The report's order, and so the payouts' ids, rest on no two payouts
+    // of a partner sharing a key (a sort would place them as it likes).
+    debug_assert!(
+        payouts
+            .windows(2)
+            .all(|w| (w[0].key, w[0].partner) < (w[1].key, w[1].partner)),
+        "two payouts of a partner share a key"
+    );
     if let Some(progress) = options.progress {
         progress(order.len(), order.len());
     }

@@ -70,7 +70,8 @@ pub(crate) struct PartnerRun<'r, 'p> {
     pub seq: u32,
     pub sub: u16,
     pub event: u32,
-    n: u16,
+    /// The next payout's place among the credit's (the last part of its key).
+    pub n: u16,
     rank: u32,
 }
 
