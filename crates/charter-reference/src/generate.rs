@@ -48,7 +48,8 @@ impl Seed {
         format!("{}.charter", self.name())
     }
 
-    fn currency(self) -> &'static str {
+    /// The policy's currency (the program's `currency`).
+    pub fn currency(self) -> &'static str {
         match self {
             Seed::Optimetriks => "USD",
             Seed::LeadSender => "RUB",

@@ -22,8 +22,8 @@ use charter_reference::generate::{scenario_json, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use support::{
-    checked, checked_after_full_payment, checked_with_windows, judge_with, Verdict,
-    KNOWN_DISAGREEMENTS,
+    checked, checked_after_full_payment, checked_with_caps, checked_with_windows, judge_with,
+    Verdict, KNOWN_DISAGREEMENTS,
 };
 
 fn config() -> Config {
@@ -135,5 +135,16 @@ fn engine_agrees_with_the_reference_on_clawback_windows() {
 fn engine_agrees_with_the_reference_after_full_payment() {
     for seed in [Seed::Optimetriks, Seed::LeadSender, Seed::CimpactPro] {
         differential_under(seed, checked_after_full_payment(seed));
+    }
+}
+
+/// Caps per period (LANGUAGE.md §4): every commission of every seed policy
+/// capped at 150 a month and 400 a quarter in its currency, so earnings are
+/// cut to what is left or find nothing left, instalments and refunds meet a
+/// cut payout, and netted and held payouts are capped alike.
+#[test]
+fn engine_agrees_with_the_reference_with_caps() {
+    for seed in Seed::ALL {
+        differential_under(seed, checked_with_caps(seed));
     }
 }

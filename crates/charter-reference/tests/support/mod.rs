@@ -107,7 +107,7 @@ pub fn judge(seed: Seed, text: &str) -> Verdict {
 /// commission with a block, so generated refunds fall in and out of windows.
 pub fn checked_with_windows(seed: Seed) -> &'static CheckedProgram {
     static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
-    variant(&PROGRAMS, seed, "with windows", |l| {
+    variant(&PROGRAMS, seed, "with windows", |_, l| {
         if l.starts_with("commission ") && l.trim_end().ends_with('{') {
             format!("{l}\n  clawback on refund within 30 days\n")
         } else {
@@ -122,7 +122,7 @@ pub fn checked_with_windows(seed: Seed) -> &'static CheckedProgram {
 /// brackets on sales (CimpactPro).
 pub fn checked_after_full_payment(seed: Seed) -> &'static CheckedProgram {
     static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
-    variant(&PROGRAMS, seed, "after full payment", |l| {
+    variant(&PROGRAMS, seed, "after full payment", |_, l| {
         let t = l.trim();
         if t == "settle netted" {
             String::new()
@@ -137,18 +137,41 @@ pub fn checked_after_full_payment(seed: Seed) -> &'static CheckedProgram {
     })
 }
 
-/// Each seed policy with every line rewritten by `line`, checked once.
+/// The seed policies with every commission capped per period in the
+/// program's currency: at most 150 a month and 400 a quarter (LANGUAGE.md §4,
+/// Caps per period), so that generated payments reach a cap, are cut to what
+/// is left, find none left, and are refunded after a cut.
+pub fn checked_with_caps(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    variant(&PROGRAMS, seed, "with caps", |seed, l| {
+        if !l.trim_start().starts_with("commission ") {
+            return format!("{l}\n");
+        }
+        let caps = format!(
+            "  at most 150 {0} per month\n  at most 400 {0} per quarter\n",
+            seed.currency()
+        );
+        if l.trim_end().ends_with('{') {
+            format!("{l}\n{caps}")
+        } else {
+            format!("{l} {{\n{caps}}}\n")
+        }
+    })
+}
+
+/// Each seed policy with every line rewritten by `line` (given the seed),
+/// checked once.
 fn variant(
     programs: &'static OnceLock<Vec<CheckedProgram>>,
     seed: Seed,
     what: &str,
-    line: fn(&str) -> String,
+    line: fn(Seed, &str) -> String,
 ) -> &'static CheckedProgram {
     let programs = programs.get_or_init(|| {
         POLICIES
             .iter()
             .map(|(s, text)| {
-                let text: String = text.lines().map(line).collect();
+                let text: String = text.lines().map(|l| line(*s, l)).collect();
                 let mut db = charter_diagnostics::SourceDb::new();
                 let root = db.add(s.file(), text);
                 match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked()
