@@ -150,7 +150,34 @@ fn partner_id(seed: Seed, i: usize, roster: bool) -> String {
     }
 }
 
-fn partner_json(seed: Seed, c: &mut Choices, id: &str) -> String {
+/// What a scenario may hold beyond what the seed policies read. Each
+/// addition draws choices of its own, after the ones it follows, so with none
+/// asked for a scenario is the one [`scenario_json`] gives, byte for byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// Partner records with a `"tax_rate"` (for `tax on top of commission`,
+    /// LANGUAGE.md §4 Tax on top): VAT-registered at 19%, 20%, 7.5%, 5.5%,
+    /// 0% or 0.5% (halves of a cent to round), or not registered (none).
+    pub tax_rates: bool,
+}
+
+/// The partner record's `"tax_rate"` field, when it gives one.
+fn tax_rate(c: &mut Choices) -> Option<String> {
+    let rate = c
+        .pick(&[
+            None,
+            Some("19%"),
+            Some("7.5%"),
+            Some("0%"),
+            Some("20%"),
+            Some("5.5%"),
+            Some("0.5%"),
+        ])
+        .flatten()?;
+    Some(format!(r#""tax_rate": "{rate}""#))
+}
+
+fn partner_json(seed: Seed, c: &mut Choices, id: &str, extras: Extras) -> String {
     let mut fields = vec![format!(r#""id": "{id}""#)];
     let contract = !c.chance(15);
     let staff = |c: &mut Choices, quals: &[&str]| -> Option<String> {
@@ -224,6 +251,9 @@ fn partner_json(seed: Seed, c: &mut Choices, id: &str) -> String {
                 fields.push(r#""tier": "Gold""#.to_string());
             }
         }
+    }
+    if extras.tax_rates {
+        fields.extend(tax_rate(c));
     }
     format!("{{ {} }}", fields.join(", "))
 }
@@ -541,6 +571,11 @@ fn closed_won(c: &mut Choices, built: &mut Built, partner: &str, base: NaiveDate
 
 /// A scenario document (JSON) for `seed` from `bytes`.
 pub fn scenario_json(seed: Seed, bytes: &[u8]) -> String {
+    scenario_json_with(seed, bytes, Extras::default())
+}
+
+/// [`scenario_json`] with `extras`.
+pub fn scenario_json_with(seed: Seed, bytes: &[u8], extras: Extras) -> String {
     let c = &mut Choices { bytes, at: 0 };
     let mut built = Built {
         events: Vec::new(),
@@ -555,7 +590,7 @@ pub fn scenario_json(seed: Seed, bytes: &[u8]) -> String {
     let mut ids = Vec::new();
     for i in 0..partner_count {
         let id = partner_id(seed, i, roster);
-        let json = partner_json(seed, c, &id);
+        let json = partner_json(seed, c, &id, extras);
         built.partners.push(json);
         partner_events(seed, c, &mut built, &id, base);
         if seed == Seed::Simpro && c.chance(15) {

@@ -18,12 +18,12 @@ mod support;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use charter_reference::generate::{scenario_json, Seed};
+use charter_reference::generate::{scenario_json_with, Extras, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use support::{
-    checked, checked_after_full_payment, checked_with_caps, checked_with_windows, judge_with,
-    Verdict, KNOWN_DISAGREEMENTS,
+    checked, checked_after_full_payment, checked_with_caps, checked_with_tax_on_top,
+    checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS,
 };
 
 fn config() -> Config {
@@ -44,12 +44,17 @@ fn differential(seed: Seed) {
 
 /// The differential under `program`, a policy of `seed`'s shape.
 fn differential_under(seed: Seed, program: &'static charter_check::CheckedProgram) {
+    differential_with(seed, program, Extras::default());
+}
+
+/// [`differential_under`] on scenarios generated with `extras`.
+fn differential_with(seed: Seed, program: &'static charter_check::CheckedProgram, extras: Extras) {
     let mut runner = TestRunner::new(config());
     let agree = Cell::new(0u32);
     let unsupported: RefCell<BTreeMap<String, u32>> = RefCell::default();
     let known: RefCell<BTreeMap<&str, u32>> = RefCell::default();
     let result = runner.run(&prop::collection::vec(any::<u8>(), 0..600), |bytes| {
-        let text = scenario_json(seed, &bytes);
+        let text = scenario_json_with(seed, &bytes, extras);
         match judge_with(program, &text) {
             Verdict::Agree => agree.set(agree.get() + 1),
             Verdict::Unsupported(why) => *unsupported.borrow_mut().entry(why).or_default() += 1,
@@ -146,5 +151,20 @@ fn engine_agrees_with_the_reference_after_full_payment() {
 fn engine_agrees_with_the_reference_with_caps() {
     for seed in Seed::ALL {
         differential_under(seed, checked_with_caps(seed));
+    }
+}
+
+/// Tax on top (LANGUAGE.md §4): every seed policy with `tax on top of
+/// commission`, on scenarios whose partners give a `tax_rate` or none, so
+/// every payout's tax (clawbacks', netted payouts', bonuses', half-cent ties
+/// rounded) is compared too.
+#[test]
+fn engine_agrees_with_the_reference_with_tax_on_top() {
+    for seed in Seed::ALL {
+        differential_with(
+            seed,
+            checked_with_tax_on_top(seed),
+            Extras { tax_rates: true },
+        );
     }
 }

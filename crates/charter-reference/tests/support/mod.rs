@@ -159,6 +159,20 @@ pub fn checked_with_caps(seed: Seed) -> &'static CheckedProgram {
     })
 }
 
+/// The seed policies with `tax on top of commission` in the program block,
+/// for scenarios whose partners give a `tax_rate` (LANGUAGE.md §4, Tax on
+/// top): every payout taxed, clawbacks, netted payouts and bonuses alike.
+pub fn checked_with_tax_on_top(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    variant(&PROGRAMS, seed, "with tax on top", |seed, l| {
+        if l.trim() == format!("currency {}", seed.currency()) {
+            format!("{l}\n  tax on top of commission\n")
+        } else {
+            format!("{l}\n")
+        }
+    })
+}
+
 /// Each seed policy with every line rewritten by `line` (given the seed),
 /// checked once.
 fn variant(
