@@ -22,8 +22,8 @@ use charter_reference::generate::{scenario_json_with, Extras, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use support::{
-    checked, checked_after_full_payment, checked_with_caps, checked_with_tax_on_top,
-    checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS,
+    checked, checked_after_full_payment, checked_with_capped_bounty, checked_with_caps,
+    checked_with_tax_on_top, checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS,
 };
 
 fn config() -> Config {
@@ -166,5 +166,15 @@ fn engine_agrees_with_the_reference_with_tax_on_top() {
             checked_with_tax_on_top(seed),
             Extras { tax_rates: true },
         );
+    }
+}
+
+/// Count and money caps on a fixed amount (LANGUAGE.md §4, Caps per period):
+/// every seed policy with a bounty per new customer capped at 1 a month and
+/// 150 a quarter (of 100 each), taken back on refund.
+#[test]
+fn engine_agrees_with_the_reference_with_a_capped_bounty() {
+    for seed in Seed::ALL {
+        differential_under(seed, checked_with_capped_bounty(seed));
     }
 }

@@ -173,6 +173,22 @@ pub fn checked_with_tax_on_top(seed: Seed) -> &'static CheckedProgram {
     })
 }
 
+/// The seed policies with a bounty of 100 per new customer added, capped at
+/// 1 a month and 150 a quarter in the program's currency (LANGUAGE.md §4,
+/// Fixed amounts per new customer, Caps per period): generated customers
+/// paying first in the same month find the count cap reached, a second in
+/// the quarter is cut to 50, and a refund takes back its share of a paid
+/// (or cut) bounty.
+pub fn checked_with_capped_bounty(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    rewritten(&PROGRAMS, seed, "with a capped bounty", |seed, text| {
+        format!(
+            "{text}\ncommission capped_bounty: 100 {0} per new customer {{\n  at most 1 per month\n  at most 150 {0} per quarter\n  clawback on refund\n}}\n",
+            seed.currency()
+        )
+    })
+}
+
 /// Each seed policy with every line rewritten by `line` (given the seed),
 /// checked once.
 fn variant(
@@ -181,13 +197,25 @@ fn variant(
     what: &str,
     line: fn(Seed, &str) -> String,
 ) -> &'static CheckedProgram {
+    rewritten(programs, seed, what, |s, text| {
+        text.lines().map(|l| line(s, l)).collect()
+    })
+}
+
+/// Each seed policy's text rewritten by `rewrite` (given the seed), checked
+/// once.
+fn rewritten(
+    programs: &'static OnceLock<Vec<CheckedProgram>>,
+    seed: Seed,
+    what: &str,
+    rewrite: impl Fn(Seed, &str) -> String,
+) -> &'static CheckedProgram {
     let programs = programs.get_or_init(|| {
         POLICIES
             .iter()
             .map(|(s, text)| {
-                let text: String = text.lines().map(|l| line(*s, l)).collect();
                 let mut db = charter_diagnostics::SourceDb::new();
-                let root = db.add(s.file(), text);
+                let root = db.add(s.file(), rewrite(*s, text));
                 match charter_check::compile(db, root, &mut charter_check::FsReader).into_checked()
                 {
                     Ok((checked, _, _)) => checked,
