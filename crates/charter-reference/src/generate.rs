@@ -159,6 +159,10 @@ pub struct Extras {
     /// LANGUAGE.md §4 Tax on top): VAT-registered at 19%, 20%, 7.5%, 5.5%,
     /// 0% or 0.5% (halves of a cent to round), or not registered (none).
     pub tax_rates: bool,
+    /// Partner records with a `"joined"` date (for `paid only if active
+    /// for D`, LANGUAGE.md §4 Held for active partners): on the scenario's
+    /// base date, 3, 6 or 12 months before it, a month after it, or none.
+    pub joined: bool,
 }
 
 /// The partner record's `"tax_rate"` field, when it gives one.
@@ -177,7 +181,20 @@ fn tax_rate(c: &mut Choices) -> Option<String> {
     Some(format!(r#""tax_rate": "{rate}""#))
 }
 
-fn partner_json(seed: Seed, c: &mut Choices, id: &str, extras: Extras) -> String {
+/// The partner record's `"joined"` field, when it gives one.
+fn joined(c: &mut Choices, base: NaiveDate) -> Option<String> {
+    let date = match c.below(6) {
+        0 => return None,
+        1 => base,
+        2 => back_months(base, 3, 0),
+        3 => back_months(base, 6, 0),
+        4 => back_months(base, 12, 0),
+        _ => shift(base, Shift(1, 0)),
+    };
+    Some(format!(r#""joined": "{date}""#))
+}
+
+fn partner_json(seed: Seed, c: &mut Choices, id: &str, base: NaiveDate, extras: Extras) -> String {
     let mut fields = vec![format!(r#""id": "{id}""#)];
     let contract = !c.chance(15);
     let staff = |c: &mut Choices, quals: &[&str]| -> Option<String> {
@@ -254,6 +271,9 @@ fn partner_json(seed: Seed, c: &mut Choices, id: &str, extras: Extras) -> String
     }
     if extras.tax_rates {
         fields.extend(tax_rate(c));
+    }
+    if extras.joined {
+        fields.extend(joined(c, base));
     }
     format!("{{ {} }}", fields.join(", "))
 }
@@ -590,7 +610,7 @@ pub fn scenario_json_with(seed: Seed, bytes: &[u8], extras: Extras) -> String {
     let mut ids = Vec::new();
     for i in 0..partner_count {
         let id = partner_id(seed, i, roster);
-        let json = partner_json(seed, c, &id, extras);
+        let json = partner_json(seed, c, &id, base, extras);
         built.partners.push(json);
         partner_events(seed, c, &mut built, &id, base);
         if seed == Seed::Simpro && c.chance(15) {

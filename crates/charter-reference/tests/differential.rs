@@ -22,8 +22,9 @@ use charter_reference::generate::{scenario_json_with, Extras, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use support::{
-    checked, checked_after_full_payment, checked_with_capped_bounty, checked_with_caps,
-    checked_with_tax_on_top, checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS,
+    checked, checked_after_full_payment, checked_held_for_active, checked_with_capped_bounty,
+    checked_with_caps, checked_with_tax_on_top, checked_with_windows, judge_with, Verdict,
+    KNOWN_DISAGREEMENTS,
 };
 
 fn config() -> Config {
@@ -164,7 +165,10 @@ fn engine_agrees_with_the_reference_with_tax_on_top() {
         differential_with(
             seed,
             checked_with_tax_on_top(seed),
-            Extras { tax_rates: true },
+            Extras {
+                tax_rates: true,
+                ..Extras::default()
+            },
         );
     }
 }
@@ -176,5 +180,23 @@ fn engine_agrees_with_the_reference_with_tax_on_top() {
 fn engine_agrees_with_the_reference_with_a_capped_bounty() {
     for seed in Seed::ALL {
         differential_under(seed, checked_with_capped_bounty(seed));
+    }
+}
+
+/// Held for active partners (LANGUAGE.md §4): every seed policy's
+/// commissions paid by the vendor held `paid only if active for 6 months`,
+/// on scenarios whose partners give a `joined` date or none, with notices
+/// ending contracts before and after the hold ends.
+#[test]
+fn engine_agrees_with_the_reference_held_for_active_partners() {
+    for seed in Seed::ALL {
+        differential_with(
+            seed,
+            checked_held_for_active(seed),
+            Extras {
+                joined: true,
+                ..Extras::default()
+            },
+        );
     }
 }

@@ -189,6 +189,40 @@ pub fn checked_with_capped_bounty(seed: Seed) -> &'static CheckedProgram {
     })
 }
 
+/// The seed policies with every commission the vendor pays held `paid only
+/// if active for 6 months` (LANGUAGE.md §4, Held for active partners; a
+/// netted one cannot be held, C1007), for scenarios whose partners give a
+/// `joined` date: payouts held past their due date, and forfeited when a
+/// notice ends the contract before the hold does.
+pub fn checked_held_for_active(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    rewritten(&PROGRAMS, seed, "held for active partners", |_, text| {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            out.push_str(l);
+            out.push('\n');
+            if !l.trim_start().starts_with("commission ") {
+                continue;
+            }
+            let hold = "  paid only if active for 6 months\n";
+            if !l.trim_end().ends_with('{') {
+                out.insert_str(out.len() - 1, " {");
+                out.push_str(hold);
+                out.push_str("}\n");
+                continue;
+            }
+            let indent = &l[..l.len() - l.trim_start().len()];
+            let end = format!("{indent}}}");
+            let mut block = lines[i + 1..].iter().take_while(|b| b.trim_end() != end);
+            if !block.any(|b| b.contains("netted")) {
+                out.push_str(hold);
+            }
+        }
+        out
+    })
+}
+
 /// Each seed policy with every line rewritten by `line` (given the seed),
 /// checked once.
 fn variant(
