@@ -56,6 +56,7 @@ pub mod trials_and_leads;
 pub mod world;
 
 use charter_check::CheckedProgram;
+use charter_ir::AttributionMethod;
 use charter_scenario::{EventKind, Scenario};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -118,6 +119,46 @@ pub struct Outcome {
     pub standings: Vec<(String, Option<String>)>,
 }
 
+/// Lists the earnings `new` in order: each under its commission's caps (a
+/// clawback is not capped), then as a payout (a clawback of 0.00 is not
+/// listed).
+fn record(
+    world: &World,
+    new: Vec<Earning>,
+    earned: &mut Vec<Earning>,
+    payouts: &mut Vec<Payout>,
+    paths: &mut Vec<Option<AttributionMethod>>,
+) -> Result<(), Unsupported> {
+    for e in new {
+        let clawback = e.exact < zero();
+        let e = if clawback {
+            e
+        } else {
+            match caps::capped(world, payouts, e) {
+                Some(e) => e,
+                None => continue,
+            }
+        };
+        let amount = payout_amount(world, earned, payouts, &e)?;
+        earned.push(e.clone());
+        if !(clawback && amount == Decimal::ZERO) {
+            paths.push(e.path);
+            payouts.push(Payout {
+                partner: world.scenario.names.partner(e.partner).to_string(),
+                customer: e.customer,
+                invoice: e.invoice,
+                rule: e.rule,
+                amount,
+                earned: e.earned,
+                due: e.due,
+                tax: None,
+                converted: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Runs `scenario` against `program` up to `as_of` (default: the scenario's
 /// `as_of`, else its last event's date).
 pub fn simulate(
@@ -154,9 +195,12 @@ pub fn simulate_assuming(
     for now in 0..=world.events.len() {
         // Before the first event on or after a deadline (or past the last
         // event, up to "as of"): the cut backs due by then.
+        // They are made first: the event sees them (a refund takes its share
+        // of the running total as cut back).
         let today = world.date(now)?;
-        let mut new = cutback::due_by(&world, today, &earned, &mut cut)?;
-        new.extend(match world.events.get(now).map(|e| &e.kind) {
+        let cut_backs = cutback::due_by(&world, today, &earned, &mut cut)?;
+        record(&world, cut_backs, &mut earned, &mut payouts, &mut paths)?;
+        let new = match world.events.get(now).map(|e| &e.kind) {
             Some(EventKind::Payment { .. }) => {
                 let mut new = commissions::on_payment(&world, now)?;
                 let mut all = earned.clone();
@@ -170,34 +214,8 @@ pub fn simulate_assuming(
                 trials_and_leads::on_event(&world, now)?
             }
             _ => Vec::new(),
-        });
-        for e in new {
-            let clawback = e.exact < zero();
-            let e = if clawback {
-                e
-            } else {
-                match caps::capped(&world, &payouts, e) {
-                    Some(e) => e,
-                    None => continue,
-                }
-            };
-            let amount = payout_amount(&world, &earned, &payouts, &e)?;
-            earned.push(e.clone());
-            if !(clawback && amount == Decimal::ZERO) {
-                paths.push(e.path);
-                payouts.push(Payout {
-                    partner: world.scenario.names.partner(e.partner).to_string(),
-                    customer: e.customer,
-                    invoice: e.invoice,
-                    rule: e.rule,
-                    amount,
-                    earned: e.earned,
-                    due: e.due,
-                    tax: None,
-                    converted: None,
-                });
-            }
-        }
+        };
+        record(&world, new, &mut earned, &mut payouts, &mut paths)?;
     }
     balances::apply(&world, &mut payouts, &paths);
     active::apply(&world, &mut payouts);

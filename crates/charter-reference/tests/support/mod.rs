@@ -223,6 +223,32 @@ pub fn checked_held_for_active(seed: Seed) -> &'static CheckedProgram {
     })
 }
 
+/// The tiered seed policies (Simpro, Future Processing) with every
+/// commission `cut back to 5% unless tier T within 6 months from joined`
+/// (LANGUAGE.md §4, Cut back unless a tier is reached), T the tier above the
+/// first (Select, Gold), for scenarios whose partners give a `joined` date:
+/// deadlines before, on and after payments and refunds, tiers reached in time
+/// or not. The other seeds have no tiers and stay as they are.
+pub fn checked_cut_back(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    variant(&PROGRAMS, seed, "cut back", |seed, l| {
+        let tier = match seed {
+            Seed::Simpro => "Select",
+            Seed::FutureProcessing => "Gold",
+            Seed::Optimetriks | Seed::LeadSender | Seed::CimpactPro => return format!("{l}\n"),
+        };
+        if !l.trim_start().starts_with("commission ") {
+            return format!("{l}\n");
+        }
+        let cut = format!("  cut back to 5% unless tier {tier} within 6 months from joined\n");
+        if l.trim_end().ends_with('{') {
+            format!("{l}\n{cut}")
+        } else {
+            format!("{l} {{\n{cut}}}\n")
+        }
+    })
+}
+
 /// Each seed policy with every line rewritten by `line` (given the seed),
 /// checked once.
 fn variant(
