@@ -180,7 +180,13 @@ impl<'r, 'p> PartnerRun<'r, 'p> {
         self.n = 0;
         self.rank = 0;
         let date = c.date;
-        self.pass_cut_back_deadlines(date, date, (c.seq, 0));
+        // An ownership credit earns nothing, and a claim decided later dates
+        // it on the decision, ahead of the event it is replayed with: it
+        // does not pass a deadline (a payment replayed after it, dated before
+        // the deadline, still earns at the full rate).
+        if !matches!(c.kind, CreditKind::Owned { .. }) {
+            self.pass_cut_back_deadlines(date, date, (c.seq, 0));
+        }
         match &c.kind {
             CreditKind::Referral {
                 customer,
