@@ -18,7 +18,10 @@
 //! Read plainly: the tier on a day is the tier of a simulation as of that
 //! day; the cut back is made before the first event on or after the
 //! deadline (or after the last event, when none comes before the "as of"
-//! date), from the earnings listed so far.
+//! date), from the earnings listed so far. A refund outside a clawback
+//! window took nothing but kept its share of the rest for good: at the lower
+//! rate it keeps the same share of the rest at that rate, and from the cut
+//! on that is what it keeps (`refunds::Kept`).
 
 use charter_ir::CommissionRule;
 use charter_scenario::PartnerId;
@@ -27,6 +30,7 @@ use chrono::NaiveDate;
 use crate::commissions::Earning;
 use crate::exact::{from_percent, zero, Fraction};
 use crate::facts::{self, Facts};
+use crate::refunds::Kept;
 use crate::world::World;
 use crate::{due_dates, order, standing, Unsupported};
 
@@ -104,6 +108,7 @@ pub fn due_by(
     through: NaiveDate,
     earned: &[Earning],
     done: &mut Vec<(PartnerId, String)>,
+    kept: &mut [Kept],
 ) -> Result<Vec<Earning>, Unsupported> {
     let mut out = Vec::new();
     for rule in &world.program.commissions {
@@ -149,9 +154,31 @@ pub fn due_by(
                 let mut total = zero();
                 let mut at_cut = zero();
                 let mut path = None;
-                for e in earned.iter().filter(|e| {
+                // What refunds outside a clawback window kept, at the rates
+                // paid and at the lower rate: the same share of the rest.
+                let mine =
+                    |k: &Kept| k.partner == partner && k.rule == *name && k.invoice == invoice;
+                let (mut kept_paid, mut kept_cut) = (zero(), zero());
+                let mut kept_at_cut: Vec<Fraction> = Vec::new();
+                let mut keep = |upto: usize,
+                                at_cut: &Fraction,
+                                kept_paid: &mut Fraction,
+                                kept_cut: &mut Fraction| {
+                    for k in kept
+                        .iter()
+                        .filter(|k| mine(k) && k.at <= upto)
+                        .skip(kept_at_cut.len())
+                    {
+                        let cut = (at_cut.clone() - kept_cut.clone()) * k.share.clone();
+                        *kept_paid += k.exact.clone();
+                        *kept_cut += cut.clone();
+                        kept_at_cut.push(cut);
+                    }
+                };
+                for (j, e) in earned.iter().enumerate().filter(|(_, e)| {
                     e.partner == partner && e.rule == *name && e.invoice.as_ref() == Some(&invoice)
                 }) {
+                    keep(j, &at_cut, &mut kept_paid, &mut kept_cut);
                     match &e.rate {
                         // An earning at `rate`: at the lower rate instead.
                         Some(rate) if *rate > zero() => {
@@ -163,14 +190,20 @@ pub fn due_by(
                             at_cut += e.exact.clone() * lower / rate.clone();
                         }
                         Some(_) => {}
-                        // A clawback: the same share of the total at the lower rate.
-                        None if total > zero() => {
-                            at_cut += at_cut.clone() * e.exact.clone() / total.clone();
+                        // A clawback: the same share of the rest at the lower rate.
+                        None if total.clone() - kept_paid.clone() > zero() => {
+                            at_cut += (at_cut.clone() - kept_cut.clone()) * e.exact.clone()
+                                / (total.clone() - kept_paid.clone());
                         }
                         None => {}
                     }
                     total += e.exact.clone();
                     path = e.path.or(path);
+                }
+                keep(earned.len(), &at_cut, &mut kept_paid, &mut kept_cut);
+                // From now on what was kept is what it keeps at the lower rate.
+                for (k, cut) in kept.iter_mut().filter(|k| mine(k)).zip(kept_at_cut) {
+                    k.exact = cut;
                 }
                 let back = at_cut - total;
                 if back >= zero() {

@@ -198,7 +198,7 @@ pub fn simulate_assuming(
         // They are made first: the event sees them (a refund takes its share
         // of the running total as cut back).
         let today = world.date(now)?;
-        let cut_backs = cutback::due_by(&world, today, &earned, &mut cut)?;
+        let cut_backs = cutback::due_by(&world, today, &earned, &mut cut, &mut kept)?;
         record(&world, cut_backs, &mut earned, &mut payouts, &mut paths)?;
         let new = match world.events.get(now).map(|e| &e.kind) {
             Some(EventKind::Payment { .. }) => {

@@ -63,6 +63,10 @@ pub struct Kept {
     pub rule: String,
     pub invoice: String,
     pub exact: Fraction,
+    /// How many earnings were listed before it (its place among them).
+    pub at: usize,
+    /// The share of the rest it kept (refund / paid).
+    pub share: Fraction,
 }
 
 /// What `kept` holds for the (partner, rule, invoice).
@@ -162,6 +166,8 @@ pub fn on_refund(
                 rule: rule_name,
                 invoice: invoice_name.clone(),
                 exact: share,
+                at: earned.len(),
+                share: refund.clone() / paid.clone(),
             });
             continue;
         }

@@ -22,9 +22,9 @@ use charter_reference::generate::{scenario_json_with, Extras, Seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use support::{
-    checked, checked_after_full_payment, checked_cut_back, checked_held_for_active,
-    checked_with_capped_bounty, checked_with_caps, checked_with_tax_on_top, checked_with_windows,
-    judge_with, Verdict, KNOWN_DISAGREEMENTS,
+    checked, checked_after_full_payment, checked_cut_back, checked_cut_back_with_windows,
+    checked_held_for_active, checked_with_capped_bounty, checked_with_caps,
+    checked_with_tax_on_top, checked_with_windows, judge_with, Verdict, KNOWN_DISAGREEMENTS,
 };
 
 fn config() -> Config {
@@ -204,17 +204,20 @@ fn engine_agrees_with_the_reference_held_for_active_partners() {
 /// Cut back unless a tier is reached (LANGUAGE.md §4): the tiered seed
 /// policies' commissions cut back to 5% unless the partner reaches the second
 /// tier within 6 months of its `joined` date, on scenarios whose partners
-/// give one or none.
+/// give one or none; and with `clawback on refund within 30 days` beside
+/// (what a refund outside the window keeps is cut back too).
 #[test]
 fn engine_agrees_with_the_reference_cut_back_unless_tier() {
     for seed in [Seed::Simpro, Seed::FutureProcessing] {
-        differential_with(
-            seed,
-            checked_cut_back(seed),
-            Extras {
-                joined: true,
-                ..Extras::default()
-            },
-        );
+        for program in [checked_cut_back(seed), checked_cut_back_with_windows(seed)] {
+            differential_with(
+                seed,
+                program,
+                Extras {
+                    joined: true,
+                    ..Extras::default()
+                },
+            );
+        }
     }
 }

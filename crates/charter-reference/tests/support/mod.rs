@@ -232,21 +232,36 @@ pub fn checked_held_for_active(seed: Seed) -> &'static CheckedProgram {
 pub fn checked_cut_back(seed: Seed) -> &'static CheckedProgram {
     static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
     variant(&PROGRAMS, seed, "cut back", |seed, l| {
-        let tier = match seed {
-            Seed::Simpro => "Select",
-            Seed::FutureProcessing => "Gold",
-            Seed::Optimetriks | Seed::LeadSender | Seed::CimpactPro => return format!("{l}\n"),
-        };
-        if !l.trim_start().starts_with("commission ") {
-            return format!("{l}\n");
-        }
-        let cut = format!("  cut back to 5% unless tier {tier} within 6 months from joined\n");
-        if l.trim_end().ends_with('{') {
-            format!("{l}\n{cut}")
-        } else {
-            format!("{l} {{\n{cut}}}\n")
-        }
+        cut_back_line(seed, l, "")
     })
+}
+
+/// [`checked_cut_back`] with `clawback on refund within 30 days` too: refunds
+/// outside the window keep a share that the cut back cuts as well.
+pub fn checked_cut_back_with_windows(seed: Seed) -> &'static CheckedProgram {
+    static PROGRAMS: OnceLock<Vec<CheckedProgram>> = OnceLock::new();
+    variant(&PROGRAMS, seed, "cut back with windows", |seed, l| {
+        cut_back_line(seed, l, "  clawback on refund within 30 days\n")
+    })
+}
+
+/// A line of a tiered seed policy with its commissions cut back to 5%
+/// unless the second tier within 6 months from joined, and `also` added.
+fn cut_back_line(seed: Seed, l: &str, also: &str) -> String {
+    let tier = match seed {
+        Seed::Simpro => "Select",
+        Seed::FutureProcessing => "Gold",
+        Seed::Optimetriks | Seed::LeadSender | Seed::CimpactPro => return format!("{l}\n"),
+    };
+    if !l.trim_start().starts_with("commission ") {
+        return format!("{l}\n");
+    }
+    let cut = format!("  cut back to 5% unless tier {tier} within 6 months from joined\n{also}");
+    if l.trim_end().ends_with('{') {
+        format!("{l}\n{cut}")
+    } else {
+        format!("{l} {{\n{cut}}}\n")
+    }
 }
 
 /// Each seed policy with every line rewritten by `line` (given the seed),
